@@ -1,0 +1,142 @@
+package controlplane
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// writeConfigs writes, for each cluster, the static-token file, the
+// components' kubeconfig and the scheduler configuration, and the users'
+// kubeconfig with every context.
+func writeConfigs(opts Options, p pki) error {
+	for _, c := range opts.Clusters {
+		s := specs[c]
+		dir := filepath.Join(opts.Dir, c)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		// token,user,uid,"group,..."; the API server adds system:authenticated.
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s,crowsnest-components,components,\"system:masters\"\n", p.Tokens[componentsUser])
+		for _, u := range s.Users {
+			groups := ""
+			if u.Masters {
+				groups = "system:masters"
+			}
+			fmt.Fprintf(&b, "%s,%s,%s,%q\n", p.Tokens[u.Name], userName(u), u.Name, groups)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "tokens.csv"), []byte(b.String()), 0o600); err != nil {
+			return err
+		}
+		components := filepath.Join(dir, "components.kubeconfig")
+		if err := clientcmd.WriteToFile(*kubeconfig(opts, p, map[string]string{c: componentsUser}, false), components); err != nil {
+			return err
+		}
+		sched := fmt.Sprintf(`apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: %q
+  qps: 500
+  burst: 1000
+leaderElection:
+  leaderElect: false
+`, components)
+		if err := os.WriteFile(filepath.Join(dir, "scheduler.yaml"), []byte(sched), 0o600); err != nil {
+			return err
+		}
+	}
+	users := map[string]string{}
+	for _, c := range opts.Clusters {
+		for _, u := range specs[c].Users {
+			users[u.Name] = u.Name
+		}
+	}
+	return clientcmd.WriteToFile(*kubeconfig(opts, p, users, true), opts.KubeconfigPath())
+}
+
+// userName is the identity the API server sees for a kubeconfig user.
+func userName(u user) string {
+	if u.Masters {
+		return "crowsnest-admin"
+	}
+	return "shop-viewer"
+}
+
+// kubeconfig builds a config whose contexts map to users. With the user
+// names of specs (demo-admin, ...) each context is named after its user; with
+// the components user, the one context is named after the cluster.
+// withOffline adds the "offline" context, whose server is a loopback port
+// that nothing listens on.
+func kubeconfig(opts Options, p pki, contexts map[string]string, withOffline bool) *clientcmdapi.Config {
+	ca, _ := os.ReadFile(p.CACert)
+	cfg := clientcmdapi.NewConfig()
+	addCluster := func(name, server string) {
+		c := clientcmdapi.NewCluster()
+		c.Server = server
+		c.CertificateAuthorityData = ca
+		cfg.Clusters[name] = c
+	}
+	for ctxName, userKey := range contexts {
+		cluster := ctxName
+		if userKey != componentsUser {
+			cluster, _, _ = strings.Cut(ctxName, "-")
+		}
+		addCluster(cluster, opts.Server(cluster))
+		u := clientcmdapi.NewAuthInfo()
+		u.Token = p.Tokens[userKey]
+		cfg.AuthInfos[ctxName] = u
+		kc := clientcmdapi.NewContext()
+		kc.Cluster = cluster
+		kc.AuthInfo = ctxName
+		if ctxName == ContextDemoViewer {
+			kc.Namespace = ViewerNamespace
+		}
+		cfg.Contexts[ctxName] = kc
+		if cfg.CurrentContext == "" || ctxName == ContextDemoAdmin {
+			cfg.CurrentContext = ctxName
+		}
+	}
+	if withOffline {
+		addCluster(ContextOffline, fmt.Sprintf("https://127.0.0.1:%d", opts.PortBase+offlineOffset))
+		u := clientcmdapi.NewAuthInfo()
+		u.Token = "offline-cluster-has-no-server"
+		cfg.AuthInfos[ContextOffline] = u
+		kc := clientcmdapi.NewContext()
+		kc.Cluster = ContextOffline
+		kc.AuthInfo = ContextOffline
+		cfg.Contexts[ContextOffline] = kc
+	}
+	return cfg
+}
+
+// ErrNoContext means the kubeconfig lacks a context, e.g. because only some
+// clusters were started.
+var ErrNoContext = errors.New("no such context")
+
+// RESTConfig returns the client configuration of one context of the users'
+// kubeconfig that Up wrote in opts.Dir.
+func RESTConfig(opts Options, context string) (*rest.Config, error) {
+	path := opts.KubeconfigPath()
+	raw, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is the control plane up? run hack/cluster up)", err)
+	}
+	if _, ok := raw.Contexts[context]; !ok {
+		return nil, fmt.Errorf("%w: %q in %s", ErrNoContext, context, path)
+	}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+		&clientcmd.ClientConfigLoadingRules{ExplicitPath: path},
+		&clientcmd.ConfigOverrides{CurrentContext: context},
+	).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("context %q of %s: %w", context, path, err)
+	}
+	return cfg, nil
+}

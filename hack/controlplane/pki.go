@@ -1,0 +1,142 @@
+package controlplane
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// pki is the key material of one control-plane directory: a CA, a serving
+// certificate for 127.0.0.1 signed by it, a service-account signing key, and
+// random bearer tokens for the static-token users.
+type pki struct {
+	CACert, ServingCert, ServingKey string
+	SAKey, SAPub                    string
+	Tokens                          map[string]string // user name -> token
+}
+
+// ensurePKI creates the key material in dir unless it is already there, so a
+// restarted cluster keeps the kubeconfig its users already hold.
+func ensurePKI(dir string, users []string) (pki, error) {
+	p := pki{
+		CACert:      filepath.Join(dir, "ca.crt"),
+		ServingCert: filepath.Join(dir, "apiserver.crt"),
+		ServingKey:  filepath.Join(dir, "apiserver.key"),
+		SAKey:       filepath.Join(dir, "sa.key"),
+		SAPub:       filepath.Join(dir, "sa.pub"),
+		Tokens:      map[string]string{},
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return p, err
+	}
+	if _, err := os.Stat(p.ServingCert); os.IsNotExist(err) {
+		if err := writeCerts(p); err != nil {
+			return p, fmt.Errorf("generate certificates: %w", err)
+		}
+	}
+	if _, err := os.Stat(p.SAKey); os.IsNotExist(err) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return p, err
+		}
+		if err := writeKey(p.SAKey, key); err != nil {
+			return p, err
+		}
+		pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+		if err != nil {
+			return p, err
+		}
+		if err := writePEM(p.SAPub, "PUBLIC KEY", pub, 0o644); err != nil {
+			return p, err
+		}
+	}
+	for _, u := range users {
+		tokenFile := filepath.Join(dir, "token-"+u)
+		tok, err := os.ReadFile(tokenFile)
+		if os.IsNotExist(err) {
+			raw := make([]byte, 24)
+			if _, err := rand.Read(raw); err != nil {
+				return p, err
+			}
+			tok = []byte(hex.EncodeToString(raw))
+			err = os.WriteFile(tokenFile, tok, 0o600)
+		}
+		if err != nil {
+			return p, err
+		}
+		p.Tokens[u] = string(tok)
+	}
+	return p, nil
+}
+
+func writeCerts(p pki) error {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	now := time.Now().Add(-time.Hour)
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "crowsnest-local-ca"},
+		NotBefore:             now,
+		NotAfter:              now.AddDate(10, 0, 0),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		return err
+	}
+	ca, err := x509.ParseCertificate(caDER)
+	if err != nil {
+		return err
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2),
+		Subject:      pkix.Name{CommonName: "kube-apiserver"},
+		NotBefore:    now,
+		NotAfter:     now.AddDate(10, 0, 0),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:     []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		return err
+	}
+	if err := writePEM(p.CACert, "CERTIFICATE", caDER, 0o644); err != nil {
+		return err
+	}
+	if err := writeKey(p.ServingKey, key); err != nil {
+		return err
+	}
+	return writePEM(p.ServingCert, "CERTIFICATE", der, 0o644)
+}
+
+func writeKey(path string, key *ecdsa.PrivateKey) error {
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return err
+	}
+	return writePEM(path, "EC PRIVATE KEY", der, 0o600)
+}
+
+func writePEM(path, typ string, der []byte, mode os.FileMode) error {
+	return os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), mode)
+}
