@@ -1,0 +1,47 @@
+// Command crowsnest is a desktop Kubernetes client.
+package main
+
+import (
+	"embed"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+func main() {
+	// Checked by hand: Wails parses the command line itself in dev builds,
+	// so the flag package's unknown-flag exit must not run first.
+	for _, arg := range os.Args[1:] {
+		if arg == "--version" || arg == "-version" {
+			fmt.Println("crowsnest", Version)
+			return
+		}
+	}
+
+	app := NewApp()
+	err := wails.Run(&options.App{
+		Title:            "Crowsnest",
+		Width:            1280,
+		Height:           800,
+		MinWidth:         900,
+		MinHeight:        560,
+		AssetServer:      &assetserver.Options{Assets: assets},
+		BackgroundColour: &options.RGBA{R: 20, G: 23, B: 28, A: 255},
+		OnStartup:        app.startup,
+		OnShutdown:       app.shutdown,
+		Bind:             []any{app},
+	})
+	if err != nil {
+		log.Fatalf("crowsnest: %v", err)
+	}
+}
