@@ -115,10 +115,11 @@ func (t tool) binDir(repoRoot, cacheDir string) (string, error) {
 }
 
 func (t tool) build(ctx context.Context, repoRoot, binDir string, logf func(string, ...any)) error {
-	var pkgs []string
+	var pkgs, names []string
 	for name, pkg := range t.packages {
 		if !isExecutable(filepath.Join(binDir, name)) {
 			pkgs = append(pkgs, pkg)
+			names = append(names, name)
 		}
 	}
 	if len(pkgs) > 0 {
@@ -133,7 +134,14 @@ func (t tool) build(ctx context.Context, repoRoot, binDir string, logf func(stri
 		}
 		defer os.RemoveAll(tmp)
 		logf("building %s into %s (minutes when cold, cached afterwards)", strings.Join(pkgs, " "), binDir)
-		args := append([]string{"build", "-trimpath", "-ldflags", t.ldflags(repoRoot), "-o", tmp + string(filepath.Separator)}, pkgs...)
+		// One go build for several packages links them in parallel and names
+		// each after its last path element (kube-apiserver, ...); a lone
+		// package gets its name spelled out (etcd's path ends in /v3).
+		out := tmp + string(filepath.Separator)
+		if len(pkgs) == 1 {
+			out = filepath.Join(tmp, names[0])
+		}
+		args := append([]string{"build", "-trimpath", "-ldflags", t.ldflags(repoRoot), "-o", out}, pkgs...)
 		if err := runGo(ctx, t.modDir(repoRoot), args...); err != nil {
 			return fmt.Errorf("build %s: %w", t.dir, err)
 		}

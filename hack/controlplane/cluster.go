@@ -178,6 +178,9 @@ func (o Options) processes(bins Binaries, p pki) []process {
 			"--etcd-prefix=" + s.EtcdPrefix,
 			"--bind-address=127.0.0.1",
 			"--advertise-address=127.0.0.1",
+			// The lease reconciler refuses loopback addresses; nothing here needs
+			// the default/kubernetes Service to have endpoints.
+			"--endpoint-reconciler-type=none",
 			"--secure-port=" + strconv.Itoa(ports.APIServer),
 			"--cert-dir=" + dir,
 			"--tls-cert-file=" + p.ServingCert,
@@ -221,6 +224,7 @@ func (o Options) processes(bins Binaries, p pki) []process {
 			process{Name: name + "-kwok", Bin: bins.Path(Kwok), Args: []string{
 				"--kubeconfig=" + kubeconfig,
 				"--config=" + bins.KwokStages,
+				"--config=" + filepath.Join(dir, "kwok.yaml"),
 				"--manage-all-nodes=false",
 				"--manage-nodes-with-annotation-selector=" + KwokNodeAnnotation + "=fake",
 				"--server-address=127.0.0.1:" + strconv.Itoa(ports.Kwok),

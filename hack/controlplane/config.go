@@ -51,6 +51,17 @@ leaderElection:
 		if err := os.WriteFile(filepath.Join(dir, "scheduler.yaml"), []byte(sched), 0o600); err != nil {
 			return err
 		}
+		// kwok plays pod stages with 4 workers by default, which leaves bulk
+		// seeded pods Pending for minutes.
+		kwok := `apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  podPlayStageParallelism: 32
+  nodePlayStageParallelism: 4
+`
+		if err := os.WriteFile(filepath.Join(dir, "kwok.yaml"), []byte(kwok), 0o600); err != nil {
+			return err
+		}
 	}
 	users := map[string]string{}
 	for _, c := range opts.Clusters {
