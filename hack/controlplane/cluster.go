@@ -211,6 +211,11 @@ func (o Options) processes(bins Binaries, p pki) []process {
 				"--kube-api-qps=500",
 				"--kube-api-burst=1000",
 				"--concurrent-replicaset-syncs=10",
+				// kwok renews node leases; while it works through tens of
+				// thousands of seeded pods a renewal can be late. The default
+				// 50s grace would then mark every pod NotReady (kwok never
+				// marks them Ready again) and later evict them.
+				"--node-monitor-grace-period=5m",
 				"--profiling=false",
 				"--v=1",
 			}},
