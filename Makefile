@@ -1,0 +1,91 @@
+# Crowsnest. `make demo` runs the app against a local demo cluster; `make test`
+# runs every test. Both install what they need first (see hack/deps.sh).
+
+SHELL := /bin/bash
+CACHE ?= $(or $(CROWSNEST_CACHE),$(HOME)/.cache/crowsnest)
+export CROWSNEST_CACHE := $(CACHE)
+WAILS_VERSION := v2.16.0
+WAILS := $(CACHE)/bin/wails-$(WAILS_VERSION)/wails
+TAGS := webkit2_41
+# Every go command builds the Wails package for WebKitGTK 4.1 (Debian 12+).
+export GOFLAGS := -tags=$(TAGS)
+VERSION := $(shell cat VERSION)
+LDFLAGS := -X main.Version=$(VERSION)
+TEST_CLUSTER_DIR ?= $(CACHE)/test-cluster
+TEST_PORT_BASE ?= 27400
+
+.PHONY: help deps test-deps tools frontend build run demo up seed status down \
+        test test-go test-unit test-frontend vet bindings check-bindings smoke clean
+
+help:
+	@echo "make demo   start the local demo clusters, seed them, open Crowsnest on them"
+	@echo "make run    open Crowsnest on your own kubeconfig (\$$KUBECONFIG or ~/.kube/config)"
+	@echo "make test   run every test (Go unit + integration against a real apiserver, frontend)"
+	@echo "make up | seed | status | down   manage the local clusters (hack/cluster help)"
+
+deps:
+	@hack/deps.sh app
+
+test-deps:
+	@hack/deps.sh test
+
+# Control-plane binaries from Go modules, cached under $(CACHE)/bin by version.
+tools:
+	@hack/cluster tools
+
+frontend: deps
+	cd frontend && npm run build
+
+build: frontend
+	$(WAILS) build -s -m -tags $(TAGS) -ldflags "$(LDFLAGS)"
+	@test -x build/bin/crowsnest
+
+run: build
+	hack/open-app
+
+up: tools
+	hack/cluster up
+
+seed: up
+	hack/cluster seed
+
+status:
+	@hack/cluster status
+
+down:
+	hack/cluster down
+
+demo: build seed
+	KUBECONFIG="$$(hack/cluster kubeconfig)" hack/open-app
+
+# The generated bindings are committed; this fails when they are stale.
+bindings: deps
+	$(WAILS) generate module -tags $(TAGS)
+
+check-bindings: frontend
+	@hack/check-bindings "$(WAILS)" "$(TAGS)"
+
+vet: test-deps frontend
+	go vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+
+test-frontend: test-deps
+	cd frontend && npm run typecheck && npm test
+
+# Unit tests only: integration tests skip under -short (never in CI).
+test-unit: test-deps
+	go test -short -count=1 ./...
+
+# Integration tests share one control plane on $(TEST_PORT_BASE)+, stopped afterwards.
+test-go: test-deps tools frontend
+	CROWSNEST_TEST_CLUSTER_DIR=$(TEST_CLUSTER_DIR) CROWSNEST_TEST_PORT_BASE=$(TEST_PORT_BASE) \
+	  hack/with-test-cluster go test -count=1 -timeout 30m ./...
+
+test: vet check-bindings test-frontend test-go
+
+# The built app starts, opens its window and stays up (under Xvfb when headless).
+smoke: build test-deps
+	hack/smoke
+
+clean:
+	rm -rf build/bin frontend/dist
