@@ -1,0 +1,300 @@
+// Package informer owns the shared informers of one session (one connected
+// kubeconfig context): it registers each kind once, strips what the UI never
+// needs before objects enter the store, starts informers lazily, tracks each
+// kind's sync state, and stops everything when the session ends.
+package informer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/metadata/metadatainformer"
+	"k8s.io/client-go/tools/cache"
+)
+
+// State is where a kind's informer is in its life.
+type State string
+
+// States of a kind's informer.
+const (
+	StatePending State = "pending" // nobody asked for the kind yet
+	StateSyncing State = "syncing" // started, initial list not complete
+	StateSynced  State = "synced"  // the store holds the whole list and follows the watch
+	StateError   State = "error"   // the last list or watch failed; the reflector retries with backoff
+)
+
+// Status is one kind's state. Err is the last list/watch error, kept after
+// the kind syncs so the UI can say what went wrong and when.
+type Status struct {
+	Kind  Kind
+	State State
+	Err   error
+	Since time.Time
+}
+
+// Index names registered on every informer, beside cache.NamespaceIndex.
+const (
+	// OwnerIndex maps an owner's UID to its dependents.
+	OwnerIndex = "owner"
+	// NodeIndex maps a node name to the pods bound to it.
+	NodeIndex = "node"
+	// InvolvedIndex maps an object's UID to the events about it.
+	InvolvedIndex = "involved"
+)
+
+// ErrStopped is returned for informers asked of an owner after Stop.
+var ErrStopped = errors.New("informer owner stopped")
+
+// Options configure an Owner.
+type Options struct {
+	Client   kubernetes.Interface
+	Metadata metadata.Interface
+	// OnStatus, if set, is called after a kind's state changes, from an
+	// informer goroutine; it must not block and must not call Stop.
+	OnStatus func(Status)
+	// Now is the clock for Status.Since; time.Now by default.
+	Now func() time.Time
+}
+
+// Owner owns one SharedInformerFactory (and a metadata-only factory for
+// kinds whose payload is not needed) for one session.
+//
+// Informer may be called from any goroutine, any number of times: each kind
+// is registered and started once, so however many callers ask, the API
+// server sees one LIST+WATCH per kind. Objects in the stores have had
+// managedFields and the last-applied-configuration annotation removed; they
+// are shared and must NEVER be modified.
+//
+// Stop cancels every informer and returns only after the factories have
+// shut down and every goroutine the Owner started has ended; OnStatus is
+// never called after Stop returns.
+type Owner struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	opts   Options
+	typed  informers.SharedInformerFactory
+	meta   metadatainformer.SharedInformerFactory
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	stopped bool
+	entries map[Kind]*entry
+}
+
+type entry struct {
+	informer cache.SharedIndexInformer
+	status   Status
+}
+
+// New returns an Owner whose informers live until ctx is done or Stop.
+func New(ctx context.Context, opts Options) *Owner {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	o := &Owner{
+		ctx:     ctx,
+		cancel:  cancel,
+		opts:    opts,
+		typed:   informers.NewSharedInformerFactoryWithOptions(opts.Client, 0, informers.WithTransform(StripForCache)),
+		entries: map[Kind]*entry{},
+	}
+	if opts.Metadata != nil {
+		o.meta = metadatainformer.NewSharedInformerFactoryWithOptions(opts.Metadata, 0, metadatainformer.WithTransform(StripForCache))
+	}
+	return o
+}
+
+// Informer returns the kind's informer, registering and starting it the
+// first time the kind is asked for.
+func (o *Owner) Informer(k Kind) (cache.SharedIndexInformer, error) {
+	info, ok := kinds[k]
+	if !ok {
+		return nil, fmt.Errorf("unknown kind %q", k)
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopped {
+		return nil, ErrStopped
+	}
+	if e, ok := o.entries[k]; ok {
+		return e.informer, nil
+	}
+	var inf cache.SharedIndexInformer
+	switch {
+	case info.metadataOnly && o.meta != nil:
+		inf = o.meta.ForResource(info.gvr).Informer()
+	case info.metadataOnly:
+		return nil, fmt.Errorf("kind %q needs a metadata client", k)
+	default:
+		inf = info.typed(o.typed)
+	}
+	if err := inf.AddIndexers(indexersFor(k)); err != nil {
+		return nil, fmt.Errorf("add indexers for %s: %w", k, err)
+	}
+	e := &entry{informer: inf, status: Status{Kind: k, State: StateSyncing, Since: o.opts.Now()}}
+	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
+		o.setStatus(k, StateError, err)
+		cache.DefaultWatchErrorHandler(ctx, r, err)
+	}); err != nil {
+		return nil, fmt.Errorf("watch error handler for %s: %w", k, err)
+	}
+	o.entries[k] = e
+	o.typed.Start(o.ctx.Done())
+	if o.meta != nil {
+		o.meta.Start(o.ctx.Done())
+	}
+	o.wg.Add(1)
+	go func() {
+		defer o.wg.Done()
+		if cache.WaitForCacheSync(o.ctx.Done(), inf.HasSynced) {
+			o.setStatus(k, StateSynced, nil)
+		}
+	}()
+	o.notify(e.status)
+	return inf, nil
+}
+
+// setStatus records a kind's new state. A watch error after the initial
+// sync keeps the kind synced (its store is still whole and the reflector
+// relists) but records the error.
+func (o *Owner) setStatus(k Kind, s State, err error) {
+	o.mu.Lock()
+	e, ok := o.entries[k]
+	if !ok || o.stopped {
+		o.mu.Unlock()
+		return
+	}
+	if s == StateError && e.informer.HasSynced() {
+		s = StateSynced
+	}
+	if err == nil && s == StateSynced {
+		err = e.status.Err
+	}
+	e.status = Status{Kind: k, State: s, Err: err, Since: o.opts.Now()}
+	st := e.status
+	o.mu.Unlock()
+	o.notify(st)
+}
+
+func (o *Owner) notify(s Status) {
+	if o.opts.OnStatus != nil && o.ctx.Err() == nil {
+		o.opts.OnStatus(s)
+	}
+}
+
+// Statuses returns every kind's state, pending ones included, in AllKinds order.
+func (o *Owner) Statuses() []Status {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]Status, 0, len(kinds))
+	for _, k := range AllKinds() {
+		if e, ok := o.entries[k]; ok {
+			out = append(out, e.status)
+		} else {
+			out = append(out, Status{Kind: k, State: StatePending})
+		}
+	}
+	return out
+}
+
+// Synced reports whether k's informer has completed its initial list.
+func (o *Owner) Synced(k Kind) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	e, ok := o.entries[k]
+	return ok && e.informer.HasSynced()
+}
+
+// Started returns the kinds that have an informer, sorted.
+func (o *Owner) Started() []Kind {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]Kind, 0, len(o.entries))
+	for k := range o.entries {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Stop cancels every informer and waits until they and the Owner's own
+// goroutines have ended. It is safe to call more than once.
+func (o *Owner) Stop() {
+	o.mu.Lock()
+	o.stopped = true
+	o.mu.Unlock()
+	o.cancel()
+	o.typed.Shutdown()
+	if o.meta != nil {
+		o.meta.Shutdown()
+	}
+	o.wg.Wait()
+}
+
+// StripForCache removes what no view needs before an object enters a
+// store: managedFields (often half an object's size) and the
+// last-applied-configuration annotation (a second copy of the object that,
+// for Secrets, holds their values in plain text).
+func StripForCache(obj any) (any, error) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return obj, nil // e.g. cache.DeletedFinalStateUnknown
+	}
+	m.SetManagedFields(nil)
+	if a := m.GetAnnotations(); a != nil {
+		if _, ok := a[corev1.LastAppliedConfigAnnotation]; ok {
+			delete(a, corev1.LastAppliedConfigAnnotation)
+			if len(a) == 0 {
+				m.SetAnnotations(nil)
+			}
+		}
+	}
+	return obj, nil
+}
+
+func indexersFor(k Kind) cache.Indexers {
+	ix := cache.Indexers{OwnerIndex: ownerUIDs}
+	switch k {
+	case Pods:
+		ix[NodeIndex] = func(obj any) ([]string, error) {
+			if p, ok := obj.(*corev1.Pod); ok && p.Spec.NodeName != "" {
+				return []string{p.Spec.NodeName}, nil
+			}
+			return nil, nil
+		}
+	case Events:
+		ix[InvolvedIndex] = func(obj any) ([]string, error) {
+			if e, ok := obj.(*corev1.Event); ok && e.InvolvedObject.UID != "" {
+				return []string{string(e.InvolvedObject.UID)}, nil
+			}
+			return nil, nil
+		}
+	}
+	return ix
+}
+
+func ownerUIDs(obj any) ([]string, error) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return nil, nil
+	}
+	refs := m.GetOwnerReferences()
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = string(r.UID)
+	}
+	return out, nil
+}

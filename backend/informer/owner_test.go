@@ -1,0 +1,166 @@
+package informer_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+	metadatafake "k8s.io/client-go/metadata/fake"
+	"k8s.io/client-go/tools/cache"
+
+	"crowsnest/backend/informer"
+)
+
+func pod(ns, name string) *corev1.Pod {
+	return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
+		Namespace: ns, Name: name, UID: types.UID("uid-" + name),
+		Annotations: map[string]string{
+			corev1.LastAppliedConfigAnnotation: `{"secret":"value"}`,
+			"team":                             "shop",
+		},
+		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply}},
+		OwnerReferences: []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "web-1", UID: "rs-uid"}},
+	}, Spec: corev1.PodSpec{NodeName: "node-a"}}
+}
+
+func newOwner(t *testing.T, onStatus func(informer.Status), objs ...runtime.Object) *informer.Owner {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	require.NoError(t, metav1.AddMetaToScheme(scheme))
+	require.NoError(t, corev1.AddToScheme(scheme))
+	o := informer.New(context.Background(), informer.Options{
+		Client:   fake.NewClientset(objs...),
+		Metadata: metadatafake.NewSimpleMetadataClient(scheme),
+		OnStatus: onStatus,
+	})
+	t.Cleanup(o.Stop)
+	return o
+}
+
+func TestInformerIsRegisteredOnce(t *testing.T) {
+	o := newOwner(t, nil)
+	var wg sync.WaitGroup
+	got := make([]cache.SharedIndexInformer, 20)
+	for i := range got {
+		wg.Go(func() {
+			inf, err := o.Informer(informer.Pods)
+			assert.NoError(t, err)
+			got[i] = inf
+		})
+	}
+	wg.Wait()
+	for _, inf := range got {
+		assert.Same(t, got[0], inf)
+	}
+	assert.Equal(t, []informer.Kind{informer.Pods}, o.Started())
+}
+
+func TestStoreHoldsStrippedObjects(t *testing.T) {
+	o := newOwner(t, nil, pod("shop", "web-1"))
+	inf, err := o.Informer(informer.Pods)
+	require.NoError(t, err)
+	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
+
+	obj, ok, err := inf.GetStore().GetByKey("shop/web-1")
+	require.NoError(t, err)
+	require.True(t, ok)
+	p := obj.(*corev1.Pod)
+	assert.Empty(t, p.ManagedFields)
+	assert.NotContains(t, p.Annotations, corev1.LastAppliedConfigAnnotation)
+	assert.Equal(t, "shop", p.Annotations["team"], "other annotations stay")
+
+	byOwner, err := inf.GetIndexer().ByIndex(informer.OwnerIndex, "rs-uid")
+	require.NoError(t, err)
+	assert.Len(t, byOwner, 1)
+	byNode, err := inf.GetIndexer().ByIndex(informer.NodeIndex, "node-a")
+	require.NoError(t, err)
+	assert.Len(t, byNode, 1)
+}
+
+func TestStatusFollowsSync(t *testing.T) {
+	var mu sync.Mutex
+	var seen []informer.State
+	o := newOwner(t, func(s informer.Status) {
+		if s.Kind == informer.Pods {
+			mu.Lock()
+			seen = append(seen, s.State)
+			mu.Unlock()
+		}
+	})
+	for _, s := range o.Statuses() {
+		assert.Equal(t, informer.StatePending, s.State, s.Kind)
+	}
+	_, err := o.Informer(informer.Pods)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) == 2
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Equal(t, []informer.State{informer.StateSyncing, informer.StateSynced}, seen)
+	assert.Equal(t, informer.StateSynced, o.Statuses()[0].State)
+}
+
+func TestSecretsAreMetadataOnly(t *testing.T) {
+	scheme := runtime.NewScheme()
+	require.NoError(t, metav1.AddMetaToScheme(scheme))
+	secret := &metav1.PartialObjectMetadata{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "db"},
+	}
+	o := informer.New(context.Background(), informer.Options{
+		Client: fake.NewClientset(), Metadata: metadatafake.NewSimpleMetadataClient(scheme, secret),
+	})
+	t.Cleanup(o.Stop)
+	inf, err := o.Informer(informer.Secrets)
+	require.NoError(t, err)
+	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
+	obj, ok, err := inf.GetStore().GetByKey("shop/db")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.IsType(t, &metav1.PartialObjectMetadata{}, obj, "the cache never holds secret values")
+}
+
+func TestUnknownKindAndStopped(t *testing.T) {
+	o := newOwner(t, nil)
+	_, err := o.Informer("widgets")
+	assert.ErrorContains(t, err, `unknown kind "widgets"`)
+	o.Stop()
+	_, err = o.Informer(informer.Pods)
+	assert.ErrorIs(t, err, informer.ErrStopped)
+	o.Stop() // twice is fine
+}
+
+func TestStopLeavesNoGoroutine(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for range 20 {
+		scheme := runtime.NewScheme()
+		require.NoError(t, metav1.AddMetaToScheme(scheme))
+		o := informer.New(context.Background(), informer.Options{
+			Client: fake.NewClientset(pod("shop", "a")), Metadata: metadatafake.NewSimpleMetadataClient(scheme),
+			OnStatus: func(informer.Status) {},
+		})
+		for _, k := range informer.AllKinds() {
+			_, err := o.Informer(k)
+			require.NoError(t, err)
+		}
+		o.Stop()
+	}
+}
+
+func TestStripForCacheLeavesOtherTypesAlone(t *testing.T) {
+	tomb := cache.DeletedFinalStateUnknown{Key: "a/b"}
+	out, err := informer.StripForCache(tomb)
+	require.NoError(t, err)
+	assert.Equal(t, tomb, out)
+}
