@@ -44,36 +44,62 @@ type kindInfo struct {
 
 var kinds = map[Kind]kindInfo{
 	Namespaces: {gvr: corev1.SchemeGroupVersion.WithResource("namespaces"),
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Core().V1().Namespaces().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Core().V1().Namespaces().Informer()
+		}},
 	Nodes: {gvr: corev1.SchemeGroupVersion.WithResource("nodes"),
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Core().V1().Nodes().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Core().V1().Nodes().Informer()
+		}},
 	Pods: {gvr: corev1.SchemeGroupVersion.WithResource("pods"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Core().V1().Pods().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Core().V1().Pods().Informer()
+		}},
 	Deployments: {gvr: appsv1.SchemeGroupVersion.WithResource("deployments"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Apps().V1().Deployments().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Apps().V1().Deployments().Informer()
+		}},
 	ReplicaSets: {gvr: appsv1.SchemeGroupVersion.WithResource("replicasets"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Apps().V1().ReplicaSets().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Apps().V1().ReplicaSets().Informer()
+		}},
 	StatefulSets: {gvr: appsv1.SchemeGroupVersion.WithResource("statefulsets"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Apps().V1().StatefulSets().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Apps().V1().StatefulSets().Informer()
+		}},
 	DaemonSets: {gvr: appsv1.SchemeGroupVersion.WithResource("daemonsets"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Apps().V1().DaemonSets().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Apps().V1().DaemonSets().Informer()
+		}},
 	Jobs: {gvr: batchv1.SchemeGroupVersion.WithResource("jobs"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Batch().V1().Jobs().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Batch().V1().Jobs().Informer()
+		}},
 	CronJobs: {gvr: batchv1.SchemeGroupVersion.WithResource("cronjobs"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Batch().V1().CronJobs().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Batch().V1().CronJobs().Informer()
+		}},
 	Services: {gvr: corev1.SchemeGroupVersion.WithResource("services"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Core().V1().Services().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Core().V1().Services().Informer()
+		}},
 	Ingresses: {gvr: networkingv1.SchemeGroupVersion.WithResource("ingresses"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Networking().V1().Ingresses().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Networking().V1().Ingresses().Informer()
+		}},
 	ConfigMaps: {gvr: corev1.SchemeGroupVersion.WithResource("configmaps"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Core().V1().ConfigMaps().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Core().V1().ConfigMaps().Informer()
+		}},
 	Secrets: {gvr: corev1.SchemeGroupVersion.WithResource("secrets"), namespaced: true, metadataOnly: true},
 	PersistentVolumeClaims: {gvr: corev1.SchemeGroupVersion.WithResource("persistentvolumeclaims"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().PersistentVolumeClaims().Informer()
 		}},
 	Events: {gvr: corev1.SchemeGroupVersion.WithResource("events"), namespaced: true,
-		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer { return f.Core().V1().Events().Informer() }},
+		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
+			return f.Core().V1().Events().Informer()
+		}},
 }
 
 // AllKinds lists every kind in a stable order (as the UI groups them).

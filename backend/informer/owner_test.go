@@ -27,7 +27,7 @@ func pod(ns, name string) *corev1.Pod {
 			corev1.LastAppliedConfigAnnotation: `{"secret":"value"}`,
 			"team":                             "shop",
 		},
-		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply}},
+		ManagedFields:   []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply}},
 		OwnerReferences: []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "web-1", UID: "rs-uid"}},
 	}, Spec: corev1.PodSpec{NodeName: "node-a"}}
 }
