@@ -115,7 +115,7 @@ func RowOf(k informer.Kind, obj any) model.Row {
 		}
 		r.Cells = map[string]string{
 			"reason": o.Reason, "message": o.Message, "count": itoa(o.Count),
-			"object": strings.ToLower(o.InvolvedObject.Kind) + "/" + o.InvolvedObject.Name,
+			"object":   strings.ToLower(o.InvolvedObject.Kind) + "/" + o.InvolvedObject.Name,
 			"lastSeen": strconv.FormatInt(last.Unix(), 10),
 		}
 	}
@@ -290,4 +290,3 @@ func servicePorts(ports []corev1.ServicePort) string {
 	}
 	return strings.Join(parts, ",")
 }
-
