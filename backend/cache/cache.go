@@ -1,0 +1,129 @@
+// Package cache answers queries from the informer stores of one session:
+// by namespace, name, label selector, owner, node and involved object.
+// Namespace, owner, node and event lookups go through indexers, so they cost
+// the size of the answer, not the size of the cluster.
+//
+// Objects returned are the stores' own and must never be modified.
+package cache
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/labels"
+	toolscache "k8s.io/client-go/tools/cache"
+
+	"crowsnest/backend/informer"
+)
+
+// Reader queries the stores of an informer.Owner. Its methods may be called
+// from any goroutine. A kind that was not asked for before is started by
+// the first query (lazily), and answers are empty until it syncs: callers
+// that cannot wait use the dao package, which falls back to the API.
+type Reader struct {
+	owner *informer.Owner
+}
+
+// New returns a Reader over owner's informers.
+func New(owner *informer.Owner) *Reader { return &Reader{owner: owner} }
+
+// ParseSelector parses a label selector as kubectl does (`app=web,tier!=db`,
+// `env in (a,b)`, `!canary`), with an error that quotes the input.
+func ParseSelector(s string) (labels.Selector, error) {
+	sel, err := labels.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid label selector %q: %w", s, err)
+	}
+	return sel, nil
+}
+
+func (r *Reader) indexer(k informer.Kind) (toolscache.Indexer, error) {
+	inf, err := r.owner.Informer(k)
+	if err != nil {
+		return nil, err
+	}
+	return inf.GetIndexer(), nil
+}
+
+// List returns the objects of kind k in namespace ns ("" for all
+// namespaces, and for cluster-scoped kinds) that match sel (nil for all).
+func (r *Reader) List(k informer.Kind, ns string, sel labels.Selector) ([]any, error) {
+	ix, err := r.indexer(k)
+	if err != nil {
+		return nil, err
+	}
+	var objs []any
+	if ns != "" && informer.Namespaced(k) {
+		objs, err = ix.ByIndex(toolscache.NamespaceIndex, ns)
+		if err != nil {
+			return nil, fmt.Errorf("list %s in %q: %w", k, ns, err)
+		}
+	} else {
+		objs = ix.List()
+	}
+	return filter(objs, sel), nil
+}
+
+// Get returns one object by namespace and name.
+func (r *Reader) Get(k informer.Kind, ns, name string) (any, bool, error) {
+	ix, err := r.indexer(k)
+	if err != nil {
+		return nil, false, err
+	}
+	key := name
+	if informer.Namespaced(k) {
+		key = ns + "/" + name
+	}
+	return ix.GetByKey(key)
+}
+
+// Dependents returns the objects of kind k that name ownerUID among their
+// owner references: a Deployment's ReplicaSets, a ReplicaSet's or Job's Pods.
+func (r *Reader) Dependents(k informer.Kind, ownerUID string) ([]any, error) {
+	return r.byIndex(k, informer.OwnerIndex, ownerUID)
+}
+
+// PodsOnNode returns the pods bound to a node.
+func (r *Reader) PodsOnNode(node string) ([]any, error) {
+	return r.byIndex(informer.Pods, informer.NodeIndex, node)
+}
+
+// EventsFor returns the events whose involved object has uid.
+func (r *Reader) EventsFor(uid string) ([]any, error) {
+	return r.byIndex(informer.Events, informer.InvolvedIndex, uid)
+}
+
+// ServicePods returns the pods a Service selects; none for a Service
+// without a selector (its endpoints are managed by hand).
+func (r *Reader) ServicePods(svc *corev1.Service) ([]any, error) {
+	if len(svc.Spec.Selector) == 0 {
+		return nil, nil
+	}
+	return r.List(informer.Pods, svc.Namespace, labels.SelectorFromSet(svc.Spec.Selector))
+}
+
+func (r *Reader) byIndex(k informer.Kind, index, value string) ([]any, error) {
+	ix, err := r.indexer(k)
+	if err != nil {
+		return nil, err
+	}
+	objs, err := ix.ByIndex(index, value)
+	if err != nil {
+		return nil, fmt.Errorf("%s by %s %q: %w", k, index, value, err)
+	}
+	return objs, nil
+}
+
+func filter(objs []any, sel labels.Selector) []any {
+	if sel == nil || sel.Empty() {
+		return objs
+	}
+	out := objs[:0:0]
+	for _, o := range objs {
+		if m, err := meta.Accessor(o); err == nil && sel.Matches(labels.Set(m.GetLabels())) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
