@@ -2,37 +2,176 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 
-	"k8s.io/client-go/tools/clientcmd"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"crowsnest/backend/informer"
+	"crowsnest/backend/kubeconfig"
 	"crowsnest/backend/model"
+	"crowsnest/backend/session"
+	"crowsnest/backend/view"
 )
 
 // App is the API the frontend calls. It stays thin: it validates input,
-// calls into backend/, and maps results to backend/model types.
+// calls into backend/, and returns backend/model types.
 type App struct {
-	ctx context.Context
+	ctx   context.Context
+	board *session.Switchboard
 }
 
 // NewApp returns an App; Wails calls startup before any bound method.
 func NewApp() *App { return &App{} }
 
-func (a *App) startup(ctx context.Context) { a.ctx = ctx }
+// wailsEmitter sends backend events through the Wails runtime.
+type wailsEmitter struct{ ctx context.Context }
 
-func (a *App) shutdown(context.Context) {}
+func (e wailsEmitter) Emit(name string, payload any) { runtime.EventsEmit(e.ctx, name, payload) }
+
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	a.board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: wailsEmitter{ctx}})
+	if current := a.board.Kubeconfig().Current(); current != "" {
+		// Returns at once: reaching the server happens in the background.
+		_, _ = a.board.Switch(current)
+	}
+}
+
+// serveHTTP serves what is too big for a bound call's result (an object's
+// YAML) to the page, behind Wails' AssetServer: no port is opened.
+func (a *App) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.board == nil {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	session.YAMLHandler(a.board).ServeHTTP(w, r)
+}
+
+func (a *App) shutdown(context.Context) {
+	if a.board != nil {
+		a.board.Stop()
+	}
+}
 
 // About reports the version and the kubeconfig files the app reads, in the
 // order kubectl reads them; files that do not exist are left out.
 func (a *App) About() model.About {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	files := []string{}
-	for _, f := range rules.GetLoadingPrecedence() {
+	for _, f := range kubeconfig.Paths() {
 		if _, err := os.Stat(f); err == nil {
 			abs, _ := filepath.Abs(f)
 			files = append(files, abs)
 		}
 	}
 	return model.About{Version: Version, KubeconfigFiles: files}
+}
+
+// Contexts lists the kubeconfig contexts, invalid ones with their problems.
+func (a *App) Contexts() []model.ContextInfo { return a.board.Contexts() }
+
+// SwitchContext stops the current session and connects to name.
+func (a *App) SwitchContext(name string) (model.SessionStatus, error) {
+	if name == "" || len(name) > 1024 {
+		return model.SessionStatus{}, errors.New("invalid context name")
+	}
+	return a.board.Switch(name)
+}
+
+// Status is the connection phase and every kind's sync state.
+func (a *App) Status() model.SessionStatus { return a.board.Status() }
+
+// Namespaces lists the namespace names of the current context.
+func (a *App) Namespaces() ([]string, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return nil, err
+	}
+	objs, err := s.Access().List(s.Ctx(), informer.Namespaces, "", "")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(objs))
+	for _, o := range objs {
+		names = append(names, informerName(o))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// OpenView opens a live table of the current context.
+func (a *App) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.ViewInfo{}, err
+	}
+	if err := validateSpec(spec); err != nil {
+		return model.ViewInfo{}, err
+	}
+	return s.OpenView(spec)
+}
+
+// UpdateView changes a view's kind, namespace, selector, filter or sort.
+func (a *App) UpdateView(id string, spec model.ViewSpec) (model.ViewInfo, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.ViewInfo{}, err
+	}
+	if err := validateSpec(spec); err != nil {
+		return model.ViewInfo{}, err
+	}
+	return s.UpdateView(id, spec)
+}
+
+// ViewRows returns up to limit rows of a view from offset.
+func (a *App) ViewRows(id string, offset, limit int) (model.Window, error) {
+	if offset < 0 || limit < 0 || limit > view.MaxWindow {
+		return model.Window{}, fmt.Errorf("invalid window %d+%d (limit at most %d)", offset, limit, view.MaxWindow)
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Window{}, err
+	}
+	return s.ViewRows(id, offset, limit)
+}
+
+// CloseView frees a view.
+func (a *App) CloseView(id string) {
+	if s, err := a.board.Current(); err == nil {
+		s.CloseView(id)
+	}
+}
+
+// Details returns an object's summary row, its events and related objects.
+// Its YAML is fetched from session.YAMLPath.
+func (a *App) Details(kind, namespace, name string) (model.Details, error) {
+	if err := session.ValidateObject(kind, namespace, name); err != nil {
+		return model.Details{}, err
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Details{}, err
+	}
+	return s.Details(s.Ctx(), kind, namespace, name)
+}
+
+func validateSpec(spec model.ViewSpec) error {
+	if !informer.Known(informer.Kind(spec.Kind)) {
+		return fmt.Errorf("unknown kind %q", spec.Kind)
+	}
+	if len(spec.Namespace) > 63 || len(spec.Selector) > 4096 || len(spec.Filter) > 1024 || len(spec.SortBy) > 64 {
+		return errors.New("view spec field too long")
+	}
+	return nil
+}
+
+func informerName(o any) string {
+	if m, ok := o.(interface{ GetName() string }); ok {
+		return m.GetName()
+	}
+	return ""
 }

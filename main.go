@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"log"
+	"net/http"
 	"os"
 
 	"github.com/wailsapp/wails/v2"
@@ -35,7 +36,7 @@ func main() {
 		Height:           800,
 		MinWidth:         900,
 		MinHeight:        560,
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: assets, Handler: http.HandlerFunc(app.serveHTTP)},
 		BackgroundColour: &options.RGBA{R: 20, G: 23, B: 28, A: 255},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,

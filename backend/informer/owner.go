@@ -121,32 +121,41 @@ func (o *Owner) Informer(k Kind) (cache.SharedIndexInformer, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
+	inf, created, err := o.register(k, info)
+	if created {
+		o.notify(Status{Kind: k, State: StateSyncing, Since: o.opts.Now()})
+	}
+	return inf, err
+}
+
+// register creates, configures and starts k's informer unless it exists.
+func (o *Owner) register(k Kind, info kindInfo) (cache.SharedIndexInformer, bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.stopped {
-		return nil, ErrStopped
+		return nil, false, ErrStopped
 	}
 	if e, ok := o.entries[k]; ok {
-		return e.informer, nil
+		return e.informer, false, nil
 	}
 	var inf cache.SharedIndexInformer
 	switch {
 	case info.metadataOnly && o.meta != nil:
 		inf = o.meta.ForResource(info.gvr).Informer()
 	case info.metadataOnly:
-		return nil, fmt.Errorf("kind %q needs a metadata client", k)
+		return nil, false, fmt.Errorf("kind %q needs a metadata client", k)
 	default:
 		inf = info.typed(o.typed)
 	}
 	if err := inf.AddIndexers(indexersFor(k)); err != nil {
-		return nil, fmt.Errorf("add indexers for %s: %w", k, err)
+		return nil, false, fmt.Errorf("add indexers for %s: %w", k, err)
 	}
 	e := &entry{informer: inf, status: Status{Kind: k, State: StateSyncing, Since: o.opts.Now()}}
 	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
 		o.setStatus(k, StateError, err)
 		cache.DefaultWatchErrorHandler(ctx, r, err)
 	}); err != nil {
-		return nil, fmt.Errorf("watch error handler for %s: %w", k, err)
+		return nil, false, fmt.Errorf("watch error handler for %s: %w", k, err)
 	}
 	o.entries[k] = e
 	o.typed.Start(o.ctx.Done())
@@ -160,8 +169,7 @@ func (o *Owner) Informer(k Kind) (cache.SharedIndexInformer, error) {
 			o.setStatus(k, StateSynced, nil)
 		}
 	}()
-	o.notify(e.status)
-	return inf, nil
+	return inf, true, nil
 }
 
 // setStatus records a kind's new state. A watch error after the initial

@@ -14,6 +14,253 @@ export namespace model {
 	        this.kubeconfigFiles = source["kubeconfigFiles"];
 	    }
 	}
+	export class ContextInfo {
+	    name: string;
+	    cluster: string;
+	    server: string;
+	    user: string;
+	    namespace: string;
+	    current: boolean;
+	    valid: boolean;
+	    problems?: string[];
+	    execCommand?: string;
+	    file: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ContextInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.cluster = source["cluster"];
+	        this.server = source["server"];
+	        this.user = source["user"];
+	        this.namespace = source["namespace"];
+	        this.current = source["current"];
+	        this.valid = source["valid"];
+	        this.problems = source["problems"];
+	        this.execCommand = source["execCommand"];
+	        this.file = source["file"];
+	    }
+	}
+	export class Row {
+	    key: string;
+	    kind: string;
+	    name: string;
+	    namespace?: string;
+	    uid: string;
+	    created: number;
+	    labels?: Record<string, string>;
+	    status?: string;
+	    health: string;
+	    ready?: string;
+	    restarts?: number;
+	    node?: string;
+	    images?: string[];
+	    cells?: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new Row(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.kind = source["kind"];
+	        this.name = source["name"];
+	        this.namespace = source["namespace"];
+	        this.uid = source["uid"];
+	        this.created = source["created"];
+	        this.labels = source["labels"];
+	        this.status = source["status"];
+	        this.health = source["health"];
+	        this.ready = source["ready"];
+	        this.restarts = source["restarts"];
+	        this.node = source["node"];
+	        this.images = source["images"];
+	        this.cells = source["cells"];
+	    }
+	}
+	export class Details {
+	    row: Row;
+	    events: Row[];
+	    related: Row[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Details(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.row = this.convertValues(source["row"], Row);
+	        this.events = this.convertValues(source["events"], Row);
+	        this.related = this.convertValues(source["related"], Row);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class KindStatus {
+	    kind: string;
+	    state: string;
+	    error?: string;
+	    count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new KindStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.state = source["state"];
+	        this.error = source["error"];
+	        this.count = source["count"];
+	    }
+	}
+	
+	export class SessionStatus {
+	    generation: number;
+	    context: string;
+	    server?: string;
+	    phase: string;
+	    message?: string;
+	    kinds: KindStatus[];
+	    watches: number;
+	    lastChange?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SessionStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.generation = source["generation"];
+	        this.context = source["context"];
+	        this.server = source["server"];
+	        this.phase = source["phase"];
+	        this.message = source["message"];
+	        this.kinds = this.convertValues(source["kinds"], KindStatus);
+	        this.watches = source["watches"];
+	        this.lastChange = source["lastChange"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ViewInfo {
+	    id: string;
+	    generation: number;
+	    version: number;
+	    count: number;
+	    synced: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ViewInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.count = source["count"];
+	        this.synced = source["synced"];
+	    }
+	}
+	export class ViewSpec {
+	    kind: string;
+	    namespace: string;
+	    selector: string;
+	    filter: string;
+	    sortBy: string;
+	    desc: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ViewSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.selector = source["selector"];
+	        this.filter = source["filter"];
+	        this.sortBy = source["sortBy"];
+	        this.desc = source["desc"];
+	    }
+	}
+	export class Window {
+	    viewId: string;
+	    generation: number;
+	    version: number;
+	    count: number;
+	    offset: number;
+	    rows: Row[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Window(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.viewId = source["viewId"];
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.count = source["count"];
+	        this.offset = source["offset"];
+	        this.rows = this.convertValues(source["rows"], Row);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

@@ -3,3 +3,21 @@
 import {model} from '../models';
 
 export function About():Promise<model.About>;
+
+export function CloseView(arg1:string):Promise<void>;
+
+export function Contexts():Promise<Array<model.ContextInfo>>;
+
+export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Details>;
+
+export function Namespaces():Promise<Array<string>>;
+
+export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
+
+export function Status():Promise<model.SessionStatus>;
+
+export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
+
+export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;
+
+export function ViewRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;

@@ -5,3 +5,39 @@
 export function About() {
   return window['go']['main']['App']['About']();
 }
+
+export function CloseView(arg1) {
+  return window['go']['main']['App']['CloseView'](arg1);
+}
+
+export function Contexts() {
+  return window['go']['main']['App']['Contexts']();
+}
+
+export function Details(arg1, arg2, arg3) {
+  return window['go']['main']['App']['Details'](arg1, arg2, arg3);
+}
+
+export function Namespaces() {
+  return window['go']['main']['App']['Namespaces']();
+}
+
+export function OpenView(arg1) {
+  return window['go']['main']['App']['OpenView'](arg1);
+}
+
+export function Status() {
+  return window['go']['main']['App']['Status']();
+}
+
+export function SwitchContext(arg1) {
+  return window['go']['main']['App']['SwitchContext'](arg1);
+}
+
+export function UpdateView(arg1, arg2) {
+  return window['go']['main']['App']['UpdateView'](arg1, arg2);
+}
+
+export function ViewRows(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ViewRows'](arg1, arg2, arg3);
+}

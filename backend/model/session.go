@@ -1,0 +1,55 @@
+package model
+
+// Session phases.
+const (
+	PhaseIdle       = "idle"       // no context chosen
+	PhaseConnecting = "connecting" // reaching the API server
+	PhaseConnected  = "connected"  // the server answered; kinds sync as views need them
+	PhaseError      = "error"      // the context cannot be used or reached; Message says why
+)
+
+// KindStatus is the sync state of one kind in the session.
+type KindStatus struct {
+	Kind  string `json:"kind"`
+	State string `json:"state"` // pending, syncing, synced, error
+	Error string `json:"error,omitempty"`
+	Count int    `json:"count"`
+}
+
+// SessionStatus is the payload of EventSessionStatus and of Status().
+type SessionStatus struct {
+	Generation uint64       `json:"generation"`
+	Context    string       `json:"context"`
+	Server     string       `json:"server,omitempty"`
+	Phase      string       `json:"phase"`
+	Message    string       `json:"message,omitempty"`
+	Kinds      []KindStatus `json:"kinds"`
+	// Watches is the number of kinds with an informer (one watch each).
+	Watches int `json:"watches"`
+	// LastChange is when a cached object last changed, in Unix milliseconds.
+	LastChange int64 `json:"lastChange,omitempty"`
+}
+
+// ContextInfo is one kubeconfig context for the context picker.
+type ContextInfo struct {
+	Name      string   `json:"name"`
+	Cluster   string   `json:"cluster"`
+	Server    string   `json:"server"`
+	User      string   `json:"user"`
+	Namespace string   `json:"namespace"`
+	Current   bool     `json:"current"`
+	Valid     bool     `json:"valid"`
+	Problems  []string `json:"problems,omitempty"`
+	// ExecCommand names the credential plugin a connection would run; it
+	// is never run by listing contexts.
+	ExecCommand string `json:"execCommand,omitempty"`
+	File        string `json:"file"`
+}
+
+// Details is the details panel of one object: its row, the events about
+// it and the objects related to it. The YAML is fetched separately.
+type Details struct {
+	Row     Row   `json:"row"`
+	Events  []Row `json:"events"`
+	Related []Row `json:"related"`
+}

@@ -1,0 +1,108 @@
+package session
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"crowsnest/backend/dao"
+	"crowsnest/backend/informer"
+	"crowsnest/backend/model"
+)
+
+// Details returns one object's row, the events about it and its related
+// objects: owners and dependents (Deployment → ReplicaSets → Pods, Job →
+// Pods, CronJob → Jobs), a Pod's node, a Service's pods, a Node's pods.
+func (s *Session) Details(ctx context.Context, kind, ns, name string) (model.Details, error) {
+	k := informer.Kind(kind)
+	obj, err := s.access.Get(ctx, k, ns, name)
+	if err != nil {
+		return model.Details{}, err
+	}
+	d := model.Details{Row: dao.RowOf(k, obj), Events: []model.Row{}, Related: []model.Row{}}
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return d, nil
+	}
+	c := s.access.Cache()
+	evs, err := c.EventsFor(string(m.GetUID()))
+	if err != nil {
+		return d, err
+	}
+	d.Events = rows(informer.Events, evs)
+
+	add := func(k informer.Kind, objs []any, err error) error {
+		if err != nil {
+			return err
+		}
+		d.Related = append(d.Related, rows(k, objs)...)
+		return nil
+	}
+	for _, ref := range m.GetOwnerReferences() {
+		ok := kindOf(schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind))
+		if ok == "" {
+			continue
+		}
+		if owner, err := s.access.Get(ctx, ok, m.GetNamespace(), ref.Name); err == nil {
+			d.Related = append(d.Related, dao.RowOf(ok, owner))
+		}
+	}
+	uid := string(m.GetUID())
+	switch o := obj.(type) {
+	case *appsv1.Deployment:
+		objs, derr := c.Dependents(informer.ReplicaSets, uid)
+		err = add(informer.ReplicaSets, objs, derr)
+	case *appsv1.ReplicaSet, *appsv1.StatefulSet, *appsv1.DaemonSet, *batchv1.Job:
+		objs, derr := c.Dependents(informer.Pods, uid)
+		err = add(informer.Pods, objs, derr)
+	case *batchv1.CronJob:
+		objs, derr := c.Dependents(informer.Jobs, uid)
+		err = add(informer.Jobs, objs, derr)
+	case *corev1.Pod:
+		if o.Spec.NodeName != "" {
+			if node, gerr := s.access.Get(ctx, informer.Nodes, "", o.Spec.NodeName); gerr == nil {
+				d.Related = append(d.Related, dao.RowOf(informer.Nodes, node))
+			}
+		}
+	case *corev1.Service:
+		objs, derr := c.ServicePods(o)
+		err = add(informer.Pods, objs, derr)
+	case *corev1.Node:
+		objs, derr := c.PodsOnNode(o.Name)
+		err = add(informer.Pods, objs, derr)
+	}
+	if err != nil {
+		return d, fmt.Errorf("related objects of %s %s: %w", kind, name, err)
+	}
+	return d, nil
+}
+
+func rows(k informer.Kind, objs []any) []model.Row {
+	out := make([]model.Row, len(objs))
+	for i, o := range objs {
+		out[i] = dao.RowOf(k, o)
+	}
+	return out
+}
+
+// kindOf maps an owner reference's group and kind to a cached kind.
+func kindOf(gvk schema.GroupVersionKind) informer.Kind {
+	for _, k := range informer.AllKinds() {
+		gvr := informer.GVR(k)
+		if gvr.Group == gvk.Group && kindName[k] == gvk.Kind {
+			return k
+		}
+	}
+	return ""
+}
+
+var kindName = map[informer.Kind]string{
+	informer.Pods: "Pod", informer.Deployments: "Deployment", informer.ReplicaSets: "ReplicaSet",
+	informer.StatefulSets: "StatefulSet", informer.DaemonSets: "DaemonSet", informer.Jobs: "Job",
+	informer.CronJobs: "CronJob", informer.Services: "Service", informer.Nodes: "Node",
+}

@@ -1,0 +1,225 @@
+package session_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"crowsnest/backend/events"
+	"crowsnest/backend/model"
+	"crowsnest/backend/session"
+	"crowsnest/hack/controlplane"
+	"crowsnest/hack/testcluster"
+)
+
+func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
+
+func newBoard(t *testing.T, env *testcluster.Env) (*session.Switchboard, *events.Recorder) {
+	t.Helper()
+	rec := &events.Recorder{}
+	b := session.NewSwitchboard(context.Background(), session.Options{
+		Version: "test", Emitter: rec, Paths: func() []string { return []string{env.Kubeconfig()} },
+	})
+	t.Cleanup(b.Stop)
+	return b, rec
+}
+
+func waitConnected(t *testing.T, b *session.Switchboard) {
+	t.Helper()
+	require.Eventually(t, func() bool { return b.Status().Phase == model.PhaseConnected }, 15*time.Second, 20*time.Millisecond,
+		"status: %+v", b.Status())
+}
+
+func mustCurrent(t *testing.T, b *session.Switchboard) *session.Session {
+	t.Helper()
+	s, err := b.Current()
+	require.NoError(t, err)
+	return s
+}
+
+func TestViewFollowsPodLifecycle(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	cs := env.Client(t, controlplane.ContextDemoAdmin)
+	b, rec := newBoard(t, env)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	waitConnected(t, b)
+	s := mustCurrent(t, b)
+
+	info, err := s.OpenView(model.ViewSpec{Kind: "pods", Namespace: ns, Selector: "app=web", SortBy: "name"})
+	require.NoError(t, err)
+	assert.Equal(t, 0, info.Count)
+
+	ctx := t.Context()
+	for _, p := range []struct{ name, app string }{{"web-b", "web"}, {"web-a", "web"}, {"db-0", "db"}} {
+		_, err := cs.CoreV1().Pods(ns).Create(ctx, &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: p.name, Labels: map[string]string{"app": p.app}},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "registry.example.com/" + p.app}}},
+		}, metav1.CreateOptions{})
+		require.NoError(t, err)
+	}
+	noticeWith := func(count, since int) func([]events.Recorded) bool {
+		return func(evs []events.Recorded) bool {
+			for _, e := range evs[min(since, len(evs)):] {
+				if n, ok := e.Payload.(model.ViewNotice); ok && n.ViewID == info.ID && n.Count == count && n.Generation == info.Generation {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	require.NoError(t, rec.WaitFor(wctx, noticeWith(2, 0)), "a notice says the view holds the two web pods")
+
+	win, err := s.ViewRows(info.ID, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, win.Rows, 2)
+	assert.Equal(t, []string{"web-a", "web-b"}, []string{win.Rows[0].Name, win.Rows[1].Name}, "sorted by name")
+	assert.Equal(t, 2, win.Count)
+
+	require.Eventually(t, func() bool {
+		w, err := s.ViewRows(info.ID, 0, 10)
+		return err == nil && len(w.Rows) == 2 && w.Rows[0].Status == "Running" && w.Rows[1].Status == "Running"
+	}, 30*time.Second, 50*time.Millisecond, "kwok's status updates reach the window")
+
+	before := len(rec.Events())
+	require.NoError(t, cs.CoreV1().Pods(ns).Delete(ctx, "web-a", metav1.DeleteOptions{GracePeriodSeconds: new(int64)}))
+	require.NoError(t, rec.WaitFor(wctx, noticeWith(1, before)), "a notice says one pod is left")
+	win, err = s.ViewRows(info.ID, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, win.Rows, 1)
+	assert.Equal(t, "web-b", win.Rows[0].Name)
+
+	_, err = s.UpdateView(info.ID, model.ViewSpec{Kind: "pods", Namespace: ns, Selector: "app in (web,db)", SortBy: "name", Desc: true})
+	require.NoError(t, err)
+	win, err = s.ViewRows(info.ID, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, win.Rows, 2)
+	assert.Equal(t, "web-b", win.Rows[0].Name, "descending")
+
+	_, err = s.UpdateView(info.ID, model.ViewSpec{Kind: "pods", Selector: "app in (web"})
+	assert.ErrorContains(t, err, "invalid label selector")
+
+	d, err := s.Details(ctx, "pods", ns, "web-b")
+	require.NoError(t, err)
+	assert.Equal(t, "web-b", d.Row.Name)
+	var relatedKinds []string
+	for _, r := range d.Related {
+		relatedKinds = append(relatedKinds, r.Kind)
+	}
+	assert.Contains(t, relatedKinds, "nodes", "a running pod links to its node")
+}
+
+// nodeNames opens a node view on the current session and returns its rows.
+func nodeNames(t *testing.T, b *session.Switchboard) []string {
+	t.Helper()
+	s := mustCurrent(t, b)
+	info, err := s.OpenView(model.ViewSpec{Kind: "nodes"})
+	require.NoError(t, err)
+	var names []string
+	require.Eventually(t, func() bool {
+		w, err := s.ViewRows(info.ID, 0, 50)
+		if err != nil || len(w.Rows) == 0 {
+			return false
+		}
+		names = names[:0]
+		for _, r := range w.Rows {
+			names = append(names, r.Name)
+		}
+		return true
+	}, 15*time.Second, 20*time.Millisecond)
+	return names
+}
+
+func TestSwitchShowsOnlyTheRightCluster(t *testing.T) {
+	env := testcluster.Get(t)
+	b, _ := newBoard(t, env)
+	for _, step := range []struct {
+		context string
+		nodes   []string
+	}{
+		{controlplane.ContextDemoAdmin, []string{"demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-worker-4"}},
+		{controlplane.ContextStagingAdmin, []string{"staging-worker-1", "staging-worker-2"}},
+		{controlplane.ContextDemoAdmin, []string{"demo-worker-1", "demo-worker-2", "demo-worker-3", "demo-worker-4"}},
+	} {
+		st, err := b.Switch(step.context)
+		require.NoError(t, err)
+		assert.Equal(t, step.context, st.Context)
+		assert.ElementsMatch(t, step.nodes, nodeNames(t, b), step.context)
+	}
+}
+
+func TestOfflineContextReportsError(t *testing.T) {
+	env := testcluster.Get(t)
+	b, _ := newBoard(t, env)
+	began := time.Now()
+	st, err := b.Switch(controlplane.ContextOffline)
+	require.NoError(t, err)
+	assert.Equal(t, model.PhaseConnecting, st.Phase)
+	assert.Less(t, time.Since(began), 3*time.Second, "switching never waits for the server")
+	require.Eventually(t, func() bool { return b.Status().Phase == model.PhaseError }, 15*time.Second, 50*time.Millisecond)
+	assert.Contains(t, b.Status().Message, "connection refused")
+
+	_, err = b.Switch("no-such-context")
+	require.Error(t, err)
+	assert.Equal(t, model.PhaseError, b.Status().Phase)
+	assert.Contains(t, b.Status().Message, "no-such-context")
+
+	_, err = b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	waitConnected(t, b)
+}
+
+func TestConcurrentSwitchesEndInTheLastAndLeakNothing(t *testing.T) {
+	env := testcluster.Get(t)
+	ignore := goleak.IgnoreCurrent()
+	func() {
+		b, _ := newBoard(t, env)
+		contexts := []string{controlplane.ContextDemoAdmin, controlplane.ContextStagingAdmin, controlplane.ContextDemoViewer}
+		for i := range 50 {
+			_, err := b.Switch(contexts[i%len(contexts)])
+			require.NoError(t, err)
+			if s, err := b.Current(); err == nil {
+				_, err := s.OpenView(model.ViewSpec{Kind: "pods"})
+				require.NoError(t, err)
+			}
+		}
+		var wg sync.WaitGroup
+		for i := range 10 {
+			wg.Go(func() { _, _ = b.Switch(contexts[i%len(contexts)]) })
+			time.Sleep(time.Millisecond)
+		}
+		wg.Wait()
+		last := contexts[1]
+		_, err := b.Switch(last)
+		require.NoError(t, err)
+		assert.Equal(t, last, b.Status().Context)
+		b.Stop()
+	}()
+	goleak.VerifyNone(t, ignore)
+}
+
+func TestBadViewSpecs(t *testing.T) {
+	env := testcluster.Get(t)
+	b, _ := newBoard(t, env)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	s := mustCurrent(t, b)
+	for _, spec := range []model.ViewSpec{{Kind: "widgets"}, {Kind: "pods", Selector: "a=b,,"}} {
+		_, err := s.OpenView(spec)
+		assert.Error(t, err, fmt.Sprintf("%+v", spec))
+	}
+	_, err = s.ViewRows("v999", 0, 10)
+	assert.ErrorContains(t, err, `no open view "v999"`)
+}

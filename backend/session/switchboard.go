@@ -1,0 +1,167 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"crowsnest/backend/events"
+	"crowsnest/backend/kubeconfig"
+	"crowsnest/backend/model"
+)
+
+// ProbeTimeout bounds the first request of a new session; after it the
+// status says the server is unreachable.
+const ProbeTimeout = 5 * time.Second
+
+// Options configure a Switchboard.
+type Options struct {
+	Version string         // for the user agent
+	Emitter events.Emitter // where status events and notices go
+	// Paths returns the kubeconfig files to read; kubeconfig.Paths by default.
+	Paths func() []string
+}
+
+// Switchboard holds the current session and switches between contexts.
+// Its methods may be called from any goroutine. Switches are serialised and
+// the last one requested wins: a switch overtaken by a later request while
+// it waited does not connect at all.
+type Switchboard struct {
+	appCtx context.Context
+	opts   Options
+	wg     sync.WaitGroup // probes in flight
+
+	switching sync.Mutex // held for a whole switch
+	requested atomic.Uint64
+
+	mu      sync.Mutex
+	gen     uint64
+	current *Session
+	failed  model.SessionStatus // status of the last context that could not start
+	stopped bool
+}
+
+// NewSwitchboard returns a Switchboard whose sessions live under appCtx
+// (the context Wails gives OnStartup).
+func NewSwitchboard(appCtx context.Context, opts Options) *Switchboard {
+	if opts.Paths == nil {
+		opts.Paths = kubeconfig.Paths
+	}
+	if opts.Emitter == nil {
+		opts.Emitter = discard{}
+	}
+	return &Switchboard{appCtx: appCtx, opts: opts, failed: model.SessionStatus{Phase: model.PhaseIdle}}
+}
+
+// Kubeconfig loads the kubeconfig files afresh, so edits made while the
+// app runs show up. Loading runs no exec plugin.
+func (b *Switchboard) Kubeconfig() *kubeconfig.Config { return kubeconfig.Load(b.opts.Paths()) }
+
+// Contexts lists every context of the kubeconfig files for the picker.
+func (b *Switchboard) Contexts() []model.ContextInfo {
+	var out []model.ContextInfo
+	for _, c := range b.Kubeconfig().Contexts() {
+		ci := model.ContextInfo{Name: c.Name, Cluster: c.Cluster, Server: c.Server, User: c.User,
+			Namespace: c.Namespace, Current: c.Current, Valid: c.Valid(), Problems: c.Problems, File: c.File}
+		if c.Exec != nil {
+			ci.ExecCommand = c.Exec.Command
+		}
+		out = append(out, ci)
+	}
+	return out
+}
+
+// Switch stops the current session and connects to the named context. It
+// returns as soon as the new session exists (phase connecting); reaching the
+// server happens in the background and shows in the status events. A
+// context that cannot be used returns its error and leaves the app with no
+// session and an error status.
+func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
+	ticket := b.requested.Add(1)
+	b.switching.Lock()
+	defer b.switching.Unlock()
+	if ticket != b.requested.Load() {
+		return b.Status(), fmt.Errorf("switch to %q superseded by a later switch", name)
+	}
+
+	b.mu.Lock()
+	if b.stopped {
+		b.mu.Unlock()
+		return model.SessionStatus{}, ErrStopped
+	}
+	old := b.current
+	b.current = nil
+	b.gen++
+	gen := b.gen
+	b.mu.Unlock()
+	if old != nil {
+		old.Stop()
+	}
+
+	cfg, err := b.Kubeconfig().RESTConfig(name, b.opts.Version)
+	var s *Session
+	if err == nil {
+		s, err = start(b.appCtx, gen, name, cfg, b.opts.Emitter)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil {
+		b.failed = model.SessionStatus{Generation: gen, Context: name, Phase: model.PhaseError, Message: err.Error()}
+		b.opts.Emitter.Emit(model.EventSessionStatus, b.failed)
+		return b.failed, err
+	}
+	b.current = s
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		s.probe(ProbeTimeout)
+	}()
+	st := s.Status()
+	b.opts.Emitter.Emit(model.EventSessionStatus, st)
+	return st, nil
+}
+
+// ErrNoSession means no context is connected.
+var ErrNoSession = errors.New("no context connected")
+
+// Current returns the connected session.
+func (b *Switchboard) Current() (*Session, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.current == nil {
+		return nil, ErrNoSession
+	}
+	return b.current, nil
+}
+
+// Status is the current session's status, or why there is none.
+func (b *Switchboard) Status() model.SessionStatus {
+	b.mu.Lock()
+	s, failed := b.current, b.failed
+	b.mu.Unlock()
+	if s == nil {
+		return failed
+	}
+	return s.Status()
+}
+
+// Stop ends the current session and waits for its background work. Call it
+// from OnShutdown.
+func (b *Switchboard) Stop() {
+	b.mu.Lock()
+	b.stopped = true
+	s := b.current
+	b.current = nil
+	b.mu.Unlock()
+	if s != nil {
+		s.Stop()
+	}
+	b.wg.Wait()
+}
+
+type discard struct{}
+
+func (discard) Emit(string, any) {}

@@ -1,0 +1,91 @@
+package session
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"crowsnest/backend/dao"
+	"crowsnest/backend/informer"
+)
+
+// MaxYAML bounds a details YAML response; larger objects are cut with a
+// note rather than sent whole.
+const MaxYAML = 4 << 20
+
+// YAMLPath is where the page fetches an object's YAML.
+const YAMLPath = "/api/yaml"
+
+// YAMLHandler serves GET /api/yaml?gen=&kind=&namespace=&name= with the
+// object's YAML from the current session (see dao.Access.YAML). Wails mounts
+// it behind its AssetServer, so no port is opened. A request naming an older
+// session generation gets 409, so a slow response never shows another
+// context's object.
+func YAMLHandler(b *Switchboard) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != YAMLPath {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Method != http.MethodGet {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		q := r.URL.Query()
+		kind, ns, name := informer.Kind(q.Get("kind")), q.Get("namespace"), q.Get("name")
+		if err := ValidateObject(string(kind), ns, name); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s, err := b.Current()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if gen, err := strconv.ParseUint(q.Get("gen"), 10, 64); err != nil || gen != s.Generation {
+			http.Error(w, "stale session generation", http.StatusConflict)
+			return
+		}
+		out, err := s.Access().YAML(r.Context(), kind, ns, name)
+		if err != nil {
+			status := http.StatusBadGateway
+			if errors.Is(err, dao.ErrNotFound) {
+				status = http.StatusNotFound
+			}
+			http.Error(w, err.Error(), status)
+			return
+		}
+		if len(out) > MaxYAML {
+			out = append(out[:MaxYAML:MaxYAML], []byte("\n# … cut: the object is larger than 4 MiB\n")...)
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(out)
+	})
+}
+
+// ValidateObject checks a kind, namespace and name from the frontend before
+// they reach any API call.
+func ValidateObject(kind, ns, name string) error {
+	k := informer.Kind(kind)
+	if !informer.Known(k) {
+		return errors.New("unknown kind " + strconv.Quote(kind))
+	}
+	if informer.Namespaced(k) {
+		if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+			return errors.New("invalid namespace " + strconv.Quote(ns) + ": " + errs[0])
+		}
+	} else if ns != "" {
+		return errors.New(kind + " are not namespaced")
+	}
+	if name == "" || len(name) > 253 {
+		return errors.New("invalid name " + strconv.Quote(name))
+	}
+	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 && k != informer.Events {
+		return errors.New("invalid name " + strconv.Quote(name) + ": " + errs[0])
+	}
+	return nil
+}
