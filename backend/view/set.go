@@ -11,41 +11,42 @@ import (
 // Set keeps the rows that match a predicate, ordered by a comparison, and
 // answers windows by position.
 //
-// Rows are values: once a row has been handed to the Set (through New,
-// Upsert or Reset) the caller must not change anything the comparison or
-// the key reads from it. To change a row, pass a new value to Upsert. If R
-// is a pointer type that means a new pointer, not a mutated old one; the Set
-// finds a row's old position by the old row's sort position.
+// The Set keeps its own copy of each row, so R may be a large struct. Once a
+// row has been handed to the Set (through New, Upsert or Reset) the caller
+// must not change anything the comparison or the key reads through it (if R
+// is or holds a pointer, what it points to); to change a row, pass a new
+// value to Upsert. The Set finds a row's old position by the old row's sort
+// position. Window returns shallow copies: do not modify maps or slices they
+// share with the Set.
 //
 // A Set is not safe for concurrent use. Its owner (one goroutine per view)
 // serialises every call, reads included.
 //
 // # Data structure
 //
-// The matching rows are one sorted slice, plus a map from key to row. Upsert
-// and Delete find the old position by binary search on the old row and shift
-// only the rows between the old and new positions (copy), so a change costs
-// O(log n) comparisons plus a memmove of up to n*sizeof(R) bytes; Window is a
-// slice copy and IndexOf a binary search. Measured at 100,000 pointer rows on
-// a 2-core Xeon VM (bench_test.go; in brackets, the same with the machine
-// loaded by other builds): an update that moves a row a random distance 13 µs
-// (33-45 µs), a content-only update 2 µs (5-7 µs), an insert plus a delete 25
-// µs (37-72 µs), a 100-row Window 1.2 µs (2-4 µs), IndexOf 1.9 µs (2-5 µs).
-// So 1,000 moving updates a second cost about 1.3% of a core (under 5%
-// loaded), well under a 10% budget, and a B-tree or chunked list would buy
-// little for its extra code. New sorts once: 10,000 rows in 4 ms (8-13 ms),
-// 100,000 rows in 56 ms (140-290 ms).
-//
-// The shift moves whole R values, so R should be a pointer or a value of a
-// word or two: with an 80-byte struct as R the same moving update costs
-// 0.33-0.5 ms, too slow for 1,000 updates a second.
+// A sorted slice of pointers to the Set's copies of the matching rows, plus
+// a map from key to copy. Upsert and Delete find the old index by binary
+// search on the old row and shift only the pointers between the old and the
+// new index, so a change costs O(log n) comparisons plus a memmove of at most
+// 8*n bytes whatever the size of R; Window copies limit rows; IndexOf is a
+// binary search. Measured at 100,000 rows on a 2-core Xeon VM that other
+// builds were loading heavily (bench_test.go; ranges over runs): an update
+// that moves a row a random distance 13-49 µs (20 µs with a 224-byte struct
+// as R), a content-only update 2-4 µs, an insert plus a delete 25-46 µs, a
+// 100-row Window 1.5-1.7 µs, IndexOf 1.8-2.1 µs. So 1,000 moving updates a
+// second cost 1.5-5% of a core, under the 10% budget that would justify a
+// B-tree or chunked list. New sorts once: 10,000 rows in 5-7 ms, 100,000 in
+// 80-130 ms.
 type Set[R any] struct {
 	key      func(R) string
 	userLess func(a, b R) bool
 	match    func(R) bool
 
-	rows    []R          // matching rows, ascending by s.compare
-	byKey   map[string]R // the row for each key in rows
+	// rows holds the matching rows in order, each in a slot the Set owns;
+	// byKey finds a row's slot, and the slot's current value leads the
+	// binary search to the slot's index.
+	rows    []*R
+	byKey   map[string]*R
 	version uint64
 }
 
@@ -56,7 +57,7 @@ type Set[R any] struct {
 // orders rows; the Set breaks its ties by key, so the order is a strict
 // total order even if less only compares one column. A nil less orders by
 // key alone; a nil match keeps every row. If initial holds several rows with
-// the same key the last one wins.
+// the same key the last one wins. The Set copies the rows it keeps.
 //
 // The new Set is at Version 1, so callers may use 0 for "never read".
 func New[R any](key func(R) string, less func(a, b R) bool, match func(R) bool, initial []R) *Set[R] {
@@ -78,18 +79,28 @@ func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R) {
 		match = func(R) bool { return true }
 	}
 	s.userLess, s.match = less, match
-	s.byKey = make(map[string]R, len(all))
-	for _, r := range all {
-		if match(r) {
-			s.byKey[s.key(r)] = r
+	var matching []int
+	for i := range all {
+		if match(all[i]) {
+			matching = append(matching, i)
 		}
 	}
-	rows := make([]R, 0, len(s.byKey))
-	for _, r := range s.byKey {
-		rows = append(rows, r)
+	// One allocation for all the slots. A slot of a deleted row is zeroed
+	// but its memory lives until the next rebuild releases the batch.
+	slots := make([]R, len(matching))
+	s.byKey = make(map[string]*R, len(matching))
+	s.rows = make([]*R, 0, len(matching))
+	for j, i := range matching {
+		k := s.key(all[i])
+		if p, dup := s.byKey[k]; dup {
+			*p = all[i]
+			continue
+		}
+		slots[j] = all[i]
+		s.byKey[k] = &slots[j]
+		s.rows = append(s.rows, &slots[j])
 	}
-	slices.SortFunc(rows, s.compare)
-	s.rows = rows
+	slices.SortFunc(s.rows, func(a, b *R) int { return s.compare(*a, *b) })
 }
 
 // compare is the caller's order with ties broken by key. It is 0 only for
@@ -104,6 +115,13 @@ func (s *Set[R]) compare(a, b R) int {
 		}
 	}
 	return strings.Compare(s.key(a), s.key(b))
+}
+
+// search returns the index of the first row in rows that does not sort
+// before r.
+func (s *Set[R]) search(rows []*R, r R) int {
+	i, _ := slices.BinarySearchFunc(rows, r, func(p *R, r R) int { return s.compare(*p, r) })
+	return i
 }
 
 // Len returns the number of matching rows.
@@ -123,17 +141,20 @@ func (s *Set[R]) Window(offset, limit int) []R {
 	if offset >= len(s.rows) || limit <= 0 {
 		return []R{}
 	}
-	end := offset + min(limit, len(s.rows)-offset)
-	return slices.Clone(s.rows[offset:end])
+	out := make([]R, min(limit, len(s.rows)-offset))
+	for i, p := range s.rows[offset : offset+len(out)] {
+		out[i] = *p
+	}
+	return out
 }
 
 // IndexOf returns the position of the row with this key, if the Set has it.
 func (s *Set[R]) IndexOf(key string) (int, bool) {
-	r, ok := s.byKey[key]
+	p, ok := s.byKey[key]
 	if !ok {
 		return 0, false
 	}
-	return s.position(key, r), true
+	return s.position(p), true
 }
 
 // Upsert inserts r, moves it to its new position, replaces it in place, or
@@ -141,22 +162,20 @@ func (s *Set[R]) IndexOf(key string) (int, bool) {
 // false only when r does not match and its key was not in the Set.
 func (s *Set[R]) Upsert(r R) (changed bool) {
 	k := s.key(r)
-	old, present := s.byKey[k]
+	p, present := s.byKey[k]
 	matches := s.match(r)
 	switch {
 	case !present && !matches:
 		return false
 	case !present:
-		i, _ := slices.BinarySearchFunc(s.rows, r, s.compare)
-		s.rows = slices.Insert(s.rows, i, r)
-		s.byKey[k] = r
+		p = new(R)
+		*p = r
+		s.rows = slices.Insert(s.rows, s.search(s.rows, r), p)
+		s.byKey[k] = p
 	case !matches:
-		i := s.position(k, old)
-		s.rows = slices.Delete(s.rows, i, i+1)
-		delete(s.byKey, k)
+		s.remove(k, p)
 	default:
-		s.move(s.position(k, old), r)
-		s.byKey[k] = r
+		s.move(s.position(p), r)
 	}
 	s.version++
 	return true
@@ -164,43 +183,46 @@ func (s *Set[R]) Upsert(r R) (changed bool) {
 
 // Delete removes the row with this key and reports whether it was there.
 func (s *Set[R]) Delete(key string) (changed bool) {
-	old, ok := s.byKey[key]
+	p, ok := s.byKey[key]
 	if !ok {
 		return false
 	}
-	i := s.position(key, old)
-	s.rows = slices.Delete(s.rows, i, i+1)
-	delete(s.byKey, key)
+	s.remove(key, p)
 	s.version++
 	return true
 }
 
-// position returns the index in s.rows of the row r, whose key is k.
-func (s *Set[R]) position(k string, r R) int {
-	i, _ := slices.BinarySearchFunc(s.rows, r, s.compare)
-	if i < len(s.rows) && s.key(s.rows[i]) == k {
+func (s *Set[R]) remove(k string, p *R) {
+	i := s.position(p)
+	s.rows = slices.Delete(s.rows, i, i+1)
+	delete(s.byKey, k)
+	var zero R
+	*p = zero // let go of what the row references
+}
+
+// position returns the index of slot p in s.rows.
+func (s *Set[R]) position(p *R) int {
+	if i := s.search(s.rows, *p); i < len(s.rows) && s.rows[i] == p {
 		return i
 	}
 	// Only reachable if a caller changed a row in place (see Set): find it
-	// by key so the Set at least stays free of duplicates.
-	return slices.IndexFunc(s.rows, func(x R) bool { return s.key(x) == k })
+	// by identity so the Set at least stays free of duplicates.
+	return slices.Index(s.rows, p)
 }
 
-// move puts r, the new version of the row at index i, where it belongs,
-// shifting only the rows between its old and new positions.
+// move stores r, the new version of the row at index i, and puts it where
+// it belongs, shifting only the rows between its old and new positions.
 func (s *Set[R]) move(i int, r R) {
-	rows := s.rows
+	rows, p := s.rows, s.rows[i]
 	switch {
-	case i > 0 && s.compare(r, rows[i-1]) < 0:
-		j, _ := slices.BinarySearchFunc(rows[:i], r, s.compare)
+	case i > 0 && s.compare(r, *rows[i-1]) < 0:
+		j := s.search(rows[:i], r)
 		copy(rows[j+1:i+1], rows[j:i])
-		rows[j] = r
-	case i+1 < len(rows) && s.compare(rows[i+1], r) < 0:
-		j, _ := slices.BinarySearchFunc(rows[i+1:], r, s.compare)
-		j += i + 1 // first index whose row sorts after r
+		rows[j] = p
+	case i+1 < len(rows) && s.compare(*rows[i+1], r) < 0:
+		j := i + 1 + s.search(rows[i+1:], r) // first index whose row sorts after r
 		copy(rows[i:j-1], rows[i+1:j])
-		rows[j-1] = r
-	default:
-		rows[i] = r
+		rows[j-1] = p
 	}
+	*p = r
 }

@@ -262,6 +262,18 @@ func TestWindowIsACopy(t *testing.T) {
 	assert.Equal(t, []string{"a", "b"}, names(s.Window(0, 2)))
 }
 
+func TestSetKeepsItsOwnCopies(t *testing.T) {
+	initial := []row{{Name: "a", Score: 1}, {Name: "b", Score: 2}}
+	s := view.New(rowKey, func(a, b row) bool { return a.Score < b.Score }, nil, initial)
+	initial[0].Score = 9 // the caller reuses its slice
+	r := row{Name: "c", Score: 3}
+	s.Upsert(r)
+	r.Score = 0
+	assert.Equal(t, []row{{Name: "a", Score: 1}, {Name: "b", Score: 2}, {Name: "c", Score: 3}}, s.Window(0, 5))
+	assert.True(t, s.Upsert(row{Name: "a", Score: 5}), "the Set still finds a by its own copy")
+	assert.Equal(t, []string{"b", "c", "a"}, names(s.Window(0, 5)))
+}
+
 func TestUpsert(t *testing.T) {
 	byScore := func(a, b row) bool { return a.Score < b.Score }
 	running := func(r row) bool { return r.Group == 0 }
