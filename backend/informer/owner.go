@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -61,6 +62,10 @@ type Options struct {
 	// OnStatus, if set, is called after a kind's state changes, from an
 	// informer goroutine; it must not block and must not call Stop.
 	OnStatus func(Status)
+	// OnChange, if set, is called after any object of a started kind was
+	// added, updated or deleted, from that kind's handler goroutine; it must
+	// be cheap (the session coalesces it into status events).
+	OnChange func(Kind)
 	// Now is the clock for Status.Since; time.Now by default.
 	Now func() time.Time
 }
@@ -93,6 +98,7 @@ type Owner struct {
 type entry struct {
 	informer cache.SharedIndexInformer
 	status   Status
+	count    atomic.Int64 // objects in the store, kept by an event handler
 }
 
 // New returns an Owner whose informers live until ctx is done or Stop.
@@ -157,6 +163,14 @@ func (o *Owner) register(k Kind, info kindInfo) (cache.SharedIndexInformer, bool
 	}); err != nil {
 		return nil, false, fmt.Errorf("watch error handler for %s: %w", k, err)
 	}
+	// Counting through a handler keeps Count O(1); the store has no length.
+	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { e.count.Add(1); o.changed(k) },
+		UpdateFunc: func(any, any) { o.changed(k) },
+		DeleteFunc: func(any) { e.count.Add(-1); o.changed(k) },
+	}); err != nil {
+		return nil, false, fmt.Errorf("count %s: %w", k, err)
+	}
 	o.entries[k] = e
 	o.typed.Start(o.ctx.Done())
 	if o.meta != nil {
@@ -198,6 +212,22 @@ func (o *Owner) notify(s Status) {
 	if o.opts.OnStatus != nil && o.ctx.Err() == nil {
 		o.opts.OnStatus(s)
 	}
+}
+
+func (o *Owner) changed(k Kind) {
+	if o.opts.OnChange != nil && o.ctx.Err() == nil {
+		o.opts.OnChange(k)
+	}
+}
+
+// Count returns the number of objects of k in its store (0 if not started).
+func (o *Owner) Count(k Kind) int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if e, ok := o.entries[k]; ok {
+		return int(e.count.Load())
+	}
+	return 0
 }
 
 // Statuses returns every kind's state, pending ones included, in AllKinds order.

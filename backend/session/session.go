@@ -48,6 +48,8 @@ type Session struct {
 	notices  *events.Coalescer
 	emit     events.Emitter
 	lastSeen atomic.Int64
+	// statusPending is set while a status event for object changes is due.
+	statusPending atomic.Bool
 
 	mu      sync.Mutex
 	stopped bool
@@ -93,6 +95,10 @@ func start(parent context.Context, gen uint64, name string, cfg *rest.Config, em
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md,
 		OnStatus: func(informer.Status) { s.publishStatus() },
+		OnChange: func(informer.Kind) {
+			s.lastSeen.Store(time.Now().UnixMilli())
+			s.statusDirty()
+		},
 	})
 	s.access = dao.New(s.owner, dyn, md)
 	return s, nil
@@ -132,9 +138,7 @@ func (s *Session) Status() model.SessionStatus {
 		}
 		if ks.State != informer.StatePending {
 			st.Watches++
-			if inf, err := s.owner.Informer(ks.Kind); err == nil {
-				k.Count = len(inf.GetStore().ListKeys())
-			}
+			k.Count = s.owner.Count(ks.Kind)
 		}
 		st.Kinds = append(st.Kinds, k)
 	}
@@ -143,6 +147,19 @@ func (s *Session) Status() model.SessionStatus {
 
 func (s *Session) publishStatus() {
 	s.notices.Notify("session", model.EventSessionStatus, s.Status())
+}
+
+// statusDirty publishes the status for an object change (new counts, last
+// change time) at most every NoticeInterval, building it only when sent.
+func (s *Session) statusDirty() {
+	if s.statusPending.CompareAndSwap(false, true) {
+		time.AfterFunc(NoticeInterval, func() {
+			s.statusPending.Store(false)
+			if s.ctx.Err() == nil {
+				s.publishStatus()
+			}
+		})
+	}
 }
 
 // OpenView opens a live table; see view.Open.
@@ -156,7 +173,6 @@ func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 	id := "v" + strconv.Itoa(s.nextID)
 	s.mu.Unlock()
 	v, err := view.Open(id, s.Generation, s.owner, spec, func(n model.ViewNotice) {
-		s.lastSeen.Store(time.Now().UnixMilli())
 		s.notices.Notify(n.ViewID, model.EventViewChanged, n)
 	})
 	if err != nil {

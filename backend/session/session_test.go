@@ -111,6 +111,25 @@ func TestViewFollowsPodLifecycle(t *testing.T) {
 	_, err = s.UpdateView(info.ID, model.ViewSpec{Kind: "pods", Selector: "app in (web"})
 	assert.ErrorContains(t, err, "invalid label selector")
 
+	st := b.Status()
+	assert.Equal(t, model.PhaseConnected, st.Phase)
+	assert.GreaterOrEqual(t, st.Watches, 1)
+	assert.NotZero(t, st.LastChange)
+	for _, k := range st.Kinds {
+		if k.Kind == "pods" {
+			assert.Equal(t, "synced", k.State)
+			assert.GreaterOrEqual(t, k.Count, 2, "counts per kind travel in the status")
+		}
+	}
+	require.NoError(t, rec.WaitFor(wctx, func(evs []events.Recorded) bool {
+		for _, e := range evs {
+			if st, ok := e.Payload.(model.SessionStatus); ok && e.Name == model.EventSessionStatus && st.Phase == model.PhaseConnected {
+				return true
+			}
+		}
+		return false
+	}), "status events are emitted")
+
 	d, err := s.Details(ctx, "pods", ns, "web-b")
 	require.NoError(t, err)
 	assert.Equal(t, "web-b", d.Row.Name)

@@ -17,9 +17,10 @@ import (
 	"crowsnest/backend/model"
 )
 
-// MaxWindow caps the rows of one window, keeping a window's payload well
-// under the ~64 KB that the webview handles without retaining memory.
-const MaxWindow = 200
+// MaxWindow caps the rows of one window, keeping a window's payload under
+// the ~64 KB that the webview handles without retaining memory (a pod row
+// with its labels is a few hundred bytes).
+const MaxWindow = 100
 
 // Source gives a view the informer of its kind.
 type Source interface {
