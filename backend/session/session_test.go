@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -241,4 +242,62 @@ func TestBadViewSpecs(t *testing.T) {
 	}
 	_, err = s.ViewRows("v999", 0, 10)
 	assert.ErrorContains(t, err, `no open view "v999"`)
+}
+
+// TestRelatedObjects walks Deployment → ReplicaSet → Pods → Node and
+// Service → Pods on objects the real controllers made.
+func TestRelatedObjects(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	cs := env.Client(t, controlplane.ContextDemoAdmin)
+	ctx := t.Context()
+	labels := map[string]string{"app": "shop-api"}
+	replicas := int32(2)
+	_, err := cs.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "shop-api"},
+		Spec: appsv1.DeploymentSpec{Replicas: &replicas, Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "api", Image: "registry.example.com/api:1"}}}}},
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, err = cs.CoreV1().Services(ns).Create(ctx, &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: "shop-api"},
+		Spec:       corev1.ServiceSpec{Selector: labels, Ports: []corev1.ServicePort{{Port: 80}}},
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	b, _ := newBoard(t, env)
+	_, err = b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	s := mustCurrent(t, b)
+	related := func(kind, name string) map[string][]string {
+		d, err := s.Details(ctx, kind, ns, name)
+		if err != nil {
+			return nil
+		}
+		out := map[string][]string{}
+		for _, r := range d.Related {
+			out[r.Kind] = append(out[r.Kind], r.Name)
+		}
+		return out
+	}
+	var rsName string
+	require.Eventually(t, func() bool {
+		rs := related("deployments", "shop-api")["replicasets"]
+		if len(rs) == 1 {
+			rsName = rs[0]
+		}
+		return len(rs) == 1
+	}, 30*time.Second, 50*time.Millisecond, "deployment → replicaset")
+	require.Eventually(t, func() bool {
+		r := related("replicasets", rsName)
+		return len(r["pods"]) == 2 && len(r["deployments"]) == 1
+	}, 30*time.Second, 50*time.Millisecond, "replicaset → pods, and its owner")
+	require.Eventually(t, func() bool { return len(related("services", "shop-api")["pods"]) == 2 },
+		30*time.Second, 50*time.Millisecond, "service → pods by selector")
+	pods := related("services", "shop-api")["pods"]
+	require.Eventually(t, func() bool {
+		r := related("pods", pods[0])
+		return len(r["replicasets"]) == 1 && len(r["nodes"]) == 1
+	}, 30*time.Second, 50*time.Millisecond, "pod → replicaset and node")
 }
