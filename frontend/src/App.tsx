@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
-import { About } from '../wailsjs/go/main/App';
+import { About, Status } from '../wailsjs/go/main/App';
 import type { model } from '../wailsjs/go/models';
+import { EventsOn } from '../wailsjs/runtime/runtime';
 
 // App is the first screen: which build is running and which kubeconfig files
 // it reads. The cluster explorer replaces it.
 export function App() {
   const [about, setAbout] = useState<model.About | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<model.SessionStatus | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -14,8 +16,16 @@ export function App() {
       (a) => live && setAbout(a),
       (e: unknown) => live && setError(String(e)),
     );
+    Status().then(
+      (st) => live && setStatus(st),
+      () => undefined,
+    );
+    const off = EventsOn('session:status', (st: model.SessionStatus) => {
+      if (live) setStatus(st);
+    });
     return () => {
       live = false;
+      off();
     };
   }, []);
 
@@ -28,6 +38,17 @@ export function App() {
         <dl>
           <dt>Version</dt>
           <dd>{about.version}</dd>
+          <dt>Context</dt>
+          <dd>
+            {status && status.context ? (
+              <>
+                {status.context} <span className={'phase phase-' + status.phase}>{status.phase}</span>
+                {status.message && <div className="error">{status.message}</div>}
+              </>
+            ) : (
+              <span className="muted">none selected</span>
+            )}
+          </dd>
           <dt>Kubeconfig</dt>
           <dd>
             {about.kubeconfigFiles.length === 0 ? (
