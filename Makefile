@@ -89,3 +89,18 @@ smoke: build test-deps
 
 clean:
 	rm -rf build/bin frontend/dist
+
+# Performance budgets (docs/PERFORMANCE.md), against a control plane of their
+# own on $(BENCH_PORT_BASE)+ seeded with 10,000 pods; stopped afterwards.
+# Results go to build/bench.txt.
+BENCH_CLUSTER_DIR ?= $(CACHE)/bench-cluster
+BENCH_PORT_BASE ?= 29400
+
+.PHONY: bench
+bench: tools
+	@mkdir -p build
+	set -euo pipefail; \
+	trap 'hack/cluster down --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE)' EXIT; \
+	hack/cluster up --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE); \
+	CROWSNEST_BENCH=1 CROWSNEST_TEST_CLUSTER="$(BENCH_CLUSTER_DIR)" \
+	  go test -run '^$$' -bench . -benchtime 5x -timeout 60m ./backend/bench/ | tee build/bench.txt

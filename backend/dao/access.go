@@ -31,7 +31,7 @@ const Redacted = "<redacted>"
 
 // DefaultTimeout bounds every live API call, so an unreachable server never
 // holds a caller for long.
-const DefaultTimeout = 10 * time.Second
+const DefaultTimeout = 5 * time.Second
 
 // Access reads one session's resources. Safe for concurrent use.
 type Access struct {
