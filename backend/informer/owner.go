@@ -15,6 +15,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
@@ -283,7 +284,15 @@ func (o *Owner) Stop() {
 // store: managedFields (often half an object's size) and the
 // last-applied-configuration annotation (a second copy of the object that,
 // for Secrets, holds their values in plain text).
+//
+// Pods, by far the most numerous objects, are cut down further to what a
+// row, the indexers and the related-object links read (see slimPod): the
+// cache holds tens of thousands of them, and the details view fetches the
+// full object from the API.
 func StripForCache(obj any) (any, error) {
+	if p, ok := obj.(*corev1.Pod); ok {
+		return slimPod(p), nil
+	}
 	m, err := meta.Accessor(obj)
 	if err != nil {
 		return obj, nil // e.g. cache.DeletedFinalStateUnknown
@@ -298,6 +307,62 @@ func StripForCache(obj any) (any, error) {
 		}
 	}
 	return obj, nil
+}
+
+// slimPod keeps of a pod what its row (status as kubectl derives it, ready
+// count, restarts, node, images, IP), the owner and node indexes, label
+// selectors and the view's resourceVersion check need. Annotations, env,
+// probes, volumes and the rest are left to the API.
+func slimPod(p *corev1.Pod) *corev1.Pod {
+	out := &corev1.Pod{
+		TypeMeta: p.TypeMeta,
+		ObjectMeta: metav1.ObjectMeta{
+			Name: p.Name, Namespace: p.Namespace, UID: p.UID, ResourceVersion: p.ResourceVersion,
+			CreationTimestamp: p.CreationTimestamp, DeletionTimestamp: p.DeletionTimestamp,
+			Labels: p.Labels, OwnerReferences: p.OwnerReferences,
+		},
+		Spec: corev1.PodSpec{
+			NodeName:       p.Spec.NodeName,
+			Containers:     slimContainers(p.Spec.Containers),
+			InitContainers: slimContainers(p.Spec.InitContainers),
+		},
+		Status: corev1.PodStatus{
+			Phase: p.Status.Phase, Reason: p.Status.Reason, PodIP: p.Status.PodIP,
+			ContainerStatuses:     slimStatuses(p.Status.ContainerStatuses),
+			InitContainerStatuses: slimStatuses(p.Status.InitContainerStatuses),
+		},
+	}
+	return out
+}
+
+func slimContainers(cs []corev1.Container) []corev1.Container {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = corev1.Container{Name: c.Name, Image: c.Image}
+	}
+	return out
+}
+
+func slimStatuses(ss []corev1.ContainerStatus) []corev1.ContainerStatus {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]corev1.ContainerStatus, len(ss))
+	for i, s := range ss {
+		out[i] = corev1.ContainerStatus{Name: s.Name, Ready: s.Ready, RestartCount: s.RestartCount}
+		switch {
+		case s.State.Waiting != nil:
+			out[i].State.Waiting = &corev1.ContainerStateWaiting{Reason: s.State.Waiting.Reason}
+		case s.State.Terminated != nil:
+			out[i].State.Terminated = &corev1.ContainerStateTerminated{Reason: s.State.Terminated.Reason, ExitCode: s.State.Terminated.ExitCode}
+		case s.State.Running != nil:
+			out[i].State.Running = &corev1.ContainerStateRunning{StartedAt: s.State.Running.StartedAt}
+		}
+	}
+	return out
 }
 
 func indexersFor(k Kind) cache.Indexers {

@@ -29,7 +29,13 @@ func pod(ns, name string) *corev1.Pod {
 		},
 		ManagedFields:   []metav1.ManagedFieldsEntry{{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply}},
 		OwnerReferences: []metav1.OwnerReference{{Kind: "ReplicaSet", Name: "web-1", UID: "rs-uid"}},
-	}, Spec: corev1.PodSpec{NodeName: "node-a"}}
+	}, Spec: corev1.PodSpec{NodeName: "node-a", Containers: []corev1.Container{{
+		Name: "app", Image: "img/app:1", Env: []corev1.EnvVar{{Name: "PASSWORD", Value: "x"}},
+		ReadinessProbe: &corev1.Probe{InitialDelaySeconds: 3},
+	}}}, Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{
+		Name: "app", RestartCount: 3, Image: "img/app:1", ImageID: "sha256:abc",
+		State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: "back-off 5m"}},
+	}}}}
 }
 
 func newOwner(t *testing.T, onStatus func(informer.Status), objs ...runtime.Object) *informer.Owner {
@@ -75,8 +81,12 @@ func TestStoreHoldsStrippedObjects(t *testing.T) {
 	require.True(t, ok)
 	p := obj.(*corev1.Pod)
 	assert.Empty(t, p.ManagedFields)
-	assert.NotContains(t, p.Annotations, corev1.LastAppliedConfigAnnotation)
-	assert.Equal(t, "shop", p.Annotations["team"], "other annotations stay")
+	assert.Empty(t, p.Annotations, "cached pods keep no annotations")
+	assert.Equal(t, []corev1.Container{{Name: "app", Image: "img/app:1"}}, p.Spec.Containers, "only name and image")
+	assert.Equal(t, "node-a", p.Spec.NodeName)
+	assert.Equal(t, int32(3), p.Status.ContainerStatuses[0].RestartCount)
+	assert.Equal(t, "CrashLoopBackOff", p.Status.ContainerStatuses[0].State.Waiting.Reason)
+	assert.Empty(t, p.Status.ContainerStatuses[0].State.Waiting.Message)
 
 	byOwner, err := inf.GetIndexer().ByIndex(informer.OwnerIndex, "rs-uid")
 	require.NoError(t, err)
@@ -84,6 +94,17 @@ func TestStoreHoldsStrippedObjects(t *testing.T) {
 	byNode, err := inf.GetIndexer().ByIndex(informer.NodeIndex, "node-a")
 	require.NoError(t, err)
 	assert.Len(t, byNode, 1)
+}
+
+func TestOtherKindsKeepTheirAnnotations(t *testing.T) {
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "cfg", Annotations: map[string]string{
+		corev1.LastAppliedConfigAnnotation: "{}", "team": "shop"},
+		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubectl"}}}}
+	out, err := informer.StripForCache(cm)
+	require.NoError(t, err)
+	got := out.(*corev1.ConfigMap)
+	assert.Equal(t, map[string]string{"team": "shop"}, got.Annotations)
+	assert.Empty(t, got.ManagedFields)
 }
 
 func TestStatusFollowsSync(t *testing.T) {

@@ -29,7 +29,8 @@ type Source interface {
 }
 
 // entry is a row with the resourceVersion it was projected from, so that
-// replayed or unchanged objects do not count as changes.
+// replayed or unchanged objects do not count as changes. The Set holds
+// pointers so that sorting compares without copying rows.
 type entry struct {
 	row model.Row
 	rv  string
@@ -48,7 +49,7 @@ type Live struct {
 	mu     sync.Mutex
 	closed bool
 	spec   model.ViewSpec
-	set    *Set[entry]
+	set    *Set[*entry]
 	inf    toolscache.SharedIndexInformer
 	reg    toolscache.ResourceEventHandlerRegistration
 }
@@ -94,7 +95,7 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	less, match := order(spec), matcher(spec, sel)
 	all := projectAll(k, inf.GetStore().List())
 	if v.set == nil {
-		v.set = New(func(e entry) string { return e.row.Key }, less, match, all)
+		v.set = New(func(e *entry) string { return e.row.Key }, less, match, all)
 	} else {
 		v.set.Reset(less, match, all)
 	}
@@ -115,16 +116,16 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	return nil
 }
 
-func projectAll(k informer.Kind, objs []any) []entry {
-	out := make([]entry, len(objs))
+func projectAll(k informer.Kind, objs []any) []*entry {
+	out := make([]*entry, len(objs))
 	for i, o := range objs {
 		out[i] = project(k, o)
 	}
 	return out
 }
 
-func project(k informer.Kind, obj any) entry {
-	e := entry{row: dao.RowOf(k, obj)}
+func project(k informer.Kind, obj any) *entry {
+	e := &entry{row: dao.RowOf(k, obj)}
 	if m, err := meta.Accessor(obj); err == nil {
 		e.rv = m.GetResourceVersion()
 	}
@@ -221,8 +222,8 @@ func (v *Live) Close() {
 
 // matcher keeps the rows in the view's namespace that match its selector
 // and text filter.
-func matcher(spec model.ViewSpec, sel labels.Selector) func(entry) bool {
-	return func(e entry) bool {
+func matcher(spec model.ViewSpec, sel labels.Selector) func(*entry) bool {
+	return func(e *entry) bool {
 		r := &e.row
 		if spec.Namespace != "" && r.Namespace != spec.Namespace {
 			return false
@@ -235,7 +236,7 @@ func matcher(spec model.ViewSpec, sel labels.Selector) func(entry) bool {
 }
 
 // order returns the view's comparison; the Set breaks ties by key.
-func order(spec model.ViewSpec) func(a, b entry) bool {
+func order(spec model.ViewSpec) func(a, b *entry) bool {
 	var less func(a, b *model.Row) bool
 	switch spec.SortBy {
 	case "", "namespace":
@@ -263,9 +264,9 @@ func order(spec model.ViewSpec) func(a, b entry) bool {
 		less = func(a, b *model.Row) bool { return cellLess(a.Cells[col], b.Cells[col]) }
 	}
 	if spec.Desc {
-		return func(a, b entry) bool { return less(&b.row, &a.row) }
+		return func(a, b *entry) bool { return less(&b.row, &a.row) }
 	}
-	return func(a, b entry) bool { return less(&a.row, &b.row) }
+	return func(a, b *entry) bool { return less(&a.row, &b.row) }
 }
 
 // cellLess compares numerically when both cells are numbers.
