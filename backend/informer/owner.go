@@ -84,12 +84,13 @@ type Options struct {
 // shut down and every goroutine the Owner started has ended; OnStatus is
 // never called after Stop returns.
 type Owner struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	opts   Options
-	typed  informers.SharedInformerFactory
-	meta   metadatainformer.SharedInformerFactory
-	wg     sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
+	opts    Options
+	typed   informers.SharedInformerFactory
+	strings *interner
+	meta    metadatainformer.SharedInformerFactory
+	wg      sync.WaitGroup
 
 	mu      sync.Mutex
 	stopped bool
@@ -112,11 +113,13 @@ func New(ctx context.Context, opts Options) *Owner {
 		ctx:     ctx,
 		cancel:  cancel,
 		opts:    opts,
-		typed:   informers.NewSharedInformerFactoryWithOptions(opts.Client, 0, informers.WithTransform(StripForCache)),
+		strings: &interner{m: map[string]string{}},
 		entries: map[Kind]*entry{},
 	}
+	transform := func(obj any) (any, error) { return strip(obj, o.strings) }
+	o.typed = informers.NewSharedInformerFactoryWithOptions(opts.Client, 0, informers.WithTransform(transform))
 	if opts.Metadata != nil {
-		o.meta = metadatainformer.NewSharedInformerFactoryWithOptions(opts.Metadata, 0, metadatainformer.WithTransform(StripForCache))
+		o.meta = metadatainformer.NewSharedInformerFactoryWithOptions(opts.Metadata, 0, metadatainformer.WithTransform(transform))
 	}
 	return o
 }
@@ -289,9 +292,12 @@ func (o *Owner) Stop() {
 // row, the indexers and the related-object links read (see slimPod): the
 // cache holds tens of thousands of them, and the details view fetches the
 // full object from the API.
-func StripForCache(obj any) (any, error) {
+func StripForCache(obj any) (any, error) { return strip(obj, nil) }
+
+// strip is StripForCache with pod strings interned in in (nil: none).
+func strip(obj any, in *interner) (any, error) {
 	if p, ok := obj.(*corev1.Pod); ok {
-		return slimPod(p), nil
+		return slimPod(p, in), nil
 	}
 	m, err := meta.Accessor(obj)
 	if err != nil {
@@ -313,46 +319,57 @@ func StripForCache(obj any) (any, error) {
 // count, restarts, node, images, IP), the owner and node indexes, label
 // selectors and the view's resourceVersion check need. Annotations, env,
 // probes, volumes and the rest are left to the API.
-func slimPod(p *corev1.Pod) *corev1.Pod {
+func slimPod(p *corev1.Pod, in *interner) *corev1.Pod {
+	var labels map[string]string
+	if len(p.Labels) > 0 {
+		labels = make(map[string]string, len(p.Labels))
+		for k, v := range p.Labels {
+			labels[in.str(k)] = in.str(v)
+		}
+	}
+	owners := p.OwnerReferences
+	for i := range owners {
+		owners[i].APIVersion, owners[i].Kind = in.str(owners[i].APIVersion), in.str(owners[i].Kind)
+	}
 	out := &corev1.Pod{
 		TypeMeta: p.TypeMeta,
 		ObjectMeta: metav1.ObjectMeta{
-			Name: p.Name, Namespace: p.Namespace, UID: p.UID, ResourceVersion: p.ResourceVersion,
+			Name: p.Name, Namespace: in.str(p.Namespace), UID: p.UID, ResourceVersion: p.ResourceVersion,
 			CreationTimestamp: p.CreationTimestamp, DeletionTimestamp: p.DeletionTimestamp,
-			Labels: p.Labels, OwnerReferences: p.OwnerReferences,
+			Labels: labels, OwnerReferences: owners,
 		},
 		Spec: corev1.PodSpec{
-			NodeName:       p.Spec.NodeName,
-			Containers:     slimContainers(p.Spec.Containers),
-			InitContainers: slimContainers(p.Spec.InitContainers),
+			NodeName:       in.str(p.Spec.NodeName),
+			Containers:     slimContainers(p.Spec.Containers, in),
+			InitContainers: slimContainers(p.Spec.InitContainers, in),
 		},
 		Status: corev1.PodStatus{
 			Phase: p.Status.Phase, Reason: p.Status.Reason, PodIP: p.Status.PodIP,
-			ContainerStatuses:     slimStatuses(p.Status.ContainerStatuses),
-			InitContainerStatuses: slimStatuses(p.Status.InitContainerStatuses),
+			ContainerStatuses:     slimStatuses(p.Status.ContainerStatuses, in),
+			InitContainerStatuses: slimStatuses(p.Status.InitContainerStatuses, in),
 		},
 	}
 	return out
 }
 
-func slimContainers(cs []corev1.Container) []corev1.Container {
+func slimContainers(cs []corev1.Container, in *interner) []corev1.Container {
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]corev1.Container, len(cs))
 	for i, c := range cs {
-		out[i] = corev1.Container{Name: c.Name, Image: c.Image}
+		out[i] = corev1.Container{Name: in.str(c.Name), Image: in.str(c.Image)}
 	}
 	return out
 }
 
-func slimStatuses(ss []corev1.ContainerStatus) []corev1.ContainerStatus {
+func slimStatuses(ss []corev1.ContainerStatus, in *interner) []corev1.ContainerStatus {
 	if len(ss) == 0 {
 		return nil
 	}
 	out := make([]corev1.ContainerStatus, len(ss))
 	for i, s := range ss {
-		out[i] = corev1.ContainerStatus{Name: s.Name, Ready: s.Ready, RestartCount: s.RestartCount}
+		out[i] = corev1.ContainerStatus{Name: in.str(s.Name), Ready: s.Ready, RestartCount: s.RestartCount}
 		switch {
 		case s.State.Waiting != nil:
 			out[i].State.Waiting = &corev1.ContainerStateWaiting{Reason: s.State.Waiting.Reason}
@@ -363,6 +380,33 @@ func slimStatuses(ss []corev1.ContainerStatus) []corev1.ContainerStatus {
 		}
 	}
 	return out
+}
+
+// interner shares the strings that tens of thousands of cached pods repeat
+// (label keys and values, namespaces, node names, images): decoding gives
+// every object its own copies. It stops adding strings past maxInterned so a
+// label with unique values cannot grow it without bound; it lives as long as
+// its Owner.
+type interner struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const maxInterned = 200_000
+
+func (in *interner) str(s string) string {
+	if in == nil || s == "" {
+		return s
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	if len(in.m) < maxInterned {
+		in.m[s] = s
+	}
+	return s
 }
 
 func indexersFor(k Kind) cache.Indexers {
