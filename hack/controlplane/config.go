@@ -51,13 +51,18 @@ leaderElection:
 		if err := os.WriteFile(filepath.Join(dir, "scheduler.yaml"), []byte(sched), 0o600); err != nil {
 			return err
 		}
-		// kwok plays pod stages with 4 workers by default, which leaves bulk
+		// A KwokConfiguration given with --config gets none of kwok's
+		// defaults, so the node-lease settings must be spelled out: without
+		// leases kwok refreshes node status only every few minutes and the
+		// nodes go NotReady. Its default of 4 pod-stage workers leaves bulk
 		// seeded pods Pending for minutes.
 		kwok := `apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokConfiguration
 options:
   podPlayStageParallelism: 32
   nodePlayStageParallelism: 4
+  nodeLeaseParallelism: 4
+  nodeLeaseDurationSeconds: 40
 `
 		if err := os.WriteFile(filepath.Join(dir, "kwok.yaml"), []byte(kwok), 0o600); err != nil {
 			return err

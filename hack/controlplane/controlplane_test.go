@@ -216,3 +216,25 @@ func TestPodsRunOnKwokNodes(t *testing.T) {
 	})
 	require.NoError(t, err, "3 pods of the deployment should be Running on kwok nodes")
 }
+
+// TestKwokKeepsNodeLeases checks that kwok renews a lease per node, as
+// kubelets do; without leases the node-lifecycle controller marks the nodes
+// NotReady and, minutes later, evicts their pods.
+func TestKwokKeepsNodeLeases(t *testing.T) {
+	env := testcluster.Get(t)
+	cs := env.Client(t, controlplane.ContextDemoAdmin)
+	err := wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		leases, err := cs.CoordinationV1().Leases("kube-node-lease").List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, err
+		}
+		held := map[string]bool{}
+		for _, l := range leases.Items {
+			if l.Spec.RenewTime != nil {
+				held[l.Name] = true
+			}
+		}
+		return held["demo-worker-1"] && held["demo-worker-2"] && held["demo-worker-3"] && held["demo-worker-4"], nil
+	})
+	require.NoError(t, err, "every demo node has a renewed lease")
+}
