@@ -8,10 +8,12 @@ package cache
 
 import (
 	"fmt"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 	toolscache "k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/informer"
@@ -52,6 +54,9 @@ func (r *Reader) List(k informer.Kind, ns string, sel labels.Selector) ([]any, e
 	ix, err := r.indexer(k)
 	if err != nil {
 		return nil, err
+	}
+	if objs, ok := r.byLabel(ix, ns, sel); ok {
+		return objs, nil
 	}
 	var objs []any
 	if ns != "" && informer.Namespaced(k) {
@@ -113,6 +118,34 @@ func (r *Reader) byIndex(k informer.Kind, index, value string) ([]any, error) {
 		return nil, fmt.Errorf("%s by %s %q: %w", k, index, value, err)
 	}
 	return objs, nil
+}
+
+// byLabel answers from the label index when sel requires an indexed label
+// to equal one value; ok is false when it cannot.
+func (r *Reader) byLabel(ix toolscache.Indexer, ns string, sel labels.Selector) ([]any, bool) {
+	if sel == nil {
+		return nil, false
+	}
+	reqs, _ := sel.Requirements()
+	for _, req := range reqs {
+		if (req.Operator() != selection.Equals && req.Operator() != selection.DoubleEquals && req.Operator() != selection.In) ||
+			req.Values().Len() != 1 || !slices.Contains(informer.IndexedLabels, req.Key()) {
+			continue
+		}
+		candidates, err := ix.ByIndex(informer.LabelIndex, req.Key()+"="+req.Values().UnsortedList()[0])
+		if err != nil {
+			return nil, false
+		}
+		out := candidates[:0:0]
+		for _, o := range candidates {
+			m, err := meta.Accessor(o)
+			if err == nil && (ns == "" || m.GetNamespace() == ns) && sel.Matches(labels.Set(m.GetLabels())) {
+				out = append(out, o)
+			}
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 func filter(objs []any, sel labels.Selector) []any {

@@ -69,6 +69,8 @@ func TestListBySelector(t *testing.T) {
 		{"set based", "", "env in (prod),app notin (db)", []string{"web-1-a", "api-1"}},
 		{"exists", "shop", "!tier", nil},
 		{"no match", "payments", "app=web", nil},
+		{"indexed label, one namespace", "shop", "tier=front", []string{"web-1-a", "web-1-b"}},
+		{"indexed label plus other requirements", "", "app in (web),env=prod", []string{"web-1-a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

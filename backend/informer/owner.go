@@ -51,7 +51,17 @@ const (
 	NodeIndex = "node"
 	// InvolvedIndex maps an object's UID to the events about it.
 	InvolvedIndex = "involved"
+	// LabelIndex maps "key=value" to the objects with that label, for the
+	// keys in IndexedLabels: selectors on them cost the size of the answer.
+	LabelIndex = "label"
 )
+
+// IndexedLabels are the label keys that selectors most often name. Only
+// these are indexed, so the index stays small (a few entries an object).
+var IndexedLabels = []string{
+	"app", "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
+	"k8s-app", "component", "tier", "release",
+}
 
 // ErrStopped is returned for informers asked of an owner after Stop.
 var ErrStopped = errors.New("informer owner stopped")
@@ -410,7 +420,7 @@ func (in *interner) str(s string) string {
 }
 
 func indexersFor(k Kind) cache.Indexers {
-	ix := cache.Indexers{OwnerIndex: ownerUIDs}
+	ix := cache.Indexers{OwnerIndex: ownerUIDs, LabelIndex: indexedLabels}
 	switch k {
 	case Pods:
 		ix[NodeIndex] = func(obj any) ([]string, error) {
@@ -428,6 +438,21 @@ func indexersFor(k Kind) cache.Indexers {
 		}
 	}
 	return ix
+}
+
+func indexedLabels(obj any) ([]string, error) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return nil, nil
+	}
+	labels := m.GetLabels()
+	var out []string
+	for _, k := range IndexedLabels {
+		if v, ok := labels[k]; ok {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out, nil
 }
 
 func ownerUIDs(obj any) ([]string, error) {
