@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -155,4 +156,16 @@ func RESTConfig(opts Options, context string) (*rest.Config, error) {
 		return nil, fmt.Errorf("context %q of %s: %w", context, path, err)
 	}
 	return cfg, nil
+}
+
+// BulkClient returns a clientset for one context with client-side rate
+// limits high enough to seed tens of thousands of objects.
+func BulkClient(opts Options, context, userAgent string) (kubernetes.Interface, error) {
+	cfg, err := RESTConfig(opts, context)
+	if err != nil {
+		return nil, err
+	}
+	cfg.QPS, cfg.Burst = 2000, 4000
+	cfg.UserAgent = userAgent
+	return kubernetes.NewForConfig(cfg)
 }

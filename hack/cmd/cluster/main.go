@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"k8s.io/client-go/kubernetes"
-
 	"crowsnest/hack/controlplane"
 	"crowsnest/hack/seed"
 )
@@ -123,7 +121,7 @@ func seedClusters(ctx context.Context, opts controlplane.Options, pods int, name
 	began := time.Now()
 	admins := map[string]string{controlplane.Demo: controlplane.ContextDemoAdmin, controlplane.Staging: controlplane.ContextStagingAdmin}
 	for _, cluster := range []string{controlplane.Demo, controlplane.Staging} {
-		cs, err := clientFor(opts, admins[cluster])
+		cs, err := controlplane.BulkClient(opts, admins[cluster], "crowsnest-seed")
 		if err != nil {
 			if cluster == controlplane.Staging && errors.Is(err, controlplane.ErrNoContext) {
 				continue
@@ -136,7 +134,7 @@ func seedClusters(ctx context.Context, opts controlplane.Options, pods int, name
 		}
 	}
 	if pods > 0 {
-		cs, err := clientFor(opts, controlplane.ContextDemoAdmin)
+		cs, err := controlplane.BulkClient(opts, controlplane.ContextDemoAdmin, "crowsnest-seed")
 		if err != nil {
 			return err
 		}
@@ -146,16 +144,6 @@ func seedClusters(ctx context.Context, opts controlplane.Options, pods int, name
 	}
 	logf("seeded in %.1fs", time.Since(began).Seconds())
 	return nil
-}
-
-func clientFor(opts controlplane.Options, context string) (kubernetes.Interface, error) {
-	cfg, err := controlplane.RESTConfig(opts, context)
-	if err != nil {
-		return nil, err
-	}
-	cfg.QPS, cfg.Burst = 2000, 4000
-	cfg.UserAgent = "crowsnest-seed"
-	return kubernetes.NewForConfig(cfg)
 }
 
 func envInt(name string, def int) int {

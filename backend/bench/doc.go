@@ -1,0 +1,6 @@
+// Package bench holds Crowsnest's performance benchmarks (in its _test
+// files): the budgets of docs/PERFORMANCE.md measured against a real local
+// control plane seeded with 10,000 pods. They run only with
+// CROWSNEST_BENCH=1, through `make bench`; plain `go test` runs nothing here
+// and starts nothing.
+package bench

@@ -1,0 +1,182 @@
+package bench_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"runtime"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
+
+	"crowsnest/backend/events"
+	"crowsnest/backend/informer"
+	"crowsnest/backend/model"
+	"crowsnest/backend/session"
+	"crowsnest/backend/view"
+)
+
+// A replay is the app's side of budget 4 at the full 1,000 updates/s, which
+// the local API server cannot sustain on a small machine: a pods informer
+// built like the Owner's (same transform, namespace index) whose list is the
+// demo cluster's real pods and whose watch the benchmark feeds with modified
+// copies of them at a steady rate. Views open on it through view.Open and
+// notify through an events.Coalescer with session.NoticeInterval, wired the
+// way Session.OpenView wires them.
+type replay struct {
+	ctx       context.Context
+	cancel    context.CancelFunc
+	inf       toolscache.SharedIndexInformer
+	fw        *watch.FakeWatcher
+	notices   *events.Coalescer
+	pods      []*corev1.Pod // the list, as fetched (never modified)
+	targets   []*corev1.Pod // the load pods, which updates modify
+	nextRV    int64
+	nextSeq   int64
+	nextIndex int
+}
+
+// replayLW is a ListWatch that says it lacks watch-list semantics, so the
+// reflector lists and then watches.
+type replayLW struct{ *toolscache.ListWatch }
+
+func (replayLW) IsWatchListSemanticsUnSupported() bool { return true }
+
+// fetchPods lists the pods of a context through a synced pods cache.
+func fetchPods(cfg *rest.Config) ([]*corev1.Pod, error) {
+	c, err := startPodCache(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer c.stop()
+	if err := c.waitSynced(5 * time.Minute); err != nil {
+		return nil, err
+	}
+	inf, err := c.owner.Informer(informer.Pods)
+	if err != nil {
+		return nil, err
+	}
+	var out []*corev1.Pod
+	for _, o := range inf.GetStore().List() {
+		if p, ok := o.(*corev1.Pod); ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func newReplay(pods []*corev1.Pod, emit events.Emitter) (*replay, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &replay{ctx: ctx, cancel: cancel, pods: pods, nextRV: 1_000_000,
+		fw: watch.NewFakeWithChanSize(1<<14, false)}
+	for _, p := range pods {
+		if p.Namespace == loadNamespace {
+			r.targets = append(r.targets, p)
+		}
+	}
+	list := &corev1.PodList{ListMeta: metav1.ListMeta{ResourceVersion: "1"}}
+	for _, p := range pods {
+		list.Items = append(list.Items, *p.DeepCopy())
+	}
+	lw := replayLW{&toolscache.ListWatch{
+		ListWithContextFunc: func(context.Context, metav1.ListOptions) (kruntime.Object, error) {
+			return list.DeepCopy(), nil
+		},
+		WatchFuncWithContext: func(context.Context, metav1.ListOptions) (watch.Interface, error) {
+			return r.fw, nil
+		},
+	}}
+	r.inf = toolscache.NewSharedIndexInformerWithOptions(lw, &corev1.Pod{}, toolscache.SharedIndexInformerOptions{
+		Indexers: toolscache.Indexers{toolscache.NamespaceIndex: toolscache.MetaNamespaceIndexFunc},
+	})
+	if err := r.inf.SetTransform(informer.StripForCache); err != nil {
+		cancel()
+		return nil, err
+	}
+	go r.inf.RunWithContext(ctx)
+	deadline := time.Now().Add(time.Minute)
+	for !r.inf.HasSynced() {
+		if time.Now().After(deadline) {
+			cancel()
+			return nil, fmt.Errorf("replay informer never synced")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	r.notices = events.NewCoalescer(ctx, emit, session.NoticeInterval, nil)
+	return r, nil
+}
+
+// Informer and Synced make the replay a view.Source of pods only.
+func (r *replay) Informer(k informer.Kind) (toolscache.SharedIndexInformer, error) {
+	if k != informer.Pods {
+		return nil, fmt.Errorf("replay has pods only, not %s", k)
+	}
+	return r.inf, nil
+}
+
+func (r *replay) Synced(k informer.Kind) bool { return k == informer.Pods && r.inf.HasSynced() }
+
+// open opens a view the way Session.OpenView does.
+func (r *replay) open(id string, spec model.ViewSpec) (*view.Live, error) {
+	return view.Open(id, 1, r, spec, func(n model.ViewNotice) {
+		r.notices.Notify(n.ViewID, model.EventViewChanged, n)
+	})
+}
+
+// update is one replayed change: a load pod with a new label value and a
+// new resourceVersion.
+type update struct {
+	pod *corev1.Pod
+	seq int64
+}
+
+// updates makes n changes, round-robin over the load pods, ahead of time,
+// so that making them costs nothing while a phase is measured.
+func (r *replay) updates(n int) []update {
+	out := make([]update, n)
+	for i := range out {
+		src := r.targets[r.nextIndex%len(r.targets)]
+		r.nextIndex++
+		r.nextSeq++
+		r.nextRV++
+		p := src.DeepCopy()
+		p.Labels = maps.Clone(src.Labels)
+		p.Labels[seqLabel] = strconv.FormatInt(r.nextSeq, 10)
+		p.ResourceVersion = strconv.FormatInt(r.nextRV, 10)
+		out[i] = update{pod: p, seq: r.nextSeq}
+	}
+	return out
+}
+
+// feed sends the updates as watch events at rate per second, calling onSend
+// (if set) just before each, and returns the phase's CPU and wall time
+// (plus settle) and the rate achieved.
+func (r *replay) feed(batch []update, rate float64, onSend func(update, time.Time)) (phase, float64) {
+	runtime.GC() // the batch's making is not part of the phase
+	interval := time.Duration(float64(time.Second) / rate)
+	cpu0, began := cpuTime(), time.Now()
+	for i, u := range batch {
+		if wait := time.Until(began.Add(time.Duration(i) * interval)); wait > 0 {
+			time.Sleep(wait)
+		}
+		if onSend != nil {
+			onSend(u, time.Now())
+		}
+		r.fw.Modify(u.pod)
+	}
+	achieved := float64(len(batch)) / time.Since(began).Seconds()
+	time.Sleep(settle)
+	return phase{cpu: cpuTime() - cpu0, wall: time.Since(began)}, achieved
+}
+
+func (r *replay) stop() {
+	r.notices.Stop()
+	r.cancel()
+	r.fw.Stop()
+}

@@ -1,0 +1,145 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
+
+	"crowsnest/backend/informer"
+	"crowsnest/hack/controlplane"
+)
+
+// podCache is a pods informer started the way a session starts one: its own
+// HTTP client, typed and metadata clients, one informer.Owner.
+type podCache struct {
+	owner *informer.Owner
+	http  *http.Client
+}
+
+func startPodCache(cfg *rest.Config) (*podCache, error) {
+	hc, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := kubernetes.NewForConfigAndClient(cfg, hc)
+	if err != nil {
+		return nil, err
+	}
+	md, err := metadata.NewForConfigAndClient(cfg, hc)
+	if err != nil {
+		return nil, err
+	}
+	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md})
+	if _, err := o.Informer(informer.Pods); err != nil {
+		o.Stop()
+		return nil, err
+	}
+	return &podCache{owner: o, http: hc}, nil
+}
+
+// waitSynced polls Owner.Synced, which asks the informer itself, every
+// millisecond (the Owner's own status lags by up to 100 ms; see
+// docs/PERFORMANCE.md).
+func (c *podCache) waitSynced(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for !c.owner.Synced(informer.Pods) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("pods not synced after %s", timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return nil
+}
+
+func (c *podCache) len() int {
+	inf, err := c.owner.Informer(informer.Pods)
+	if err != nil {
+		return 0
+	}
+	return len(inf.GetStore().ListKeys())
+}
+
+func (c *podCache) stop() {
+	c.owner.Stop()
+	c.http.CloseIdleConnections()
+}
+
+// syncPods times a pods cache from nothing (clients included) to synced,
+// and returns it still running.
+func syncPods(b *testing.B, cfg *rest.Config) (time.Duration, *podCache) {
+	b.Helper()
+	began := time.Now()
+	c, err := startPodCache(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.waitSynced(5 * time.Minute); err != nil {
+		c.stop()
+		b.Fatal(err)
+	}
+	return time.Since(began), c
+}
+
+// kubectlGetPods times `kubectl get pods -A -o json` on the same kubeconfig
+// context, its output thrown away.
+func (f *fixture) kubectlGetPods(b *testing.B, cacheDir string) time.Duration {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, f.kubectl, "--kubeconfig", f.env.Kubeconfig(),
+		"--context", controlplane.ContextDemoAdmin, "--cache-dir", cacheDir,
+		"get", "pods", "--all-namespaces", "-o", "json")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	began := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("kubectl get pods: %v: %s", err, stderr.String())
+	}
+	return time.Since(began)
+}
+
+// heapProfileEnv names a file for the heap profile of a synced pods cache
+// (go test's -memprofile is written after the cache has gone).
+const heapProfileEnv = "CROWSNEST_BENCH_HEAPPROFILE"
+
+func writeHeapProfile(b *testing.B) {
+	path := os.Getenv(heapProfileEnv)
+	if path == "" {
+		return
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func gc2() {
+	runtime.GC()
+	runtime.GC()
+}
+
+func medianOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
