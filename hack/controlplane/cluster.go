@@ -210,7 +210,7 @@ func (o Options) processes(bins Binaries, p pki) []process {
 				"--leader-elect=false",
 				"--kube-api-qps=500",
 				"--kube-api-burst=1000",
-				"--concurrent-replicaset-syncs=10",
+				"--concurrent-replicaset-syncs=50", // seed.Pods: ReplicaSets adopt their pods one patch at a time
 				// kwok renews node leases; while it works through tens of
 				// thousands of seeded pods a renewal can be late. The default
 				// 50s grace would then mark every pod NotReady (kwok never
