@@ -133,15 +133,29 @@ func project(k informer.Kind, obj any) *entry {
 }
 
 func (v *Live) upsert(k informer.Kind, obj any) {
+	// Registering the handler replays every object of the kind; those the
+	// view already holds at the same resourceVersion are skipped before
+	// paying for a projection.
+	if m, err := meta.Accessor(obj); err == nil && m.GetResourceVersion() != "" {
+		key := m.GetName()
+		if m.GetNamespace() != "" {
+			key = m.GetNamespace() + "/" + key
+		}
+		v.mu.Lock()
+		unchanged := false
+		if i, ok := v.set.IndexOf(key); ok {
+			unchanged = v.set.Window(i, 1)[0].rv == m.GetResourceVersion()
+		}
+		v.mu.Unlock()
+		if unchanged {
+			return
+		}
+	}
 	e := project(k, obj)
 	v.mu.Lock()
 	if v.closed || string(k) != v.spec.Kind {
 		v.mu.Unlock()
 		return
-	}
-	if i, ok := v.set.IndexOf(e.row.Key); ok && e.rv != "" && v.set.Window(i, 1)[0].rv == e.rv {
-		v.mu.Unlock()
-		return // replayed or unchanged
 	}
 	changed := v.set.Upsert(e)
 	n := v.noticeLocked()
