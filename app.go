@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kubeconfig"
@@ -97,7 +98,9 @@ func (a *App) Namespaces() ([]string, error) {
 	}
 	names := make([]string, 0, len(objs))
 	for _, o := range objs {
-		names = append(names, informerName(o))
+		if m, ok := o.(metav1.Object); ok {
+			names = append(names, m.GetName())
+		}
 	}
 	sort.Strings(names)
 	return names, nil
@@ -167,11 +170,4 @@ func validateSpec(spec model.ViewSpec) error {
 		return errors.New("view spec field too long")
 	}
 	return nil
-}
-
-func informerName(o any) string {
-	if m, ok := o.(interface{ GetName() string }); ok {
-		return m.GetName()
-	}
-	return ""
 }

@@ -34,6 +34,7 @@ const (
 
 // kindInfo says how to build a kind's informer.
 type kindInfo struct {
+	kind       string // the API kind, as owner references name it
 	gvr        schema.GroupVersionResource
 	namespaced bool
 	// metadataOnly kinds are cached as PartialObjectMetadata: their payload
@@ -43,60 +44,60 @@ type kindInfo struct {
 }
 
 var kinds = map[Kind]kindInfo{
-	Namespaces: {gvr: corev1.SchemeGroupVersion.WithResource("namespaces"),
+	Namespaces: {kind: "Namespace", gvr: corev1.SchemeGroupVersion.WithResource("namespaces"),
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().Namespaces().Informer()
 		}},
-	Nodes: {gvr: corev1.SchemeGroupVersion.WithResource("nodes"),
+	Nodes: {kind: "Node", gvr: corev1.SchemeGroupVersion.WithResource("nodes"),
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().Nodes().Informer()
 		}},
-	Pods: {gvr: corev1.SchemeGroupVersion.WithResource("pods"), namespaced: true,
+	Pods: {kind: "Pod", gvr: corev1.SchemeGroupVersion.WithResource("pods"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().Pods().Informer()
 		}},
-	Deployments: {gvr: appsv1.SchemeGroupVersion.WithResource("deployments"), namespaced: true,
+	Deployments: {kind: "Deployment", gvr: appsv1.SchemeGroupVersion.WithResource("deployments"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Apps().V1().Deployments().Informer()
 		}},
-	ReplicaSets: {gvr: appsv1.SchemeGroupVersion.WithResource("replicasets"), namespaced: true,
+	ReplicaSets: {kind: "ReplicaSet", gvr: appsv1.SchemeGroupVersion.WithResource("replicasets"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Apps().V1().ReplicaSets().Informer()
 		}},
-	StatefulSets: {gvr: appsv1.SchemeGroupVersion.WithResource("statefulsets"), namespaced: true,
+	StatefulSets: {kind: "StatefulSet", gvr: appsv1.SchemeGroupVersion.WithResource("statefulsets"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Apps().V1().StatefulSets().Informer()
 		}},
-	DaemonSets: {gvr: appsv1.SchemeGroupVersion.WithResource("daemonsets"), namespaced: true,
+	DaemonSets: {kind: "DaemonSet", gvr: appsv1.SchemeGroupVersion.WithResource("daemonsets"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Apps().V1().DaemonSets().Informer()
 		}},
-	Jobs: {gvr: batchv1.SchemeGroupVersion.WithResource("jobs"), namespaced: true,
+	Jobs: {kind: "Job", gvr: batchv1.SchemeGroupVersion.WithResource("jobs"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Batch().V1().Jobs().Informer()
 		}},
-	CronJobs: {gvr: batchv1.SchemeGroupVersion.WithResource("cronjobs"), namespaced: true,
+	CronJobs: {kind: "CronJob", gvr: batchv1.SchemeGroupVersion.WithResource("cronjobs"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Batch().V1().CronJobs().Informer()
 		}},
-	Services: {gvr: corev1.SchemeGroupVersion.WithResource("services"), namespaced: true,
+	Services: {kind: "Service", gvr: corev1.SchemeGroupVersion.WithResource("services"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().Services().Informer()
 		}},
-	Ingresses: {gvr: networkingv1.SchemeGroupVersion.WithResource("ingresses"), namespaced: true,
+	Ingresses: {kind: "Ingress", gvr: networkingv1.SchemeGroupVersion.WithResource("ingresses"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Networking().V1().Ingresses().Informer()
 		}},
-	ConfigMaps: {gvr: corev1.SchemeGroupVersion.WithResource("configmaps"), namespaced: true,
+	ConfigMaps: {kind: "ConfigMap", gvr: corev1.SchemeGroupVersion.WithResource("configmaps"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().ConfigMaps().Informer()
 		}},
-	Secrets: {gvr: corev1.SchemeGroupVersion.WithResource("secrets"), namespaced: true, metadataOnly: true},
-	PersistentVolumeClaims: {gvr: corev1.SchemeGroupVersion.WithResource("persistentvolumeclaims"), namespaced: true,
+	Secrets: {kind: "Secret", gvr: corev1.SchemeGroupVersion.WithResource("secrets"), namespaced: true, metadataOnly: true},
+	PersistentVolumeClaims: {kind: "PersistentVolumeClaim", gvr: corev1.SchemeGroupVersion.WithResource("persistentvolumeclaims"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().PersistentVolumeClaims().Informer()
 		}},
-	Events: {gvr: corev1.SchemeGroupVersion.WithResource("events"), namespaced: true,
+	Events: {kind: "Event", gvr: corev1.SchemeGroupVersion.WithResource("events"), namespaced: true,
 		typed: func(f informers.SharedInformerFactory) cache.SharedIndexInformer {
 			return f.Core().V1().Events().Informer()
 		}},
@@ -116,3 +117,14 @@ func Namespaced(k Kind) bool { return kinds[k].namespaced }
 
 // GVR returns the API group, version and resource of k.
 func GVR(k Kind) schema.GroupVersionResource { return kinds[k].gvr }
+
+// ForGroupKind returns the cached kind of an API group and kind (as an owner
+// reference names them), if the backend caches it.
+func ForGroupKind(group, kind string) (Kind, bool) {
+	for k, info := range kinds {
+		if info.gvr.Group == group && info.kind == kind {
+			return k, true
+		}
+	}
+	return "", false
+}

@@ -44,8 +44,8 @@ func (s *Session) Details(ctx context.Context, kind, ns, name string) (model.Det
 		return nil
 	}
 	for _, ref := range m.GetOwnerReferences() {
-		ok := kindOf(schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind))
-		if ok == "" {
+		ok, known := informer.ForGroupKind(schema.FromAPIVersionAndKind(ref.APIVersion, ref.Kind).Group, ref.Kind)
+		if !known {
 			continue
 		}
 		if owner, err := s.access.Get(ctx, ok, m.GetNamespace(), ref.Name); err == nil {
@@ -88,21 +88,4 @@ func rows(k informer.Kind, objs []any) []model.Row {
 		out[i] = dao.RowOf(k, o)
 	}
 	return out
-}
-
-// kindOf maps an owner reference's group and kind to a cached kind.
-func kindOf(gvk schema.GroupVersionKind) informer.Kind {
-	for _, k := range informer.AllKinds() {
-		gvr := informer.GVR(k)
-		if gvr.Group == gvk.Group && kindName[k] == gvk.Kind {
-			return k
-		}
-	}
-	return ""
-}
-
-var kindName = map[informer.Kind]string{
-	informer.Pods: "Pod", informer.Deployments: "Deployment", informer.ReplicaSets: "ReplicaSet",
-	informer.StatefulSets: "StatefulSet", informer.DaemonSets: "DaemonSet", informer.Jobs: "Job",
-	informer.CronJobs: "CronJob", informer.Services: "Service", informer.Nodes: "Node",
 }

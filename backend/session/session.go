@@ -237,7 +237,7 @@ func (s *Session) CloseView(id string) {
 // Access is the session's data access, for details and related objects.
 func (s *Session) Access() *dao.Access { return s.access }
 
-// Context is the session's context, cancelled by Stop.
+// Ctx is the session's context, cancelled by Stop.
 func (s *Session) Ctx() context.Context { return s.ctx }
 
 // Stop closes the views, cancels the informers and waits for them, stops

@@ -107,7 +107,7 @@ func (v *Live) Update(spec model.ViewSpec) error {
 		v.reg, err = inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
 			AddFunc:    func(obj any) { v.upsert(k, obj) },
 			UpdateFunc: func(_, obj any) { v.upsert(k, obj) },
-			DeleteFunc: func(obj any) { v.delete(obj) },
+			DeleteFunc: func(obj any) { v.delete(k, obj) },
 		})
 		if err != nil {
 			return fmt.Errorf("watch %s for view: %w", k, err)
@@ -137,57 +137,39 @@ func (v *Live) upsert(k informer.Kind, obj any) {
 	// view already holds at the same resourceVersion are skipped before
 	// paying for a projection.
 	if m, err := meta.Accessor(obj); err == nil && m.GetResourceVersion() != "" {
-		key := m.GetName()
-		if m.GetNamespace() != "" {
-			key = m.GetNamespace() + "/" + key
-		}
-		v.mu.Lock()
-		unchanged := false
-		if i, ok := v.set.IndexOf(key); ok {
-			unchanged = v.set.Window(i, 1)[0].rv == m.GetResourceVersion()
-		}
-		v.mu.Unlock()
-		if unchanged {
-			return
+		if key, err := toolscache.MetaNamespaceKeyFunc(obj); err == nil {
+			v.mu.Lock()
+			i, held := v.set.IndexOf(key)
+			unchanged := held && v.set.Window(i, 1)[0].rv == m.GetResourceVersion()
+			v.mu.Unlock()
+			if unchanged {
+				return
+			}
 		}
 	}
 	e := project(k, obj)
-	v.mu.Lock()
-	if v.closed || string(k) != v.spec.Kind {
-		v.mu.Unlock()
-		return
-	}
-	changed := v.set.Upsert(e)
-	n := v.noticeLocked()
-	v.mu.Unlock()
-	if changed {
-		v.notify(n)
-	}
+	v.change(string(k), func() bool { return v.set.Upsert(e) })
 }
 
-func (v *Live) delete(obj any) {
-	if tomb, ok := obj.(toolscache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	m, err := meta.Accessor(obj)
+func (v *Live) delete(k informer.Kind, obj any) {
+	key, err := toolscache.DeletionHandlingMetaNamespaceKeyFunc(obj)
 	if err != nil {
 		return
 	}
-	key := m.GetName()
-	if m.GetNamespace() != "" {
-		key = m.GetNamespace() + "/" + key
-	}
+	v.change(string(k), func() bool { return v.set.Delete(key) })
+}
+
+// change applies one informer event of kind to the set, unless the view
+// closed or moved to another kind meanwhile, and notifies if it changed.
+func (v *Live) change(kind string, apply func() bool) {
 	v.mu.Lock()
-	if v.closed {
+	if v.closed || kind != v.spec.Kind || !apply() {
 		v.mu.Unlock()
 		return
 	}
-	changed := v.set.Delete(key)
 	n := v.noticeLocked()
 	v.mu.Unlock()
-	if changed {
-		v.notify(n)
-	}
+	v.notify(n)
 }
 
 func (v *Live) noticeLocked() model.ViewNotice {
