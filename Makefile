@@ -61,6 +61,7 @@ demo: build seed
 # The generated bindings are committed; this fails when they are stale.
 bindings: deps
 	$(WAILS) generate module -tags $(TAGS)
+	chmod a-x frontend/wailsjs/runtime/*
 
 check-bindings: frontend
 	@hack/check-bindings "$(WAILS)" "$(TAGS)"
