@@ -49,7 +49,40 @@ type ContextInfo struct {
 // Details is the details panel of one object: its row, the events about
 // it and the objects related to it. The YAML is fetched separately.
 type Details struct {
-	Row     Row   `json:"row"`
-	Events  []Row `json:"events"`
-	Related []Row `json:"related"`
+	Row         Row               `json:"row"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// Summary is the kind's key facts in display order (a Pod's IP, QoS
+	// class and service account; a Service's type, cluster IP and ports...).
+	Summary    []Field     `json:"summary"`
+	Conditions []Condition `json:"conditions"`
+	Containers []Container `json:"containers"`
+	Events     []Row       `json:"events"`
+	Related    []Row       `json:"related"`
+}
+
+// Field is one labelled fact of the details summary.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Condition is one entry of an object's status.conditions.
+type Condition struct {
+	Type    string `json:"type"`
+	Status  string `json:"status"` // True, False, Unknown
+	Reason  string `json:"reason,omitempty"`
+	Message string `json:"message,omitempty"`
+	// LastTransition is in Unix seconds; 0 when unknown.
+	LastTransition int64 `json:"lastTransition,omitempty"`
+}
+
+// Container is one container of a Pod or of a workload's pod template.
+type Container struct {
+	Name     string   `json:"name"`
+	Image    string   `json:"image"`
+	Init     bool     `json:"init,omitempty"`
+	Ready    bool     `json:"ready"`
+	State    string   `json:"state,omitempty"` // Running, Waiting: CrashLoopBackOff, Terminated: Completed...
+	Restarts int32    `json:"restarts,omitempty"`
+	Ports    []string `json:"ports,omitempty"` // "8080/TCP (http)"
 }

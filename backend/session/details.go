@@ -15,16 +15,18 @@ import (
 	"crowsnest/backend/model"
 )
 
-// Details returns one object's row, the events about it and its related
-// objects: owners and dependents (Deployment → ReplicaSets → Pods, Job →
-// Pods, CronJob → Jobs), a Pod's node, a Service's pods, a Node's pods.
+// Details returns one object's row, summary, conditions and containers, the
+// events about it and its related objects: owners and dependents
+// (Deployment → ReplicaSets → Pods, Job → Pods, CronJob → Jobs), a Pod's
+// node, a Service's pods, a Node's pods.
 func (s *Session) Details(ctx context.Context, kind, ns, name string) (model.Details, error) {
 	k := informer.Kind(kind)
-	obj, err := s.access.Get(ctx, k, ns, name)
+	obj, err := s.access.Full(ctx, k, ns, name)
 	if err != nil {
 		return model.Details{}, err
 	}
 	d := model.Details{Row: dao.RowOf(k, obj), Events: []model.Row{}, Related: []model.Row{}}
+	dao.Describe(obj, &d)
 	m, err := meta.Accessor(obj)
 	if err != nil {
 		return d, nil

@@ -134,6 +134,8 @@ func TestViewFollowsPodLifecycle(t *testing.T) {
 	d, err := s.Details(ctx, "pods", ns, "web-b")
 	require.NoError(t, err)
 	assert.Equal(t, "web-b", d.Row.Name)
+	assert.NotEmpty(t, d.Containers, "details read the full pod, not the slimmed cached one")
+	assert.NotEmpty(t, d.Conditions, "a running pod has conditions")
 	var relatedKinds []string
 	for _, r := range d.Related {
 		relatedKinds = append(relatedKinds, r.Kind)

@@ -14,6 +14,50 @@ export namespace model {
 	        this.kubeconfigFiles = source["kubeconfigFiles"];
 	    }
 	}
+	export class Condition {
+	    type: string;
+	    status: string;
+	    reason?: string;
+	    message?: string;
+	    lastTransition?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Condition(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.status = source["status"];
+	        this.reason = source["reason"];
+	        this.message = source["message"];
+	        this.lastTransition = source["lastTransition"];
+	    }
+	}
+	export class Container {
+	    name: string;
+	    image: string;
+	    init?: boolean;
+	    ready: boolean;
+	    state?: string;
+	    restarts?: number;
+	    ports?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Container(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.image = source["image"];
+	        this.init = source["init"];
+	        this.ready = source["ready"];
+	        this.state = source["state"];
+	        this.restarts = source["restarts"];
+	        this.ports = source["ports"];
+	    }
+	}
 	export class ContextInfo {
 	    name: string;
 	    cluster: string;
@@ -42,6 +86,20 @@ export namespace model {
 	        this.problems = source["problems"];
 	        this.execCommand = source["execCommand"];
 	        this.file = source["file"];
+	    }
+	}
+	export class Field {
+	    label: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Field(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.label = source["label"];
+	        this.value = source["value"];
 	    }
 	}
 	export class Row {
@@ -84,6 +142,10 @@ export namespace model {
 	}
 	export class Details {
 	    row: Row;
+	    annotations?: Record<string, string>;
+	    summary: Field[];
+	    conditions: Condition[];
+	    containers: Container[];
 	    events: Row[];
 	    related: Row[];
 	
@@ -94,6 +156,10 @@ export namespace model {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.row = this.convertValues(source["row"], Row);
+	        this.annotations = source["annotations"];
+	        this.summary = this.convertValues(source["summary"], Field);
+	        this.conditions = this.convertValues(source["conditions"], Condition);
+	        this.containers = this.convertValues(source["containers"], Container);
 	        this.events = this.convertValues(source["events"], Row);
 	        this.related = this.convertValues(source["related"], Row);
 	    }
@@ -116,6 +182,7 @@ export namespace model {
 		    return a;
 		}
 	}
+	
 	export class KindStatus {
 	    kind: string;
 	    state: string;
