@@ -28,12 +28,22 @@ type Source interface {
 	Synced(k informer.Kind) bool
 }
 
-// entry is a row with the resourceVersion it was projected from, so that
-// replayed or unchanged objects do not count as changes. The Set holds
-// pointers so that sorting compares without copying rows.
+// entry is one object of a view: the cached object itself (immutable, as
+// everything in an informer store) with the metadata that namespace, label
+// and the default sorts read, and its table row once something needed it.
+// Projecting a row costs far more than reading metadata, so a view sorted
+// by namespace, name or age projects only the rows of the windows asked for;
+// a text filter or a sort on another column projects every row up front,
+// before the entry enters the Set (whose order must not change under it).
 type entry struct {
-	row model.Row
-	rv  string
+	obj     any
+	key     string
+	ns      string
+	name    string
+	rv      string
+	created int64
+	labels  map[string]string
+	row     *model.Row // nil until projected; set under the view's mu
 }
 
 // Live is an open table: its rows follow the informer of its kind, in
@@ -93,9 +103,9 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	oldKind := v.spec.Kind
 	v.spec = spec
 	less, match := order(spec), matcher(spec, sel)
-	all := projectAll(k, inf.GetStore().List())
+	all := v.entries(k, inf.GetStore().List())
 	if v.set == nil {
-		v.set = New(func(e *entry) string { return e.row.Key }, less, match, all)
+		v.set = New(func(e *entry) string { return e.key }, less, match, all)
 	} else {
 		v.set.Reset(less, match, all)
 	}
@@ -116,20 +126,51 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	return nil
 }
 
-func projectAll(k informer.Kind, objs []any) []*entry {
-	out := make([]*entry, len(objs))
-	for i, o := range objs {
-		out[i] = project(k, o)
+// entries wraps objects of kind k, projecting their rows if the view's
+// filter or sort reads them.
+func (v *Live) entries(k informer.Kind, objs []any) []*entry {
+	eager := needsRow(v.spec)
+	out := make([]*entry, 0, len(objs))
+	for _, o := range objs {
+		if e := newEntry(k, o, eager); e != nil {
+			out = append(out, e)
+		}
 	}
 	return out
 }
 
-func project(k informer.Kind, obj any) *entry {
-	e := &entry{row: dao.RowOf(k, obj)}
-	if m, err := meta.Accessor(obj); err == nil {
-		e.rv = m.GetResourceVersion()
+// needsRow reports whether a view's filter or sort reads projected rows.
+func needsRow(spec model.ViewSpec) bool {
+	switch spec.SortBy {
+	case "", "namespace", "name", "age":
+		return spec.Filter != ""
+	}
+	return true
+}
+
+func newEntry(k informer.Kind, obj any, project bool) *entry {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return nil
+	}
+	e := &entry{obj: obj, ns: m.GetNamespace(), name: m.GetName(), rv: m.GetResourceVersion(),
+		created: m.GetCreationTimestamp().Unix(), labels: m.GetLabels()}
+	e.key = e.name
+	if e.ns != "" {
+		e.key = e.ns + "/" + e.name
+	}
+	if project {
+		e.project(k)
 	}
 	return e
+}
+
+func (e *entry) project(k informer.Kind) *model.Row {
+	if e.row == nil {
+		r := dao.RowOf(k, e.obj)
+		e.row = &r
+	}
+	return e.row
 }
 
 func (v *Live) upsert(k informer.Kind, obj any) {
@@ -147,8 +188,19 @@ func (v *Live) upsert(k informer.Kind, obj any) {
 			}
 		}
 	}
-	e := project(k, obj)
-	v.change(string(k), func() bool { return v.set.Upsert(e) })
+	v.mu.Lock()
+	eager := needsRow(v.spec)
+	v.mu.Unlock()
+	e := newEntry(k, obj, eager)
+	if e == nil {
+		return
+	}
+	v.change(string(k), func() bool {
+		if needsRow(v.spec) { // the spec may have changed meanwhile
+			e.project(k)
+		}
+		return v.set.Upsert(e)
+	})
 }
 
 func (v *Live) delete(k informer.Kind, obj any) {
@@ -196,8 +248,9 @@ func (v *Live) Window(offset, limit int) (model.Window, error) {
 	}
 	es := v.set.Window(offset, limit)
 	rows := make([]model.Row, len(es))
+	k := informer.Kind(v.spec.Kind)
 	for i, e := range es {
-		rows[i] = e.row
+		rows[i] = *e.project(k)
 	}
 	return model.Window{ViewID: v.id, Generation: v.gen, Version: v.set.Version(), Count: v.set.Len(),
 		Offset: max(offset, 0), Rows: rows}, nil
@@ -220,49 +273,54 @@ func (v *Live) Close() {
 // and text filter.
 func matcher(spec model.ViewSpec, sel labels.Selector) func(*entry) bool {
 	return func(e *entry) bool {
-		r := &e.row
-		if spec.Namespace != "" && r.Namespace != spec.Namespace {
+		if spec.Namespace != "" && e.ns != spec.Namespace {
 			return false
 		}
-		if !sel.Empty() && !sel.Matches(labels.Set(r.Labels)) {
+		if !sel.Empty() && !sel.Matches(labels.Set(e.labels)) {
 			return false
 		}
-		return spec.Filter == "" || ContainsFold(spec.Filter, r.Name, r.Namespace, r.Status, r.Node)
+		if spec.Filter == "" {
+			return true
+		}
+		r := e.row // projected: needsRow
+		return ContainsFold(spec.Filter, r.Name, r.Namespace, r.Status, r.Node)
 	}
 }
 
-// order returns the view's comparison; the Set breaks ties by key.
+// order returns the view's comparison; the Set breaks ties by key. Sorts
+// on namespace, name and age read entry metadata; the others read rows,
+// which needsRow has projected.
 func order(spec model.ViewSpec) func(a, b *entry) bool {
-	var less func(a, b *model.Row) bool
+	var less func(a, b *entry) bool
 	switch spec.SortBy {
 	case "", "namespace":
-		less = func(a, b *model.Row) bool {
-			if a.Namespace != b.Namespace {
-				return a.Namespace < b.Namespace
+		less = func(a, b *entry) bool {
+			if a.ns != b.ns {
+				return a.ns < b.ns
 			}
-			return a.Name < b.Name
+			return a.name < b.name
 		}
 	case "name":
-		less = func(a, b *model.Row) bool { return a.Name < b.Name }
+		less = func(a, b *entry) bool { return a.name < b.name }
 	case "age":
 		// Ascending age: the newest first.
-		less = func(a, b *model.Row) bool { return a.Created > b.Created }
+		less = func(a, b *entry) bool { return a.created > b.created }
 	case "status":
-		less = func(a, b *model.Row) bool { return a.Status < b.Status }
+		less = func(a, b *entry) bool { return a.row.Status < b.row.Status }
 	case "ready":
-		less = func(a, b *model.Row) bool { return a.Ready < b.Ready }
+		less = func(a, b *entry) bool { return a.row.Ready < b.row.Ready }
 	case "restarts":
-		less = func(a, b *model.Row) bool { return a.Restarts < b.Restarts }
+		less = func(a, b *entry) bool { return a.row.Restarts < b.row.Restarts }
 	case "node":
-		less = func(a, b *model.Row) bool { return a.Node < b.Node }
+		less = func(a, b *entry) bool { return a.row.Node < b.row.Node }
 	default:
 		col := spec.SortBy
-		less = func(a, b *model.Row) bool { return cellLess(a.Cells[col], b.Cells[col]) }
+		less = func(a, b *entry) bool { return cellLess(a.row.Cells[col], b.row.Cells[col]) }
 	}
 	if spec.Desc {
-		return func(a, b *entry) bool { return less(&b.row, &a.row) }
+		return func(a, b *entry) bool { return less(b, a) }
 	}
-	return func(a, b *entry) bool { return less(&a.row, &b.row) }
+	return less
 }
 
 // cellLess compares numerically when both cells are numbers.
