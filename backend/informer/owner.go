@@ -178,11 +178,12 @@ func (o *Owner) register(k Kind, info kindInfo) (cache.SharedIndexInformer, bool
 		return nil, false, fmt.Errorf("watch error handler for %s: %w", k, err)
 	}
 	// Counting through a handler keeps Count O(1); the store has no length.
-	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	counted, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { e.count.Add(1); o.changed(k) },
 		UpdateFunc: func(any, any) { o.changed(k) },
 		DeleteFunc: func(any) { e.count.Add(-1); o.changed(k) },
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, false, fmt.Errorf("count %s: %w", k, err)
 	}
 	o.entries[k] = e
@@ -193,8 +194,13 @@ func (o *Owner) register(k Kind, info kindInfo) (cache.SharedIndexInformer, bool
 	o.wg.Add(1)
 	go func() {
 		defer o.wg.Done()
-		if cache.WaitForCacheSync(o.ctx.Done(), inf.HasSynced) {
+		// Synced once the initial list is in the store and the counting
+		// handler has seen it (so the count is whole), signalled by a
+		// channel rather than WaitForCacheSync's 100 ms polling.
+		select {
+		case <-counted.HasSyncedChecker().Done():
 			o.setStatus(k, StateSynced, nil)
+		case <-o.ctx.Done():
 		}
 	}()
 	return inf, true, nil
