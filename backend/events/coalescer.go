@@ -108,6 +108,30 @@ func (c *Coalescer) Notify(key, name string, payload any) {
 	}
 }
 
+// NotifyNow sends the notice for key at once, whatever the interval, and
+// drops the notice waiting for that key (this one supersedes it). Later
+// notices are rate-limited from now. It is for rare, important changes
+// (a phase or sync state) that must not wait behind routine ones.
+func (c *Coalescer) NotifyNow(key, name string, payload any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closedLocked() {
+		return
+	}
+	now := c.clock.Now()
+	st, seen := c.keys[key]
+	if !seen {
+		st = &keyState{}
+		c.keys[key] = st
+	}
+	wasPending := st.pending
+	st.pending, st.name, st.payload, st.lastSent = false, "", nil, now
+	c.emit.Emit(name, payload)
+	if wasPending {
+		c.rearmLocked(now)
+	}
+}
+
 // Forget drops the key's waiting notice, if any, and its rate-limit state:
 // the next notice for the key goes out at once. Call it when the view (or
 // whatever the key names) goes away.

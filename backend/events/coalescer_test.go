@@ -292,3 +292,19 @@ func verifyNoLeaks(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 }
+
+func TestCoalescerNotifyNowSupersedesWhatWaits(t *testing.T) {
+	h := newHarness(t, context.Background(), interval)
+	h.notify("a", 1)
+	h.notify("a", 2) // waits for the interval
+	h.clock.Step(interval / 4)
+	h.c.NotifyNow("a", "changed:a", 3)
+	assert.Equal(t, []sent{{"a", 1, 0}, {"a", 3, interval / 4}}, h.recorded(), "sent at once; 2 is dropped")
+	assert.False(t, h.clock.HasWaiters(), "nothing is left pending")
+
+	h.notify("a", 4) // rate-limited from the NotifyNow
+	assert.Len(t, h.recorded(), 2)
+	h.clock.SetTime(t0.Add(interval/4 + interval))
+	h.waitForCount(t, 3)
+	assert.Equal(t, sent{"a", 4, interval/4 + interval}, h.recorded()[2])
+}

@@ -94,7 +94,7 @@ func start(parent context.Context, gen uint64, name string, cfg *rest.Config, em
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md,
-		OnStatus: func(informer.Status) { s.publishStatus() },
+		OnStatus: func(informer.Status) { s.publishStatusNow() },
 		OnChange: func(informer.Kind) {
 			s.lastSeen.Store(time.Now().UnixMilli())
 			s.statusDirty()
@@ -121,7 +121,7 @@ func (s *Session) probe(timeout time.Duration) {
 		s.phase, s.message = model.PhaseConnected, ""
 	}
 	s.mu.Unlock()
-	s.publishStatus()
+	s.publishStatusNow()
 }
 
 // Status reports the session's phase and every kind's sync state.
@@ -147,6 +147,13 @@ func (s *Session) Status() model.SessionStatus {
 
 func (s *Session) publishStatus() {
 	s.notices.Notify("session", model.EventSessionStatus, s.Status())
+}
+
+// publishStatusNow sends the status at once, for a change of phase or of a
+// kind's sync state: the UI should not wait out the coalescing interval of
+// count updates to learn that pods have synced. Such changes are rare.
+func (s *Session) publishStatusNow() {
+	s.notices.NotifyNow("session", model.EventSessionStatus, s.Status())
 }
 
 // statusDirty publishes the status for an object change (new counts, last
