@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -72,6 +73,10 @@ func (c *Config) RESTConfig(context, version string) (*rest.Config, error) {
 	cfg.QPS = qps
 	cfg.Burst = burst
 	cfg.Dial = (&net.Dialer{Timeout: dialTimeout, KeepAlive: keepAlive}).DialContext
+	// Over loopback (kind, k3d, minikube's docker driver, a port-forward)
+	// gzip saves no time and costs CPU on both ends of the same machine: a
+	// 10,000-pod list is compressed by the API server and inflated here.
+	cfg.DisableCompression = IsLoopback(cfg.Host)
 	if cfg.ExecProvider != nil {
 		// A desktop app has no terminal for the plugin to prompt on; when
 		// started from one (wails dev) a prompt would hang the app waiting
@@ -195,4 +200,20 @@ func secretsInText(data []byte) []string {
 		secrets = append(secrets, string(m[1]))
 	}
 	return secrets
+}
+
+// IsLoopback reports whether a server URL (or host[:port]) names this
+// machine: localhost or an address in 127.0.0.0/8 or ::1.
+func IsLoopback(server string) bool {
+	host := server
+	if u, err := url.Parse(server); err == nil && u.Host != "" {
+		host = u.Hostname()
+	} else if h, _, err := net.SplitHostPort(server); err == nil {
+		host = h
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }

@@ -53,6 +53,7 @@ func TestRESTConfig(t *testing.T) {
 				assert.NotNil(t, rc.Dial)
 				assert.Empty(t, rc.ContentType, "client-go negotiates protobuf for built-in kinds")
 				assert.Equal(t, secretToken, rc.BearerToken)
+				assert.False(t, rc.DisableCompression, "a remote server's responses stay compressed")
 			},
 		},
 		{
@@ -135,6 +136,7 @@ contexts:
 	cfg := kubeconfig.Load([]string{path})
 	rc, err := cfg.RESTConfig("local", "9.9.9")
 	require.NoError(t, err)
+	assert.True(t, rc.DisableCompression, "no gzip over loopback")
 
 	client, err := rest.HTTPClientFor(rc)
 	require.NoError(t, err)
@@ -279,4 +281,28 @@ func TestConcurrentUse(t *testing.T) {
 	rc, err := cfg.RESTConfig("dev", "test")
 	require.NoError(t, err)
 	assert.Equal(t, "https://dev.example", rc.Host)
+}
+
+func TestIsLoopback(t *testing.T) {
+	tests := []struct {
+		server string
+		want   bool
+	}{
+		{"https://127.0.0.1:6443", true},
+		{"https://127.3.2.1", true},
+		{"https://localhost:8443", true},
+		{"https://LOCALHOST", true},
+		{"https://[::1]:6443", true},
+		{"127.0.0.1:6443", true},
+		{"https://10.0.0.1:6443", false},
+		{"https://kube.example.com", false},
+		{"https://localhost.example.com", false},
+		{"https://[2001:db8::1]:443", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.server, func(t *testing.T) {
+			assert.Equal(t, tc.want, kubeconfig.IsLoopback(tc.server))
+		})
+	}
 }
