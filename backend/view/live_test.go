@@ -20,7 +20,9 @@ import (
 )
 
 // podSource serves one pod informer over a fake clientset.
-type podSource struct{ inf toolscache.SharedIndexInformer }
+type podSource struct {
+	inf toolscache.SharedIndexInformer
+}
 
 func (p podSource) Informer(informer.Kind) (toolscache.SharedIndexInformer, error) { return p.inf, nil }
 func (p podSource) Synced(informer.Kind) bool                                      { return p.inf.HasSynced() }
