@@ -142,6 +142,16 @@ func (a *App) ViewRows(id string, offset, limit int) (model.Window, error) {
 	return s.ViewRows(id, offset, limit)
 }
 
+// RetryKind checks a kind's access again after "no access" or "access
+// lost", and starts watching it where it is now allowed.
+func (a *App) RetryKind(kind string) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.RetryKind(kind)
+}
+
 // CloseView frees a view.
 func (a *App) CloseView(id string) {
 	if s, err := a.board.Current(); err == nil {

@@ -33,6 +33,7 @@ type replay struct {
 	ctx       context.Context
 	cancel    context.CancelFunc
 	inf       toolscache.SharedIndexInformer
+	handle    *informer.Handle
 	fw        *watch.FakeWatcher
 	notices   *events.Coalescer
 	pods      []*corev1.Pod // the list, as fetched (never modified)
@@ -63,7 +64,7 @@ func fetchPods(cfg *rest.Config) ([]*corev1.Pod, error) {
 		return nil, err
 	}
 	var out []*corev1.Pod
-	for _, o := range inf.GetStore().List() {
+	for _, o := range inf.List() {
 		if p, ok := o.(*corev1.Pod); ok {
 			out = append(out, p)
 		}
@@ -108,16 +109,21 @@ func newReplay(pods []*corev1.Pod, emit events.Emitter) (*replay, error) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+	var err error
+	if r.handle, err = informer.HandleOf(informer.Pods, r.inf); err != nil {
+		cancel()
+		return nil, err
+	}
 	r.notices = events.NewCoalescer(ctx, emit, session.NoticeInterval, nil)
 	return r, nil
 }
 
 // Informer and Synced make the replay a view.Source of pods only.
-func (r *replay) Informer(k informer.Kind) (toolscache.SharedIndexInformer, error) {
+func (r *replay) Informer(k informer.Kind) (*informer.Handle, error) {
 	if k != informer.Pods {
 		return nil, fmt.Errorf("replay has pods only, not %s", k)
 	}
-	return r.inf, nil
+	return r.handle, nil
 }
 
 func (r *replay) Synced(k informer.Kind) bool { return k == informer.Pods && r.inf.HasSynced() }

@@ -65,11 +65,7 @@ func (c *podCache) waitSynced(timeout time.Duration) error {
 }
 
 func (c *podCache) len() int {
-	inf, err := c.owner.Informer(informer.Pods)
-	if err != nil {
-		return 0
-	}
-	return len(inf.GetStore().ListKeys())
+	return c.owner.Count(informer.Pods)
 }
 
 func (c *podCache) stop() {

@@ -40,12 +40,8 @@ func ParseSelector(s string) (labels.Selector, error) {
 	return sel, nil
 }
 
-func (r *Reader) indexer(k informer.Kind) (toolscache.Indexer, error) {
-	inf, err := r.owner.Informer(k)
-	if err != nil {
-		return nil, err
-	}
-	return inf.GetIndexer(), nil
+func (r *Reader) indexer(k informer.Kind) (*informer.Handle, error) {
+	return r.owner.Informer(k)
 }
 
 // List returns the objects of kind k in namespace ns ("" for all
@@ -122,7 +118,7 @@ func (r *Reader) byIndex(k informer.Kind, index, value string) ([]any, error) {
 
 // byLabel answers from the label index when sel requires an indexed label
 // to equal one value; ok is false when it cannot.
-func (r *Reader) byLabel(ix toolscache.Indexer, ns string, sel labels.Selector) ([]any, bool) {
+func (r *Reader) byLabel(ix *informer.Handle, ns string, sel labels.Selector) ([]any, bool) {
 	if sel == nil {
 		return nil, false
 	}

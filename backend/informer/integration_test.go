@@ -72,7 +72,8 @@ func countingClients(t *testing.T, cfg *rest.Config) (*requestCounter, kubernete
 func TestOneWatchPerKind(t *testing.T) {
 	env := testcluster.Get(t)
 	counter, cs, md := countingClients(t, env.Admin(t))
-	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md})
+	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md,
+		Access: &informer.Reviewer{Client: cs}})
 	defer o.Stop()
 
 	var wg sync.WaitGroup
@@ -126,7 +127,7 @@ func TestInformerFollowsChanges(t *testing.T) {
 	key := ns + "/web"
 	var got *corev1.Pod
 	require.Eventually(t, func() bool {
-		obj, ok, _ := inf.GetStore().GetByKey(key)
+		obj, ok, _ := inf.GetByKey(key)
 		if ok {
 			got = obj.(*corev1.Pod)
 		}
@@ -136,13 +137,13 @@ func TestInformerFollowsChanges(t *testing.T) {
 	assert.NotContains(t, got.Annotations, corev1.LastAppliedConfigAnnotation)
 
 	require.Eventually(t, func() bool {
-		obj, ok, _ := inf.GetStore().GetByKey(key)
+		obj, ok, _ := inf.GetByKey(key)
 		return ok && obj.(*corev1.Pod).Status.Phase == corev1.PodRunning
 	}, 30*time.Second, 20*time.Millisecond, "kwok runs the pod and the informer sees it")
 
 	require.NoError(t, cs.CoreV1().Pods(ns).Delete(ctx, "web", metav1.DeleteOptions{GracePeriodSeconds: new(int64)}))
 	require.Eventually(t, func() bool {
-		_, ok, _ := inf.GetStore().GetByKey(key)
+		_, ok, _ := inf.GetByKey(key)
 		return !ok
 	}, 30*time.Second, 20*time.Millisecond)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
@@ -28,19 +29,23 @@ type State string
 
 // States of a kind's informer.
 const (
-	StatePending State = "pending" // nobody asked for the kind yet
-	StateSyncing State = "syncing" // started, initial list not complete
-	StateSynced  State = "synced"  // the store holds the whole list and follows the watch
-	StateError   State = "error"   // the last list or watch failed; the reflector retries with backoff
+	StatePending   State = "pending"   // nobody asked for the kind yet
+	StateSyncing   State = "syncing"   // access being checked, or the initial list not complete
+	StateSynced    State = "synced"    // the store holds the whole list and follows the watch
+	StateError     State = "error"     // the last list or watch failed; the reflector retries with backoff
+	StateForbidden State = "forbidden" // the user may not list and watch it anywhere (or lost access)
 )
 
 // Status is one kind's state. Err is the last list/watch error, kept after
-// the kind syncs so the UI can say what went wrong and when.
+// the kind syncs so the UI can say what went wrong and when. Namespaces is
+// nil when the kind is cached cluster-wide, else the namespaces it is
+// cached for (the user may not list it cluster-wide).
 type Status struct {
-	Kind  Kind
-	State State
-	Err   error
-	Since time.Time
+	Kind       Kind
+	State      State
+	Err        error
+	Since      time.Time
+	Namespaces []string
 }
 
 // Index names registered on every informer, beside cache.NamespaceIndex.
@@ -66,10 +71,18 @@ var IndexedLabels = []string{
 // ErrStopped is returned for informers asked of an owner after Stop.
 var ErrStopped = errors.New("informer owner stopped")
 
+// RecheckInterval is how long a kind the user lost access to waits before
+// its access is checked again: at most a couple of checks a minute, never
+// a loop of refused requests.
+var RecheckInterval = 30 * time.Second
+
 // Options configure an Owner.
 type Options struct {
 	Client   kubernetes.Interface
 	Metadata metadata.Interface
+	// Access says where informers may run. Nil assumes cluster-wide access
+	// to everything (tests with fake clients).
+	Access AccessChecker
 	// OnStatus, if set, is called after a kind's state changes, from an
 	// informer goroutine; it must not block and must not call Stop.
 	OnStatus func(Status)
@@ -81,25 +94,27 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Owner owns one SharedInformerFactory (and a metadata-only factory for
-// kinds whose payload is not needed) for one session.
+// Owner owns the informers of one session. It is the registry that makes
+// them shared: each kind is registered once, so however many callers ask,
+// the API server sees one LIST+WATCH per kind (per allowed namespace, for
+// a kind the user may not list cluster-wide). Each informer comes from a
+// SharedInformerFactory of its own scope and runs under its own context,
+// so that losing access to one kind in one namespace stops just that
+// informer.
 //
-// Informer may be called from any goroutine, any number of times: each kind
-// is registered and started once, so however many callers ask, the API
-// server sees one LIST+WATCH per kind. Objects in the stores have had
-// managedFields and the last-applied-configuration annotation removed; they
-// are shared and must NEVER be modified.
+// Informer may be called from any goroutine, any number of times; it never
+// waits on the API server. Objects in the stores have had managedFields and
+// the last-applied-configuration annotation removed (pods are slimmed
+// further); they are shared and must NEVER be modified.
 //
-// Stop cancels every informer and returns only after the factories have
-// shut down and every goroutine the Owner started has ended; OnStatus is
-// never called after Stop returns.
+// Stop cancels every informer and returns only after they have shut down
+// and every goroutine the Owner started has ended; OnStatus is never
+// called after Stop returns.
 type Owner struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	opts    Options
-	typed   informers.SharedInformerFactory
 	strings *interner
-	meta    metadatainformer.SharedInformerFactory
 	wg      sync.WaitGroup
 
 	mu      sync.Mutex
@@ -108,9 +123,10 @@ type Owner struct {
 }
 
 type entry struct {
-	informer cache.SharedIndexInformer
+	handle   *Handle
 	status   Status
-	count    atomic.Int64 // objects in the store, kept by an event handler
+	count    atomic.Int64 // objects in the stores, kept by event handlers
+	checking atomic.Bool  // an access (re)check is running
 }
 
 // New returns an Owner whose informers live until ctx is done or Stop.
@@ -119,91 +135,243 @@ func New(ctx context.Context, opts Options) *Owner {
 		opts.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	o := &Owner{
+	return &Owner{
 		ctx:     ctx,
 		cancel:  cancel,
 		opts:    opts,
 		strings: &interner{m: map[string]string{}},
 		entries: map[Kind]*entry{},
 	}
-	transform := func(obj any) (any, error) { return strip(obj, o.strings) }
-	o.typed = informers.NewSharedInformerFactoryWithOptions(opts.Client, 0, informers.WithTransform(transform))
-	if opts.Metadata != nil {
-		o.meta = metadatainformer.NewSharedInformerFactoryWithOptions(opts.Metadata, 0, metadatainformer.WithTransform(transform))
-	}
-	return o
 }
 
-// Informer returns the kind's informer, registering and starting it the
-// first time the kind is asked for.
-func (o *Owner) Informer(k Kind) (cache.SharedIndexInformer, error) {
-	info, ok := kinds[k]
-	if !ok {
+// Informer returns the kind's handle, registering the kind the first time
+// it is asked for. Access is checked and informers start in the background.
+func (o *Owner) Informer(k Kind) (*Handle, error) {
+	if _, ok := kinds[k]; !ok {
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
-	inf, created, err := o.register(k, info)
-	if created {
-		o.notify(Status{Kind: k, State: StateSyncing, Since: o.opts.Now()})
-	}
-	return inf, err
-}
-
-// register creates, configures and starts k's informer unless it exists.
-func (o *Owner) register(k Kind, info kindInfo) (cache.SharedIndexInformer, bool, error) {
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	if o.stopped {
-		return nil, false, ErrStopped
+		o.mu.Unlock()
+		return nil, ErrStopped
 	}
 	if e, ok := o.entries[k]; ok {
-		return e.informer, false, nil
+		o.mu.Unlock()
+		return e.handle, nil
 	}
-	var inf cache.SharedIndexInformer
+	e := &entry{handle: newHandle(k), status: Status{Kind: k, State: StateSyncing, Since: o.opts.Now()}}
+	o.entries[k] = e
+	e.checking.Store(true)
+	o.wg.Add(1)
+	o.mu.Unlock()
+	o.notify(e.status)
+	go func() {
+		defer o.wg.Done()
+		o.start(k, e)
+	}()
+	return e.handle, nil
+}
+
+// Recheck checks the kind's access again and starts informers where it is
+// now allowed (after a RoleBinding was restored, say). It returns at once;
+// a check already running makes it a no-op.
+func (o *Owner) Recheck(k Kind) {
+	o.mu.Lock()
+	e, ok := o.entries[k]
+	if !ok || o.stopped || !e.checking.CompareAndSwap(false, true) {
+		o.mu.Unlock()
+		return
+	}
+	o.wg.Add(1)
+	o.mu.Unlock()
+	if r, ok := o.opts.Access.(interface{ Forget() }); ok {
+		r.Forget() // access may have changed since it was cached
+	}
+	go func() {
+		defer o.wg.Done()
+		o.start(k, e)
+	}()
+}
+
+// start decides where k may be watched, starts the informers missing
+// there, and records the kind synced once they have all listed.
+func (o *Owner) start(k Kind, e *entry) {
+	defer e.checking.Store(false)
+	scopes, checkErr := o.scopes(k)
+	if o.ctx.Err() != nil {
+		return
+	}
+	have := map[string]bool{}
+	for _, p := range e.handle.snapshotScopes() {
+		have[p] = true
+	}
+	for _, ns := range scopes {
+		if have[ns] {
+			continue
+		}
+		if err := o.startPart(k, e, ns); err != nil {
+			o.setStatus(k, StateError, err)
+			return
+		}
+	}
+	e.handle.decide()
+	if len(scopes) == 0 && len(have) == 0 {
+		err := fmt.Errorf("no access: you may not list and watch %s cluster-wide or in any namespace you can see", k)
+		if checkErr != nil {
+			err = fmt.Errorf("%w (%v)", err, checkErr)
+		}
+		o.setStatus(k, StateForbidden, err)
+		return
+	}
+	for _, done := range e.handle.syncedChecks() {
+		select {
+		case <-done:
+		case <-o.ctx.Done():
+			return
+		}
+	}
+	o.setStatus(k, StateSynced, nil)
+}
+
+// scopes returns "" when k may be watched cluster-wide, else the namespaces
+// where it may, else none. If access cannot be checked at all, it returns
+// cluster-wide, so the informer reports the real error (unreachable,
+// unauthorized) and retries as informers do.
+func (o *Owner) scopes(k Kind) ([]string, error) {
+	if o.opts.Access == nil {
+		return []string{""}, nil
+	}
+	gvr := kinds[k].gvr
+	ok, err := o.opts.Access.Allowed(o.ctx, gvr, "")
 	switch {
-	case info.metadataOnly && o.meta != nil:
-		inf = o.meta.ForResource(info.gvr).Informer()
+	case err != nil:
+		return []string{""}, err
+	case ok:
+		return []string{""}, nil
+	case !kinds[k].namespaced:
+		return nil, nil
+	}
+	candidates, err := o.opts.Access.Namespaces(o.ctx)
+	var allowed []string
+	for _, ns := range candidates {
+		ok, nsErr := o.opts.Access.Allowed(o.ctx, gvr, ns)
+		if nsErr != nil {
+			err = nsErr
+			continue
+		}
+		if ok {
+			allowed = append(allowed, ns)
+		}
+	}
+	return allowed, err
+}
+
+// startPart creates and starts k's informer for one scope ("" for
+// cluster-wide, else a namespace), from a factory of its own.
+func (o *Owner) startPart(k Kind, e *entry, ns string) error {
+	info := kinds[k]
+	transform := func(obj any) (any, error) { return strip(obj, o.strings) }
+	var (
+		inf   cache.SharedIndexInformer
+		start func(context.Context)
+		stop  func()
+	)
+	switch {
+	case info.metadataOnly && o.opts.Metadata != nil:
+		f := metadatainformer.NewFilteredSharedInformerFactory(o.opts.Metadata, 0, ns, nil)
+		inf = f.ForResource(info.gvr).Informer()
+		start, stop = func(ctx context.Context) { f.Start(ctx.Done()) }, f.Shutdown
 	case info.metadataOnly:
-		return nil, false, fmt.Errorf("kind %q needs a metadata client", k)
+		return fmt.Errorf("kind %q needs a metadata client", k)
 	default:
-		inf = info.typed(o.typed)
+		f := informers.NewSharedInformerFactoryWithOptions(o.opts.Client, 0, informers.WithNamespace(ns))
+		inf = info.typed(f)
+		start, stop = f.StartWithContext, f.Shutdown
+	}
+	if err := inf.SetTransform(transform); err != nil {
+		return fmt.Errorf("transform for %s: %w", k, err)
 	}
 	if err := inf.AddIndexers(indexersFor(k)); err != nil {
-		return nil, false, fmt.Errorf("add indexers for %s: %w", k, err)
+		return fmt.Errorf("add indexers for %s: %w", k, err)
 	}
-	e := &entry{informer: inf, status: Status{Kind: k, State: StateSyncing, Since: o.opts.Now()}}
 	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
+		if apierrors.IsForbidden(err) {
+			o.lose(k, e, ns, err)
+			return
+		}
 		o.setStatus(k, StateError, err)
 		cache.DefaultWatchErrorHandler(ctx, r, err)
 	}); err != nil {
-		return nil, false, fmt.Errorf("watch error handler for %s: %w", k, err)
+		return fmt.Errorf("watch error handler for %s: %w", k, err)
 	}
-	// Counting through a handler keeps Count O(1); the store has no length.
+	// Counting through a handler keeps Count O(1); stores have no length.
 	counted, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { e.count.Add(1); o.changed(k) },
 		UpdateFunc: func(any, any) { o.changed(k) },
 		DeleteFunc: func(any) { e.count.Add(-1); o.changed(k) },
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("count %s: %w", k, err)
+		return fmt.Errorf("count %s: %w", k, err)
 	}
-	o.entries[k] = e
-	o.typed.Start(o.ctx.Done())
-	if o.meta != nil {
-		o.meta.Start(o.ctx.Done())
+	ctx, cancel := context.WithCancel(o.ctx)
+	p := &part{ns: ns, inf: inf, counted: counted, stop: cancel}
+	if err := e.handle.addPart(p); err != nil {
+		cancel()
+		return fmt.Errorf("watch %s: %w", k, err)
+	}
+	o.mu.Lock()
+	if o.stopped {
+		o.mu.Unlock()
+		cancel()
+		return ErrStopped
 	}
 	o.wg.Add(1)
+	o.mu.Unlock()
+	start(ctx)
 	go func() {
 		defer o.wg.Done()
-		// Synced once the initial list is in the store and the counting
-		// handler has seen it (so the count is whole), signalled by a
-		// channel rather than WaitForCacheSync's 100 ms polling.
+		<-ctx.Done()
+		stop()
+	}()
+	return nil
+}
+
+// lose stops k's informer for scope ns after the API server refused it
+// (a RoleBinding was removed): its objects leave the views, the kind shows
+// the loss, and access is checked again after RecheckInterval, not in a
+// loop. Called from the informer's own goroutine, so it must not wait.
+func (o *Owner) lose(k Kind, e *entry, ns string, err error) {
+	o.mu.Lock()
+	if o.stopped {
+		o.mu.Unlock()
+		return
+	}
+	o.wg.Add(1)
+	o.mu.Unlock()
+	go func() {
+		defer o.wg.Done()
+		gone, found := e.handle.dropPart(ns)
+		if !found {
+			return // another error of the same informer got here first
+		}
+		e.count.Add(-int64(gone))
+		o.changed(k)
+		where := "cluster-wide"
+		if ns != "" {
+			where = "in namespace " + ns
+		}
+		lost := fmt.Errorf("access lost %s: %w", where, err)
+		if len(e.handle.snapshotScopes()) == 0 {
+			o.setStatus(k, StateForbidden, lost)
+		} else {
+			o.setStatus(k, StateSynced, lost)
+		}
 		select {
-		case <-counted.HasSyncedChecker().Done():
-			o.setStatus(k, StateSynced, nil)
 		case <-o.ctx.Done():
+		case <-time.After(RecheckInterval):
+			o.Recheck(k)
 		}
 	}()
-	return inf, true, nil
 }
 
 // setStatus records a kind's new state. A watch error after the initial
@@ -216,13 +384,13 @@ func (o *Owner) setStatus(k Kind, s State, err error) {
 		o.mu.Unlock()
 		return
 	}
-	if s == StateError && e.informer.HasSynced() {
+	if s == StateError && e.handle.HasSynced() {
 		s = StateSynced
 	}
 	if err == nil && s == StateSynced {
 		err = e.status.Err
 	}
-	e.status = Status{Kind: k, State: s, Err: err, Since: o.opts.Now()}
+	e.status = Status{Kind: k, State: s, Err: err, Since: o.opts.Now(), Namespaces: e.handle.Namespaces()}
 	st := e.status
 	o.mu.Unlock()
 	o.notify(st)
@@ -240,7 +408,7 @@ func (o *Owner) changed(k Kind) {
 	}
 }
 
-// Count returns the number of objects of k in its store (0 if not started).
+// Count returns the number of objects of k in its stores (0 if not started).
 func (o *Owner) Count(k Kind) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -265,15 +433,16 @@ func (o *Owner) Statuses() []Status {
 	return out
 }
 
-// Synced reports whether k's informer has completed its initial list.
+// Synced reports whether k's access is known and its informers have
+// completed their initial lists.
 func (o *Owner) Synced(k Kind) bool {
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	e, ok := o.entries[k]
-	return ok && e.informer.HasSynced()
+	o.mu.Unlock()
+	return ok && e.handle.HasSynced()
 }
 
-// Started returns the kinds that have an informer, sorted.
+// Started returns the kinds that have been asked for, sorted.
 func (o *Owner) Started() []Kind {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -292,10 +461,6 @@ func (o *Owner) Stop() {
 	o.stopped = true
 	o.mu.Unlock()
 	o.cancel()
-	o.typed.Shutdown()
-	if o.meta != nil {
-		o.meta.Shutdown()
-	}
 	o.wg.Wait()
 }
 

@@ -2,6 +2,8 @@ package informer_test
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
 	metadatafake "k8s.io/client-go/metadata/fake"
@@ -55,7 +58,7 @@ func newOwner(t *testing.T, onStatus func(informer.Status), objs ...runtime.Obje
 func TestInformerIsRegisteredOnce(t *testing.T) {
 	o := newOwner(t, nil)
 	var wg sync.WaitGroup
-	got := make([]cache.SharedIndexInformer, 20)
+	got := make([]*informer.Handle, 20)
 	for i := range got {
 		wg.Go(func() {
 			inf, err := o.Informer(informer.Pods)
@@ -76,7 +79,7 @@ func TestStoreHoldsStrippedObjects(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
 
-	obj, ok, err := inf.GetStore().GetByKey("shop/web-1")
+	obj, ok, err := inf.GetByKey("shop/web-1")
 	require.NoError(t, err)
 	require.True(t, ok)
 	p := obj.(*corev1.Pod)
@@ -88,10 +91,10 @@ func TestStoreHoldsStrippedObjects(t *testing.T) {
 	assert.Equal(t, "CrashLoopBackOff", p.Status.ContainerStatuses[0].State.Waiting.Reason)
 	assert.Empty(t, p.Status.ContainerStatuses[0].State.Waiting.Message)
 
-	byOwner, err := inf.GetIndexer().ByIndex(informer.OwnerIndex, "rs-uid")
+	byOwner, err := inf.ByIndex(informer.OwnerIndex, "rs-uid")
 	require.NoError(t, err)
 	assert.Len(t, byOwner, 1)
-	byNode, err := inf.GetIndexer().ByIndex(informer.NodeIndex, "node-a")
+	byNode, err := inf.ByIndex(informer.NodeIndex, "node-a")
 	require.NoError(t, err)
 	assert.Len(t, byNode, 1)
 }
@@ -146,7 +149,7 @@ func TestSecretsAreMetadataOnly(t *testing.T) {
 	inf, err := o.Informer(informer.Secrets)
 	require.NoError(t, err)
 	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
-	obj, ok, err := inf.GetStore().GetByKey("shop/db")
+	obj, ok, err := inf.GetByKey("shop/db")
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.IsType(t, &metav1.PartialObjectMetadata{}, obj, "the cache never holds secret values")
@@ -184,4 +187,59 @@ func TestStripForCacheLeavesOtherTypesAlone(t *testing.T) {
 	out, err := informer.StripForCache(tomb)
 	require.NoError(t, err)
 	assert.Equal(t, tomb, out)
+}
+
+// checker allows what its map says: "" for cluster-wide, else namespaces.
+type checker struct {
+	allowed    map[string]bool
+	namespaces []string
+	err        error
+}
+
+func (c checker) Allowed(_ context.Context, _ schema.GroupVersionResource, ns string) (bool, error) {
+	return c.allowed[ns], c.err
+}
+func (c checker) Namespaces(context.Context) ([]string, error) { return c.namespaces, nil }
+
+func TestInformersFollowAccess(t *testing.T) {
+	tests := []struct {
+		name       string
+		access     checker
+		kind       informer.Kind
+		state      informer.State
+		namespaces []string
+		count      int
+	}{
+		{"cluster-wide", checker{allowed: map[string]bool{"": true}}, informer.Pods, informer.StateSynced, nil, 3},
+		{"some namespaces", checker{allowed: map[string]bool{"a": true, "c": true}, namespaces: []string{"a", "b", "c"}},
+			informer.Pods, informer.StateSynced, []string{"a", "c"}, 2},
+		{"nowhere", checker{allowed: map[string]bool{}, namespaces: []string{"a", "b"}}, informer.Pods, informer.StateForbidden, nil, 0},
+		{"cluster-scoped kind denied", checker{allowed: map[string]bool{"a": true}, namespaces: []string{"a"}},
+			informer.Nodes, informer.StateForbidden, nil, 0},
+		{"access unknown: try cluster-wide", checker{err: errors.New("review failed")}, informer.Pods, informer.StateSynced, nil, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := informer.New(context.Background(), informer.Options{
+				Client: fake.NewClientset(pod("a", "p1"), pod("b", "p2"), pod("c", "p3")),
+				Access: tc.access,
+			})
+			defer o.Stop()
+			h, err := o.Informer(tc.kind)
+			require.NoError(t, err)
+			var st informer.Status
+			require.Eventually(t, func() bool {
+				st = o.Statuses()[slices.Index(informer.AllKinds(), tc.kind)]
+				return st.State == tc.state
+			}, 10*time.Second, 5*time.Millisecond, "state %s", st.State)
+			assert.Equal(t, tc.namespaces, st.Namespaces)
+			assert.Equal(t, tc.namespaces, h.Namespaces())
+			assert.Equal(t, tc.count, o.Count(tc.kind))
+			assert.Len(t, h.List(), tc.count)
+			if tc.state == informer.StateForbidden {
+				assert.ErrorContains(t, st.Err, "no access")
+				assert.False(t, o.Synced(tc.kind))
+			}
+		})
+	}
 }

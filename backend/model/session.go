@@ -11,9 +11,12 @@ const (
 // KindStatus is the sync state of one kind in the session.
 type KindStatus struct {
 	Kind  string `json:"kind"`
-	State string `json:"state"` // pending, syncing, synced, error
+	State string `json:"state"` // pending, syncing, synced, error, forbidden
 	Error string `json:"error,omitempty"`
 	Count int    `json:"count"`
+	// Namespaces is set when the user may not list the kind cluster-wide:
+	// the namespaces it is cached for.
+	Namespaces []string `json:"namespaces,omitempty"`
 }
 
 // SessionStatus is the payload of EventSessionStatus and of Status().
@@ -24,7 +27,8 @@ type SessionStatus struct {
 	Phase      string       `json:"phase"`
 	Message    string       `json:"message,omitempty"`
 	Kinds      []KindStatus `json:"kinds"`
-	// Watches is the number of kinds with an informer (one watch each).
+	// Watches is the number of watches the session holds: one per started
+	// kind, or one per namespace for a kind allowed only in some.
 	Watches int `json:"watches"`
 	// LastChange is when a cached object last changed, in Unix milliseconds.
 	LastChange int64 `json:"lastChange,omitempty"`

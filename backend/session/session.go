@@ -65,7 +65,7 @@ var ErrStopped = fmt.Errorf("session stopped")
 
 // start builds a session for cfg. It does not contact the server: probe
 // does that in the background, so no caller waits on an unreachable host.
-func start(parent context.Context, gen uint64, name string, cfg *rest.Config, emit events.Emitter) (*Session, error) {
+func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (*Session, error) {
 	cfg = rest.CopyConfig(cfg)
 	conns := &connTracker{}
 	cfg.Dial = conns.wrap(cfg.Dial)
@@ -94,6 +94,7 @@ func start(parent context.Context, gen uint64, name string, cfg *rest.Config, em
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md,
+		Access:   &informer.Reviewer{Client: cs, Namespace: namespace},
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
 		OnChange: func(informer.Kind) {
 			s.lastSeen.Store(time.Now().UnixMilli())
@@ -132,12 +133,18 @@ func (s *Session) Status() model.SessionStatus {
 	st := model.SessionStatus{Generation: s.Generation, Context: s.Context, Server: s.Server,
 		Phase: phase, Message: msg, LastChange: s.lastSeen.Load()}
 	for _, ks := range s.owner.Statuses() {
-		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State)}
+		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State), Namespaces: ks.Namespaces}
 		if ks.Err != nil {
 			k.Error = ks.Err.Error()
 		}
-		if ks.State != informer.StatePending {
+		switch {
+		case ks.State == informer.StatePending || ks.State == informer.StateForbidden:
+		case ks.Namespaces != nil:
+			st.Watches += len(ks.Namespaces)
+		default:
 			st.Watches++
+		}
+		if ks.State != informer.StatePending {
 			k.Count = s.owner.Count(ks.Kind)
 		}
 		st.Kinds = append(st.Kinds, k)
@@ -167,6 +174,20 @@ func (s *Session) statusDirty() {
 			}
 		})
 	}
+}
+
+// RetryKind checks the kind's access again and starts its informers where
+// they are now allowed: the user's answer to "no access" or "access lost".
+func (s *Session) RetryKind(kind string) error {
+	k := informer.Kind(kind)
+	if !informer.Known(k) {
+		return fmt.Errorf("unknown kind %q", kind)
+	}
+	if _, err := s.owner.Informer(k); err != nil {
+		return err
+	}
+	s.owner.Recheck(k)
+	return nil
 }
 
 // OpenView opens a live table; see view.Open.

@@ -182,14 +182,57 @@ func TestSwitchShowsOnlyTheRightCluster(t *testing.T) {
 	}
 }
 
+// TestViewerSeesItsNamespace is a namespace-scoped user opening an
+// all-namespace view: the objects of their namespace, no error, nothing of
+// other namespaces; nodes say "no access".
+func TestViewerSeesItsNamespace(t *testing.T) {
+	env := testcluster.Get(t)
+	other := env.Namespace(t)
+	admin := env.Client(t, controlplane.ContextDemoAdmin)
+	ctx := t.Context()
+	for _, ns := range []string{controlplane.ViewerNamespace, other} {
+		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "viewer-test-" + other}}
+		_, err := admin.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = admin.CoreV1().ConfigMaps(ns).Delete(context.Background(), cm.Name, metav1.DeleteOptions{}) })
+	}
+
+	b, _ := newBoard(t, env)
+	_, err := b.Switch(controlplane.ContextDemoViewer)
+	require.NoError(t, err)
+	waitConnected(t, b)
+	s := mustCurrent(t, b)
+	cms, err := s.OpenView(model.ViewSpec{Kind: "configmaps", Filter: "viewer-test-" + other})
+	require.NoError(t, err)
+	_, err = s.OpenView(model.ViewSpec{Kind: "nodes"})
+	require.NoError(t, err)
+	kind := func(k string) model.KindStatus {
+		for _, ks := range s.Status().Kinds {
+			if ks.Kind == k {
+				return ks
+			}
+		}
+		return model.KindStatus{}
+	}
+	require.Eventually(t, func() bool {
+		return kind("configmaps").State == "synced" && kind("nodes").State == "forbidden"
+	}, 30*time.Second, 20*time.Millisecond, "status %+v", s.Status())
+	assert.Equal(t, []string{controlplane.ViewerNamespace}, kind("configmaps").Namespaces)
+	assert.Contains(t, kind("nodes").Error, "no access")
+	assert.Equal(t, 1, s.Status().Watches, "one watch: configmaps in shop")
+
+	w, err := s.ViewRows(cms.ID, 0, 100)
+	require.NoError(t, err)
+	require.Len(t, w.Rows, 1, "only the shop one of the two")
+	assert.Equal(t, controlplane.ViewerNamespace, w.Rows[0].Namespace)
+}
+
 func TestOfflineContextReportsError(t *testing.T) {
 	env := testcluster.Get(t)
 	b, _ := newBoard(t, env)
-	began := time.Now()
 	st, err := b.Switch(controlplane.ContextOffline)
 	require.NoError(t, err)
-	assert.Equal(t, model.PhaseConnecting, st.Phase)
-	assert.Less(t, time.Since(began), 3*time.Second, "switching never waits for the server")
+	assert.Equal(t, model.PhaseConnecting, st.Phase, "switching returns before the server answers (or fails to)")
 	require.Eventually(t, func() bool { return b.Status().Phase == model.PhaseError }, 15*time.Second, 50*time.Millisecond)
 	assert.Contains(t, b.Status().Message, "connection refused")
 

@@ -101,10 +101,11 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 		old.Stop()
 	}
 
-	cfg, err := b.Kubeconfig().RESTConfig(name, b.opts.Version)
+	kc := b.Kubeconfig()
+	cfg, err := kc.RESTConfig(name, b.opts.Version)
 	var s *Session
 	if err == nil {
-		s, err = start(b.appCtx, gen, name, cfg, b.opts.Emitter)
+		s, err = start(b.appCtx, gen, name, contextNamespace(kc.Contexts(), name), cfg, b.opts.Emitter)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -165,3 +166,14 @@ func (b *Switchboard) Stop() {
 type discard struct{}
 
 func (discard) Emit(string, any) {}
+
+// contextNamespace is the namespace a context names ("default" if none):
+// a user who may not list namespaces can still be granted that one.
+func contextNamespace(contexts []kubeconfig.Context, name string) string {
+	for _, c := range contexts {
+		if c.Name == name && c.Namespace != "" {
+			return c.Namespace
+		}
+	}
+	return "default"
+}

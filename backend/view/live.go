@@ -24,7 +24,7 @@ const MaxWindow = 100
 
 // Source gives a view the informer of its kind.
 type Source interface {
-	Informer(k informer.Kind) (toolscache.SharedIndexInformer, error)
+	Informer(k informer.Kind) (*informer.Handle, error)
 	Synced(k informer.Kind) bool
 }
 
@@ -60,8 +60,8 @@ type Live struct {
 	closed bool
 	spec   model.ViewSpec
 	set    *Set[*entry]
-	inf    toolscache.SharedIndexInformer
-	reg    toolscache.ResourceEventHandlerRegistration
+	inf    *informer.Handle
+	reg    *informer.Registration
 }
 
 // ErrClosed is returned by a closed view.
@@ -103,7 +103,7 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	oldKind := v.spec.Kind
 	v.spec = spec
 	less, match := order(spec), matcher(spec, sel)
-	all := v.entries(k, inf.GetStore().List())
+	all := v.entries(k, inf.List())
 	if v.set == nil {
 		v.set = New(func(e *entry) string { return e.key }, less, match, all)
 	} else {
@@ -111,7 +111,7 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	}
 	if v.inf != inf || oldKind != spec.Kind {
 		if v.reg != nil {
-			_ = v.inf.RemoveEventHandler(v.reg)
+			v.inf.RemoveEventHandler(v.reg)
 		}
 		v.inf = inf
 		v.reg, err = inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
@@ -265,7 +265,7 @@ func (v *Live) Close() {
 	}
 	v.closed = true
 	if v.reg != nil {
-		_ = v.inf.RemoveEventHandler(v.reg)
+		v.inf.RemoveEventHandler(v.reg)
 	}
 }
 

@@ -24,8 +24,10 @@ type podSource struct {
 	inf toolscache.SharedIndexInformer
 }
 
-func (p podSource) Informer(informer.Kind) (toolscache.SharedIndexInformer, error) { return p.inf, nil }
-func (p podSource) Synced(informer.Kind) bool                                      { return p.inf.HasSynced() }
+func (p podSource) Informer(informer.Kind) (*informer.Handle, error) {
+	return informer.HandleOf(informer.Pods, p.inf)
+}
+func (p podSource) Synced(informer.Kind) bool { return p.inf.HasSynced() }
 
 func testPod(ns, name, phase string, created int64) *corev1.Pod {
 	return &corev1.Pod{

@@ -188,6 +188,7 @@ export namespace model {
 	    state: string;
 	    error?: string;
 	    count: number;
+	    namespaces?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new KindStatus(source);
@@ -199,6 +200,7 @@ export namespace model {
 	        this.state = source["state"];
 	        this.error = source["error"];
 	        this.count = source["count"];
+	        this.namespaces = source["namespaces"];
 	    }
 	}
 	

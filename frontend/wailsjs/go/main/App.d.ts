@@ -14,6 +14,8 @@ export function Namespaces():Promise<Array<string>>;
 
 export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 
+export function RetryKind(arg1:string):Promise<void>;
+
 export function Status():Promise<model.SessionStatus>;
 
 export function SwitchContext(arg1:string):Promise<model.SessionStatus>;

@@ -26,6 +26,10 @@ export function OpenView(arg1) {
   return window['go']['main']['App']['OpenView'](arg1);
 }
 
+export function RetryKind(arg1) {
+  return window['go']['main']['App']['RetryKind'](arg1);
+}
+
 export function Status() {
   return window['go']['main']['App']['Status']();
 }

@@ -1,0 +1,119 @@
+package informer_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"crowsnest/backend/informer"
+	"crowsnest/hack/controlplane"
+	"crowsnest/hack/faultproxy"
+	"crowsnest/hack/testcluster"
+)
+
+func statusOf(o *informer.Owner, k informer.Kind) informer.Status {
+	for _, s := range o.Statuses() {
+		if s.Kind == k {
+			return s
+		}
+	}
+	return informer.Status{}
+}
+
+// TestNamespaceScopedUser is the demo viewer, who may read everything in
+// one namespace and nothing else: pods are watched in that namespace only,
+// nodes are "no access" and never requested.
+func TestNamespaceScopedUser(t *testing.T) {
+	env := testcluster.Get(t)
+	counter, cs, md := countingClients(t, env.Viewer(t))
+	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md,
+		Access: &informer.Reviewer{Client: cs, Namespace: controlplane.ViewerNamespace}})
+	defer o.Stop()
+
+	pods, err := o.Informer(informer.Pods)
+	require.NoError(t, err)
+	_, err = o.Informer(informer.Nodes)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		return o.Synced(informer.Pods) && statusOf(o, informer.Nodes).State == informer.StateForbidden
+	}, 30*time.Second, 20*time.Millisecond, "pods %+v, nodes %+v", statusOf(o, informer.Pods), statusOf(o, informer.Nodes))
+
+	st := statusOf(o, informer.Pods)
+	assert.Equal(t, informer.StateSynced, st.State)
+	assert.Equal(t, []string{controlplane.ViewerNamespace}, st.Namespaces)
+	assert.Equal(t, []string{controlplane.ViewerNamespace}, pods.Namespaces())
+	for _, obj := range pods.List() {
+		assert.Equal(t, controlplane.ViewerNamespace, obj.(*corev1.Pod).Namespace)
+	}
+	assert.Contains(t, statusOf(o, informer.Nodes).Err.Error(), "no access")
+
+	time.Sleep(2 * time.Second) // any retry loop would show by now
+	assert.Zero(t, counter.get("nodes list")+counter.get("nodes watch"), "a forbidden kind is never requested")
+	assert.Equal(t, 1, counter.get("pods watch"), "one watch, in the allowed namespace")
+}
+
+// TestAccessLostAndRegained removes a user's RoleBinding while its pods are
+// watched, cuts the connections (a watch outlives the binding until it is
+// re-established), and sees the kind stop with "access lost" and its
+// objects leave; restoring the binding and retrying brings them back.
+func TestAccessLostAndRegained(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	admin := env.Client(t, controlplane.ContextDemoAdmin)
+	ctx := t.Context()
+	_, err := admin.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, err = admin.RbacV1().Roles(ns).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "read"},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{"get", "list", "watch"}}}},
+		metav1.CreateOptions{})
+	require.NoError(t, err)
+	binding := &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "read"},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "read"},
+		Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: "shop-viewer"}}}
+	_, err = admin.RbacV1().RoleBindings(ns).Create(ctx, binding, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	cfg := env.Viewer(t)
+	u, err := url.Parse(cfg.Host)
+	require.NoError(t, err)
+	proxy, err := faultproxy.Start(u.Host)
+	require.NoError(t, err)
+	defer proxy.Close()
+	cfg.Host = "https://" + proxy.Addr()
+	_, cs, md := countingClients(t, cfg)
+	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md,
+		Access: &informer.Reviewer{Client: cs, Namespace: ns}})
+	defer o.Stop()
+
+	cms, err := o.Informer(informer.ConfigMaps)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return o.Synced(informer.ConfigMaps) }, 30*time.Second, 20*time.Millisecond)
+	assert.Equal(t, []string{ns}, cms.Namespaces())
+	require.Equal(t, 2, o.Count(informer.ConfigMaps), "settings and the namespace's kube-root-ca.crt")
+
+	require.NoError(t, admin.RbacV1().RoleBindings(ns).Delete(ctx, "read", metav1.DeleteOptions{}))
+	proxy.Reset()
+	require.Eventually(t, func() bool {
+		st := statusOf(o, informer.ConfigMaps)
+		return st.State == informer.StateForbidden && st.Err != nil && strings.Contains(st.Err.Error(), "access lost")
+	}, 30*time.Second, 20*time.Millisecond, "status %+v", statusOf(o, informer.ConfigMaps))
+	assert.Empty(t, cms.List(), "the objects of a lost namespace leave the cache")
+	assert.Zero(t, o.Count(informer.ConfigMaps))
+
+	binding.ResourceVersion = ""
+	_, err = admin.RbacV1().RoleBindings(ns).Create(ctx, binding, metav1.CreateOptions{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		o.Recheck(informer.ConfigMaps) // the user's retry; a no-op while one runs
+		return o.Synced(informer.ConfigMaps) && o.Count(informer.ConfigMaps) == 2
+	}, 30*time.Second, 200*time.Millisecond, "status %+v", statusOf(o, informer.ConfigMaps))
+	assert.Equal(t, informer.StateSynced, statusOf(o, informer.ConfigMaps).State)
+}
