@@ -44,7 +44,7 @@ type Reviewer struct {
 	Timeout time.Duration
 
 	mu      sync.Mutex
-	reviews map[string]bool              // "ns/group/resource/verb" -> allowed
+	reviews map[string]bool           // "ns/group/resource/verb" -> allowed
 	rules   map[string]namespaceRules // per namespace
 }
 

@@ -194,7 +194,9 @@ func TestViewerSeesItsNamespace(t *testing.T) {
 		cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "viewer-test-" + other}}
 		_, err := admin.CoreV1().ConfigMaps(ns).Create(ctx, cm, metav1.CreateOptions{})
 		require.NoError(t, err)
-		t.Cleanup(func() { _ = admin.CoreV1().ConfigMaps(ns).Delete(context.Background(), cm.Name, metav1.DeleteOptions{}) })
+		t.Cleanup(func() {
+			_ = admin.CoreV1().ConfigMaps(ns).Delete(context.Background(), cm.Name, metav1.DeleteOptions{})
+		})
 	}
 
 	b, _ := newBoard(t, env)
