@@ -86,6 +86,9 @@ type Options struct {
 	// OnStatus, if set, is called after a kind's state changes, from an
 	// informer goroutine; it must not block and must not call Stop.
 	OnStatus func(Status)
+	// OnWatchError, if set, is called with every list or watch error of a
+	// kind, from the informer's goroutine; it must not block.
+	OnWatchError func(Kind, error)
 	// OnChange, if set, is called after any object of a started kind was
 	// added, updated or deleted, from that kind's handler goroutine; it must
 	// be cheap (the session coalesces it into status events).
@@ -295,6 +298,9 @@ func (o *Owner) startPart(k Kind, e *entry, ns string) error {
 		return fmt.Errorf("add indexers for %s: %w", k, err)
 	}
 	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
+		if o.opts.OnWatchError != nil && o.ctx.Err() == nil {
+			o.opts.OnWatchError(k, err)
+		}
 		if apierrors.IsForbidden(err) {
 			o.lose(k, e, ns, err)
 			return

@@ -6,6 +6,9 @@ const (
 	PhaseConnecting = "connecting" // reaching the API server
 	PhaseConnected  = "connected"  // the server answered; kinds sync as views need them
 	PhaseError      = "error"      // the context cannot be used or reached; Message says why
+	// PhaseReconnecting: the server was reached, then a watch lost it; the
+	// cache is kept but stale since StaleSince while the session probes.
+	PhaseReconnecting = "reconnecting"
 )
 
 // KindStatus is the sync state of one kind in the session.
@@ -32,6 +35,10 @@ type SessionStatus struct {
 	Watches int `json:"watches"`
 	// LastChange is when a cached object last changed, in Unix milliseconds.
 	LastChange int64 `json:"lastChange,omitempty"`
+	// StaleSince is when the server was last known reachable, in Unix
+	// milliseconds, while the phase is reconnecting (or error after the
+	// session had connected); 0 otherwise.
+	StaleSince int64 `json:"staleSince,omitempty"`
 }
 
 // ContextInfo is one kubeconfig context for the context picker.

@@ -6,6 +6,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
@@ -51,12 +53,17 @@ type Session struct {
 	// statusPending is set while a status event for object changes is due.
 	statusPending atomic.Bool
 
-	mu      sync.Mutex
-	stopped bool
-	phase   string
-	message string
-	views   map[string]*view.Live
-	nextID  int
+	wg sync.WaitGroup // the recovery probe
+
+	mu         sync.Mutex
+	stopped    bool
+	phase      string
+	message    string
+	connected  bool  // the server answered at least once
+	staleSince int64 // Unix ms; see model.SessionStatus
+	recovering bool  // the recovery probe runs
+	views      map[string]*view.Live
+	nextID     int
 }
 
 // ErrStopped is returned by a session that has been stopped (the user
@@ -96,42 +103,125 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		Client: cs, Metadata: md,
 		Access:   &informer.Reviewer{Client: cs, Namespace: namespace},
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
+		OnWatchError: func(_ informer.Kind, err error) {
+			if unreachable(err) {
+				s.lostServer(err)
+			}
+		},
 		OnChange: func(informer.Kind) {
 			s.lastSeen.Store(time.Now().UnixMilli())
 			s.statusDirty()
 		},
 	})
 	s.access = dao.New(s.owner, dyn, md)
+	conns.onDialError = s.lostServer
 	return s, nil
 }
 
 // probe asks the server for its version, bounded by timeout, and records
-// whether the context is reachable.
+// whether the context is reachable. If it is not, the session keeps probing
+// in the background (a server that comes back, a laptop that wakes up).
 func (s *Session) probe(timeout time.Duration) {
+	if err := s.ping(timeout); err != nil {
+		s.setPhase(model.PhaseError, fmt.Sprintf("cannot reach %s: %v", s.Server, err))
+		s.startRecovery()
+		return
+	}
+	s.setPhase(model.PhaseConnected, "")
+}
+
+func (s *Session) ping(timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
-	err := s.client.CoreV1().RESTClient().Get().AbsPath("/version").Do(ctx).Error()
+	return s.client.CoreV1().RESTClient().Get().AbsPath("/version").Do(ctx).Error()
+}
+
+// setPhase records the phase and sends the status at once.
+func (s *Session) setPhase(phase, message string) {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
 		return
 	}
-	if err != nil {
-		s.phase, s.message = model.PhaseError, fmt.Sprintf("cannot reach %s: %v", s.Server, err)
-	} else {
-		s.phase, s.message = model.PhaseConnected, ""
+	switch {
+	case phase == model.PhaseConnected:
+		s.connected, s.staleSince = true, 0
+	case s.connected && s.staleSince == 0:
+		s.staleSince = time.Now().UnixMilli()
 	}
+	s.phase, s.message = phase, message
 	s.mu.Unlock()
 	s.publishStatusNow()
+}
+
+// lostServer is a watch failing to reach a server that had answered: the
+// session says it is reconnecting, keeps its cache (stale from now), and
+// probes until the server answers; the informers reconnect on their own.
+func (s *Session) lostServer(err error) {
+	s.mu.Lock()
+	connected := s.phase == model.PhaseConnected
+	s.mu.Unlock()
+	if !connected {
+		return
+	}
+	s.setPhase(model.PhaseReconnecting, fmt.Sprintf("lost contact with %s: %v", s.Server, err))
+	s.startRecovery()
+}
+
+// startRecovery probes the server with backoff (1 s doubling to 10 s) until
+// it answers or the session stops. One probe loop at a time.
+func (s *Session) startRecovery() {
+	s.mu.Lock()
+	if s.stopped || s.recovering {
+		s.mu.Unlock()
+		return
+	}
+	s.recovering = true
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.wg.Done()
+		defer func() {
+			s.mu.Lock()
+			s.recovering = false
+			s.mu.Unlock()
+		}()
+		delay := time.Second
+		for {
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-time.After(delay):
+			}
+			if err := s.ping(ProbeTimeout); err == nil {
+				s.setPhase(model.PhaseConnected, "")
+				return
+			} else if s.ctx.Err() == nil {
+				s.mu.Lock()
+				phase := s.phase
+				s.mu.Unlock()
+				s.setPhase(phase, fmt.Sprintf("cannot reach %s: %v", s.Server, err))
+			}
+			delay = min(2*delay, 10*time.Second)
+		}
+	}()
+}
+
+// unreachable reports whether a watch error means the server could not be
+// reached or dropped the connection, as opposed to an answer from it (an
+// API status such as Forbidden or Gone) or the session ending.
+func unreachable(err error) bool {
+	var status apierrors.APIStatus
+	return err != nil && !errors.As(err, &status) && !errors.Is(err, context.Canceled)
 }
 
 // Status reports the session's phase and every kind's sync state.
 func (s *Session) Status() model.SessionStatus {
 	s.mu.Lock()
-	phase, msg := s.phase, s.message
+	phase, msg, stale := s.phase, s.message, s.staleSince
 	s.mu.Unlock()
 	st := model.SessionStatus{Generation: s.Generation, Context: s.Context, Server: s.Server,
-		Phase: phase, Message: msg, LastChange: s.lastSeen.Load()}
+		Phase: phase, Message: msg, LastChange: s.lastSeen.Load(), StaleSince: stale}
 	for _, ks := range s.owner.Statuses() {
 		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State), Namespaces: ks.Namespaces}
 		if ks.Err != nil {
@@ -285,6 +375,7 @@ func (s *Session) Stop() {
 	}
 	s.cancel()
 	s.owner.Stop()
+	s.wg.Wait()
 	s.notices.Stop()
 	// Closing the session's sockets ends the HTTP/2 read loops of
 	// connections that were still busy when the watches were cancelled.
@@ -294,6 +385,11 @@ func (s *Session) Stop() {
 // connTracker remembers every connection a session dials, so that Stop can
 // close them all, busy or idle.
 type connTracker struct {
+	// onDialError, if set, hears of every failed dial: the earliest sign
+	// that the server went away (a watch re-established by client-go fails
+	// there without telling the informer's error handler).
+	onDialError func(error)
+
 	mu     sync.Mutex
 	closed bool
 	conns  map[net.Conn]struct{}
@@ -308,6 +404,9 @@ func (t *connTracker) wrap(dial dialFunc) dialFunc {
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		c, err := dial(ctx, network, address)
 		if err != nil {
+			if t.onDialError != nil && ctx.Err() == nil {
+				t.onDialError(err)
+			}
 			return nil, err
 		}
 		t.mu.Lock()

@@ -1,6 +1,7 @@
 // Package faultproxy is a loopback TCP proxy for fault tests: it forwards
-// connections to a target and can cut them all at once (a reset), or stop
-// answering (a black hole: connections are accepted, nothing is forwarded).
+// connections to a target and can cut them all at once (a reset), stop
+// answering (a black hole: connections are accepted, nothing is forwarded),
+// or refuse connections (the port closed, as a server that is down).
 package faultproxy
 
 import (
@@ -13,9 +14,10 @@ import (
 // Proxy forwards TCP connections from a loopback port to Target.
 type Proxy struct {
 	Target string
-	ln     net.Listener
+	addr   string
 
 	mu        sync.Mutex
+	ln        net.Listener // nil while refusing
 	conns     map[net.Conn]struct{}
 	blackHole bool
 	closed    bool
@@ -28,14 +30,38 @@ func Start(target string) (*Proxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Proxy{Target: target, ln: ln, conns: map[net.Conn]struct{}{}}
+	p := &Proxy{Target: target, addr: ln.Addr().String(), ln: ln, conns: map[net.Conn]struct{}{}}
 	p.wg.Add(1)
-	go p.accept()
+	go p.accept(ln)
 	return p, nil
 }
 
 // Addr is the proxy's host:port.
-func (p *Proxy) Addr() string { return p.ln.Addr().String() }
+func (p *Proxy) Addr() string { return p.addr }
+
+// Refuse closes the proxy's port (connections are refused and open ones
+// cut) or, with false, opens it again on the same address.
+func (p *Proxy) Refuse(on bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case on && p.ln != nil:
+		_ = p.ln.Close()
+		p.ln = nil
+		for c := range p.conns {
+			_ = c.Close()
+		}
+	case !on && p.ln == nil && !p.closed:
+		ln, err := net.Listen("tcp", p.addr)
+		if err != nil {
+			return err
+		}
+		p.ln = ln
+		p.wg.Add(1)
+		go p.accept(ln)
+	}
+	return nil
+}
 
 // Reset closes every open connection, as a network drop would.
 func (p *Proxy) Reset() {
@@ -61,8 +87,11 @@ func (p *Proxy) BlackHole(on bool) {
 func (p *Proxy) Close() {
 	p.mu.Lock()
 	p.closed = true
+	if p.ln != nil {
+		_ = p.ln.Close()
+		p.ln = nil
+	}
 	p.mu.Unlock()
-	_ = p.ln.Close()
 	p.Reset()
 	p.wg.Wait()
 }
@@ -85,10 +114,10 @@ func (p *Proxy) untrack(c net.Conn) {
 	_ = c.Close()
 }
 
-func (p *Proxy) accept() {
+func (p *Proxy) accept(ln net.Listener) {
 	defer p.wg.Done()
 	for {
-		c, err := p.ln.Accept()
+		c, err := ln.Accept()
 		if errors.Is(err, net.ErrClosed) {
 			return
 		}

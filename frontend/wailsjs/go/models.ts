@@ -213,6 +213,7 @@ export namespace model {
 	    kinds: KindStatus[];
 	    watches: number;
 	    lastChange?: number;
+	    staleSince?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionStatus(source);
@@ -228,6 +229,7 @@ export namespace model {
 	        this.kinds = this.convertValues(source["kinds"], KindStatus);
 	        this.watches = source["watches"];
 	        this.lastChange = source["lastChange"];
+	        this.staleSince = source["staleSince"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
