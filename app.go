@@ -152,6 +152,26 @@ func (a *App) RetryKind(kind string) error {
 	return s.RetryKind(kind)
 }
 
+// Can reports whether the user may perform verb on kind in namespace, and
+// if not, why (the UI disables what is not allowed, with the reason).
+func (a *App) Can(verb, kind, namespace string) (model.Permission, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Permission{}, err
+	}
+	return s.Can(verb, kind, namespace)
+}
+
+// RevealSecretValue shows one value of a Secret, on the user's explicit
+// request: fetched now from the API, never cached or logged.
+func (a *App) RevealSecretValue(namespace, name, key string) (model.SecretValue, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.SecretValue{}, err
+	}
+	return s.RevealSecretValue(namespace, name, key)
+}
+
 // CloseView frees a view.
 func (a *App) CloseView(id string) {
 	if s, err := a.board.Current(); err == nil {

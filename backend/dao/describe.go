@@ -190,7 +190,7 @@ func Describe(obj any, d *model.Details) {
 	case *corev1.ConfigMap:
 		f.add("Keys", keysText(o.Data, o.BinaryData))
 	case *metav1.PartialObjectMetadata: // Secrets: the cache never holds their values
-		f.add("Values", "hidden: open the YAML for the keys; values are redacted")
+		f.add("Values", "hidden; reveal one value at a time")
 	case *corev1.PersistentVolumeClaim:
 		f.add("Phase", string(o.Status.Phase))
 		f.add("Volume", o.Spec.VolumeName)

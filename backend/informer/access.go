@@ -44,8 +44,13 @@ type Reviewer struct {
 	Timeout time.Duration
 
 	mu      sync.Mutex
-	reviews map[string]bool           // "ns/group/resource/verb" -> allowed
+	reviews map[string]review         // by "ns/group/resource/verb"
 	rules   map[string]namespaceRules // per namespace
+}
+
+type review struct {
+	allowed bool
+	reason  string
 }
 
 type namespaceRules struct {
@@ -115,13 +120,16 @@ func (r *Reviewer) timeout() time.Duration {
 	return 5 * time.Second
 }
 
-func (r *Reviewer) review(ctx context.Context, gvr schema.GroupVersionResource, ns, verb string) (bool, error) {
+// Can reports whether the user may perform verb on gvr in ns ("" for
+// cluster-wide) and, when not, the authorizer's reason if it gave one.
+// Answers are cached until Forget.
+func (r *Reviewer) Can(ctx context.Context, verb string, gvr schema.GroupVersionResource, ns string) (bool, string, error) {
 	key := ns + "/" + gvr.Group + "/" + gvr.Resource + "/" + verb
 	r.mu.Lock()
-	ok, known := r.reviews[key]
+	rv, known := r.reviews[key]
 	r.mu.Unlock()
 	if known {
-		return ok, nil
+		return rv.allowed, rv.reason, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
@@ -131,15 +139,21 @@ func (r *Reviewer) review(ctx context.Context, gvr schema.GroupVersionResource, 
 		}},
 	}, metav1.CreateOptions{})
 	if err != nil {
-		return false, fmt.Errorf("access review (%s %s in %q): %w", verb, gvr.Resource, ns, err)
+		return false, "", fmt.Errorf("access review (%s %s in %q): %w", verb, gvr.Resource, ns, err)
 	}
+	rv = review{allowed: res.Status.Allowed, reason: res.Status.Reason}
 	r.mu.Lock()
 	if r.reviews == nil {
-		r.reviews = map[string]bool{}
+		r.reviews = map[string]review{}
 	}
-	r.reviews[key] = res.Status.Allowed
+	r.reviews[key] = rv
 	r.mu.Unlock()
-	return res.Status.Allowed, nil
+	return rv.allowed, rv.reason, nil
+}
+
+func (r *Reviewer) review(ctx context.Context, gvr schema.GroupVersionResource, ns, verb string) (bool, error) {
+	ok, _, err := r.Can(ctx, verb, gvr, ns)
+	return ok, err
 }
 
 func (r *Reviewer) rulesFor(ctx context.Context, ns string) (namespaceRules, error) {

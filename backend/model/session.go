@@ -69,6 +69,29 @@ type Details struct {
 	Containers []Container `json:"containers"`
 	Events     []Row       `json:"events"`
 	Related    []Row       `json:"related"`
+	// SecretKeys lists a Secret's keys and value sizes, never the values;
+	// one value is shown only when the user asks (RevealSecretValue).
+	SecretKeys []SecretKey `json:"secretKeys,omitempty"`
+}
+
+// SecretKey is one key of a Secret and the size of its value in bytes.
+type SecretKey struct {
+	Key  string `json:"key"`
+	Size int    `json:"size"`
+}
+
+// SecretValue is one revealed Secret value. Base64 is set when the value is
+// not UTF-8 text and Value holds it base64-encoded.
+type SecretValue struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Base64 bool   `json:"base64,omitempty"`
+}
+
+// Permission answers whether the user may do something, and if not, why.
+type Permission struct {
+	Allowed bool   `json:"allowed"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // Field is one labelled fact of the details summary.

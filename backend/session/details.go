@@ -27,6 +27,16 @@ func (s *Session) Details(ctx context.Context, kind, ns, name string) (model.Det
 	}
 	d := model.Details{Row: dao.RowOf(k, obj), Events: []model.Row{}, Related: []model.Row{}}
 	dao.Describe(obj, &d)
+	if k == informer.Secrets {
+		// Listing secrets (names only) may be allowed where reading one
+		// is not: then the panel says so instead of failing.
+		if typ, keys, err := s.access.SecretKeys(ctx, ns, name); err != nil {
+			d.Summary = append(d.Summary, model.Field{Label: "Keys", Value: "cannot read: " + err.Error()})
+		} else {
+			d.SecretKeys = keys
+			d.Summary = append([]model.Field{{Label: "Type", Value: typ}}, d.Summary...)
+		}
+	}
 	m, err := meta.Accessor(obj)
 	if err != nil {
 		return d, nil

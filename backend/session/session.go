@@ -46,6 +46,7 @@ type Session struct {
 	conns    *connTracker
 	client   kubernetes.Interface
 	owner    *informer.Owner
+	reviewer *informer.Reviewer
 	access   *dao.Access
 	notices  *events.Coalescer
 	emit     events.Emitter
@@ -99,9 +100,10 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		phase: model.PhaseConnecting, views: map[string]*view.Live{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
+	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md,
-		Access:   &informer.Reviewer{Client: cs, Namespace: namespace},
+		Access:   s.reviewer,
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
 		OnWatchError: func(_ informer.Kind, err error) {
 			if unreachable(err) {
@@ -278,6 +280,37 @@ func (s *Session) RetryKind(kind string) error {
 	}
 	s.owner.Recheck(k)
 	return nil
+}
+
+// Can reports whether the user may perform verb ("get", "delete",
+// "patch"...) on kind in namespace, and if not, why; the UI disables what
+// is not allowed. Answers are cached for the session.
+func (s *Session) Can(verb, kind, namespace string) (model.Permission, error) {
+	k := informer.Kind(kind)
+	if !informer.Known(k) {
+		return model.Permission{}, fmt.Errorf("unknown kind %q", kind)
+	}
+	if !informer.Namespaced(k) {
+		namespace = ""
+	}
+	ok, reason, err := s.reviewer.Can(s.ctx, verb, informer.GVR(k), namespace)
+	if err != nil {
+		return model.Permission{}, err
+	}
+	if !ok && reason == "" {
+		where := "cluster-wide"
+		if namespace != "" {
+			where = "in namespace " + namespace
+		}
+		reason = fmt.Sprintf("your user may not %s %s %s", verb, kind, where)
+	}
+	return model.Permission{Allowed: ok, Reason: reason}, nil
+}
+
+// RevealSecretValue fetches one value of a Secret for the user who asked
+// to see it; it is neither cached nor logged.
+func (s *Session) RevealSecretValue(namespace, name, key string) (model.SecretValue, error) {
+	return s.access.RevealSecretValue(s.ctx, namespace, name, key)
 }
 
 // OpenView opens a live table; see view.Open.

@@ -88,6 +88,20 @@ export namespace model {
 	        this.file = source["file"];
 	    }
 	}
+	export class SecretKey {
+	    key: string;
+	    size: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SecretKey(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.size = source["size"];
+	    }
+	}
 	export class Field {
 	    label: string;
 	    value: string;
@@ -148,6 +162,7 @@ export namespace model {
 	    containers: Container[];
 	    events: Row[];
 	    related: Row[];
+	    secretKeys?: SecretKey[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Details(source);
@@ -162,6 +177,7 @@ export namespace model {
 	        this.containers = this.convertValues(source["containers"], Container);
 	        this.events = this.convertValues(source["events"], Row);
 	        this.related = this.convertValues(source["related"], Row);
+	        this.secretKeys = this.convertValues(source["secretKeys"], SecretKey);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -203,7 +219,38 @@ export namespace model {
 	        this.namespaces = source["namespaces"];
 	    }
 	}
+	export class Permission {
+	    allowed: boolean;
+	    reason?: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new Permission(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.allowed = source["allowed"];
+	        this.reason = source["reason"];
+	    }
+	}
+	
+	
+	export class SecretValue {
+	    key: string;
+	    value: string;
+	    base64?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SecretValue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	        this.base64 = source["base64"];
+	    }
+	}
 	export class SessionStatus {
 	    generation: number;
 	    context: string;

@@ -4,6 +4,8 @@ import {model} from '../models';
 
 export function About():Promise<model.About>;
 
+export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
+
 export function CloseView(arg1:string):Promise<void>;
 
 export function Contexts():Promise<Array<model.ContextInfo>>;
@@ -15,6 +17,8 @@ export function Namespaces():Promise<Array<string>>;
 export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 
 export function RetryKind(arg1:string):Promise<void>;
+
+export function RevealSecretValue(arg1:string,arg2:string,arg3:string):Promise<model.SecretValue>;
 
 export function Status():Promise<model.SessionStatus>;
 

@@ -6,6 +6,10 @@ export function About() {
   return window['go']['main']['App']['About']();
 }
 
+export function Can(arg1, arg2, arg3) {
+  return window['go']['main']['App']['Can'](arg1, arg2, arg3);
+}
+
 export function CloseView(arg1) {
   return window['go']['main']['App']['CloseView'](arg1);
 }
@@ -28,6 +32,10 @@ export function OpenView(arg1) {
 
 export function RetryKind(arg1) {
   return window['go']['main']['App']['RetryKind'](arg1);
+}
+
+export function RevealSecretValue(arg1, arg2, arg3) {
+  return window['go']['main']['App']['RevealSecretValue'](arg1, arg2, arg3);
 }
 
 export function Status() {
