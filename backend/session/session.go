@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +22,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/clock"
 
 	"crowsnest/backend/dao"
@@ -47,6 +51,8 @@ type Session struct {
 	client   kubernetes.Interface
 	owner    *informer.Owner
 	reviewer *informer.Reviewer
+	// plugin is the exec credential plugin command of the context, if any.
+	plugin   string
 	access   *dao.Access
 	notices  *events.Coalescer
 	emit     events.Emitter
@@ -75,6 +81,14 @@ var ErrStopped = fmt.Errorf("session stopped")
 // does that in the background, so no caller waits on an unreachable host.
 func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (*Session, error) {
 	cfg = rest.CopyConfig(cfg)
+	var plugin string
+	if cfg.ExecProvider != nil {
+		exec := *cfg.ExecProvider
+		plugin = fmt.Sprintf("CROWSNEST_EXEC_SESSION=%d-%d", os.Getpid(), gen)
+		name, value, _ := strings.Cut(plugin, "=")
+		exec.Env = append(slices.Clone(exec.Env), clientcmdapi.ExecEnvVar{Name: name, Value: value})
+		cfg.ExecProvider = &exec
+	}
 	conns := &connTracker{}
 	cfg.Dial = conns.wrap(cfg.Dial)
 	httpClient, err := rest.HTTPClientFor(cfg)
@@ -96,11 +110,12 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{
 		Generation: gen, Context: name, Server: cfg.Host,
-		ctx: ctx, cancel: cancel, conns: conns, client: cs, emit: emit,
+		ctx: ctx, cancel: cancel, conns: conns, client: cs, emit: emit, plugin: plugin,
 		phase: model.PhaseConnecting, views: map[string]*view.Live{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
+
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md,
 		Access:   s.reviewer,
@@ -407,8 +422,25 @@ func (s *Session) Stop() {
 		v.Close()
 	}
 	s.cancel()
+	// A credential plugin that hangs holds the requests (and goroutines)
+	// waiting for it: end such plugins until everything has stopped.
+	stopped := make(chan struct{})
+	reaped := make(chan struct{})
+	go func() {
+		defer close(reaped)
+		for s.plugin != "" {
+			killPlugins(s.plugin)
+			select {
+			case <-stopped:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	s.owner.Stop()
 	s.wg.Wait()
+	close(stopped)
+	<-reaped
 	s.notices.Stop()
 	// Closing the session's sockets ends the HTTP/2 read loops of
 	// connections that were still busy when the watches were cancelled.
