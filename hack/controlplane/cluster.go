@@ -469,3 +469,41 @@ func lock(dir string) (func(), error) {
 	}
 	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
+
+// RestartAPIServer stops one cluster's API server and starts it again with
+// the same flags and data (etcd keeps running): what a managed control
+// plane's upgrade or a crash looks like to clients. Fault tests use it.
+func RestartAPIServer(ctx context.Context, opts Options, cluster string) error {
+	opts = opts.withDefaults()
+	s, ok := specs[cluster]
+	if !ok {
+		return fmt.Errorf("unknown cluster %q", cluster)
+	}
+	bins, err := EnsureBinaries(ctx, opts.RepoRoot, opts.CacheDir, opts.Log)
+	if err != nil {
+		return err
+	}
+	unlock, err := lock(opts.Dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p, err := ensurePKI(opts.Dir, allUsers(opts))
+	if err != nil {
+		return err
+	}
+	name := cluster + "-apiserver"
+	for _, pr := range opts.processes(bins, p) {
+		if pr.Name != name {
+			continue
+		}
+		if err := stop(opts.Dir, name, 10*time.Second); err != nil {
+			return err
+		}
+		if _, err := pr.start(opts.Dir); err != nil {
+			return err
+		}
+		return waitAPIServer(ctx, opts, p, s, 60*time.Second)
+	}
+	return fmt.Errorf("cluster %q has no API server in %s", cluster, opts.Dir)
+}
