@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 
@@ -49,25 +50,22 @@ type replayLW struct{ *toolscache.ListWatch }
 
 func (replayLW) IsWatchListSemanticsUnSupported() bool { return true }
 
-// fetchPods lists the pods of a context through a synced pods cache.
+// fetchPods lists the pods of a context from the API, in full (the cache
+// keeps summaries; the replay needs pods to feed its informer).
 func fetchPods(cfg *rest.Config) ([]*corev1.Pod, error) {
-	c, err := startPodCache(cfg)
+	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
-	defer c.stop()
-	if err := c.waitSynced(5 * time.Minute); err != nil {
-		return nil, err
-	}
-	inf, err := c.owner.Informer(informer.Pods)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	list, err := cs.CoreV1().Pods("").List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
-	var out []*corev1.Pod
-	for _, o := range inf.List() {
-		if p, ok := o.(*corev1.Pod); ok {
-			out = append(out, p)
-		}
+	out := make([]*corev1.Pod, len(list.Items))
+	for i := range list.Items {
+		out[i] = &list.Items[i]
 	}
 	return out, nil
 }

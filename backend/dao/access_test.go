@@ -65,7 +65,7 @@ func TestListComesFromAPIUntilSynced(t *testing.T) {
 	assert.Equal(t, "from-api", rows[0].Name)
 	obj, err := a.Get(t.Context(), informer.Pods, "shop", "from-api")
 	require.NoError(t, err)
-	assert.Empty(t, obj.(*corev1.Pod).ManagedFields, "live reads are stripped like cached ones")
+	assert.Empty(t, obj.(*informer.PodSummary).ManagedFields, "live reads are summarized like cached ones")
 
 	close(release)
 	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 10*time.Second, 10*time.Millisecond)

@@ -33,8 +33,10 @@ func RowOf(k informer.Kind, obj any) model.Row {
 		r.Key = r.Namespace + "/" + r.Name
 	}
 	switch o := obj.(type) {
-	case *corev1.Pod:
+	case *informer.PodSummary:
 		podRow(&r, o)
+	case *corev1.Pod: // read from the API in full
+		podRow(&r, informer.SummarizePod(o))
 	case *appsv1.Deployment:
 		want := replicas(o.Spec.Replicas)
 		r.Ready = ratio(o.Status.ReadyReplicas, want)
@@ -128,45 +130,46 @@ func RowOf(k informer.Kind, obj any) model.Row {
 // podRow follows what `kubectl get pods` shows: the reason of the first
 // container that is not running (CrashLoopBackOff, ImagePullBackOff,
 // Error...), init progress, and Terminating once deletion began.
-func podRow(r *model.Row, p *corev1.Pod) {
+func podRow(r *model.Row, p *informer.PodSummary) {
 	ready := 0
-	for _, cs := range p.Status.ContainerStatuses {
-		r.Restarts += cs.RestartCount
-		if cs.Ready {
+	r.Images = make([]string, len(p.Containers))
+	for i, c := range p.Containers {
+		r.Restarts += c.Restarts
+		if c.Ready {
 			ready++
 		}
+		r.Images[i] = c.Image
 	}
-	r.Ready = fmt.Sprintf("%d/%d", ready, len(p.Spec.Containers))
-	r.Node = p.Spec.NodeName
-	r.Images = images(p.Spec.Containers)
-	r.Cells = map[string]string{"ip": p.Status.PodIP}
+	r.Ready = strconv.Itoa(ready) + "/" + strconv.Itoa(len(p.Containers))
+	r.Node = p.NodeName
+	r.Cells = map[string]string{"ip": p.IP}
 
-	status := string(p.Status.Phase)
-	if p.Status.Reason != "" {
-		status = p.Status.Reason
+	status := string(p.Phase)
+	if p.Reason != "" {
+		status = p.Reason
 	}
-	for i, cs := range p.Status.InitContainerStatuses {
-		if cs.State.Terminated != nil && cs.State.Terminated.ExitCode == 0 {
+	for i, c := range p.InitContainers {
+		if !c.HasStatus || (c.State == informer.ContainerTerminated && c.ExitCode == 0) {
 			continue
 		}
 		switch {
-		case cs.State.Waiting != nil && cs.State.Waiting.Reason != "" && cs.State.Waiting.Reason != "PodInitializing":
-			status = "Init:" + cs.State.Waiting.Reason
-		case cs.State.Terminated != nil:
+		case c.State == informer.ContainerWaiting && c.Reason != "" && c.Reason != "PodInitializing":
+			status = "Init:" + c.Reason
+		case c.State == informer.ContainerTerminated:
 			status = "Init:Error"
 		default:
-			status = fmt.Sprintf("Init:%d/%d", i, len(p.Spec.InitContainers))
+			status = fmt.Sprintf("Init:%d/%d", i, len(p.InitContainers))
 		}
 		break
 	}
 	if !strings.HasPrefix(status, "Init:") {
-		for _, cs := range p.Status.ContainerStatuses {
-			if cs.State.Waiting != nil && cs.State.Waiting.Reason != "" {
-				status = cs.State.Waiting.Reason
+		for _, c := range p.Containers {
+			if c.State == informer.ContainerWaiting && c.Reason != "" {
+				status = c.Reason
 				break
 			}
-			if cs.State.Terminated != nil && cs.State.Terminated.Reason != "" && p.Status.Phase != corev1.PodSucceeded {
-				status = cs.State.Terminated.Reason
+			if c.State == informer.ContainerTerminated && c.Reason != "" && p.Phase != corev1.PodSucceeded {
+				status = c.Reason
 				break
 			}
 		}
@@ -181,7 +184,7 @@ func podRow(r *model.Row, p *corev1.Pod) {
 		if strings.HasSuffix(status, "Error") || strings.HasSuffix(status, "BackOff") {
 			r.Health = model.HealthError
 		}
-	case status == string(corev1.PodRunning) && ready == len(p.Spec.Containers):
+	case status == string(corev1.PodRunning) && ready == len(p.Containers):
 		r.Health = model.HealthOK
 	case status == string(corev1.PodRunning):
 		r.Health = model.HealthWarn

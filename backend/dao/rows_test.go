@@ -25,6 +25,11 @@ func podWith(phase corev1.PodPhase, statuses ...corev1.ContainerStatus) *corev1.
 	p := &corev1.Pod{ObjectMeta: om("shop", "web"), Spec: corev1.PodSpec{NodeName: "n1",
 		Containers: []corev1.Container{{Name: "app", Image: "img/app:1"}, {Name: "side", Image: "img/side:2"}}},
 		Status: corev1.PodStatus{Phase: phase, ContainerStatuses: statuses, PodIP: "10.1.2.3"}}
+	for i := range statuses { // statuses name their container, as the kubelet's do
+		if statuses[i].Name == "" {
+			statuses[i].Name = p.Spec.Containers[i].Name
+		}
+	}
 	return p
 }
 

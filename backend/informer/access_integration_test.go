@@ -51,7 +51,7 @@ func TestNamespaceScopedUser(t *testing.T) {
 	assert.Equal(t, []string{controlplane.ViewerNamespace}, st.Namespaces)
 	assert.Equal(t, []string{controlplane.ViewerNamespace}, pods.Namespaces())
 	for _, obj := range pods.List() {
-		assert.Equal(t, controlplane.ViewerNamespace, obj.(*corev1.Pod).Namespace)
+		assert.Equal(t, controlplane.ViewerNamespace, obj.(*informer.PodSummary).Namespace)
 	}
 	assert.Contains(t, statusOf(o, informer.Nodes).Err.Error(), "no access")
 

@@ -125,11 +125,11 @@ func TestInformerFollowsChanges(t *testing.T) {
 	_, err = cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{FieldManager: "test"})
 	require.NoError(t, err)
 	key := ns + "/web"
-	var got *corev1.Pod
+	var got *informer.PodSummary
 	require.Eventually(t, func() bool {
 		obj, ok, _ := inf.GetByKey(key)
 		if ok {
-			got = obj.(*corev1.Pod)
+			got = obj.(*informer.PodSummary)
 		}
 		return ok
 	}, 10*time.Second, 10*time.Millisecond)
@@ -138,7 +138,7 @@ func TestInformerFollowsChanges(t *testing.T) {
 
 	require.Eventually(t, func() bool {
 		obj, ok, _ := inf.GetByKey(key)
-		return ok && obj.(*corev1.Pod).Status.Phase == corev1.PodRunning
+		return ok && obj.(*informer.PodSummary).Phase == corev1.PodRunning
 	}, 30*time.Second, 20*time.Millisecond, "kwok runs the pod and the informer sees it")
 
 	require.NoError(t, cs.CoreV1().Pods(ns).Delete(ctx, "web", metav1.DeleteOptions{GracePeriodSeconds: new(int64)}))

@@ -16,7 +16,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
@@ -476,7 +475,7 @@ func (o *Owner) Stop() {
 // for Secrets, holds their values in plain text).
 //
 // Pods, by far the most numerous objects, are cut down further to what a
-// row, the indexers and the related-object links read (see slimPod): the
+// row, the indexers and the related-object links read (PodSummary): the
 // cache holds tens of thousands of them, and the details view fetches the
 // full object from the API.
 func StripForCache(obj any) (any, error) { return strip(obj, nil) }
@@ -484,7 +483,7 @@ func StripForCache(obj any) (any, error) { return strip(obj, nil) }
 // strip is StripForCache with pod strings interned in in (nil: none).
 func strip(obj any, in *interner) (any, error) {
 	if p, ok := obj.(*corev1.Pod); ok {
-		return slimPod(p, in), nil
+		return summarizePod(p, in), nil
 	}
 	m, err := meta.Accessor(obj)
 	if err != nil {
@@ -500,73 +499,6 @@ func strip(obj any, in *interner) (any, error) {
 		}
 	}
 	return obj, nil
-}
-
-// slimPod keeps of a pod what its row (status as kubectl derives it, ready
-// count, restarts, node, images, IP), the owner and node indexes, label
-// selectors and the view's resourceVersion check need. Annotations, env,
-// probes, volumes and the rest are left to the API.
-func slimPod(p *corev1.Pod, in *interner) *corev1.Pod {
-	var labels map[string]string
-	if len(p.Labels) > 0 {
-		labels = make(map[string]string, len(p.Labels))
-		for k, v := range p.Labels {
-			labels[in.str(k)] = in.str(v)
-		}
-	}
-	owners := p.OwnerReferences
-	for i := range owners {
-		owners[i].APIVersion, owners[i].Kind = in.str(owners[i].APIVersion), in.str(owners[i].Kind)
-	}
-	out := &corev1.Pod{
-		TypeMeta: p.TypeMeta,
-		ObjectMeta: metav1.ObjectMeta{
-			Name: p.Name, Namespace: in.str(p.Namespace), UID: p.UID, ResourceVersion: p.ResourceVersion,
-			CreationTimestamp: p.CreationTimestamp, DeletionTimestamp: p.DeletionTimestamp,
-			Labels: labels, OwnerReferences: owners,
-		},
-		Spec: corev1.PodSpec{
-			NodeName:       in.str(p.Spec.NodeName),
-			Containers:     slimContainers(p.Spec.Containers, in),
-			InitContainers: slimContainers(p.Spec.InitContainers, in),
-		},
-		Status: corev1.PodStatus{
-			Phase: p.Status.Phase, Reason: p.Status.Reason, PodIP: p.Status.PodIP,
-			ContainerStatuses:     slimStatuses(p.Status.ContainerStatuses, in),
-			InitContainerStatuses: slimStatuses(p.Status.InitContainerStatuses, in),
-		},
-	}
-	return out
-}
-
-func slimContainers(cs []corev1.Container, in *interner) []corev1.Container {
-	if len(cs) == 0 {
-		return nil
-	}
-	out := make([]corev1.Container, len(cs))
-	for i, c := range cs {
-		out[i] = corev1.Container{Name: in.str(c.Name), Image: in.str(c.Image)}
-	}
-	return out
-}
-
-func slimStatuses(ss []corev1.ContainerStatus, in *interner) []corev1.ContainerStatus {
-	if len(ss) == 0 {
-		return nil
-	}
-	out := make([]corev1.ContainerStatus, len(ss))
-	for i, s := range ss {
-		out[i] = corev1.ContainerStatus{Name: in.str(s.Name), Ready: s.Ready, RestartCount: s.RestartCount}
-		switch {
-		case s.State.Waiting != nil:
-			out[i].State.Waiting = &corev1.ContainerStateWaiting{Reason: s.State.Waiting.Reason}
-		case s.State.Terminated != nil:
-			out[i].State.Terminated = &corev1.ContainerStateTerminated{Reason: s.State.Terminated.Reason, ExitCode: s.State.Terminated.ExitCode}
-		case s.State.Running != nil:
-			out[i].State.Running = &corev1.ContainerStateRunning{StartedAt: s.State.Running.StartedAt}
-		}
-	}
-	return out
 }
 
 // interner shares the strings that tens of thousands of cached pods repeat
@@ -601,8 +533,8 @@ func indexersFor(k Kind) cache.Indexers {
 	switch k {
 	case Pods:
 		ix[NodeIndex] = func(obj any) ([]string, error) {
-			if p, ok := obj.(*corev1.Pod); ok && p.Spec.NodeName != "" {
-				return []string{p.Spec.NodeName}, nil
+			if p, ok := obj.(*PodSummary); ok && p.NodeName != "" {
+				return []string{p.NodeName}, nil
 			}
 			return nil, nil
 		}

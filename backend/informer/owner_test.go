@@ -82,14 +82,14 @@ func TestStoreHoldsStrippedObjects(t *testing.T) {
 	obj, ok, err := inf.GetByKey("shop/web-1")
 	require.NoError(t, err)
 	require.True(t, ok)
-	p := obj.(*corev1.Pod)
+	p := obj.(*informer.PodSummary)
 	assert.Empty(t, p.ManagedFields)
 	assert.Empty(t, p.Annotations, "cached pods keep no annotations")
-	assert.Equal(t, []corev1.Container{{Name: "app", Image: "img/app:1"}}, p.Spec.Containers, "only name and image")
-	assert.Equal(t, "node-a", p.Spec.NodeName)
-	assert.Equal(t, int32(3), p.Status.ContainerStatuses[0].RestartCount)
-	assert.Equal(t, "CrashLoopBackOff", p.Status.ContainerStatuses[0].State.Waiting.Reason)
-	assert.Empty(t, p.Status.ContainerStatuses[0].State.Waiting.Message)
+	assert.Equal(t, "node-a", p.NodeName)
+	assert.Equal(t, []informer.ContainerSummary{{Name: "app", Image: "img/app:1", HasStatus: true, Restarts: 3,
+		State: informer.ContainerWaiting, Reason: "CrashLoopBackOff"}}, p.Containers,
+		"name, image and state; no env, probes or messages")
+	assert.Equal(t, "ReplicaSet", p.OwnerReferences[0].Kind)
 
 	byOwner, err := inf.ByIndex(informer.OwnerIndex, "rs-uid")
 	require.NoError(t, err)
