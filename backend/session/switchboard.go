@@ -32,7 +32,7 @@ type Options struct {
 type Switchboard struct {
 	appCtx context.Context
 	opts   Options
-	wg     sync.WaitGroup // probes in flight
+	wg     sync.WaitGroup // probes and old sessions' stops in flight
 
 	switching sync.Mutex // held for a whole switch
 	requested atomic.Uint64
@@ -76,7 +76,9 @@ func (b *Switchboard) Contexts() []model.ContextInfo {
 
 // Switch stops the current session and connects to the named context. It
 // returns as soon as the new session exists (phase connecting); reaching the
-// server happens in the background and shows in the status events. A
+// server happens in the background and shows in the status events. The old
+// session emits nothing once Switch has begun; its goroutines end in the
+// background, and all have ended when Stop returns. A
 // context that cannot be used returns its error and leaves the app with no
 // session and an error status.
 func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
@@ -98,7 +100,18 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	gen := b.gen
 	b.mu.Unlock()
 	if old != nil {
-		old.Stop()
+		// The old session goes quiet at once (its context is cancelled, so
+		// it emits nothing more) and finishes stopping in the background:
+		// client-go's reflector sleeps out its retry backoff (up to 30 s)
+		// without watching its context, which would otherwise hold this
+		// switch while the old context's server is unreachable. Stop waits
+		// for these.
+		old.cancel()
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			old.Stop()
+		}()
 	}
 
 	kc := b.Kubeconfig()
@@ -149,8 +162,9 @@ func (b *Switchboard) Status() model.SessionStatus {
 	return s.Status()
 }
 
-// Stop ends the current session and waits for its background work. Call it
-// from OnShutdown.
+// Stop ends the current session and waits for its background work and for
+// every earlier session to have stopped: after it returns no goroutine,
+// watch or plugin process of any session remains. Call it from OnShutdown.
 func (b *Switchboard) Stop() {
 	b.mu.Lock()
 	b.stopped = true
