@@ -6,14 +6,17 @@ import * as App from '../../wailsjs/go/main/App';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import type { model } from '../../wailsjs/go/models';
 
+// The generated classes carry a convertValues helper; the app only needs data.
+type Data<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+
 export type Row = model.Row;
-export type Window = model.Window;
+export type Window = Data<model.Window>;
 export type ViewInfo = model.ViewInfo;
 export type ViewNotice = { viewId: string; generation: number; version: number; count: number };
-export type SessionStatus = model.SessionStatus;
+export type SessionStatus = Data<model.SessionStatus>;
 export type KindStatus = model.KindStatus;
 export type ContextInfo = model.ContextInfo;
-export type Details = model.Details;
+export type Details = Data<model.Details>;
 export type Condition = model.Condition;
 export type Container = model.Container;
 export type About = model.About;
