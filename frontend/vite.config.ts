@@ -15,5 +15,5 @@ export default defineConfig({
       },
     },
   },
-  test: { environment: 'jsdom', globals: true, setupFiles: ['src/test/setup.ts'] },
+  test: { environment: 'jsdom', globals: true, setupFiles: ['src/test/setup.ts'], testTimeout: 20_000 },
 });

@@ -142,6 +142,11 @@ describe('App', () => {
     fireEvent.keyDown(document.body, { key: 'ArrowDown' });
     const selected = () => screen.getAllByTestId('row').find((r) => r.getAttribute('aria-selected') === 'true')?.getAttribute('data-key');
     expect(selected()).toBe('shop/web-2');
+    fireEvent.keyDown(document.body, { key: 'End' });
+    expect(selected()).toBe('data/db-0');
+    fireEvent.keyDown(document.body, { key: 'Home' });
+    expect(selected()).toBe('shop/web-1');
+    fireEvent.keyDown(document.body, { key: 'ArrowDown' });
     fireEvent.keyDown(document.body, { key: 'ArrowUp' });
     expect(selected()).toBe('shop/web-1');
     fireEvent.keyDown(document.body, { key: 'Enter' });

@@ -164,6 +164,14 @@ export function App() {
           e.preventDefault();
           t?.move(-20);
           break;
+        case 'Home':
+          e.preventDefault();
+          t?.move(-Number.MAX_SAFE_INTEGER);
+          break;
+        case 'End':
+          e.preventDefault();
+          t?.move(Number.MAX_SAFE_INTEGER);
+          break;
         case 'Enter': {
           const r = t?.selectedRow();
           if (r) {
