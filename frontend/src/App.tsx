@@ -357,7 +357,7 @@ export function App() {
           target={target}
           generation={generation}
           now={now}
-          refreshToken={cache.version}
+          refreshToken={`${cache.version}/${status?.lastChange ?? 0}`}
           onClose={() => setTarget(null)}
           onNavigate={navigate}
         />
