@@ -35,7 +35,7 @@ const namespace: Column = { id: 'namespace', header: 'Namespace', width: 'minmax
 const ageCol: Column = { id: 'age', header: 'Age', width: '64px', text: (r, now) => age(r.created, now), align: 'end' };
 const status: Column = { id: 'status', header: 'Status', width: 'minmax(110px, 1fr)', text: (r) => r.status ?? '', health: true };
 const ready: Column = { id: 'ready', header: 'Ready', width: '64px', text: (r) => r.ready ?? '', align: 'end' };
-const num = (id: string, header: string): Column => ({ id, header, width: '84px', text: cell(id), align: 'end' });
+const num = (id: string, header: string): Column => ({ id, header, width: '96px', text: cell(id), align: 'end' });
 const text = (id: string, header: string, width = 'minmax(90px, 1fr)'): Column => ({ id, header, width, text: cell(id) });
 
 export const KINDS: KindInfo[] = [
