@@ -119,6 +119,13 @@ describe('App', () => {
     fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app==' } });
     fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
     expect((await screen.findByTestId('selector-error')).textContent).toContain('invalid label selector "app=="');
+    // clearing the refused selector returns to the view as it is, without the error
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: '' } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    await waitFor(() => expect(screen.queryByTestId('selector-error')).toBeNull());
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app==' } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    expect((await screen.findByTestId('selector-error')).textContent).toContain('invalid label selector "app=="');
     fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app=web' } });
     fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
     await waitFor(() => expect(screen.queryByTestId('selector-error')).toBeNull());
