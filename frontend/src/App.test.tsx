@@ -178,6 +178,12 @@ describe('App', () => {
     expect(table().getAttribute('data-kind')).toBe('nodes');
   });
 
+  it('starts events newest first', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-events'));
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ kind: 'events', sortBy: 'lastSeen', desc: true })));
+  });
+
   it('switches kind from the navigation and from the command palette', async () => {
     await start();
     fireEvent.click(screen.getByTestId('nav-deployments'));

@@ -66,7 +66,7 @@ export function App() {
   const ctxNamespace = ctxInfo?.namespace && ctxInfo.namespace !== 'default' ? ctxInfo.namespace : '';
   const namespace = nsByContext[context] ?? ctxNamespace;
   const info = kindInfo(kind);
-  const sort = sorts[kind] ?? { sortBy: '', desc: false };
+  const sort = sorts[kind] ?? info.sort ?? { sortBy: '', desc: false };
   const spec: ViewSpec = { kind, namespace: info.namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
   const enabled = generation > 0 && context !== '';
   const view = useView(generation, enabled, spec, reopen);
