@@ -56,7 +56,7 @@ export function PickerButton({ testId, label, value, open, disabled, onClick }: 
       aria-haspopup="listbox"
       aria-expanded={open}
       disabled={disabled}
-      title={value}
+      title={open ? undefined : value}
       onClick={onClick}
     >
       <span className="picker-label">{label}</span>
