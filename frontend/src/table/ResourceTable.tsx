@@ -186,12 +186,14 @@ export function ResourceTable(p: Props) {
             if (!item || !slot) return null;
             const row = slot.row;
             if (!row) {
-              return <div key={'p' + item.index} className="tr placeholder" style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }} aria-busy="true" />;
+              return <div key={item.index} className="tr placeholder" style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }} aria-busy="true" />;
             }
             const selected = row.key === selectedKey;
             return (
+              // Keyed by position: while a page is refetched after rows moved,
+              // one key may briefly sit in two places.
               <div
-                key={row.key}
+                key={item.index}
                 role="row"
                 aria-rowindex={item.index + 1}
                 aria-selected={selected}
