@@ -91,8 +91,10 @@ func TestSessionLogNeverHoldsTheToken(t *testing.T) {
 	require.NoError(t, err)
 	_, err = board.Switch(controlplane.ContextOffline)
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return strings.Contains(buf.String(), `context=offline`) &&
-		strings.Contains(buf.String(), `msg="session failed"`) },
+	require.Eventually(t, func() bool {
+		return strings.Contains(buf.String(), `context=offline`) &&
+			strings.Contains(buf.String(), `msg="session failed"`)
+	},
 		30*time.Second, 50*time.Millisecond, "log so far:\n%s", buf.String())
 	board.Stop()
 
