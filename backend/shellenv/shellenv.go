@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"golang.org/x/term"
 )
 
 // DefaultTimeout bounds the login shell: a slow or hanging rc file must not
@@ -37,13 +39,13 @@ const (
 const script = "printf '\\n%s\\n' " + beginMarker + "; env; printf '\\n%s\\n' " + endMarker
 
 // FromTerminal reports whether the process looks started from a terminal,
-// where the PATH it inherited is already the shell's.
+// where the PATH it inherited is already the shell's: stdin is a terminal,
+// or TERM names one. A desktop launch has neither.
 func FromTerminal() bool {
-	if os.Getenv("TERM") != "" && os.Getenv("TERM") != "dumb" {
+	if t := os.Getenv("TERM"); t != "" && t != "dumb" {
 		return true
 	}
-	fi, err := os.Stdin.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(os.Stdin.Fd()))
 }
 
 // LoginPath runs shell as an interactive login shell (so both profile and rc
