@@ -116,7 +116,7 @@ package-linux: build icons
 package-windows: frontend package-deps
 	GOFLAGS= GOCACHE=$(CACHE)/go-build-windows $(WAILS) build -s -m -skipbindings \
 	  -platform windows/amd64 -nsis -ldflags "$(LDFLAGS)"
-	@hack/check-pe build/bin/crowsnest.exe build/bin/crowsnest-amd64-installer.exe
+	@hack/check-pe build/bin/crowsnest.exe build/bin/Crowsnest-amd64-installer.exe
 
 package: package-linux package-windows
 	@ls -l build/bin/crowsnest* | grep -v /icons
