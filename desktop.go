@@ -126,6 +126,9 @@ func (d *desktop) startContext(b *session.Switchboard) string {
 		}
 		d.log.Info("last context unavailable; using the kubeconfig's current context", "last", last)
 	}
+	if cfg.Current() == "" {
+		d.log.Info("no current context in the kubeconfig; waiting for the user to pick one", "files", len(cfg.Files()))
+	}
 	return cfg.Current()
 }
 
@@ -153,10 +156,16 @@ func warmNamespaces(b *session.Switchboard, st model.SessionStatus) {
 // Settings returns the saved preferences.
 func (a *App) Settings() settings.Settings { return a.desk.settings.Get() }
 
-// SaveSettings validates and saves the preferences; a change of the extra
-// PATH entries applies to the next connection.
+// SaveSettings validates and saves the user's preferences; a change of the
+// extra PATH entries applies to the next connection. The last context and
+// the window geometry are the app's to record, so a page holding an older
+// copy cannot overwrite them.
 func (a *App) SaveSettings(s settings.Settings) error {
-	if err := a.desk.settings.Save(s); err != nil {
+	err := a.desk.settings.Update(func(cur *settings.Settings) {
+		s.LastContext, s.Window = cur.LastContext, cur.Window
+		*cur = s
+	})
+	if err != nil {
 		return err
 	}
 	a.desk.applyPath(s.ExtraPath)
