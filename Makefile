@@ -119,7 +119,7 @@ package-windows: frontend package-deps
 	@hack/check-pe build/bin/crowsnest.exe build/bin/Crowsnest-amd64-installer.exe
 
 package: package-linux package-windows
-	@ls -l build/bin/crowsnest* | grep -v /icons
+	@ls -l build/bin/crowsnest* build/bin/Crowsnest*
 
 # Installs the .deb (as root), runs it from a desktop-like session against a
 # private demo cluster on $(PACKAGE_PORT_BASE)+, uninstalls it.
