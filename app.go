@@ -41,18 +41,8 @@ func (a *App) startup(ctx context.Context) {
 	emitter := a.desk.sessions.Emitter(wailsEmitter{ctx}, func(st model.SessionStatus) { warmNamespaces(board, st) })
 	board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: emitter})
 	a.board = board
-	go func() {
-		// Exec plugins need the login shell's PATH, which may take a moment.
-		a.desk.waitPath()
-		name := a.desk.startContext(board)
-		if name == "" || board.Status().Generation != 0 {
-			return // nothing to connect to, or the user already chose
-		}
-		// Returns at once: reaching the server happens in the background.
-		if _, err := board.Switch(name); err == nil {
-			a.desk.rememberContext(name)
-		}
-	}()
+	// The first context connects once the page is up (connectFirst in
+	// desktop.go), so a second launch, which exits before that, never does.
 }
 
 // serveHTTP serves what is too big for a bound call's result (an object's

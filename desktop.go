@@ -40,6 +40,7 @@ type desktop struct {
 	pathReady chan struct{} // closed once the base PATH is resolved
 	basePath  shellenv.Resolved
 	pathMu    sync.Mutex // serialises PATH updates
+	firstPage sync.Once  // the first DOM-ready of the window
 }
 
 // newDesktop opens the log and the settings; neither failing is fatal. The
@@ -221,7 +222,31 @@ func (a *App) secondInstance(data options.SecondInstanceData) {
 	wruntime.WindowSetAlwaysOnTop(a.ctx, false)
 }
 
-// restoreWindow moves the window where it was, once it exists.
+// domReady runs when the page has loaded (again, after a reload): it puts
+// the window where it was and, the first time, connects a context.
+func (a *App) domReady(ctx context.Context) {
+	a.desk.firstPage.Do(func() {
+		a.restoreWindow(ctx)
+		go a.connectFirst()
+	})
+}
+
+// connectFirst connects the context of startContext, unless the user has
+// already picked one.
+func (a *App) connectFirst() {
+	// Exec plugins need the login shell's PATH, which may take a moment.
+	a.desk.waitPath()
+	name := a.desk.startContext(a.board)
+	if name == "" || a.board.Status().Generation != 0 {
+		return
+	}
+	// Returns at once: reaching the server happens in the background.
+	if _, err := a.board.Switch(name); err == nil {
+		a.desk.rememberContext(name)
+	}
+}
+
+// restoreWindow moves the window where it was.
 func (a *App) restoreWindow(ctx context.Context) {
 	w := a.desk.settings.Get().Window
 	if w.PositionSaved {

@@ -43,7 +43,7 @@ func main() {
 		BackgroundColour: &options.RGBA{R: 20, G: 23, B: 28, A: 255},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
-		OnDomReady:       app.restoreWindow,
+		OnDomReady:       app.domReady,
 		OnBeforeClose:    app.saveWindow,
 		Menu:             app.appMenu(),
 		Logger:           wailsLogger{desk.log},
