@@ -43,10 +43,22 @@ type desktop struct {
 	firstPage sync.Once  // the first DOM-ready of the window
 }
 
+// generatingBindings is set by bindings.go when Wails runs the app only to
+// list its bound methods.
+var generatingBindings = false
+
 // newDesktop opens the log and the settings; neither failing is fatal. The
 // login shell is asked for its PATH in the background (see waitPath).
 func newDesktop() *desktop {
 	d := &desktop{pathReady: make(chan struct{})}
+	if generatingBindings {
+		d.log = applog.New(io.Discard, slog.LevelError)
+		d.sessions = applog.NewSessionLog(d.log)
+		// A directory that does not exist: defaults, and nothing is written.
+		d.settings, _ = settings.Open(filepath.Join(os.TempDir(), "crowsnest-bindings-no-settings"))
+		close(d.pathReady)
+		return d
+	}
 	var w io.Writer = os.Stderr
 	if dir, err := applog.Dir(); err != nil {
 		d.logErr = err.Error()
