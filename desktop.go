@@ -181,6 +181,7 @@ func (a *App) SaveSettings(s settings.Settings) error {
 	if err != nil {
 		return err
 	}
+	a.desk.waitPath() // the base PATH the extra entries are added to
 	a.desk.applyPath(s.ExtraPath)
 	return nil
 }
