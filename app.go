@@ -24,10 +24,11 @@ import (
 type App struct {
 	ctx   context.Context
 	board *session.Switchboard
+	desk  *desktop // log, settings, exec-plugin PATH (desktop.go)
 }
 
 // NewApp returns an App; Wails calls startup before any bound method.
-func NewApp() *App { return &App{} }
+func NewApp(desk *desktop) *App { return &App{desk: desk} }
 
 // wailsEmitter sends backend events through the Wails runtime.
 type wailsEmitter struct{ ctx context.Context }
@@ -36,11 +37,12 @@ func (e wailsEmitter) Emit(name string, payload any) { runtime.EventsEmit(e.ctx,
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	a.board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: wailsEmitter{ctx}})
-	if current := a.board.Kubeconfig().Current(); current != "" {
-		// Returns at once: reaching the server happens in the background.
-		_, _ = a.board.Switch(current)
-	}
+	var board *session.Switchboard
+	emitter := a.desk.sessions.Emitter(wailsEmitter{ctx}, func(st model.SessionStatus) { warmNamespaces(board, st) })
+	board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: emitter})
+	a.board = board
+	// The first context connects once the page is up (connectFirst in
+	// desktop.go), so a second launch, which exits before that, never does.
 }
 
 // serveHTTP serves what is too big for a bound call's result (an object's
@@ -73,14 +75,22 @@ func (a *App) About() model.About {
 }
 
 // Contexts lists the kubeconfig contexts, invalid ones with their problems.
-func (a *App) Contexts() []model.ContextInfo { return a.board.Contexts() }
+func (a *App) Contexts() []model.ContextInfo {
+	a.desk.waitPath() // a plugin's presence depends on PATH
+	return a.board.Contexts()
+}
 
 // SwitchContext stops the current session and connects to name.
 func (a *App) SwitchContext(name string) (model.SessionStatus, error) {
 	if name == "" || len(name) > 1024 {
 		return model.SessionStatus{}, errors.New("invalid context name")
 	}
-	return a.board.Switch(name)
+	a.desk.waitPath()
+	st, err := a.board.Switch(name)
+	if err == nil {
+		a.desk.rememberContext(name)
+	}
+	return st, err
 }
 
 // Status is the connection phase and every kind's sync state.

@@ -29,20 +29,33 @@ func main() {
 		}
 	}
 
-	app := NewApp()
+	desk := newDesktop()
+	defer desk.close()
+	app := NewApp(desk)
+	width, height := desk.windowSize()
 	err := wails.Run(&options.App{
 		Title:            "Crowsnest",
-		Width:            1280,
-		Height:           800,
+		Width:            width,
+		Height:           height,
 		MinWidth:         900,
 		MinHeight:        560,
 		AssetServer:      &assetserver.Options{Assets: assets, Handler: http.HandlerFunc(app.serveHTTP)},
 		BackgroundColour: &options.RGBA{R: 20, G: 23, B: 28, A: 255},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
-		Bind:             []any{app},
+		OnDomReady:       app.domReady,
+		OnBeforeClose:    app.saveWindow,
+		Menu:             app.appMenu(),
+		Logger:           wailsLogger{desk.log},
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               singleInstanceID,
+			OnSecondInstanceLaunch: app.secondInstance,
+		},
+		Bind: []any{app},
 	})
 	if err != nil {
+		desk.log.Error("wails.Run failed", "error", err)
+		desk.close()
 		log.Fatalf("crowsnest: %v", err)
 	}
 }

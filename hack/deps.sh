@@ -4,8 +4,9 @@
 # the exact command and stops), the Wails CLI (built from Go modules into the
 # cache, keyed by version), and the frontend's npm packages.
 #
-#   hack/deps.sh app    what `make build`, `make run` and `make demo` need
-#   hack/deps.sh test   the above plus what `make test` needs
+#   hack/deps.sh app      what `make build`, `make run` and `make demo` need
+#   hack/deps.sh package  the above plus what `make package` needs
+#   hack/deps.sh test     all of the above plus what `make test` needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,10 +24,15 @@ done
 # cgo headers for the Wails window (Debian 12 ships WebKitGTK 4.1; we build
 # with -tags webkit2_41), and a virtual display for running the app headless.
 packages=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth)
+# Packaging: icons rendered from SVG, the Windows installer (makensis).
+# Testing packages: rpm to inspect the .rpm, desktop-file-validate, and a
+# D-Bus session bus (the single-instance lock talks over it).
+package_packages=(librsvg2-bin nsis)
 case "$what" in
   app) ;;
-  test) packages+=(procps x11-utils imagemagick) ;;
-  *) echo "usage: hack/deps.sh app|test" >&2; exit 2 ;;
+  package) packages+=("${package_packages[@]}") ;;
+  test) packages+=(procps x11-utils imagemagick "${package_packages[@]}" rpm desktop-file-utils dbus-daemon) ;;
+  *) echo "usage: hack/deps.sh app|package|test" >&2; exit 2 ;;
 esac
 
 missing=()

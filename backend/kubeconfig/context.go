@@ -291,7 +291,10 @@ func findCommand(command string) error {
 	}
 	if _, err := exec.LookPath(command); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return fmt.Errorf("exec plugin %q not found in PATH", command)
+			// An app started from a desktop menu may search a shorter PATH
+			// than the user's terminal, so say which one was searched.
+			return fmt.Errorf("exec plugin %q %w in PATH %q (if it runs in a terminal, add its directory to the extra PATH entries in the settings)",
+				command, ErrPluginNotFound, os.Getenv("PATH"))
 		}
 		return fmt.Errorf("exec plugin %q: %w", command, err)
 	}

@@ -327,7 +327,7 @@ contexts+:
     cluster: ok
     user: eks
 `,
-			wantAll: []string{`exec plugin "crowsnest-no-such-plugin" not found in PATH; Install it with: brew install crowsnest-no-such-plugin`},
+			wantAll: []string{`exec plugin "crowsnest-no-such-plugin" not found in PATH "`, `settings); Install it with: brew install crowsnest-no-such-plugin`},
 		},
 		{
 			name: "exec plugin v1 without interactiveMode",

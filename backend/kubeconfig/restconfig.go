@@ -22,6 +22,9 @@ import (
 var (
 	ErrContextNotFound = errors.New("not found in any kubeconfig file")
 	ErrContextInvalid  = errors.New("context cannot be used")
+	// ErrPluginNotFound is a context problem: its exec credential plugin is
+	// not on the PATH the app searches.
+	ErrPluginNotFound = errors.New("not found")
 )
 
 const (

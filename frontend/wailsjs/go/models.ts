@@ -88,6 +88,32 @@ export namespace model {
 	        this.file = source["file"];
 	    }
 	}
+	export class Desktop {
+	    version: string;
+	    settingsFile: string;
+	    settingsProblem?: string;
+	    logFile: string;
+	    logProblem?: string;
+	    path: string[];
+	    pathSource: string;
+	    pathProblem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Desktop(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.settingsFile = source["settingsFile"];
+	        this.settingsProblem = source["settingsProblem"];
+	        this.logFile = source["logFile"];
+	        this.logProblem = source["logProblem"];
+	        this.path = source["path"];
+	        this.pathSource = source["pathSource"];
+	        this.pathProblem = source["pathProblem"];
+	    }
+	}
 	export class SecretKey {
 	    key: string;
 	    size: number;
@@ -359,6 +385,71 @@ export namespace model {
 	        this.count = source["count"];
 	        this.offset = source["offset"];
 	        this.rows = this.convertValues(source["rows"], Row);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace settings {
+	
+	export class Window {
+	    width?: number;
+	    height?: number;
+	    x?: number;
+	    y?: number;
+	    positionSaved?: boolean;
+	    maximised?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Window(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.width = source["width"];
+	        this.height = source["height"];
+	        this.x = source["x"];
+	        this.y = source["y"];
+	        this.positionSaved = source["positionSaved"];
+	        this.maximised = source["maximised"];
+	    }
+	}
+	export class Settings {
+	    lastContext?: string;
+	    namespaces?: Record<string, string>;
+	    window: Window;
+	    theme?: string;
+	    extraPath?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.lastContext = source["lastContext"];
+	        this.namespaces = source["namespaces"];
+	        this.window = this.convertValues(source["window"], Window);
+	        this.theme = source["theme"];
+	        this.extraPath = source["extraPath"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

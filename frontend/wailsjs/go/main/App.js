@@ -18,6 +18,10 @@ export function Contexts() {
   return window['go']['main']['App']['Contexts']();
 }
 
+export function Desktop() {
+  return window['go']['main']['App']['Desktop']();
+}
+
 export function Details(arg1, arg2, arg3) {
   return window['go']['main']['App']['Details'](arg1, arg2, arg3);
 }
@@ -26,8 +30,16 @@ export function Namespaces() {
   return window['go']['main']['App']['Namespaces']();
 }
 
+export function OpenLogFolder() {
+  return window['go']['main']['App']['OpenLogFolder']();
+}
+
 export function OpenView(arg1) {
   return window['go']['main']['App']['OpenView'](arg1);
+}
+
+export function RememberNamespace(arg1, arg2) {
+  return window['go']['main']['App']['RememberNamespace'](arg1, arg2);
 }
 
 export function RetryKind(arg1) {
@@ -36,6 +48,14 @@ export function RetryKind(arg1) {
 
 export function RevealSecretValue(arg1, arg2, arg3) {
   return window['go']['main']['App']['RevealSecretValue'](arg1, arg2, arg3);
+}
+
+export function SaveSettings(arg1) {
+  return window['go']['main']['App']['SaveSettings'](arg1);
+}
+
+export function Settings() {
+  return window['go']['main']['App']['Settings']();
 }
 
 export function Status() {

@@ -1,0 +1,263 @@
+// Package settings keeps the user's preferences in a JSON file in the OS
+// config directory (~/.config/crowsnest on Linux, ~/Library/Application
+// Support/crowsnest on macOS, %AppData%\crowsnest on Windows).
+//
+// The file is written atomically (a temporary file in the same directory,
+// synced, then renamed over the old one), so a crash mid-write leaves the old
+// settings. A file that cannot be read or parsed never stops the app: it is
+// kept beside the original as settings.json.corrupt, reported through
+// Problem, and replaced by defaults.
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// FileName is the settings file inside the directory given to Open.
+const FileName = "settings.json"
+
+// Themes the UI knows; "" means "system".
+var themes = map[string]bool{"": true, "system": true, "light": true, "dark": true}
+
+// Settings are the preferences that survive a restart.
+type Settings struct {
+	// LastContext is the context connected when the app last ran; start-up
+	// reconnects to it before falling back to the kubeconfig's current context.
+	LastContext string `json:"lastContext,omitempty"`
+	// Namespaces is the namespace last chosen per context ("" = all).
+	Namespaces map[string]string `json:"namespaces,omitempty"`
+	Window     Window            `json:"window"`
+	Theme      string            `json:"theme,omitempty"` // system, light or dark
+	// ExtraPath lists directories searched for exec credential plugins
+	// after the login shell's PATH.
+	ExtraPath []string `json:"extraPath,omitempty"`
+}
+
+// Window is the main window's geometry; zero width or height means "use
+// the default size", and X, Y are only applied when PositionSaved is set.
+type Window struct {
+	Width         int  `json:"width,omitempty"`
+	Height        int  `json:"height,omitempty"`
+	X             int  `json:"x,omitempty"`
+	Y             int  `json:"y,omitempty"`
+	PositionSaved bool `json:"positionSaved,omitempty"`
+	Maximised     bool `json:"maximised,omitempty"`
+}
+
+// Limits keep a hand-edited or hostile file from growing the app's memory.
+const (
+	maxFileSize   = 1 << 20
+	maxExtraPath  = 64
+	maxNamespaces = 4096
+	maxNameLen    = 1024
+	maxWindowSide = 100000
+)
+
+// Validate reports the first field that cannot be saved.
+func (s Settings) Validate() error {
+	if len(s.LastContext) > maxNameLen {
+		return errors.New("lastContext is too long")
+	}
+	if !themes[s.Theme] {
+		return fmt.Errorf("theme %q is not one of system, light, dark", s.Theme)
+	}
+	if len(s.Namespaces) > maxNamespaces {
+		return fmt.Errorf("namespaces: at most %d contexts", maxNamespaces)
+	}
+	for ctx, ns := range s.Namespaces {
+		if len(ctx) > maxNameLen || len(ns) > 63 {
+			return fmt.Errorf("namespaces: entry for context %q is too long", ctx)
+		}
+	}
+	if len(s.ExtraPath) > maxExtraPath {
+		return fmt.Errorf("extraPath: at most %d directories", maxExtraPath)
+	}
+	for _, dir := range s.ExtraPath {
+		if !filepath.IsAbs(dir) || len(dir) > 4096 || dir != filepath.Clean(dir) {
+			return fmt.Errorf("extraPath: %q is not a clean absolute directory", dir)
+		}
+		if strings.ContainsRune(dir, filepath.ListSeparator) {
+			return fmt.Errorf("extraPath: %q contains the list separator %q", dir, filepath.ListSeparator)
+		}
+	}
+	w := s.Window
+	if w.Width < 0 || w.Height < 0 || w.Width > maxWindowSide || w.Height > maxWindowSide ||
+		w.X < -maxWindowSide || w.X > maxWindowSide || w.Y < -maxWindowSide || w.Y > maxWindowSide {
+		return errors.New("window geometry out of range")
+	}
+	return nil
+}
+
+// Store holds the settings of one file. Its methods may be called from any
+// goroutine; Get returns a copy, so callers never share maps with it.
+type Store struct {
+	path string
+
+	mu      sync.Mutex
+	cur     Settings
+	problem string
+}
+
+// Dir is where the settings file lives by default: <UserConfigDir>/crowsnest.
+func Dir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("no config directory: %w", err)
+	}
+	return filepath.Join(base, "crowsnest"), nil
+}
+
+// Open reads dir/settings.json. A missing file gives defaults; an unreadable
+// or corrupt one gives defaults and a Problem, and is moved aside and
+// replaced. The returned error is only for a problem the store cannot
+// recover from by itself (the corrupt file could not be replaced); the Store
+// is usable even then.
+func Open(dir string) (*Store, error) {
+	s := &Store{path: filepath.Join(dir, FileName)}
+	cur, err := read(s.path)
+	switch {
+	case err == nil:
+		s.cur = cur
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		s.problem = fmt.Sprintf("settings file %s could not be used (%v); started from defaults", s.path, err)
+		aside := s.path + ".corrupt"
+		if rerr := os.Rename(s.path, aside); rerr == nil {
+			s.problem += "; the old file was kept as " + aside
+		}
+		if werr := write(s.path, Settings{}); werr != nil {
+			return s, fmt.Errorf("%s; writing defaults: %w", s.problem, werr)
+		}
+	}
+	return s, nil
+}
+
+func read(path string) (Settings, error) {
+	var st Settings
+	f, err := os.Open(path)
+	if err != nil {
+		return st, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return st, err
+	}
+	if info.Size() > maxFileSize {
+		return st, fmt.Errorf("file is larger than %d bytes", maxFileSize)
+	}
+	dec := json.NewDecoder(f)
+	if err := dec.Decode(&st); err != nil {
+		return Settings{}, fmt.Errorf("parse: %w", err)
+	}
+	if dec.More() {
+		return Settings{}, errors.New("parse: trailing data after the settings object")
+	}
+	if err := st.Validate(); err != nil {
+		return Settings{}, err
+	}
+	return st, nil
+}
+
+// Path is the settings file.
+func (s *Store) Path() string { return s.path }
+
+// Problem says why the settings file was replaced by defaults at Open, or
+// is empty.
+func (s *Store) Problem() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.problem
+}
+
+// Get returns a copy of the current settings.
+func (s *Store) Get() Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return clone(s.cur)
+}
+
+// Save validates st and writes it atomically; on error the stored settings
+// are unchanged.
+func (s *Store) Save(st Settings) error {
+	if err := st.Validate(); err != nil {
+		return fmt.Errorf("settings not saved: %w", err)
+	}
+	st = clone(st)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := write(s.path, st); err != nil {
+		return err
+	}
+	s.cur = st
+	return nil
+}
+
+// Update applies change to a copy of the current settings and saves it, so
+// concurrent updates of different fields do not overwrite each other.
+func (s *Store) Update(change func(*Settings)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := clone(s.cur)
+	change(&st)
+	if err := st.Validate(); err != nil {
+		return fmt.Errorf("settings not saved: %w", err)
+	}
+	if err := write(s.path, st); err != nil {
+		return err
+	}
+	s.cur = st
+	return nil
+}
+
+func clone(st Settings) Settings {
+	if st.Namespaces != nil {
+		m := make(map[string]string, len(st.Namespaces))
+		for k, v := range st.Namespaces {
+			m[k] = v
+		}
+		st.Namespaces = m
+	}
+	st.ExtraPath = append([]string(nil), st.ExtraPath...)
+	return st
+}
+
+// write replaces path with st through a temporary file in the same
+// directory, so readers see either the old or the new file, never half.
+func write(path string, st Settings) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settings: %w", err)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, FileName+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write settings: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", tmp.Name(), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,154 @@
+package settings_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crowsnest/backend/settings"
+)
+
+func TestOpenMissingFileGivesDefaults(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not", "yet")
+	s, err := settings.Open(dir)
+	require.NoError(t, err)
+	assert.Equal(t, settings.Settings{ExtraPath: nil}, stripEmpty(s.Get()))
+	assert.Empty(t, s.Problem())
+	_, err = os.Stat(s.Path())
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing is written until something is saved")
+}
+
+func TestRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	want := settings.Settings{
+		LastContext: "demo-admin",
+		Namespaces:  map[string]string{"demo-admin": "shop", "staging-admin": ""},
+		Window:      settings.Window{Width: 1400, Height: 900, X: -20, Y: 40, PositionSaved: true},
+		Theme:       "dark",
+		ExtraPath:   []string{"/opt/google-cloud-sdk/bin", "/home/me/.krew/bin"},
+	}
+	s, err := settings.Open(dir)
+	require.NoError(t, err)
+	require.NoError(t, s.Save(want))
+	assert.Equal(t, want, s.Get())
+
+	reopened, err := settings.Open(dir)
+	require.NoError(t, err)
+	assert.Empty(t, reopened.Problem())
+	assert.Equal(t, want, reopened.Get())
+
+	info, err := os.Stat(s.Path())
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "settings name contexts: private to the user")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file is left behind")
+}
+
+func TestGetReturnsACopy(t *testing.T) {
+	s, err := settings.Open(t.TempDir())
+	require.NoError(t, err)
+	require.NoError(t, s.Save(settings.Settings{Namespaces: map[string]string{"a": "x"}, ExtraPath: []string{"/a"}}))
+	got := s.Get()
+	got.Namespaces["a"] = "changed"
+	got.ExtraPath[0] = "/changed"
+	assert.Equal(t, "x", s.Get().Namespaces["a"])
+	assert.Equal(t, "/a", s.Get().ExtraPath[0])
+}
+
+func TestCorruptFileIsReportedAndReplaced(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		problem string
+	}{
+		{name: "truncated JSON", content: `{"lastContext": "demo`, problem: "parse"},
+		{name: "not an object", content: `[1, 2, 3]`, problem: "parse"},
+		{name: "wrong type", content: `{"window": "big"}`, problem: "parse"},
+		{name: "trailing garbage", content: `{} {}`, problem: "trailing data"},
+		{name: "invalid value", content: `{"theme": "neon"}`, problem: `theme "neon"`},
+		{name: "relative extra path", content: `{"extraPath": ["bin"]}`, problem: `"bin" is not a clean absolute directory`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, settings.FileName)
+			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
+
+			s, err := settings.Open(dir)
+			require.NoError(t, err, "a corrupt file is never fatal")
+			assert.Contains(t, s.Problem(), tt.problem)
+			assert.Contains(t, s.Problem(), path)
+			assert.Equal(t, settings.Settings{}, stripEmpty(s.Get()))
+
+			kept, err := os.ReadFile(path + ".corrupt")
+			require.NoError(t, err, "the corrupt file is kept for the user")
+			assert.Equal(t, tt.content, string(kept))
+
+			// The replacement is valid: the next start has no problem.
+			again, err := settings.Open(dir)
+			require.NoError(t, err)
+			assert.Empty(t, again.Problem())
+		})
+	}
+}
+
+func TestSaveRejectsInvalidSettings(t *testing.T) {
+	s, err := settings.Open(t.TempDir())
+	require.NoError(t, err)
+	require.NoError(t, s.Save(settings.Settings{Theme: "light"}))
+	for name, bad := range map[string]settings.Settings{
+		"theme":          {Theme: "neon"},
+		"relative path":  {ExtraPath: []string{"relative/bin"}},
+		"unclean path":   {ExtraPath: []string{"/usr/local/../bin"}},
+		"list separator": {ExtraPath: []string{"/a" + string(filepath.ListSeparator) + "/b"}},
+		"window":         {Window: settings.Window{Width: -1}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Error(t, s.Save(bad))
+			assert.Equal(t, "light", s.Get().Theme, "a rejected save changes nothing")
+		})
+	}
+}
+
+func TestConcurrentUpdatesKeepEveryField(t *testing.T) {
+	dir := t.TempDir()
+	s, err := settings.Open(dir)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := string(rune('a' + i))
+			assert.NoError(t, s.Update(func(st *settings.Settings) {
+				if st.Namespaces == nil {
+					st.Namespaces = map[string]string{}
+				}
+				st.Namespaces[ctx] = "ns-" + ctx
+			}))
+		}()
+	}
+	wg.Wait()
+	data, err := os.ReadFile(s.Path())
+	require.NoError(t, err)
+	var onDisk settings.Settings
+	require.NoError(t, json.Unmarshal(data, &onDisk))
+	assert.Len(t, onDisk.Namespaces, 20)
+}
+
+// stripEmpty makes nil and empty collections compare equal.
+func stripEmpty(st settings.Settings) settings.Settings {
+	if len(st.Namespaces) == 0 {
+		st.Namespaces = nil
+	}
+	if len(st.ExtraPath) == 0 {
+		st.ExtraPath = nil
+	}
+	return st
+}
