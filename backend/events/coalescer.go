@@ -82,53 +82,41 @@ func NewCoalescer(ctx context.Context, emit Emitter, interval time.Duration, clk
 // Notify sends the notice for key now if the key has been quiet for an
 // interval, and otherwise keeps it, replacing any notice already waiting for
 // that key, until the interval since the key's last send has passed.
-func (c *Coalescer) Notify(key, name string, payload any) {
+func (c *Coalescer) Notify(key, name string, payload any) { c.notify(key, name, payload, false) }
+
+// NotifyNow sends the notice for key at once, whatever the interval, and
+// drops the notice waiting for that key (this one supersedes it). Later
+// notices are rate-limited from now. It is for rare, important changes
+// (a phase or sync state) that must not wait behind routine ones.
+func (c *Coalescer) NotifyNow(key, name string, payload any) { c.notify(key, name, payload, true) }
+
+func (c *Coalescer) notify(key, name string, payload any, now bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closedLocked() {
 		return
 	}
-	now := c.clock.Now()
+	at := c.clock.Now()
 	st, seen := c.keys[key]
-	if !seen || (!st.pending && !now.Before(st.lastSent.Add(c.interval))) {
-		if !seen {
-			st = &keyState{}
-			c.keys[key] = st
-		}
-		st.lastSent = now
+	if !seen {
+		st = &keyState{}
+		c.keys[key] = st
+	}
+	if now || !seen || (!st.pending && !at.Before(st.lastSent.Add(c.interval))) {
+		superseded := st.pending
+		st.pending, st.name, st.payload, st.lastSent = false, "", nil, at
 		c.emit.Emit(name, payload)
+		if superseded {
+			c.rearmLocked(at)
+		}
 		return
 	}
 	st.name, st.payload = name, payload
 	if !st.pending {
 		st.pending = true
 		if due := st.lastSent.Add(c.interval); c.timer == nil || due.Before(c.armed) {
-			c.armLocked(now, due)
+			c.armLocked(at, due)
 		}
-	}
-}
-
-// NotifyNow sends the notice for key at once, whatever the interval, and
-// drops the notice waiting for that key (this one supersedes it). Later
-// notices are rate-limited from now. It is for rare, important changes
-// (a phase or sync state) that must not wait behind routine ones.
-func (c *Coalescer) NotifyNow(key, name string, payload any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closedLocked() {
-		return
-	}
-	now := c.clock.Now()
-	st, seen := c.keys[key]
-	if !seen {
-		st = &keyState{}
-		c.keys[key] = st
-	}
-	wasPending := st.pending
-	st.pending, st.name, st.payload, st.lastSent = false, "", nil, now
-	c.emit.Emit(name, payload)
-	if wasPending {
-		c.rearmLocked(now)
 	}
 }
 

@@ -28,7 +28,20 @@ import (
 // cluster through a fault proxy; the other contexts are unchanged.
 func proxiedBoard(t *testing.T, env *testcluster.Env) (*session.Switchboard, *events.Recorder, *faultproxy.Proxy) {
 	t.Helper()
-	cfg, err := clientcmd.LoadFromFile(env.Kubeconfig())
+	path, proxy := proxiedKubeconfig(t, env.Kubeconfig())
+	rec := &events.Recorder{}
+	b := session.NewSwitchboard(context.Background(), session.Options{
+		Version: "test", Emitter: rec, Paths: func() []string { return []string{path} },
+	})
+	t.Cleanup(b.Stop) // runs before proxy.Close
+	return b, rec, proxy
+}
+
+// proxiedKubeconfig copies a kubeconfig with the demo-admin context's
+// cluster behind a fault proxy, closed when the test ends.
+func proxiedKubeconfig(t *testing.T, kubeconfig string) (string, *faultproxy.Proxy) {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(kubeconfig)
 	require.NoError(t, err)
 	cluster := cfg.Clusters[cfg.Contexts[controlplane.ContextDemoAdmin].Cluster]
 	u, err := url.Parse(cluster.Server)
@@ -39,13 +52,7 @@ func proxiedBoard(t *testing.T, env *testcluster.Env) (*session.Switchboard, *ev
 	cluster.Server = "https://" + proxy.Addr()
 	path := filepath.Join(t.TempDir(), "kubeconfig")
 	require.NoError(t, clientcmd.WriteToFile(*cfg, path))
-
-	rec := &events.Recorder{}
-	b := session.NewSwitchboard(context.Background(), session.Options{
-		Version: "test", Emitter: rec, Paths: func() []string { return []string{path} },
-	})
-	t.Cleanup(b.Stop) // runs before proxy.Close
-	return b, rec, proxy
+	return path, proxy
 }
 
 func phases(rec *events.Recorder, gen uint64) []string {
@@ -245,17 +252,7 @@ func TestAPIServerRestart(t *testing.T) {
 	admin, err := kubernetes.NewForConfig(adminCfg)
 	require.NoError(t, err)
 
-	cfg, err := clientcmd.LoadFromFile(opts.KubeconfigPath())
-	require.NoError(t, err)
-	cluster := cfg.Clusters[cfg.Contexts[controlplane.ContextDemoAdmin].Cluster]
-	u, err := url.Parse(cluster.Server)
-	require.NoError(t, err)
-	proxy, err := faultproxy.Start(u.Host)
-	require.NoError(t, err)
-	t.Cleanup(proxy.Close)
-	cluster.Server = "https://" + proxy.Addr()
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	require.NoError(t, clientcmd.WriteToFile(*cfg, path))
+	path, proxy := proxiedKubeconfig(t, opts.KubeconfigPath())
 	b := session.NewSwitchboard(context.Background(), session.Options{
 		Version: "test", Emitter: &events.Recorder{}, Paths: func() []string { return []string{path} },
 	})

@@ -251,24 +251,11 @@ func Up(ctx context.Context, opts Options) error {
 		return err
 	}
 	began := time.Now()
-	bins, err := EnsureBinaries(ctx, opts.RepoRoot, opts.CacheDir, opts.Log)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
-		return err
-	}
-	unlock, err := lock(opts.Dir)
+	procs, p, unlock, err := prepare(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-
-	p, err := ensurePKI(opts.Dir, allUsers(opts))
-	if err != nil {
-		return err
-	}
-	procs := opts.processes(bins, p)
 	alive := 0
 	for _, pr := range procs {
 		if _, err := running(opts.Dir, pr.Name); err == nil {
@@ -479,21 +466,13 @@ func RestartAPIServer(ctx context.Context, opts Options, cluster string) error {
 	if !ok {
 		return fmt.Errorf("unknown cluster %q", cluster)
 	}
-	bins, err := EnsureBinaries(ctx, opts.RepoRoot, opts.CacheDir, opts.Log)
-	if err != nil {
-		return err
-	}
-	unlock, err := lock(opts.Dir)
+	procs, p, unlock, err := prepare(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	p, err := ensurePKI(opts.Dir, allUsers(opts))
-	if err != nil {
-		return err
-	}
 	name := cluster + "-apiserver"
-	for _, pr := range opts.processes(bins, p) {
+	for _, pr := range procs {
 		if pr.Name != name {
 			continue
 		}
@@ -506,4 +485,27 @@ func RestartAPIServer(ctx context.Context, opts Options, cluster string) error {
 		return waitAPIServer(ctx, opts, p, s, 60*time.Second)
 	}
 	return fmt.Errorf("cluster %q has no API server in %s", cluster, opts.Dir)
+}
+
+// prepare builds any missing binaries, takes the state directory's lock
+// (release it with unlock) and returns the processes and key material of
+// the control plane in opts.Dir.
+func prepare(ctx context.Context, opts Options) (procs []process, p pki, unlock func(), err error) {
+	bins, err := EnsureBinaries(ctx, opts.RepoRoot, opts.CacheDir, opts.Log)
+	if err != nil {
+		return nil, p, nil, err
+	}
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, p, nil, err
+	}
+	unlock, err = lock(opts.Dir)
+	if err != nil {
+		return nil, p, nil, err
+	}
+	p, err = ensurePKI(opts.Dir, allUsers(opts))
+	if err != nil {
+		unlock()
+		return nil, p, nil, err
+	}
+	return opts.processes(bins, p), p, unlock, nil
 }
