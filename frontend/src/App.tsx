@@ -185,7 +185,8 @@ export function App() {
   const kindStatus = status?.kinds?.find((k) => k.kind === kind);
   const count = cache.count;
   let tableState: TableState = 'ready';
-  if (view.error || (kindStatus?.state === 'error' && count === 0)) tableState = 'error';
+  const forbidden = kindStatus?.state === 'forbidden';
+  if (view.error || forbidden || (kindStatus?.state === 'error' && count === 0)) tableState = 'error';
   else if (!cache.loaded || view.opening || (count === 0 && kindStatus?.state !== 'synced')) tableState = 'loading';
   else if (count === 0) tableState = 'empty';
 
@@ -326,10 +327,17 @@ export function App() {
               }
               error={
                 <div className="state-panel small error" role="alert">
-                  <h2>Cannot list {info.label.toLowerCase()}</h2>
+                  <h2>{forbidden ? `No access to ${info.label.toLowerCase()}` : `Cannot list ${info.label.toLowerCase()}`}</h2>
                   <p className="state-message">{view.error ?? kindStatus?.error}</p>
-                  <button type="button" className="button" onClick={() => setReopen((n) => n + 1)}>
-                    Retry
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => {
+                      if (forbidden) api.retryKind(kind).catch(() => undefined);
+                      setReopen((n) => n + 1);
+                    }}
+                  >
+                    {forbidden ? 'Check access again' : 'Retry'}
                   </button>
                 </div>
               }

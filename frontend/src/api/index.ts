@@ -20,6 +20,8 @@ export type Details = Data<model.Details>;
 export type Condition = model.Condition;
 export type Container = model.Container;
 export type About = model.About;
+export type SecretValue = model.SecretValue;
+export type SecretKey = model.SecretKey;
 
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
 export type ViewSpec = Data<model.ViewSpec>;
@@ -45,6 +47,11 @@ export const api = {
   viewRows: (id: string, offset: number, limit: number): Promise<Window> => App.ViewRows(id, offset, limit),
   closeView: (id: string): Promise<void> => App.CloseView(id),
   details: (kind: string, namespace: string, name: string): Promise<Details> => App.Details(kind, namespace, name),
+  /** retryKind checks a kind's access again after "no access" or "access lost". */
+  retryKind: (kind: string): Promise<void> => App.RetryKind(kind),
+  /** revealSecretValue fetches one Secret value on the user's explicit request; it is never stored. */
+  revealSecretValue: (namespace: string, name: string, key: string): Promise<SecretValue> =>
+    App.RevealSecretValue(namespace, name, key),
 
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {

@@ -46,6 +46,36 @@ describe('DetailsPanel', () => {
     expect(panel.textContent).toContain('BackOff');
   });
 
+  it('shows a Secret\'s keys and reveals one value only when asked, as text', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1">';
+    fake.api.revealSecretValue.mockImplementation(async (_ns: string, _name: string, key: string) => ({ key, value: payload, base64: false }));
+    fake.b.details = {
+      row: row('db', { kind: 'secrets', key: 'shop/db' }),
+      summary: [{ label: 'Type', value: 'Opaque' }],
+      conditions: [],
+      containers: [],
+      events: [],
+      related: [],
+      secretKeys: [{ key: 'password', size: 14 }, { key: 'user', size: 5 }],
+    };
+    render(<DetailsPanel target={{ kind: 'secrets', namespace: 'shop', name: 'db', key: 'shop/db' }} generation={1} now={now} refreshToken={0} onClose={() => {}} onNavigate={() => {}} />);
+    const keys = await screen.findAllByTestId('secret-key');
+    expect(keys.map((k) => k.getAttribute('data-key'))).toEqual(['password', 'user']);
+    expect(screen.queryByTestId('secret-value')).toBeNull();
+    expect(fake.api.revealSecretValue).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getAllByTestId('secret-reveal')[0]!);
+    const value = await screen.findByTestId('secret-value');
+    expect(fake.api.revealSecretValue).toHaveBeenCalledWith('shop', 'db', 'password');
+    expect(fake.api.revealSecretValue).toHaveBeenCalledTimes(1);
+    expect(value.textContent).toContain(payload);
+    expect(value.querySelector('img')).toBeNull();
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+
+    fireEvent.click(screen.getByTestId('secret-hide'));
+    expect(screen.queryByTestId('secret-value')).toBeNull();
+  });
+
   it('refetches when the object may have changed, at most every 2 s', async () => {
     const { rerender } = render(<DetailsPanel target={target} generation={1} now={now} refreshToken="1/0" onClose={() => {}} onNavigate={() => {}} />);
     await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(1));

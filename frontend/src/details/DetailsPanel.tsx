@@ -151,6 +151,16 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
         ))}
       </dl>
 
+      {r.kind === 'secrets' && (
+        <Section title="Keys" count={d.secretKeys?.length ?? 0}>
+          <ul className="secret-keys">
+            {(d.secretKeys ?? []).map((k) => (
+              <SecretKeyItem key={k.key} namespace={r.namespace ?? ''} name={r.name} secretKey={k.key} size={k.size} />
+            ))}
+          </ul>
+        </Section>
+      )}
+
       <Section title="Labels" count={labels.length}>
         <ul className="chips">
           {labels.map(([k, v]) => (
@@ -231,6 +241,53 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
         )}
       </Section>
     </div>
+  );
+}
+
+/**
+ * SecretKeyItem shows one key of a Secret; its value is fetched only when
+ * the user asks to reveal it, kept in this component alone, and dropped on
+ * Hide or when the panel moves to another object.
+ */
+function SecretKeyItem({ namespace, name, secretKey, size }: { namespace: string; name: string; secretKey: string; size: number }) {
+  const [value, setValue] = useState<{ text: string; base64: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setValue(null);
+    setError(null);
+  }, [namespace, name, secretKey]);
+  const reveal = () => {
+    setBusy(true);
+    setError(null);
+    api.revealSecretValue(namespace, name, secretKey).then(
+      (v) => setValue({ text: v.value, base64: !!v.base64 }),
+      (e: unknown) => setError(errorMessage(e)),
+    ).finally(() => setBusy(false));
+  };
+  return (
+    <li className="secret-key" data-testid="secret-key" data-key={secretKey}>
+      <div className="secret-key-head">
+        <span className="secret-key-name">{secretKey}</span>
+        <span className="muted">{size} bytes</span>
+        {value === null ? (
+          <button type="button" className="link-button" data-testid="secret-reveal" disabled={busy} onClick={reveal}>
+            Reveal
+          </button>
+        ) : (
+          <button type="button" className="link-button" data-testid="secret-hide" onClick={() => setValue(null)}>
+            Hide
+          </button>
+        )}
+      </div>
+      {value !== null && (
+        <pre className="secret-value" data-testid="secret-value">
+          {value.text}
+          {value.base64 && <span className="muted"> (binary, base64)</span>}
+        </pre>
+      )}
+      {error && <p className="error">{error}</p>}
+    </li>
   );
 }
 

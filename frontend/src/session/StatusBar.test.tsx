@@ -42,6 +42,19 @@ describe('StatusBar', () => {
     expect(screen.getByTestId('status-stale').textContent).toMatch(/^Disconnected · data stale since /);
   });
 
+  it('says reconnecting, with the stale time, while the server is lost', () => {
+    render(<StatusBar kind="pods" now={now} staleSince={now - 5_000} status={status({ phase: 'reconnecting', staleSince: now - 5_000 })} />);
+    const bar = screen.getByTestId('status-bar');
+    expect(bar.getAttribute('data-phase')).toBe('reconnecting');
+    expect(bar.textContent).toContain('Reconnecting');
+    expect(screen.getByTestId('status-stale')).toBeTruthy();
+  });
+
+  it('counts kinds without access as failing', () => {
+    render(<StatusBar kind="nodes" now={now} staleSince={null} status={status({ kinds: [{ kind: 'nodes', state: 'forbidden', error: 'no access', count: 0 }] })} />);
+    expect(screen.getByTestId('status-bar').textContent).toContain('0/1 kinds synced · 1 failing');
+  });
+
   it('counts failing kinds', () => {
     render(<StatusBar kind="nodes" now={now} staleSince={null} status={status({ kinds: [{ kind: 'nodes', state: 'error', error: 'forbidden', count: 0 }] })} />);
     expect(screen.getByTestId('status-bar').textContent).toContain('0/1 kinds synced · 1 failing');

@@ -14,6 +14,7 @@ const PHASE_TEXT: Record<string, string> = {
   connecting: 'Connecting',
   connected: 'Connected',
   error: 'Unreachable',
+  reconnecting: 'Reconnecting',
 };
 
 /** StatusBar shows the connection, what is synced and watched, and when data last changed. */
@@ -23,7 +24,7 @@ export function StatusBar({ status, staleSince, kind, now }: Props) {
   const cached = kinds.reduce((n, k) => n + (k.count || 0), 0);
   const current = kinds.find((k) => k.kind === kind);
   const synced = kinds.filter((k) => k.state === 'synced').length;
-  const failing = kinds.filter((k) => k.state === 'error');
+  const failing = kinds.filter((k) => k.state === 'error' || k.state === 'forbidden');
   const detail = kinds.map((k) => `${kindInfo(k.kind).label}: ${k.state}${k.error ? ` (${k.error})` : ''}, ${k.count}`).join('\n');
   return (
     <footer className="status-bar" data-testid="status-bar" data-phase={phase}>

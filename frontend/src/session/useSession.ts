@@ -42,7 +42,11 @@ export function useSession(): Session {
     if (st.phase === 'connected') {
       connected.current.once = true;
       setStaleSince(null);
-    } else if (connected.current.once && (st.phase === 'error' || st.phase === 'connecting')) {
+    } else if (st.staleSince) {
+      // The backend knows when the server was last reached.
+      connected.current.once = true;
+      setStaleSince(st.staleSince);
+    } else if (connected.current.once && (st.phase === 'error' || st.phase === 'connecting' || st.phase === 'reconnecting')) {
       setStaleSince((s) => s ?? Date.now());
     }
   }, []);

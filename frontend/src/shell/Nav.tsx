@@ -30,8 +30,12 @@ export function Nav({ kind, kinds, onPick }: Props) {
                     onClick={() => onPick(k.id)}
                   >
                     <span className="nav-label">{k.label}</span>
-                    <span className={'nav-count' + (st?.state === 'error' ? ' error' : '')} data-testid={'nav-count-' + k.id} title={st?.error ?? ''}>
-                      {st?.state === 'error' ? '!' : known ? st.count.toLocaleString() : ''}
+                    <span
+                      className={'nav-count' + (st?.state === 'error' || st?.state === 'forbidden' ? ' error' : '')}
+                      data-testid={'nav-count-' + k.id}
+                      title={st?.error ?? ''}
+                    >
+                      {st?.state === 'error' ? '!' : st?.state === 'forbidden' ? 'no access' : known ? st.count.toLocaleString() : ''}
                     </span>
                   </button>
                 </li>

@@ -82,6 +82,8 @@ export function fakeBackend() {
       return () => statusListeners.delete(cb);
     },
     fetchYAML: vi.fn(async () => 'apiVersion: v1\nkind: Pod\n'),
+    retryKind: vi.fn(async () => undefined),
+    revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
   };
   return {
     b,
