@@ -15,7 +15,7 @@ TEST_CLUSTER_DIR ?= $(CACHE)/test-cluster
 TEST_PORT_BASE ?= 27400
 
 .PHONY: help deps test-deps tools frontend build run demo up seed status down \
-        test test-go test-unit test-frontend vet bindings check-bindings smoke clean
+        test test-go test-unit test-frontend test-e2e vet bindings check-bindings smoke clean
 
 help:
 	@echo "make demo   start the local demo clusters, seed them, open Crowsnest on them"
@@ -82,7 +82,16 @@ test-go: test-deps tools frontend
 	CROWSNEST_TEST_CLUSTER_DIR=$(TEST_CLUSTER_DIR) CROWSNEST_TEST_PORT_BASE=$(TEST_PORT_BASE) \
 	  hack/with-test-cluster go test -count=1 -timeout 30m ./...
 
-test: vet check-bindings test-frontend test-go
+# End-to-end: the app's page in Debian's Chromium against the real backend
+# and a private control plane on $(E2E_PORT_BASE)+ (stopped afterwards).
+# Screenshots and logs go to build/artifacts/e2e.
+E2E_CLUSTER_DIR ?= $(CACHE)/e2e-test-cluster
+E2E_PORT_BASE ?= 32400
+
+test-e2e: test-deps tools frontend
+	hack/e2e --dir "$(E2E_CLUSTER_DIR)" --port-base $(E2E_PORT_BASE)
+
+test: vet check-bindings test-frontend test-go test-e2e
 
 # The built app starts, opens its window and stays up (under Xvfb when headless).
 smoke: build test-deps

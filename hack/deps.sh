@@ -22,10 +22,11 @@ done
 
 # cgo headers for the Wails window (Debian 12 ships WebKitGTK 4.1; we build
 # with -tags webkit2_41), and a virtual display for running the app headless.
+# Tests also drive the app's page in Debian's Chromium (never a downloaded browser).
 packages=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth)
 case "$what" in
   app) ;;
-  test) packages+=(procps x11-utils imagemagick) ;;
+  test) packages+=(procps x11-utils imagemagick chromium) ;;
   *) echo "usage: hack/deps.sh app|test" >&2; exit 2 ;;
 esac
 
