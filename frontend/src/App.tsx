@@ -1,68 +1,366 @@
-import { useEffect, useState } from 'react';
-import { About, Status } from '../wailsjs/go/main/App';
-import type { model } from '../wailsjs/go/models';
-import { EventsOn } from '../wailsjs/runtime/runtime';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, errorMessage, type Row, type ViewSpec } from './api';
+import { DetailsPanel, type Target } from './details/DetailsPanel';
+import { kindInfo, KINDS } from './kinds';
+import { ContextPicker } from './session/ContextPicker';
+import { NamespacePicker } from './session/NamespacePicker';
+import { StatusBar } from './session/StatusBar';
+import { useSession } from './session/useSession';
+import { Nav } from './shell/Nav';
+import { Palette, type Command } from './shell/Palette';
+import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
+import { useView } from './table/useView';
+import { useNow } from './time';
 
-// App is the first screen: which build is running and which kubeconfig files
-// it reads. The cluster explorer replaces it.
+const isTyping = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable || t.closest('.cm-editor') !== null);
+
+/** useDebounced follows value after it has stayed the same for ms. */
+function useDebounced<T>(value: T, ms: number): [T, (v: T) => void] {
+  const [out, setOut] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setOut(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return [out, setOut];
+}
+
+/** App is the explorer: context and namespace on top, kinds on the left, the live table, details on the right. */
 export function App() {
-  const [about, setAbout] = useState<model.About | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<model.SessionStatus | null>(null);
+  const session = useSession();
+  const { status, contexts } = session;
+  const generation = status?.generation ?? 0;
+  const context = status?.context ?? '';
+  const phase = status?.phase ?? 'idle';
+  const now = useNow(1000);
+
+  const [kind, setKind] = useState('pods');
+  const [nsByContext, setNsByContext] = useState<Record<string, string>>({});
+  const [sorts, setSorts] = useState<Record<string, Sort>>({});
+  const [filterText, setFilterText] = useState('');
+  const [filter, setFilterNow] = useDebounced(filterText, 150);
+  const [selectorText, setSelectorText] = useState('');
+  const [selector, setSelectorNow] = useDebounced(selectorText.trim(), 500);
+  const [namespaces, setNamespaces] = useState<string[]>([]);
+  const [nsError, setNsError] = useState<string | null>(null);
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const [target, setTarget] = useState<Target | null>(null);
+  const [palette, setPalette] = useState(false);
+  const [reopen, setReopen] = useState(0);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const table = useRef<TableHandle>(null);
+
+  const ctxInfo = contexts.find((c) => c.name === context);
+  const namespace = nsByContext[context] ?? ctxInfo?.namespace ?? '';
+  const info = kindInfo(kind);
+  const sort = sorts[kind] ?? { sortBy: '', desc: false };
+  const spec: ViewSpec = { kind, namespace: info.namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
+  const enabled = generation > 0 && context !== '';
+  const view = useView(generation, enabled, spec, reopen);
+  const { cache } = view;
+
+  // A new session: nothing of the old one stays selected or open.
+  useEffect(() => {
+    setSelectedKey(null);
+    setTarget(null);
+    setNamespaces([]);
+    setNsError(null);
+  }, [generation]);
+
+  const currentGen = useRef(generation);
+  currentGen.current = generation;
+  const loadNamespaces = useCallback(() => {
+    if (!enabled) return;
+    const gen = generation;
+    api.namespaces().then(
+      (ns) => {
+        if (gen !== currentGen.current) return;
+        setNamespaces(ns ?? []);
+        setNsError(null);
+      },
+      (e: unknown) => {
+        if (gen === currentGen.current) setNsError(errorMessage(e));
+      },
+    );
+  }, [enabled, generation]);
+  useEffect(() => {
+    if (phase === 'connected') loadNamespaces();
+  }, [phase, loadNamespaces]);
+
+  const pickKind = useCallback((k: string) => {
+    setKind(k);
+    setFilterText('');
+    setFilterNow('');
+    setSelectorText('');
+    setSelectorNow('');
+    setSelectedKey(null);
+    setTarget(null);
+  }, [setFilterNow, setSelectorNow]);
+  const pickNamespace = useCallback(
+    (ns: string) => {
+      setNsByContext((m) => ({ ...m, [context]: ns }));
+      setSelectedKey(null);
+    },
+    [context],
+  );
+  const open = useCallback((r: Row) => {
+    setSelectedKey(r.key);
+    setTarget({ kind: r.kind, namespace: r.namespace ?? '', name: r.name, key: r.key });
+  }, []);
+  const select = useCallback(
+    (r: Row) => {
+      setSelectedKey(r.key);
+      // With the panel open, it follows the selection.
+      setTarget((t) => (t ? { kind: r.kind, namespace: r.namespace ?? '', name: r.name, key: r.key } : t));
+    },
+    [],
+  );
+  const navigate = useCallback(
+    (r: Row) => {
+      if (r.kind !== kind) pickKind(r.kind);
+      open(r);
+    },
+    [kind, pickKind, open],
+  );
 
   useEffect(() => {
-    let live = true;
-    About().then(
-      (a) => live && setAbout(a),
-      (e: unknown) => live && setError(String(e)),
-    );
-    Status().then(
-      (st) => live && setStatus(st),
-      () => undefined,
-    );
-    const off = EventsOn('session:status', (st: model.SessionStatus) => {
-      if (live) setStatus(st);
-    });
-    return () => {
-      live = false;
-      off();
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setPalette((p) => !p);
+        return;
+      }
+      if (palette || e.defaultPrevented) return;
+      const typing = isTyping(e.target);
+      if (e.key === 'Escape') {
+        if (typing && e.target instanceof HTMLElement) e.target.blur();
+        else setTarget(null);
+        return;
+      }
+      if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
+      const t = table.current;
+      switch (e.key) {
+        case '/':
+          e.preventDefault();
+          filterInput.current?.focus();
+          filterInput.current?.select();
+          break;
+        case 'ArrowDown':
+          e.preventDefault();
+          t?.move(1);
+          break;
+        case 'ArrowUp':
+          e.preventDefault();
+          t?.move(-1);
+          break;
+        case 'PageDown':
+          e.preventDefault();
+          t?.move(20);
+          break;
+        case 'PageUp':
+          e.preventDefault();
+          t?.move(-20);
+          break;
+        case 'Enter': {
+          const r = t?.selectedRow();
+          if (r) {
+            e.preventDefault();
+            open(r);
+          }
+          break;
+        }
+      }
     };
-  }, []);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [palette, open]);
+
+  const commands = useMemo<Command[]>(() => {
+    const out: Command[] = KINDS.map((k) => ({ id: 'kind:' + k.id, group: 'Go to', label: k.label, hint: k.group, run: () => pickKind(k.id) }));
+    out.push({ id: 'ns:', group: 'Namespace', label: 'All namespaces', run: () => pickNamespace('') });
+    for (const n of namespaces) out.push({ id: 'ns:' + n, group: 'Namespace', label: n, run: () => pickNamespace(n) });
+    for (const c of contexts) {
+      out.push({ id: 'ctx:' + c.name, group: 'Context', label: c.name, hint: c.valid ? c.cluster : 'invalid', run: () => session.switchTo(c.name) });
+    }
+    return out;
+  }, [namespaces, contexts, pickKind, pickNamespace, session]);
+
+  const kindStatus = status?.kinds?.find((k) => k.kind === kind);
+  const count = cache.count;
+  let tableState: TableState = 'ready';
+  if (view.error || (kindStatus?.state === 'error' && count === 0)) tableState = 'error';
+  else if (!cache.loaded || view.opening || (count === 0 && kindStatus?.state !== 'synced')) tableState = 'loading';
+  else if (count === 0) tableState = 'empty';
+
+  const sessionFailed = (phase === 'error' && session.staleSince === null) || session.switchError !== null;
+  const retry = () => session.switchTo(context || session.switching || '');
+  const scope = info.namespaced ? (namespace ? `in ${namespace}` : 'in all namespaces') : 'cluster-wide';
+  const filtered = filter !== '' || selector !== '';
 
   return (
-    <main className="splash">
-      <h1>Crowsnest</h1>
-      <p className="tagline">A live view of your Kubernetes clusters.</p>
-      {error && <p className="error">Backend unavailable: {error}</p>}
-      {about && (
-        <dl>
-          <dt>Version</dt>
-          <dd>{about.version}</dd>
-          <dt>Context</dt>
-          <dd>
-            {status && status.context ? (
-              <>
-                {status.context} <span className={'phase phase-' + status.phase}>{status.phase}</span>
-                {status.message && <div className="error">{status.message}</div>}
-              </>
-            ) : (
-              <span className="muted">none selected</span>
+    <div className={'shell' + (target ? ' with-details' : '')} data-testid="app-shell" data-generation={generation}>
+      <header className="topbar">
+        <div className="brand" aria-label="Crowsnest">
+          <span className="brand-mark" aria-hidden="true" />
+          Crowsnest
+        </div>
+        <ContextPicker current={context} contexts={contexts} error={session.contextsError} switching={session.switching} onPick={session.switchTo} />
+        <NamespacePicker value={namespace} namespaces={namespaces} error={nsError} disabled={!enabled} onOpen={loadNamespaces} onPick={pickNamespace} />
+        <span className="spacer" />
+        <button type="button" className="palette-hint" onClick={() => setPalette(true)} title="Command palette">
+          Search <kbd>Ctrl</kbd>
+          <kbd>K</kbd>
+        </button>
+      </header>
+
+      <Nav kind={kind} kinds={status?.kinds ?? []} onPick={pickKind} />
+
+      <main className="content">
+        {sessionFailed ? (
+          <div className="state-panel error" data-testid="session-error" role="alert">
+            <h2>{session.switchError ? 'Cannot switch context' : `Cannot connect to ${context}`}</h2>
+            <p className="state-message">{session.switchError ?? status?.message ?? 'The cluster did not answer.'}</p>
+            {status?.server && !session.switchError && <p className="muted">Server {status.server}</p>}
+            <button type="button" className="button primary" data-testid="retry" onClick={retry} disabled={!context && !session.switching}>
+              Retry
+            </button>
+          </div>
+        ) : !enabled ? (
+          <div className="state-panel">
+            <h2>{session.switching ? `Connecting to ${session.switching}…` : 'Choose a context'}</h2>
+            <p className="muted">Pick a kubeconfig context at the top left to see its workloads, live.</p>
+          </div>
+        ) : (
+          <>
+            <div className="toolbar">
+              <div className="title">
+                <h1>{info.label}</h1>
+                <span className="title-count" title={`${count} ${info.label.toLowerCase()} ${scope}`}>
+                  {tableState === 'loading' && count === 0 ? '' : count.toLocaleString()}
+                </span>
+                <span className="muted scope">{scope}</span>
+                {kindStatus && kindStatus.state !== 'synced' && kindStatus.state !== 'pending' && (
+                  <span className={'sync-chip sync-' + kindStatus.state} title={kindStatus.error ?? ''}>
+                    {kindStatus.state}
+                  </span>
+                )}
+              </div>
+              <div className="filters">
+                <label className="field">
+                  <span className="field-icon" aria-hidden="true">/</span>
+                  <input
+                    ref={filterInput}
+                    data-testid="filter"
+                    placeholder="Filter by name, namespace, status, node"
+                    value={filterText}
+                    spellCheck={false}
+                    aria-label="Filter"
+                    onChange={(e) => setFilterText(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') setFilterNow(filterText);
+                    }}
+                  />
+                </label>
+                <label className={'field selector' + (view.specError ? ' invalid' : '')}>
+                  <span className="field-icon" aria-hidden="true">⌗</span>
+                  <input
+                    data-testid="selector"
+                    placeholder="Label selector, e.g. app=web,tier!=db"
+                    value={selectorText}
+                    spellCheck={false}
+                    aria-label="Label selector"
+                    aria-invalid={view.specError !== null}
+                    onChange={(e) => setSelectorText(e.target.value)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') setSelectorNow(selectorText.trim());
+                    }}
+                  />
+                </label>
+              </div>
+            </div>
+            {view.specError && (
+              <p className="selector-error" data-testid="selector-error" role="alert">
+                {view.specError}
+              </p>
             )}
-          </dd>
-          <dt>Kubeconfig</dt>
-          <dd>
-            {about.kubeconfigFiles.length === 0 ? (
-              <span className="muted">none found</span>
-            ) : (
-              <ul>
-                {about.kubeconfigFiles.map((f) => (
-                  <li key={f}>{f}</li>
-                ))}
-              </ul>
+            {session.staleSince !== null && (
+              <p className="stale-banner" role="status">
+                Connection lost: these rows may be out of date.
+              </p>
             )}
-          </dd>
-        </dl>
+            <ResourceTable
+              handle={table}
+              kind={info}
+              namespace={info.namespaced ? namespace : 'cluster'}
+              cache={cache}
+              revision={view.revision}
+              state={tableState}
+              now={now}
+              sort={sort}
+              onSort={(s) => setSorts((m) => ({ ...m, [kind]: s }))}
+              selectedKey={selectedKey}
+              onSelect={select}
+              onOpen={open}
+              loading={<TableLoading label={info.label} state={kindStatus?.state} />}
+              empty={
+                <div className="state-panel small">
+                  <h2>{filtered ? `No ${info.label.toLowerCase()} match` : `No ${info.label.toLowerCase()} ${scope}`}</h2>
+                  {filtered && (
+                    <button
+                      type="button"
+                      className="button"
+                      onClick={() => {
+                        setFilterText('');
+                        setFilterNow('');
+                        setSelectorText('');
+                        setSelectorNow('');
+                      }}
+                    >
+                      Clear filters
+                    </button>
+                  )}
+                </div>
+              }
+              error={
+                <div className="state-panel small error" role="alert">
+                  <h2>Cannot list {info.label.toLowerCase()}</h2>
+                  <p className="state-message">{view.error ?? kindStatus?.error}</p>
+                  <button type="button" className="button" onClick={() => setReopen((n) => n + 1)}>
+                    Retry
+                  </button>
+                </div>
+              }
+            />
+          </>
+        )}
+      </main>
+
+      {target && enabled && (
+        <DetailsPanel
+          target={target}
+          generation={generation}
+          now={now}
+          refreshToken={cache.version}
+          onClose={() => setTarget(null)}
+          onNavigate={navigate}
+        />
       )}
-    </main>
+
+      <StatusBar status={status} staleSince={session.staleSince} kind={kind} now={now} />
+      {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
+    </div>
+  );
+}
+
+function TableLoading({ label, state }: { label: string; state?: string }) {
+  return (
+    <div className="loading-rows" aria-live="polite">
+      <p className="muted">
+        {state === 'syncing' ? `Syncing ${label.toLowerCase()}…` : `Loading ${label.toLowerCase()}…`}
+      </p>
+      {Array.from({ length: 8 }, (_, i) => (
+        <div key={i} className="skeleton" style={{ opacity: 1 - i * 0.11 }} />
+      ))}
+    </div>
   );
 }

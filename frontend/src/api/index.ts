@@ -1,0 +1,79 @@
+// The one door between the app and the Go backend: typed wrappers over the
+// generated Wails bindings and runtime events, plus the YAML fetch served by
+// the backend's AssetServer handler. Components and tests depend on this
+// module only, never on wailsjs directly.
+import * as App from '../../wailsjs/go/main/App';
+import { EventsOn } from '../../wailsjs/runtime/runtime';
+import type { model } from '../../wailsjs/go/models';
+
+// The generated classes carry a convertValues helper; the app only needs data.
+type Data<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+
+export type Row = model.Row;
+export type Window = Data<model.Window>;
+export type ViewInfo = model.ViewInfo;
+export type ViewNotice = { viewId: string; generation: number; version: number; count: number };
+export type SessionStatus = Data<model.SessionStatus>;
+export type KindStatus = model.KindStatus;
+export type ContextInfo = model.ContextInfo;
+export type Details = Data<model.Details>;
+export type Condition = model.Condition;
+export type Container = model.Container;
+export type About = model.About;
+
+/** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
+export interface ViewSpec {
+  kind: string;
+  namespace: string;
+  selector: string;
+  filter: string;
+  sortBy: string;
+  desc: boolean;
+}
+
+export const EVENT_VIEW_CHANGED = 'view:changed';
+export const EVENT_SESSION_STATUS = 'session:status';
+
+/** errorMessage turns a rejected bound call (Wails rejects with a string) into text. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  return String(e);
+}
+
+export const api = {
+  about: (): Promise<About> => App.About(),
+  contexts: (): Promise<ContextInfo[]> => App.Contexts(),
+  switchContext: (name: string): Promise<SessionStatus> => App.SwitchContext(name),
+  status: (): Promise<SessionStatus> => App.Status(),
+  namespaces: (): Promise<string[]> => App.Namespaces(),
+  openView: (spec: ViewSpec): Promise<ViewInfo> => App.OpenView(spec),
+  updateView: (id: string, spec: ViewSpec): Promise<ViewInfo> => App.UpdateView(id, spec),
+  viewRows: (id: string, offset: number, limit: number): Promise<Window> => App.ViewRows(id, offset, limit),
+  closeView: (id: string): Promise<void> => App.CloseView(id),
+  details: (kind: string, namespace: string, name: string): Promise<Details> => App.Details(kind, namespace, name),
+
+  /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
+  onViewChanged(cb: (n: ViewNotice) => void): () => void {
+    return EventsOn(EVENT_VIEW_CHANGED, (n: ViewNotice) => cb(n));
+  },
+  onSessionStatus(cb: (s: SessionStatus) => void): () => void {
+    return EventsOn(EVENT_SESSION_STATUS, (s: SessionStatus) => cb(s));
+  },
+
+  /**
+   * fetchYAML reads an object's YAML from the backend's HTTP handler. The
+   * generation makes the backend refuse (409) a request from an older session,
+   * so a late answer never shows another context's object.
+   */
+  async fetchYAML(generation: number, kind: string, namespace: string, name: string, signal?: AbortSignal): Promise<string> {
+    const q = new URLSearchParams({ gen: String(generation), kind, namespace, name });
+    const res = await fetch('/api/yaml?' + q.toString(), { signal, cache: 'no-store' });
+    const body = await res.text();
+    if (res.status === 409) throw new Error('The context changed while the YAML was loading.');
+    if (!res.ok) throw new Error(body.trim() || `YAML request failed (${res.status})`);
+    return body;
+  },
+};
+
+export type Api = typeof api;

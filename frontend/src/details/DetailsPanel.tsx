@@ -1,0 +1,306 @@
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { api, errorMessage, type Details, type Row } from '../api';
+import { kindInfo } from '../kinds';
+import { age } from '../time';
+
+// CodeMirror is loaded only when a YAML tab is first opened.
+const YamlEditor = lazy(() => import('./YamlEditor'));
+
+export interface Target {
+  kind: string;
+  namespace: string;
+  name: string;
+  key: string;
+}
+
+export type Tab = 'overview' | 'yaml' | 'events';
+
+interface Props {
+  target: Target;
+  generation: number;
+  now: number;
+  /** Changes when the object may have changed (the view's version); refetches at most every 2 s. */
+  refreshToken: number;
+  onClose: () => void;
+  onNavigate: (row: Row) => void;
+}
+
+const REFRESH_MS = 2000;
+
+/** DetailsPanel shows one object: facts, labels, conditions, containers, related objects, events, YAML. */
+export function DetailsPanel({ target, generation, now, refreshToken, onClose, onNavigate }: Props) {
+  const [tab, setTab] = useState<Tab>('overview');
+  const [details, setDetails] = useState<Details | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  const lastFetch = useRef(0);
+  const id = `${generation}|${target.kind}|${target.key}`;
+
+  useEffect(() => {
+    setDetails(null);
+    setError(null);
+    lastFetch.current = 0;
+  }, [id]);
+
+  useEffect(() => {
+    let live = true;
+    const run = () => {
+      lastFetch.current = Date.now();
+      api.details(target.kind, target.namespace, target.name).then(
+        (d) => {
+          if (!live) return;
+          setDetails(d);
+          setError(null);
+        },
+        (e: unknown) => live && setError(errorMessage(e)),
+      );
+    };
+    const wait = lastFetch.current + REFRESH_MS - Date.now();
+    const timer = wait > 0 ? setTimeout(run, wait) : (run(), undefined);
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [id, target.kind, target.namespace, target.name, refreshToken, reload]);
+
+  const info = kindInfo(target.kind);
+  const row = details?.row;
+  return (
+    <aside className="details" data-testid="details" data-key={target.key} aria-label={`${info.label} ${target.name}`}>
+      <header className="details-head">
+        <div className="details-title">
+          <span className="details-kind">{info.label.replace(/s$/, '')}</span>
+          <h2 className="details-name">{target.name}</h2>
+          {target.namespace && <span className="details-ns">in {target.namespace}</span>}
+        </div>
+        <button type="button" className="icon-button" data-testid="details-close" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <div className="tabs" role="tablist">
+        {(['overview', 'yaml', 'events'] as const).map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className={'tab' + (tab === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>
+            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : `Events${details ? ` (${details.events?.length ?? 0})` : ''}`}
+          </button>
+        ))}
+      </div>
+      <div className="details-body">
+        {error && (
+          <div className="panel-error" role="alert">
+            <p>{error}</p>
+            <button type="button" className="button" onClick={() => setReload((n) => n + 1)}>
+              Retry
+            </button>
+          </div>
+        )}
+        {!details && !error && tab !== 'yaml' && <p className="muted pad">Loading…</p>}
+        {details && row && tab === 'overview' && <Overview d={details} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />}
+        {details && tab === 'events' && <EventList events={details.events ?? []} now={now} />}
+        {tab === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
+      </div>
+    </aside>
+  );
+}
+
+function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; onNavigate: (r: Row) => void; onEvents: () => void }) {
+  const r = d.row;
+  const labels = Object.entries(r.labels ?? {});
+  const annotations = Object.entries(d.annotations ?? {});
+  const events = d.events ?? [];
+  return (
+    <div className="overview">
+      <dl className="facts">
+        {r.status && (
+          <>
+            <dt>Status</dt>
+            <dd className={'health-' + r.health}>
+              <span className="status-dot" aria-hidden="true" />
+              {r.status}
+            </dd>
+          </>
+        )}
+        <dt>Age</dt>
+        <dd title={new Date(r.created * 1000).toLocaleString()}>{age(r.created, now)}</dd>
+        {r.ready && (
+          <>
+            <dt>Ready</dt>
+            <dd>{r.ready}</dd>
+          </>
+        )}
+        {r.node && (
+          <>
+            <dt>Node</dt>
+            <dd>{r.node}</dd>
+          </>
+        )}
+        {(d.summary ?? []).map((f, i) => (
+          <Fact key={i} label={f.label} value={f.value} />
+        ))}
+      </dl>
+
+      <Section title="Labels" count={labels.length}>
+        <ul className="chips">
+          {labels.map(([k, v]) => (
+            <li key={k} className="chip" title={`${k}=${v}`}>
+              <span className="chip-key">{k}</span>
+              {v !== '' && <span className="chip-value">={v}</span>}
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section title="Annotations" count={annotations.length}>
+        <dl className="kv">
+          {annotations.map(([k, v]) => (
+            <div key={k} className="kv-row">
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      </Section>
+
+      <Section title="Conditions" count={d.conditions?.length ?? 0}>
+        <ul className="conditions">
+          {(d.conditions ?? []).map((c, i) => (
+            <li key={i} className={'condition cond-' + (c.status === 'True' ? 'true' : c.status === 'False' ? 'false' : 'unknown')}>
+              <span className="cond-type">{c.type}</span>
+              <span className="cond-status">{c.status}</span>
+              {c.lastTransition ? <span className="cond-age">{age(c.lastTransition, now)}</span> : null}
+              {c.reason && <span className="cond-reason">{c.reason}</span>}
+              {c.message && <p className="cond-message">{c.message}</p>}
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section title="Containers" count={d.containers?.length ?? 0}>
+        <ul className="containers">
+          {(d.containers ?? []).map((c, i) => (
+            <li key={i} className="container">
+              <div className="container-head">
+                <span className={'ready-dot' + (c.ready ? ' ok' : '')} title={c.ready ? 'Ready' : 'Not ready'} />
+                <span className="container-name">{c.name}</span>
+                {c.init && <span className="tag">init</span>}
+                {c.state && <span className="container-state">{c.state}</span>}
+                {c.restarts ? <span className="container-restarts">{c.restarts} restarts</span> : null}
+              </div>
+              <div className="container-image" title={c.image}>
+                {c.image}
+              </div>
+              {c.ports && c.ports.length > 0 && <div className="container-ports">{c.ports.join(', ')}</div>}
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section title="Related" count={d.related?.length ?? 0}>
+        <ul className="related">
+          {(d.related ?? []).map((rel) => (
+            <li key={rel.kind + '/' + rel.key}>
+              <button type="button" className="related-link" data-testid="related-link" data-kind={rel.kind} data-key={rel.key} title={`${kindInfo(rel.kind).label}: ${rel.key}`} onClick={() => onNavigate(rel)}>
+                <span className="related-kind">{kindInfo(rel.kind).label.replace(/s$/, '')}</span>
+                <span className="related-name">{rel.name}</span>
+                {rel.status && <span className={'related-status health-' + rel.health}>{rel.status}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <Section title="Recent events" count={events.length}>
+        <EventList events={events.slice(0, 5)} now={now} />
+        {events.length > 5 && (
+          <button type="button" className="link-button" onClick={onEvents}>
+            All {events.length} events
+          </button>
+        )}
+      </Section>
+    </div>
+  );
+}
+
+function Fact({ label, value }: { label: string; value: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+function Section({ title, count, children }: { title: string; count: number; children: React.ReactNode }) {
+  if (count === 0) return null;
+  return (
+    <section className="details-section">
+      <h3>
+        {title} <span className="muted">{count}</span>
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+function EventList({ events, now }: { events: Row[]; now: number }) {
+  if (events.length === 0) return <p className="muted pad">No events for this object.</p>;
+  return (
+    <ul className="events">
+      {events.map((e) => {
+        const last = Number(e.cells?.lastSeen ?? 0) || e.created;
+        const count = Number(e.cells?.count ?? 0);
+        return (
+          <li key={e.key} className={'event health-' + e.health}>
+            <div className="event-head">
+              <span className="event-type">{e.status}</span>
+              <span className="event-reason">{e.cells?.reason}</span>
+              <span className="event-age">
+                {age(last, now)} ago{count > 1 ? ` · ×${count}` : ''}
+              </span>
+            </div>
+            <p className="event-message">{e.cells?.message}</p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function YamlTab({ generation, target }: { generation: number; target: Target }) {
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    const ctl = new AbortController();
+    setError(null);
+    api.fetchYAML(generation, target.kind, target.namespace, target.name, ctl.signal).then(
+      (t) => setText(t),
+      (e: unknown) => {
+        if (!ctl.signal.aborted) setError(errorMessage(e));
+      },
+    );
+    return () => ctl.abort();
+  }, [generation, target.kind, target.namespace, target.name, reload]);
+  return (
+    <div className="yaml-tab">
+      <div className="yaml-bar">
+        <span className="muted">Read-only</span>
+        <button type="button" className="button small" onClick={() => setReload((n) => n + 1)}>
+          Reload
+        </button>
+      </div>
+      {error && (
+        <div className="panel-error" role="alert">
+          <p>{error}</p>
+        </div>
+      )}
+      <div className="yaml" data-testid="yaml">
+        {text === null && !error && <p className="muted pad">Loading YAML…</p>}
+        {text !== null && (
+          <Suspense fallback={<p className="muted pad">Loading editor…</p>}>
+            <YamlEditor text={text} />
+          </Suspense>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { KindStatus } from '../api';
+import { GROUPS, KINDS } from '../kinds';
+
+interface Props {
+  kind: string;
+  kinds: KindStatus[];
+  onPick: (kind: string) => void;
+}
+
+/** Nav lists the kinds by group, with the count the session knows for each. */
+export function Nav({ kind, kinds, onPick }: Props) {
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  return (
+    <nav className="sidebar" aria-label="Resource kinds">
+      {GROUPS.map((g) => (
+        <section key={g}>
+          <h2 className="nav-group">{g}</h2>
+          <ul>
+            {KINDS.filter((k) => k.group === g).map((k) => {
+              const st = byKind.get(k.id);
+              const known = st && st.state !== 'pending';
+              return (
+                <li key={k.id}>
+                  <button
+                    type="button"
+                    className={'nav-item' + (k.id === kind ? ' active' : '')}
+                    aria-current={k.id === kind ? 'page' : undefined}
+                    data-testid={'nav-' + k.id}
+                    onClick={() => onPick(k.id)}
+                  >
+                    <span className="nav-label">{k.label}</span>
+                    <span className={'nav-count' + (st?.state === 'error' ? ' error' : '')} data-testid={'nav-count-' + k.id} title={st?.error ?? ''}>
+                      {st?.state === 'error' ? '!' : known ? st.count.toLocaleString() : ''}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ))}
+    </nav>
+  );
+}

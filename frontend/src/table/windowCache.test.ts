@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import type { Row, Window } from '../api';
+import { WindowCache } from './windowCache';
+
+interface Call {
+  viewId: string;
+  offset: number;
+  limit: number;
+  resolve: (w: Window) => void;
+  reject: (e: unknown) => void;
+}
+
+/** backend answers ViewRows by hand, so a test decides when and with what. */
+function backend() {
+  const calls: Call[] = [];
+  const fetch = (viewId: string, offset: number, limit: number) =>
+    new Promise<Window>((resolve, reject) => calls.push({ viewId, offset, limit, resolve, reject }));
+  return { calls, fetch };
+}
+
+function rows(offset: number, n: number, tag = 'v'): Row[] {
+  return Array.from({ length: n }, (_, i) => ({
+    key: `ns/${tag}-${offset + i}`, kind: 'pods', name: `${tag}-${offset + i}`, namespace: 'ns',
+    uid: String(offset + i), created: 0, health: 'ok',
+  }));
+}
+
+function win(c: Call, version: number, count: number, gen = 1, tag = 'v'): Window {
+  return { viewId: c.viewId, generation: gen, version, count, offset: c.offset, rows: rows(c.offset, Math.min(c.limit, Math.max(0, count - c.offset)), tag) };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('WindowCache', () => {
+  it('fetches the pages the viewport shows, with prefetch, and nothing else', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch, pageSize: 100, prefetch: 40, maxInFlight: 4 });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+    expect(b.calls).toHaveLength(0); // nothing before the viewport is known
+    c.setRange(0, 30);
+    expect(b.calls.map((x) => x.offset)).toEqual([0]);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 50_000));
+    await flush();
+    expect(c.row(5)?.name).toBe('v-5');
+    expect(c.row(150)).toBeUndefined();
+
+    c.setRange(70, 100); // prefetch reaches into page 1
+    expect(b.calls.map((x) => x.offset)).toEqual([0, 100]);
+    c.setRange(25_000, 25_030);
+    expect(b.calls.map((x) => x.offset)).toEqual([0, 100, 25_000, 24_900]) // visible page first;
+  });
+
+  it('asks for the visible page before the prefetch', () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch, maxInFlight: 1 });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 1000, synced: true });
+    c.setRange(210, 240); // prefetch reaches back into page 1
+    expect(b.calls.map((x) => x.offset)).toEqual([200]);
+  });
+
+  it('refetches the visible page on a notice and keeps showing the old rows until then', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 300, synced: true });
+    c.setRange(0, 20);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 300));
+    await flush();
+    expect(b.calls).toHaveLength(1);
+
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 301 });
+    expect(c.count).toBe(301);
+    expect(b.calls).toHaveLength(2);
+    expect(b.calls[1]!.offset).toBe(0);
+    expect(c.row(0)?.name).toBe('v-0'); // still shown while refetching
+    b.calls[1]!.resolve(win(b.calls[1]!, 2, 301, 1, 'new'));
+    await flush();
+    expect(c.row(0)?.name).toBe('new-0');
+
+    // an older or repeated notice changes nothing
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 999 });
+    expect(c.count).toBe(301);
+    expect(b.calls).toHaveLength(2);
+  });
+
+  it('drops out-of-date pages that are off screen on a notice', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch, maxInFlight: 4 });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 1000, synced: true });
+    c.setRange(300, 330);
+    for (const call of b.calls) call.resolve(win(call, 1, 1000));
+    await flush();
+    c.setRange(0, 20);
+    b.calls.at(-1)!.resolve(win(b.calls.at(-1)!, 1, 1000));
+    await flush();
+    expect(c.row(310)).toBeDefined(); // kept nearby while fresh
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 1000 });
+    expect(c.row(310)).toBeUndefined();
+  });
+
+  it('drops notices and windows of another generation or view', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.attach({ id: 'v1', generation: 2, version: 1, count: 100, synced: true });
+    c.setRange(0, 20);
+    c.notice({ viewId: 'v1', generation: 1, version: 9, count: 5 });
+    c.notice({ viewId: 'v7', generation: 2, version: 9, count: 5 });
+    expect(c.count).toBe(100);
+    expect(b.calls).toHaveLength(1);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 100, 1)); // answered by the old session
+    await flush();
+    expect(c.row(0)).toBeUndefined();
+  });
+
+  it('drops answers to requests made before a detach or re-attach', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 100, synced: true });
+    c.setRange(0, 20);
+    c.attach({ id: 'v1', generation: 1, version: 2, count: 100, synced: true }); // new sort
+    expect(b.calls).toHaveLength(2);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 100, 1, 'old'));
+    await flush();
+    expect(c.row(0)).toBeUndefined();
+    b.calls[1]!.resolve(win(b.calls[1]!, 2, 100, 1, 'sorted'));
+    await flush();
+    expect(c.row(0)?.name).toBe('sorted-0');
+
+    c.detach();
+    expect(c.count).toBe(0);
+    expect(c.row(0)).toBeUndefined();
+  });
+
+  it('does not storm the backend when scrolling fast', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch, maxInFlight: 2 });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+    // 500 scroll steps from top to bottom before any answer arrives
+    for (let i = 0; i < 500; i++) c.setRange(i * 100, i * 100 + 30);
+    expect(b.calls).toHaveLength(2);
+    expect(c.inFlightCount).toBe(2);
+    // as answers land, only pages near where the scroll ended are asked for
+    for (let round = 0; round < 5; round++) {
+      for (const call of b.calls.slice(-2)) call.resolve(win(call, 1, 50_000));
+      await flush();
+    }
+    const later = b.calls.slice(2).map((x) => x.offset);
+    expect(later.length).toBeLessThanOrEqual(2);
+    for (const off of later) expect(off).toBeGreaterThanOrEqual(49_800);
+    expect(c.row(49_910)).toBeDefined();
+  });
+
+  it('never requests a page twice at once', () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch, maxInFlight: 4 });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 1000, synced: true });
+    c.setRange(0, 20);
+    c.setRange(1, 21);
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 1000 });
+    expect(b.calls.filter((x) => x.offset === 0)).toHaveLength(1);
+  });
+
+  it('refetches a page whose answer predates a notice that came while it was in flight', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 100, synced: true });
+    c.setRange(0, 20);
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 100 });
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 100));
+    await flush();
+    expect(b.calls).toHaveLength(2);
+    b.calls[1]!.resolve(win(b.calls[1]!, 2, 100, 1, 'fresh'));
+    await flush();
+    expect(c.row(0)?.name).toBe('fresh-0');
+    expect(b.calls).toHaveLength(2);
+  });
+
+  it('shrinks with the count and reports errors without retrying in a loop', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 250, synced: true });
+    c.setRange(150, 240);
+    for (const call of b.calls) call.resolve(win(call, 1, 250));
+    await flush();
+    expect(c.row(220)).toBeDefined();
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 120 });
+    expect(c.row(220)).toBeUndefined();
+    const before = b.calls.length;
+    for (const call of b.calls.slice(before - c.inFlightCount)) call.reject('no open view "v1"');
+    await flush();
+    expect(c.error).toBe('no open view "v1"');
+    c.setRange(150, 241);
+    expect(b.calls.length).toBe(before);
+  });
+
+  it('tells subscribers when rows change', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    let seen = 0;
+    c.subscribe(() => seen++);
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 10, synced: true });
+    c.setRange(0, 9);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 10));
+    await flush();
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(c.loaded).toBe(true);
+    expect(c.indexOf('ns/v-7')).toBe(7);
+  });
+});

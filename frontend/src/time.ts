@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react';
+
+/**
+ * age renders the time since a Unix-seconds instant the way kubectl does:
+ * two units while they matter (3m12s, 5h4m, 2d3h), one after.
+ */
+export function age(unixSeconds: number, nowMs: number): string {
+  if (!unixSeconds) return '';
+  let s = Math.max(0, Math.floor(nowMs / 1000 - unixSeconds));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  s %= 60;
+  if (m < 10) return s ? `${m}m${s}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 3) return `${m}m`;
+  if (h < 8) return m % 60 ? `${h}h${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  if (d < 2) return `${h}h`;
+  if (d < 8) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
+  if (d < 365 * 2) return `${d}d`;
+  return `${Math.floor(d / 365)}y${d % 365 ? `${d % 365}d` : ''}`;
+}
+
+/** clock formats Unix milliseconds as a local time of day. */
+export function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** useNow re-renders its caller every period so ages tick without new data. */
+export function useNow(periodMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(t);
+  }, [periodMs]);
+  return now;
+}
