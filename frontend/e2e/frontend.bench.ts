@@ -17,7 +17,9 @@ import { byId, env, launch, openApp, openKind, pickContext, pickNamespace, type 
 const root = join(process.cwd(), '..');
 const sizes = (process.env.CROWSNEST_BENCH_SIZES ?? '500,50000').split(',').map(Number);
 const churn = process.env.CROWSNEST_PODCHURN ?? '';
-const updateRate = Number(process.env.CROWSNEST_BENCH_RATE ?? 1000);
+// Offered update rates: 1,000/s is the budget's; the local API server may
+// not sustain it (see the backend section), so a sustainable rate runs too.
+const updateRates = (process.env.CROWSNEST_BENCH_RATES ?? '1000,100').split(',').map(Number);
 const updateSeconds = Number(process.env.CROWSNEST_BENCH_UPDATE_SECONDS ?? 20);
 
 interface Stats {
@@ -52,16 +54,22 @@ interface SizeResult {
   drag: ScrollResult;
   wheel: ScrollResult;
   heapMB: number;
-  updates: {
-    patchesPerSecond: number;
-    failedPatches: number;
-    probes: number;
-    probesSeen: number;
-    latencyMs: Stats;
-    notices: number;
-    scriptMsPerNotice: number;
-    taskMsPerNotice: number;
-  };
+  updates: Updates[];
+}
+
+interface Updates {
+  offered: number;
+  patchesPerSecond: number;
+  failedPatches: number;
+  probes: number;
+  probesSeen: number;
+  /** From sending the probe's create to the first frame showing its row. */
+  latencyMs: Stats;
+  /** From the API server's answer to the create to that frame. */
+  latencyFromAckMs: Stats;
+  notices: number;
+  scriptMsPerNotice: number;
+  taskMsPerNotice: number;
 }
 
 interface BundleResult {
@@ -228,8 +236,7 @@ async function metric(cdp: CDPSession, name: string): Promise<number> {
 }
 
 /** Runs podchurn against the page's table and times each probe to the screen. */
-async function measureUpdates(page: Page, cdp: CDPSession): Promise<SizeResult['updates']> {
-  await scrollToTop(page);
+async function watchProbes(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as {
       __seen: Record<string, number>;
@@ -259,17 +266,22 @@ async function measureUpdates(page: Page, cdp: CDPSession): Promise<SizeResult['
     };
     new MutationObserver(look).observe(table, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-key'] });
   });
+}
+
+async function measureUpdates(page: Page, cdp: CDPSession, rate: number): Promise<Updates> {
+  await scrollToTop(page);
   await cdp.send('Performance.enable');
   const script0 = await metric(cdp, 'ScriptDuration');
   const task0 = await metric(cdp, 'TaskDuration');
   const notices0 = await page.evaluate(() => (window as unknown as { __notices: number }).__notices);
 
   const sent: Record<string, number> = {};
+  const acked: Record<string, number> = {};
   let summary: { patches: number; failed: number; seconds: number; firstError: string } | undefined;
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       churn,
-      ['-kubeconfig', env.kubeconfig, '-context', 'demo-admin', '-namespace', 'load', '-rate', String(updateRate), '-duration', `${updateSeconds}s`],
+      ['-kubeconfig', env.kubeconfig, '-context', 'demo-admin', '-namespace', 'load', '-rate', String(rate), '-duration', `${updateSeconds}s`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let buf = '';
@@ -279,7 +291,10 @@ async function measureUpdates(page: Page, cdp: CDPSession): Promise<SizeResult['
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = JSON.parse(buf.slice(0, nl)) as Record<string, unknown>;
         buf = buf.slice(nl + 1);
-        if (typeof line.probe === 'string') sent[line.probe] = line.sent as number;
+        if (typeof line.probe === 'string') {
+          sent[line.probe] = line.sent as number;
+          acked[line.probe] = line.acked as number;
+        }
         else if ('patches' in line) summary = line as unknown as typeof summary;
       }
     });
@@ -291,17 +306,19 @@ async function measureUpdates(page: Page, cdp: CDPSession): Promise<SizeResult['
   const notices1 = await page.evaluate(() => (window as unknown as { __notices: number }).__notices);
   await page.waitForTimeout(2000); // the last probes
   const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
-  const latencies = Object.entries(sent)
-    .filter(([k]) => (seen[k] ?? 0) > 0)
-    .map(([k, t]) => seen[k]! - t);
+  const shown = Object.keys(sent).filter((k) => (seen[k] ?? 0) > 0);
+  const latencies = shown.map((k) => seen[k]! - sent[k]!);
+  const fromAck = shown.map((k) => Math.max(0, seen[k]! - acked[k]!));
   expect(summary, 'podchurn gave no summary').toBeDefined();
   const notices = notices1 - notices0;
   return {
+    offered: rate,
     patchesPerSecond: Math.round(summary!.patches / summary!.seconds),
     failedPatches: summary!.failed,
     probes: Object.keys(sent).length,
     probesSeen: latencies.length,
     latencyMs: stats(latencies),
+    latencyFromAckMs: stats(fromAck),
     notices,
     scriptMsPerNotice: ((script1 - script0) * 1000) / Math.max(1, notices),
     taskMsPerNotice: ((task1 - task0) * 1000) / Math.max(1, notices),
@@ -353,34 +370,44 @@ function seed(pods: number): void {
 }
 
 function markdown(): string {
-  const lines = [
-    `Chromium ${results.chromium}, ${results.date}; updates: podchurn at ${updateRate}/s for ${updateSeconds} s.`,
-    '',
-    '| pods | rows | open → first rows p50 / p95 / max (ms) | drag top→bottom 10 s: fps, p95 frame, placeholder frames (longest run) | wheel 3000 px/s 5 s: fps, placeholder frames (longest run) | updates/s | change → screen p50 / p95 / max (ms), seen/probes | script ms / notice (task ms) | notices | JS heap after GC (MB) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ];
   const f = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : 'n/a');
+  const lines = [
+    `Chromium ${results.chromium}, ${results.date}.`,
+    '',
+    '| pods | rows | open → first rows, p50 / p95 / max (ms) | drag top → bottom in 10 s: fps, p95 frame (ms), frames with placeholders (longest run) | wheel 3,000 px/s for 5 s: fps, frames with placeholders (longest run) | JS heap after GC (MB) |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of results.sizes) {
-    const u = r.updates;
     lines.push(
       `| ${r.pods} | ${r.rows} | ${f(r.openMs.p50)} / ${f(r.openMs.p95)} / ${f(r.openMs.max)} (n=${r.openMs.n}) | ` +
-        `${f(r.drag.fps)} fps, ${f(r.drag.p95FrameMs)} ms, ${r.drag.placeholderFrames}/${r.drag.frames} (${r.drag.longestPlaceholderRun}) | ` +
-        `${f(r.wheel.fps)} fps, ${r.wheel.placeholderFrames}/${r.wheel.frames} (${r.wheel.longestPlaceholderRun}) | ` +
-        `${u.patchesPerSecond} (${u.failedPatches} failed) | ${f(u.latencyMs.p50)} / ${f(u.latencyMs.p95)} / ${f(u.latencyMs.max)}, ${u.probesSeen}/${u.probes} | ` +
-        `${f(u.scriptMsPerNotice)} (${f(u.taskMsPerNotice)}) | ${u.notices} | ${r.heapMB} |`,
+        `${f(r.drag.fps)}, ${f(r.drag.p95FrameMs)}, ${r.drag.placeholderFrames} of ${r.drag.frames} (${r.drag.longestPlaceholderRun}) | ` +
+        `${f(r.wheel.fps)}, ${r.wheel.placeholderFrames} of ${r.wheel.frames} (${r.wheel.longestPlaceholderRun}) | ${r.heapMB} |`,
     );
+  }
+  lines.push(
+    '',
+    '| pods | patches/s offered → done (failed) | change → screen from send, p50 / p95 / max (ms) | from the API answer, p50 / p95 (ms) | probes on screen | notices | script ms per notice (all task ms) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const r of results.sizes) {
+    for (const u of r.updates) {
+      lines.push(
+        `| ${r.pods} | ${u.offered} → ${u.patchesPerSecond} (${u.failedPatches}) | ${f(u.latencyMs.p50)} / ${f(u.latencyMs.p95)} / ${f(u.latencyMs.max)} | ` +
+          `${f(u.latencyFromAckMs.p50)} / ${f(u.latencyFromAckMs.p95)} | ${u.probesSeen} of ${u.probes} | ${u.notices} | ${f(u.scriptMsPerNotice)} (${f(u.taskMsPerNotice)}) |`,
+      );
+    }
   }
   if (results.sizes.length >= 2) {
     const a = results.sizes[0]!;
     const b = results.sizes[results.sizes.length - 1]!;
-    lines.push('', `Heap at ${b.pods} pods / heap at ${a.pods} pods: ${f(b.heapMB / a.heapMB)}x`);
+    lines.push('', `JS heap at ${b.pods} pods / at ${a.pods} pods: ${f(b.heapMB / a.heapMB)}x.`);
   }
   if (results.bundle) {
     const b = results.bundle;
     lines.push(
       '',
-      `Production bundle (gzip -9): first screen ${b.firstScreenGzipKB} KB of JavaScript (${b.firstScreen.map((x) => `${x.file} ${x.gzipKB}`).join(', ')}); ` +
-        `opening the YAML tab loads ${b.yamlEditorGzipKB} KB more (${b.yamlEditor.map((x) => `${x.file} ${x.gzipKB}`).join(', ') || 'nothing'}).`,
+      `Production bundle (gzip -9): the first screen loads ${b.firstScreenGzipKB} KB of JavaScript (${b.firstScreen.map((x) => `${x.file} ${x.gzipKB} KB`).join(', ')}); ` +
+        `opening the YAML tab loads ${b.yamlEditorGzipKB} KB more (${b.yamlEditor.map((x) => `${x.file} ${x.gzipKB} KB`).join(', ') || 'nothing'}).`,
     );
   }
   return lines.join('\n');
@@ -424,9 +451,11 @@ describe('frontend budgets', () => {
       // The heap of a page that has shown the whole table once.
       const heap = await heapMB(cdp);
       const openMs = await measureOpen(page, 7);
-      const updates = await measureUpdates(page, cdp);
+      await watchProbes(page);
+      const updates: Updates[] = [];
+      for (const rate of updateRates) updates.push(await measureUpdates(page, cdp, rate));
       results.sizes.push({ pods, rows, openMs, drag, wheel, heapMB: heap, updates });
-      expect(updates.probesSeen, 'no probe reached the screen').toBeGreaterThan(0);
+      for (const u of updates) expect(u.probesSeen, `no probe reached the screen at ${u.offered}/s`).toBeGreaterThan(0);
       await page.context().close();
     });
   }

@@ -7,8 +7,8 @@
 //	go run ./hack/cmd/podchurn -kubeconfig K -context demo-admin -namespace load \
 //	    -rate 1000 -duration 20s -probe-namespace default -probe-every 250ms
 //
-// Output, one JSON object a line: {"probe":"<ns>/<name>","sent":<unix ms>}
-// for each probe, then {"patches":N,"failed":F,"seconds":S,"firstError":"..."}.
+// Output, one JSON object a line: {"probe":"<ns>/<name>","sent":<unix ms>,
+// "acked":<unix ms>} for each probe (when its create was sent and answered), then {"patches":N,"failed":F,"seconds":S,"firstError":"..."}.
 package main
 
 import (
@@ -186,6 +186,9 @@ func runProbes(ctx context.Context, client kubernetes.Interface, ns string, ever
 			continue
 		}
 		names = append(names, name)
-		emit(map[string]any{"probe": ns + "/" + name, "sent": float64(sentAt.UnixNano()) / 1e6})
+		acked := time.Now()
+		emit(map[string]any{"probe": ns + "/" + name, "sent": unixMs(sentAt), "acked": unixMs(acked)})
 	}
 }
+
+func unixMs(t time.Time) float64 { return float64(t.UnixNano()) / 1e6 }
