@@ -6,5 +6,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   server: { host: '127.0.0.1', strictPort: true },
   build: { target: 'es2022', sourcemap: false },
-  test: { environment: 'jsdom', globals: true },
+  test: { environment: 'jsdom', globals: true, setupFiles: ['src/test/setup.ts'] },
 });

@@ -51,7 +51,10 @@ export function App() {
   const table = useRef<TableHandle>(null);
 
   const ctxInfo = contexts.find((c) => c.name === context);
-  const namespace = nsByContext[context] ?? ctxInfo?.namespace ?? '';
+  // A context's own namespace is where the user works; "default" is only
+  // kubectl's fallback, so such contexts start on all namespaces.
+  const ctxNamespace = ctxInfo?.namespace && ctxInfo.namespace !== 'default' ? ctxInfo.namespace : '';
+  const namespace = nsByContext[context] ?? ctxNamespace;
   const info = kindInfo(kind);
   const sort = sorts[kind] ?? { sortBy: '', desc: false };
   const spec: ViewSpec = { kind, namespace: info.namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
@@ -251,7 +254,7 @@ export function App() {
                   <input
                     ref={filterInput}
                     data-testid="filter"
-                    placeholder="Filter by name, namespace, status, node"
+                    placeholder="Filter name, namespace, status, node"
                     value={filterText}
                     spellCheck={false}
                     aria-label="Filter"
@@ -262,7 +265,7 @@ export function App() {
                   />
                 </label>
                 <label className={'field selector' + (view.specError ? ' invalid' : '')}>
-                  <span className="field-icon" aria-hidden="true">⌗</span>
+                  <span className="field-icon" aria-hidden="true">k=v</span>
                   <input
                     data-testid="selector"
                     placeholder="Label selector, e.g. app=web,tier!=db"

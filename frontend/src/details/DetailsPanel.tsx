@@ -107,10 +107,12 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
   const labels = Object.entries(r.labels ?? {});
   const annotations = Object.entries(d.annotations ?? {});
   const events = d.events ?? [];
+  // The kind's summary may already hold a fact the row has; show it once.
+  const has = new Set((d.summary ?? []).map((f) => f.label.toLowerCase()));
   return (
     <div className="overview">
       <dl className="facts">
-        {r.status && (
+        {r.status && !has.has('status') && (
           <>
             <dt>Status</dt>
             <dd className={'health-' + r.health}>
@@ -121,13 +123,13 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
         )}
         <dt>Age</dt>
         <dd title={new Date(r.created * 1000).toLocaleString()}>{age(r.created, now)}</dd>
-        {r.ready && (
+        {r.ready && !has.has('ready') && (
           <>
             <dt>Ready</dt>
             <dd>{r.ready}</dd>
           </>
         )}
-        {r.node && (
+        {r.node && !has.has('node') && (
           <>
             <dt>Node</dt>
             <dd>{r.node}</dd>

@@ -6,6 +6,14 @@ import { columnsFor, type Column, type KindInfo } from '../kinds';
 import type { WindowCache } from './windowCache';
 
 export const ROW_HEIGHT = 30;
+const HEADER_HEIGHT = 32;
+
+/** minWidth is the narrowest the columns may get; below it the table scrolls sideways. */
+function minWidth(cols: Column[]): number {
+  let w = 24 + 12 * (cols.length - 1);
+  for (const c of cols) w += Number(/(\d+)px/.exec(c.width)?.[1] ?? 80);
+  return w;
+}
 
 export interface Sort {
   sortBy: string;
@@ -65,6 +73,9 @@ export function ResourceTable(p: Props) {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // The sticky header sits inside the scroller, above the rows.
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -97,6 +108,7 @@ export function ResourceTable(p: Props) {
   });
   const byId = useMemo(() => new Map<string, Column>(cols.map((c) => [c.id, c])), [cols]);
   const template = cols.map((c) => c.width).join(' ');
+  const narrowest = minWidth(cols);
 
   const selectedIndex = useRef(-1);
   const found = selectedKey ? cache.indexOf(selectedKey) : -1;
@@ -128,7 +140,8 @@ export function ResourceTable(p: Props) {
   const rows = table.getRowModel().rows;
   return (
     <div className="table" role="grid" aria-rowcount={count} data-testid="resource-table" data-kind={kind.id} data-count={count} data-state={state}>
-      <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
+      <div className="tbody" ref={scroller} tabIndex={-1}>
+      <div className="thead" role="row" style={{ gridTemplateColumns: template, minWidth: narrowest }}>
         {table.getHeaderGroups()[0]?.headers.map((h) => {
           const col = byId.get(h.column.id);
           const active = sort.sortBy === h.column.id;
@@ -149,18 +162,17 @@ export function ResourceTable(p: Props) {
           );
         })}
       </div>
-      <div className="tbody" ref={scroller} tabIndex={-1}>
         {state === 'loading' && count === 0 && p.loading}
         {state === 'error' && p.error}
         {state === 'empty' && p.empty}
-        <div className="tbody-inner" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="tbody-inner" style={{ height: Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT), minWidth: narrowest }}>
           {rows.map((r, i) => {
             const item = items[i];
             const slot = slots[i];
             if (!item || !slot) return null;
             const row = slot.row;
             if (!row) {
-              return <div key={'p' + item.index} className="tr placeholder" style={{ transform: `translateY(${item.start}px)`, gridTemplateColumns: template }} aria-busy="true" />;
+              return <div key={'p' + item.index} className="tr placeholder" style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }} aria-busy="true" />;
             }
             const selected = row.key === selectedKey;
             return (
@@ -172,7 +184,7 @@ export function ResourceTable(p: Props) {
                 className={'tr' + (selected ? ' selected' : '')}
                 data-testid="row"
                 data-key={row.key}
-                style={{ transform: `translateY(${item.start}px)`, gridTemplateColumns: template }}
+                style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }}
                 onClick={() => {
                   selectedIndex.current = item.index;
                   onSelect(row);

@@ -111,6 +111,20 @@ describe('WindowCache', () => {
     expect(c.row(0)).toBeUndefined();
   });
 
+  it('applies a notice that overtook the answer opening its view', async () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.notice({ viewId: 'v2', generation: 2, version: 5, count: 7 });
+    c.attach({ id: 'v2', generation: 2, version: 4, count: 0, synced: true });
+    expect(c.count).toBe(7);
+    c.setRange(0, 20);
+    expect(b.calls).toHaveLength(1);
+    // one from an older generation does not count
+    c.notice({ viewId: 'v3', generation: 1, version: 9, count: 99 });
+    c.attach({ id: 'v3', generation: 2, version: 1, count: 3, synced: true });
+    expect(c.count).toBe(3);
+  });
+
   it('drops answers to requests made before a detach or re-attach', async () => {
     const b = backend();
     const c = new WindowCache({ fetch: b.fetch });

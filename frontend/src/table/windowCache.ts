@@ -56,6 +56,12 @@ export class WindowCache {
   private end = -1;
   private epoch = 0;
   private revision = 0;
+  /**
+   * Notices for views not attached yet. A notice can overtake the OpenView
+   * answer that names its view; kept (the newest per view, a few views) so
+   * attach does not start from an already outdated count.
+   */
+  private early = new Map<string, ViewNotice>();
   private listeners = new Set<() => void>();
 
   constructor(opts: WindowCacheOptions) {
@@ -73,6 +79,12 @@ export class WindowCache {
     this.generation = info.generation;
     this.version = info.version;
     this.count = info.count;
+    const early = this.early.get(info.id);
+    this.early.clear();
+    if (early && early.generation === info.generation && early.version > info.version) {
+      this.version = early.version;
+      this.count = early.count;
+    }
     this.loaded = info.count === 0;
     this.error = null;
     this.pages.clear();
@@ -105,7 +117,14 @@ export class WindowCache {
   }
 
   notice(n: ViewNotice): void {
-    if (!this.viewId || n.viewId !== this.viewId || n.generation !== this.generation) return;
+    if (n.viewId !== this.viewId || n.generation !== this.generation) {
+      const seen = this.early.get(n.viewId);
+      if (!seen || seen.version < n.version) {
+        if (this.early.size >= 8) this.early.clear();
+        this.early.set(n.viewId, n);
+      }
+      return;
+    }
     if (n.version <= this.version) return;
     this.version = n.version;
     this.setCount(n.count);

@@ -1,0 +1,195 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+import { fake, row, status } from './test/fakeBackend';
+
+vi.mock('./api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./api')>();
+  const { fake } = await import('./test/fakeBackend');
+  return { ...real, api: fake.api };
+});
+
+const table = () => screen.getByTestId('resource-table');
+const keys = () => screen.queryAllByTestId('row').map((r) => r.getAttribute('data-key'));
+
+async function start(rows = [row('web-1'), row('web-2'), row('db-0', { namespace: 'data' })]) {
+  fake.b.rows = rows;
+  render(<App />);
+  await waitFor(() => expect(table().getAttribute('data-state')).toBe('ready'));
+}
+
+describe('App', () => {
+  beforeEach(() => fake.reset());
+  afterEach(cleanup);
+
+  it('opens a view for the current context and shows its rows', async () => {
+    await start();
+    expect(table().getAttribute('data-kind')).toBe('pods');
+    expect(table().getAttribute('data-count')).toBe('3');
+    expect(keys()).toEqual(['shop/web-1', 'shop/web-2', 'data/db-0']);
+    expect(screen.getByTestId('app-shell').getAttribute('data-generation')).toBe('1');
+    expect(fake.api.openView).toHaveBeenCalledWith(expect.objectContaining({ kind: 'pods', namespace: '' }));
+  });
+
+  it('follows live changes from view notices', async () => {
+    await start();
+    act(() => fake.change([row('web-1'), row('web-3')]));
+    await waitFor(() => expect(keys()).toEqual(['shop/web-1', 'shop/web-3']));
+    expect(table().getAttribute('data-count')).toBe('2');
+  });
+
+  it('keeps the selection across live updates', async () => {
+    await start();
+    fireEvent.click(screen.getAllByTestId('row')[1]!);
+    act(() => fake.change([row('web-0'), row('web-1'), row('web-2')]));
+    await waitFor(() => expect(keys()).toHaveLength(3));
+    const selected = screen.getAllByTestId('row').filter((r) => r.getAttribute('aria-selected') === 'true');
+    expect(selected.map((r) => r.getAttribute('data-key'))).toEqual(['shop/web-2']);
+  });
+
+  it('sorts on the backend when a header is clicked', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('sort-restarts'));
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ sortBy: 'restarts', desc: false })));
+    fireEvent.click(screen.getByTestId('sort-restarts'));
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ sortBy: 'restarts', desc: true })));
+  });
+
+  it('drops the old rows at once on a context switch, then loads the new ones', async () => {
+    await start();
+    fake.b.rows = [];
+    act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin', phase: 'connecting', kinds: [] })));
+    expect(keys()).toEqual([]);
+    expect(table().getAttribute('data-state')).toBe('loading');
+    expect(screen.getByTestId('app-shell').getAttribute('data-generation')).toBe('2');
+    act(() => {
+      fake.b.rows = [row('api-0', { namespace: 'staging' })];
+      fake.change(fake.b.rows);
+    });
+    await waitFor(() => expect(keys()).toEqual(['staging/api-0']));
+  });
+
+  it('ignores status from an older session', async () => {
+    await start();
+    act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin' })));
+    act(() => fake.emitStatus(status({ generation: 1, context: 'demo-admin' })));
+    expect(screen.getByTestId('context-picker').textContent).toContain('staging-admin');
+  });
+
+  it('shows an unreachable context as an error with a retry', async () => {
+    await start();
+    act(() => fake.emitStatus(status({ generation: 2, context: 'offline', phase: 'error', message: 'cannot reach https://127.0.0.1:1: connection refused', kinds: [] })));
+    const panel = screen.getByTestId('session-error');
+    expect(panel.textContent).toContain('connection refused');
+    fireEvent.click(within(panel).getByTestId('retry'));
+    expect(fake.api.switchContext).toHaveBeenCalledWith('offline');
+  });
+
+  it('marks the data stale when a connected session loses its connection', async () => {
+    await start();
+    expect(screen.queryByTestId('status-stale')).toBeNull();
+    act(() => fake.emitStatus(status({ phase: 'error', message: 'connection reset' })));
+    expect(screen.getByTestId('status-stale').textContent).toMatch(/stale since/);
+    expect(screen.getByTestId('status-bar').getAttribute('data-phase')).toBe('error');
+    expect(keys()).toHaveLength(3); // still shown, marked stale
+  });
+
+  it('says clearly when a label selector is invalid', async () => {
+    await start();
+    fake.b.badSelector = 'app==';
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app==' } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    expect((await screen.findByTestId('selector-error')).textContent).toContain('invalid label selector "app=="');
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app=web' } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    await waitFor(() => expect(screen.queryByTestId('selector-error')).toBeNull());
+    expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ selector: 'app=web' }));
+  });
+
+  it('sends the text filter to the view', async () => {
+    await start();
+    fireEvent.change(screen.getByTestId('filter'), { target: { value: 'web' } });
+    fireEvent.keyDown(screen.getByTestId('filter'), { key: 'Enter' });
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ filter: 'web' })));
+  });
+
+  it('drives the table from the keyboard', async () => {
+    await start();
+    fireEvent.keyDown(document.body, { key: '/' });
+    expect(document.activeElement).toBe(screen.getByTestId('filter'));
+    fireEvent.keyDown(screen.getByTestId('filter'), { key: 'Escape' });
+    expect(document.activeElement).not.toBe(screen.getByTestId('filter'));
+    fireEvent.keyDown(document.body, { key: 'ArrowDown' });
+    fireEvent.keyDown(document.body, { key: 'ArrowDown' });
+    const selected = () => screen.getAllByTestId('row').find((r) => r.getAttribute('aria-selected') === 'true')?.getAttribute('data-key');
+    expect(selected()).toBe('shop/web-2');
+    fireEvent.keyDown(document.body, { key: 'ArrowUp' });
+    expect(selected()).toBe('shop/web-1');
+    fireEvent.keyDown(document.body, { key: 'Enter' });
+    expect(screen.getByTestId('details').getAttribute('data-key')).toBe('shop/web-1');
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(screen.queryByTestId('details')).toBeNull();
+  });
+
+  it('opens details on click and navigates through related links', async () => {
+    await start();
+    const node = row('node-1', { kind: 'nodes', namespace: '', key: 'node-1' });
+    fake.b.details = { row: row('web-1'), summary: [], conditions: [], containers: [], events: [], related: [node] };
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    const link = await screen.findByTestId('related-link');
+    expect(link.getAttribute('data-kind')).toBe('nodes');
+    expect(link.getAttribute('data-key')).toBe('node-1');
+    fake.b.details = null;
+    fireEvent.click(link);
+    await waitFor(() => expect(screen.getByTestId('details').getAttribute('data-key')).toBe('node-1'));
+    expect(fake.api.details).toHaveBeenLastCalledWith('nodes', '', 'node-1');
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ kind: 'nodes' })));
+    expect(table().getAttribute('data-kind')).toBe('nodes');
+  });
+
+  it('switches kind from the navigation and from the command palette', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-deployments'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('deployments'));
+    fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
+    const input = screen.getByTestId('palette-input');
+    fireEvent.change(input, { target: { value: 'secr' } });
+    expect(screen.getAllByTestId('palette-item')[0]!.textContent).toContain('Secrets');
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(screen.queryByTestId('palette')).toBeNull();
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('secrets'));
+  });
+
+  it('switches context from the palette', async () => {
+    await start();
+    fireEvent.keyDown(document.body, { key: 'k', metaKey: true });
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'staging' } });
+    fireEvent.click(screen.getAllByTestId('palette-item')[0]!);
+    await waitFor(() => expect(fake.api.switchContext).toHaveBeenCalledWith('staging-admin'));
+  });
+
+  it('remembers the namespace per context', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('namespace-picker'));
+    fireEvent.click(await screen.findByText('shop', { selector: '[data-testid="namespace-item"]' }));
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ namespace: 'shop' })));
+    act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin' })));
+    expect(screen.getByTestId('namespace-picker').textContent).toContain('All namespaces');
+    act(() => fake.emitStatus(status({ generation: 3, context: 'demo-admin' })));
+    expect(screen.getByTestId('namespace-picker').textContent).toContain('shop');
+  });
+
+  it('shows counts per kind the session knows', async () => {
+    fake.b.status = status({ kinds: [{ kind: 'pods', state: 'synced', count: 50_000 }, { kind: 'nodes', state: 'pending', count: 0 }] });
+    await start();
+    expect(screen.getByTestId('nav-count-pods').textContent).toBe((50_000).toLocaleString());
+    expect(screen.getByTestId('nav-count-nodes').textContent).toBe('');
+  });
+
+  it('shows an empty state when the view has no rows', async () => {
+    fake.b.rows = [];
+    render(<App />);
+    await waitFor(() => expect(table().getAttribute('data-state')).toBe('empty'));
+    expect(screen.getByText('No pods in all namespaces')).toBeTruthy();
+  });
+});

@@ -1,0 +1,139 @@
+// Everything from a cluster or a kubeconfig is text. These tests push
+// hostile strings through every field the explorer shows and check that no
+// element was parsed out of them, no handler ran, and the text is shown as is.
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+import type { ContextInfo, Row } from './api';
+import { fake, row, status } from './test/fakeBackend';
+
+vi.mock('./api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./api')>();
+  const { fake } = await import('./test/fakeBackend');
+  return { ...real, api: fake.api };
+});
+
+const PAYLOADS = [
+  '<img src=x onerror="window.pwned=1">',
+  '</script><script>window.pwned=2</script>',
+  'javascript:window.pwned=3',
+  '"><svg onload="window.pwned=4"></svg>',
+  '<a href="javascript:window.pwned=5">click</a>',
+  '<iframe src="javascript:window.pwned=6"></iframe>',
+  '<style>*{display:none}</style><b onmouseover="window.pwned=7">bold</b>',
+];
+
+const hostileRow = (p: string, i: number): Row =>
+  row(p, {
+    key: `ns${i}/${p}`, namespace: `ns${i}`, status: p, node: p, ready: p, images: [p],
+    labels: { [p]: p, app: p }, cells: { ip: p, message: p, reason: p, lastSeen: '0' },
+  });
+
+function assertInert(root: ParentNode = document.body) {
+  expect(root.querySelector('img, script, svg, iframe, object, embed, style, b, a[href]')).toBeNull();
+  for (const el of root.querySelectorAll('*')) {
+    for (const attr of el.getAttributeNames()) expect(attr.startsWith('on')).toBe(false);
+    const href = el.getAttribute('href') ?? el.getAttribute('src');
+    if (href) expect(href.toLowerCase()).not.toContain('javascript:');
+  }
+  expect((window as unknown as { pwned?: number }).pwned).toBeUndefined();
+}
+
+/** shown checks the payload appears literally somewhere in the document's text. */
+function shown(p: string) {
+  expect(document.body.textContent).toContain(p);
+}
+
+describe('cluster data is rendered as text', () => {
+  beforeEach(() => fake.reset());
+  afterEach(cleanup);
+
+  it('in table rows, the context picker, the status bar and the palette', async () => {
+    const hostileContexts: ContextInfo[] = PAYLOADS.map((p, i) => ({
+      name: p + i, cluster: p, server: p, user: p, namespace: '', current: false, valid: i % 2 === 0,
+      problems: [p], execCommand: p, file: p,
+    }));
+    fake.api.contexts.mockResolvedValue(hostileContexts);
+    fake.api.namespaces.mockResolvedValue(PAYLOADS);
+    fake.b.rows = PAYLOADS.map(hostileRow);
+    fake.b.status = status({ context: PAYLOADS[0]!, server: PAYLOADS[1], kinds: [{ kind: 'pods', state: 'error', error: PAYLOADS[2], count: 1 }] });
+    render(<App />);
+    await waitFor(() => expect(screen.getAllByTestId('row')).toHaveLength(PAYLOADS.length));
+    for (const p of PAYLOADS) shown(p);
+    assertInert();
+
+    fireEvent.click(screen.getByTestId('context-picker'));
+    expect(screen.getAllByTestId('context-item')).toHaveLength(PAYLOADS.length);
+    PAYLOADS.forEach((p, i) => shown(p + i));
+    assertInert();
+    fireEvent.click(screen.getByTestId('context-picker'));
+
+    fireEvent.click(screen.getByTestId('namespace-picker'));
+    await waitFor(() => expect(screen.getAllByTestId('namespace-item').length).toBe(PAYLOADS.length + 1));
+    fireEvent.change(screen.getByTestId('namespace-search'), { target: { value: '<img' } });
+    assertInert();
+    fireEvent.click(screen.getByTestId('namespace-picker'));
+
+    fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'script' } });
+    expect(screen.getAllByTestId('palette-item').length).toBeGreaterThan(0);
+    assertInert();
+  });
+
+  it('in every part of the details panel, including events', async () => {
+    fake.b.rows = [row('web-1')];
+    const p0 = PAYLOADS[0]!;
+    fake.b.details = {
+      row: hostileRow(p0, 0),
+      annotations: Object.fromEntries(PAYLOADS.map((p, i) => [p + i, p])),
+      summary: PAYLOADS.map((p) => ({ label: p, value: p })),
+      conditions: PAYLOADS.map((p) => ({ type: p, status: 'False', reason: p, message: p })),
+      containers: PAYLOADS.map((p, i) => ({ name: p + i, image: p, ready: false, state: p, ports: [p] })),
+      events: PAYLOADS.map((p, i) => ({ ...hostileRow(p, i), kind: 'events', health: 'warn' })),
+      related: PAYLOADS.map((p, i) => ({ ...hostileRow(p, i), kind: 'replicasets' })),
+    };
+    render(<App />);
+    await waitFor(() => expect(screen.getAllByTestId('row')).toHaveLength(1));
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    await waitFor(() => expect(screen.getAllByTestId('related-link')).toHaveLength(PAYLOADS.length));
+    for (const p of PAYLOADS) shown(p);
+    assertInert();
+    fireEvent.click(screen.getByTestId('details-tab-events'));
+    for (const p of PAYLOADS) shown(p);
+    assertInert();
+  });
+
+  it('in session errors and selector errors', async () => {
+    fake.b.rows = [row('web-1')];
+    render(<App />);
+    await waitFor(() => expect(screen.getAllByTestId('row')).toHaveLength(1));
+    fake.b.badSelector = PAYLOADS[0]!;
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: PAYLOADS[0] } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    expect((await screen.findByTestId('selector-error')).textContent).toContain(PAYLOADS[0]);
+    assertInert();
+    act(() => fake.emitStatus(status({ generation: 2, context: PAYLOADS[1]!, phase: 'error', message: PAYLOADS[3]!, server: PAYLOADS[4] })));
+    expect(screen.getByTestId('session-error').textContent).toContain(PAYLOADS[3]);
+    shown(PAYLOADS[1]!);
+    assertInert();
+  });
+
+  it('in the YAML view', async () => {
+    fake.b.rows = [row('web-1')];
+    const yaml = PAYLOADS.map((p, i) => `k${i}: '${p}'`).join('\n');
+    fake.api.fetchYAML.mockResolvedValue(yaml);
+    render(<App />);
+    await waitFor(() => expect(screen.getAllByTestId('row')).toHaveLength(1));
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    fireEvent.click(screen.getByTestId('details-tab-yaml'));
+    const content = await waitFor(() => {
+      const el = screen.getByTestId('yaml').querySelector('.cm-content');
+      expect(el).not.toBeNull();
+      return el!;
+    });
+    await waitFor(() => expect(content.textContent).toContain(PAYLOADS[0]));
+    for (const p of PAYLOADS) expect(content.textContent).toContain(p);
+    expect(fake.api.fetchYAML).toHaveBeenCalledWith(1, 'pods', 'shop', 'web-1', expect.anything());
+    assertInert(screen.getByTestId('yaml'));
+  });
+});
