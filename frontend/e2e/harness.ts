@@ -102,7 +102,12 @@ export async function openApp(browser: Browser, opts: { probe?: boolean } = {}):
   if (opts.probe !== false) await context.addInitScript(installProbe);
   const page = await context.newPage();
   const app: AppPage = { page, pageErrors: [], consoleErrors: [], dialogs: [] };
-  page.on('pageerror', (e) => app.pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
+  page.on('pageerror', (e) => {
+    // The dev server's own overlay script (wails dev only, never in the
+    // built app) fails to mount on our page; it is not the app's error.
+    if (/\/wails\/ipc\.js:/.test(e.stack ?? '') && !/\/assets\//.test(e.stack ?? '')) return;
+    app.pageErrors.push(`${e.message}\n${e.stack ?? ''}`);
+  });
   page.on('console', (m) => {
     // The dev server has no favicon; Chromium asks for one anyway.
     if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) app.consoleErrors.push(m.text());

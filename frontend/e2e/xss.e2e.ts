@@ -110,6 +110,17 @@ describe('cluster data is text', () => {
     kubectl(['--context', 'demo-admin', 'delete', 'event', '-n', namespace, `${name}.xss`, '--ignore-not-found']);
   });
 
+  test('an event with a payload in its message and reason', async () => {
+    const { page } = app;
+    await openKind(page, 'events');
+    await pickNamespace(page, namespace);
+    await typeInto(page, 'filter', name);
+    await waitForRows(page, (k) => k.length > 0 && k.every((key) => key.includes(name)), 'only the probe event');
+    await page.locator('[data-testid="resource-table"]').getByText('back-off restarting', { exact: false }).first().waitFor();
+    await shot(page, '10-xss-events');
+    await assertInert(app);
+  });
+
   test('a pod with payloads in annotations and events', async () => {
     const { page } = app;
     await openKind(page, 'pods');
@@ -122,15 +133,15 @@ describe('cluster data is text', () => {
     await byId(page, 'details-tab-overview').click();
     // The payloads are on screen, as the characters they are.
     await details.getByText(payloads['e2e.crowsnest.dev/img']!, { exact: false }).first().waitFor();
-    await shot(page, '10-xss-pod-overview');
+    await shot(page, '11-xss-pod-overview');
     await byId(page, 'details-tab-events').click();
     await details.getByText('back-off restarting', { exact: false }).first().waitFor();
-    await shot(page, '11-xss-pod-events');
+    await shot(page, '12-xss-pod-events');
     await byId(page, 'details-tab-yaml').click();
     await page.waitForFunction(
       () => (document.querySelector('[data-testid="yaml"] .cm-content')?.textContent ?? '').includes('__crowsnestXSS'),
     );
-    await shot(page, '12-xss-pod-yaml');
+    await shot(page, '13-xss-pod-yaml');
     await assertInert(app);
     await byId(page, 'details-close').click();
   });
@@ -146,7 +157,7 @@ describe('cluster data is text', () => {
     await page.waitForFunction(
       () => (document.querySelector('[data-testid="yaml"] .cm-content')?.textContent ?? '').includes('index.html'),
     );
-    await shot(page, '13-xss-configmap-yaml');
+    await shot(page, '14-xss-configmap-yaml');
     await assertInert(app);
   });
 });
