@@ -64,6 +64,10 @@ func run(kubeconfig, kctx, namespace string, rate float64, workers int, duration
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
+	// Requests sent before the end may finish after it: they get a deadline
+	// of their own, so the end does not cut them off mid-answer.
+	reqCtx, cancelReq := context.WithTimeout(context.Background(), duration+time.Minute)
+	defer cancelReq()
 
 	list, err := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{ResourceVersion: "0"})
 	if err != nil {
@@ -91,13 +95,13 @@ func run(kubeconfig, kctx, namespace string, rate float64, workers int, duration
 		probeWG.Add(1)
 		go func() {
 			defer probeWG.Done()
-			probes = runProbes(ctx, client, probeNS, probeEvery, emit)
+			probes = runProbes(ctx, reqCtx, client, probeNS, probeEvery, emit)
 		}()
 	}
 
 	// A ticker hands out patch sequence numbers at the rate; workers send them.
 	seqs := make(chan int64, workers)
-	var sent, failed atomic.Int64
+	var done, failed atomic.Int64
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -107,12 +111,12 @@ func run(kubeconfig, kctx, namespace string, rate float64, workers int, duration
 			for seq := range seqs {
 				name := names[int(seq)%len(names)]
 				patch := []byte(`{"metadata":{"labels":{"` + seqLabel + `":"` + strconv.FormatInt(seq, 10) + `"}}}`)
-				_, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{})
-				if err != nil && ctx.Err() == nil {
+				_, err := client.CoreV1().Pods(namespace).Patch(reqCtx, name, types.MergePatchType, patch, metav1.PatchOptions{})
+				if err != nil {
 					failed.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
-				} else if err == nil {
-					sent.Add(1)
+				} else {
+					done.Add(1)
 				}
 			}
 		}()
@@ -151,13 +155,13 @@ loop:
 		_ = client.CoreV1().Pods(probeNS).Delete(cleanup, p, metav1.DeleteOptions{GracePeriodSeconds: &zero})
 	}
 	fe, _ := firstErr.Load().(string)
-	emit(map[string]any{"patches": sent.Load(), "failed": failed.Load(), "seconds": elapsed.Seconds(), "firstError": fe})
+	emit(map[string]any{"patches": done.Load(), "failed": failed.Load(), "seconds": elapsed.Seconds(), "firstError": fe})
 	return nil
 }
 
 // runProbes creates a pod every interval until ctx ends, reporting each as
 // it is sent, and returns their names.
-func runProbes(ctx context.Context, client kubernetes.Interface, ns string, every time.Duration, emit func(any)) []string {
+func runProbes(ctx, reqCtx context.Context, client kubernetes.Interface, ns string, every time.Duration, emit func(any)) []string {
 	var names []string
 	base := "aaa-probe-" + strconv.FormatInt(time.Now().Unix()%100000, 36)
 	t := time.NewTicker(every)
@@ -178,10 +182,7 @@ func runProbes(ctx context.Context, client kubernetes.Interface, ns string, ever
 			},
 		}
 		sentAt := time.Now()
-		if _, err := client.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{}); err != nil {
-			if ctx.Err() != nil {
-				return names
-			}
+		if _, err := client.CoreV1().Pods(ns).Create(reqCtx, pod, metav1.CreateOptions{}); err != nil {
 			emit(map[string]any{"probeError": err.Error()})
 			continue
 		}
