@@ -5,6 +5,15 @@ import { defineConfig } from 'vitest/config';
 // (tsconfig "jsx": "react-jsx"); a change reloads the page.
 export default defineConfig({
   server: { host: '127.0.0.1', strictPort: true },
-  build: { target: 'es2022', sourcemap: false },
-  test: { environment: 'jsdom', globals: true, setupFiles: ['src/test/setup.ts'] },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    rolldownOptions: {
+      // TanStack's "use client" markers mean nothing without server components.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+  test: { environment: 'jsdom', globals: true, setupFiles: ['src/test/setup.ts'], testTimeout: 20_000 },
 });

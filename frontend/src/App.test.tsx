@@ -69,6 +69,25 @@ describe('App', () => {
     await waitFor(() => expect(keys()).toEqual(['staging/api-0']));
   });
 
+  it('hides the old context at once when switching, and ignores a superseded switch', async () => {
+    await start();
+    let supersede = () => {};
+    fake.api.switchContext.mockImplementationOnce(
+      () => new Promise((_, reject) => (supersede = () => reject('switch to "staging-admin" superseded by a later switch'))),
+    );
+    fireEvent.click(screen.getByTestId('context-picker'));
+    fireEvent.click(screen.getAllByTestId('context-item')[1]!);
+    expect(screen.queryAllByTestId('row')).toHaveLength(0);
+    expect(screen.getByText('Connecting to staging-admin…')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('context-picker'));
+    fireEvent.click(screen.getAllByTestId('context-item')[3]!);
+    await act(async () => supersede());
+    await waitFor(() => expect(screen.getByTestId('app-shell').getAttribute('data-generation')).toBe('2'));
+    expect(screen.getByTestId('context-picker').textContent).toContain('gke');
+    expect(screen.queryByText(/Cannot switch/)).toBeNull();
+    expect(screen.queryByText(/Connecting to/)).toBeNull();
+  });
+
   it('ignores status from an older session', async () => {
     await start();
     act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin' })));
@@ -123,6 +142,11 @@ describe('App', () => {
     fireEvent.keyDown(document.body, { key: 'ArrowDown' });
     const selected = () => screen.getAllByTestId('row').find((r) => r.getAttribute('aria-selected') === 'true')?.getAttribute('data-key');
     expect(selected()).toBe('shop/web-2');
+    fireEvent.keyDown(document.body, { key: 'End' });
+    expect(selected()).toBe('data/db-0');
+    fireEvent.keyDown(document.body, { key: 'Home' });
+    expect(selected()).toBe('shop/web-1');
+    fireEvent.keyDown(document.body, { key: 'ArrowDown' });
     fireEvent.keyDown(document.body, { key: 'ArrowUp' });
     expect(selected()).toBe('shop/web-1');
     fireEvent.keyDown(document.body, { key: 'Enter' });

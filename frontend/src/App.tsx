@@ -164,6 +164,14 @@ export function App() {
           e.preventDefault();
           t?.move(-20);
           break;
+        case 'Home':
+          e.preventDefault();
+          t?.move(-Number.MAX_SAFE_INTEGER);
+          break;
+        case 'End':
+          e.preventDefault();
+          t?.move(Number.MAX_SAFE_INTEGER);
+          break;
         case 'Enter': {
           const r = t?.selectedRow();
           if (r) {
@@ -219,7 +227,13 @@ export function App() {
       <Nav kind={kind} kinds={status?.kinds ?? []} onPick={pickKind} />
 
       <main className="content">
-        {sessionFailed ? (
+        {session.switching !== null ? (
+          <div className="state-panel" role="status">
+            <span className="spinner" aria-hidden="true" />
+            <h2>Connecting to {session.switching}…</h2>
+            <p className="muted">Stopping the previous session and reaching the cluster.</p>
+          </div>
+        ) : sessionFailed ? (
           <div className="state-panel error" data-testid="session-error" role="alert">
             <h2>{session.switchError ? 'Cannot switch context' : `Cannot connect to ${context}`}</h2>
             <p className="state-message">{session.switchError ?? status?.message ?? 'The cluster did not answer.'}</p>
@@ -230,7 +244,7 @@ export function App() {
           </div>
         ) : !enabled ? (
           <div className="state-panel">
-            <h2>{session.switching ? `Connecting to ${session.switching}…` : 'Choose a context'}</h2>
+            <h2>Choose a context</h2>
             <p className="muted">Pick a kubeconfig context at the top left to see its workloads, live.</p>
           </div>
         ) : (
@@ -338,7 +352,7 @@ export function App() {
         )}
       </main>
 
-      {target && enabled && (
+      {target && enabled && session.switching === null && (
         <DetailsPanel
           target={target}
           generation={generation}

@@ -30,7 +30,7 @@ const sinceCell = (key: string) => (r: Row, now: number) => {
   return t > 0 ? age(t, now) : '';
 };
 
-const name: Column = { id: 'name', header: 'Name', width: 'minmax(180px, 3fr)', text: (r) => r.name };
+const name: Column = { id: 'name', header: 'Name', width: 'minmax(220px, 3fr)', text: (r) => r.name };
 const namespace: Column = { id: 'namespace', header: 'Namespace', width: 'minmax(90px, 1fr)', text: (r) => r.namespace ?? '' };
 const ageCol: Column = { id: 'age', header: 'Age', width: '64px', text: (r, now) => age(r.created, now), align: 'end' };
 const status: Column = { id: 'status', header: 'Status', width: 'minmax(110px, 1fr)', text: (r) => r.status ?? '', health: true };
@@ -43,7 +43,7 @@ export const KINDS: KindInfo[] = [
     id: 'pods', label: 'Pods', group: 'Workloads', namespaced: true,
     columns: [name, namespace, ready, status,
       { id: 'restarts', header: 'Restarts', width: '76px', text: (r) => String(r.restarts ?? 0), align: 'end' },
-      ageCol, { id: 'node', header: 'Node', width: 'minmax(90px, 1fr)', text: (r) => r.node ?? '' }, text('ip', 'IP', '112px')],
+      ageCol, { id: 'node', header: 'Node', width: 'minmax(90px, 1fr)', text: (r) => r.node ?? '' }],
   },
   { id: 'deployments', label: 'Deployments', group: 'Workloads', namespaced: true,
     columns: [name, namespace, ready, num('upToDate', 'Up-to-date'), num('available', 'Available'), status, ageCol] },

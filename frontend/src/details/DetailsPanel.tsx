@@ -88,7 +88,14 @@ export function DetailsPanel({ target, generation, now, refreshToken, onClose, o
         {error && (
           <div className="panel-error" role="alert">
             <p>{error}</p>
-            <button type="button" className="button" onClick={() => setReload((n) => n + 1)}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                lastFetch.current = 0;
+                setReload((n) => n + 1);
+              }}
+            >
               Retry
             </button>
           </div>

@@ -52,7 +52,7 @@ export function ContextPicker({ current, contexts, error, switching, onPick }: P
                 </span>
                 <span className="context-meta" title={`cluster ${c.cluster} · ${c.server} · user ${c.user}`}>
                   {c.cluster || '—'} · {c.server || 'no server'} · {c.user || 'no user'}
-                  {c.namespace ? ` · ns ${c.namespace}` : ''}
+                  {c.namespace && c.namespace !== 'default' ? ` · ns ${c.namespace}` : ''}
                 </span>
                 {c.execCommand && (
                   <span className="context-exec" title={c.execCommand}>

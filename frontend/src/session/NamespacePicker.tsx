@@ -82,7 +82,7 @@ export function NamespacePicker({ value, namespaces, error, disabled, onOpen, on
               </button>
             </li>
           ))}
-          {q && !namespaces.includes(q) && DNS_LABEL.test(q) && (
+          {q && !namespaces.includes(q) && DNS_LABEL.test(q) && (shown.length === 0 || error) && (
             <li>
               <button type="button" role="option" aria-selected={false} className="namespace-item other" data-testid="namespace-item" data-namespace={q} onClick={() => pick(q)}>
                 Use “{q}”

@@ -28,6 +28,7 @@ export function useSession(): Session {
   const [staleSince, setStaleSince] = useState<number | null>(null);
   const connected = useRef<{ generation: number; once: boolean }>({ generation: -1, once: false });
   const latestGen = useRef(0);
+  const switchSeq = useRef(0);
 
   const apply = useCallback((st: SessionStatus) => {
     if (st.generation < latestGen.current) return; // an older session's news
@@ -65,14 +66,19 @@ export function useSession(): Session {
 
   const switchTo = useCallback(
     (name: string) => {
+      // Only the last switch asked for speaks: an earlier one the backend
+      // superseded must not report an error or end the "switching" state.
+      const my = ++switchSeq.current;
       setSwitching(name);
       setSwitchError(null);
       api.switchContext(name).then(
         (st) => {
+          if (my !== switchSeq.current) return;
           setSwitching(null);
           apply(st);
         },
         (e: unknown) => {
+          if (my !== switchSeq.current) return;
           setSwitching(null);
           setSwitchError(`Cannot switch to ${name}: ${errorMessage(e)}`);
         },

@@ -18,7 +18,8 @@ export function Nav({ kind, kinds, onPick }: Props) {
           <ul>
             {KINDS.filter((k) => k.group === g).map((k) => {
               const st = byKind.get(k.id);
-              const known = st && st.state !== 'pending';
+              // A count is shown once listed, or while listing if some arrived.
+              const known = st && (st.state === 'synced' || (st.state === 'syncing' && st.count > 0));
               return (
                 <li key={k.id}>
                   <button

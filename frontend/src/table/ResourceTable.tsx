@@ -115,14 +115,28 @@ export function ResourceTable(p: Props) {
   if (found >= 0) selectedIndex.current = found;
   else if (!selectedKey) selectedIndex.current = -1;
 
+  // A selection moved onto a row whose page is still on its way.
+  const pending = useRef(-1);
+  useEffect(() => {
+    if (pending.current < 0) return;
+    const r = cache.row(pending.current);
+    if (r) {
+      pending.current = -1;
+      onSelect(r);
+    }
+  }, [cache, revision, onSelect]);
+
   const move = useCallback(
     (delta: number) => {
       if (count === 0) return;
       const from = selectedIndex.current;
-      const to = Math.max(0, Math.min(count - 1, from < 0 ? (delta > 0 ? first : last) : from + delta));
+      // With nothing selected, the first step lands on the edge of the screen.
+      const base = from >= 0 ? from : delta > 0 ? first - 1 : last + 1;
+      const to = Math.max(0, Math.min(count - 1, base + delta));
       selectedIndex.current = to;
       virtualizer.scrollToIndex(to, { align: 'auto' });
       const r = cache.row(to);
+      pending.current = r ? -1 : to;
       if (r) onSelect(r);
     },
     [cache, count, first, last, onSelect, virtualizer],

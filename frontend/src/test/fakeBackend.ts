@@ -106,7 +106,7 @@ export function fakeBackend() {
       b.specs.clear();
       b.badSelector = '';
       b.details = null;
-      for (const f of Object.values(api)) if (vi.isMockFunction(f)) f.mockClear();
+      for (const f of Object.values(api)) if (vi.isMockFunction(f)) f.mockReset(); // back to the implementations above
     },
   };
 }

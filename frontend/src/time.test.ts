@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { age } from './time';
+
+describe('age', () => {
+  const now = 1_000_000_000_000;
+  const ago = (s: number) => age(now / 1000 - s, now);
+  it.each([
+    [5, '5s'], [119, '119s'], [125, '2m5s'], [600, '10m'], [3 * 3600 + 60, '3h1m'], [9 * 3600, '9h'],
+    [2 * 86400 + 3600, '2d1h'], [30 * 86400, '30d'], [800 * 86400, '2y70d'],
+  ])('%i seconds ago is %s', (s, want) => expect(ago(s)).toBe(want));
+  it('is empty for an unknown time and never negative', () => {
+    expect(age(0, now)).toBe('');
+    expect(age(now / 1000 + 60, now)).toBe('0s');
+  });
+});
