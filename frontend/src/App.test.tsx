@@ -119,6 +119,13 @@ describe('App', () => {
     fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app==' } });
     fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
     expect((await screen.findByTestId('selector-error')).textContent).toContain('invalid label selector "app=="');
+    // clearing the refused selector returns to the view as it is, without the error
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: '' } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    await waitFor(() => expect(screen.queryByTestId('selector-error')).toBeNull());
+    fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app==' } });
+    fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
+    expect((await screen.findByTestId('selector-error')).textContent).toContain('invalid label selector "app=="');
     fireEvent.change(screen.getByTestId('selector'), { target: { value: 'app=web' } });
     fireEvent.keyDown(screen.getByTestId('selector'), { key: 'Enter' });
     await waitFor(() => expect(screen.queryByTestId('selector-error')).toBeNull());
@@ -169,6 +176,12 @@ describe('App', () => {
     expect(fake.api.details).toHaveBeenLastCalledWith('nodes', '', 'node-1');
     await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ kind: 'nodes' })));
     expect(table().getAttribute('data-kind')).toBe('nodes');
+  });
+
+  it('starts events newest first', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-events'));
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ kind: 'events', sortBy: 'lastSeen', desc: true })));
   });
 
   it('switches kind from the navigation and from the command palette', async () => {

@@ -15,6 +15,16 @@ import { useNow } from './time';
 const isTyping = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable || t.closest('.cm-editor') !== null);
 
+/** How far each key moves the table's selection. */
+const STEPS: Record<string, number> = {
+  ArrowDown: 1,
+  ArrowUp: -1,
+  PageDown: 20,
+  PageUp: -20,
+  Home: -Number.MAX_SAFE_INTEGER,
+  End: Number.MAX_SAFE_INTEGER,
+};
+
 /** useDebounced follows value after it has stayed the same for ms. */
 function useDebounced<T>(value: T, ms: number): [T, (v: T) => void] {
   const [out, setOut] = useState(value);
@@ -56,7 +66,7 @@ export function App() {
   const ctxNamespace = ctxInfo?.namespace && ctxInfo.namespace !== 'default' ? ctxInfo.namespace : '';
   const namespace = nsByContext[context] ?? ctxNamespace;
   const info = kindInfo(kind);
-  const sort = sorts[kind] ?? { sortBy: '', desc: false };
+  const sort = sorts[kind] ?? info.sort ?? { sortBy: '', desc: false };
   const spec: ViewSpec = { kind, namespace: info.namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
   const enabled = generation > 0 && context !== '';
   const view = useView(generation, enabled, spec, reopen);
@@ -142,43 +152,19 @@ export function App() {
       }
       if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
       const t = table.current;
-      switch (e.key) {
-        case '/':
+      const step = STEPS[e.key];
+      if (step !== undefined) {
+        e.preventDefault();
+        t?.move(step);
+      } else if (e.key === '/') {
+        e.preventDefault();
+        filterInput.current?.focus();
+        filterInput.current?.select();
+      } else if (e.key === 'Enter') {
+        const r = t?.selectedRow();
+        if (r) {
           e.preventDefault();
-          filterInput.current?.focus();
-          filterInput.current?.select();
-          break;
-        case 'ArrowDown':
-          e.preventDefault();
-          t?.move(1);
-          break;
-        case 'ArrowUp':
-          e.preventDefault();
-          t?.move(-1);
-          break;
-        case 'PageDown':
-          e.preventDefault();
-          t?.move(20);
-          break;
-        case 'PageUp':
-          e.preventDefault();
-          t?.move(-20);
-          break;
-        case 'Home':
-          e.preventDefault();
-          t?.move(-Number.MAX_SAFE_INTEGER);
-          break;
-        case 'End':
-          e.preventDefault();
-          t?.move(Number.MAX_SAFE_INTEGER);
-          break;
-        case 'Enter': {
-          const r = t?.selectedRow();
-          if (r) {
-            e.preventDefault();
-            open(r);
-          }
-          break;
+          open(r);
         }
       }
     };
@@ -357,7 +343,7 @@ export function App() {
           target={target}
           generation={generation}
           now={now}
-          refreshToken={cache.version}
+          refreshToken={`${cache.version}/${status?.lastChange ?? 0}`}
           onClose={() => setTarget(null)}
           onNavigate={navigate}
         />

@@ -22,6 +22,8 @@ export interface KindInfo {
   group: 'Workloads' | 'Network' | 'Config' | 'Storage' | 'Cluster';
   namespaced: boolean;
   columns: Column[];
+  /** The sort a table starts with; unset is the backend's namespace, name. */
+  sort?: { sortBy: string; desc: boolean };
 }
 
 const cell = (key: string) => (r: Row) => r.cells?.[key] ?? '';
@@ -35,7 +37,7 @@ const namespace: Column = { id: 'namespace', header: 'Namespace', width: 'minmax
 const ageCol: Column = { id: 'age', header: 'Age', width: '64px', text: (r, now) => age(r.created, now), align: 'end' };
 const status: Column = { id: 'status', header: 'Status', width: 'minmax(110px, 1fr)', text: (r) => r.status ?? '', health: true };
 const ready: Column = { id: 'ready', header: 'Ready', width: '64px', text: (r) => r.ready ?? '', align: 'end' };
-const num = (id: string, header: string): Column => ({ id, header, width: '84px', text: cell(id), align: 'end' });
+const num = (id: string, header: string): Column => ({ id, header, width: '96px', text: cell(id), align: 'end' });
 const text = (id: string, header: string, width = 'minmax(90px, 1fr)'): Column => ({ id, header, width, text: cell(id) });
 
 export const KINDS: KindInfo[] = [
@@ -68,7 +70,7 @@ export const KINDS: KindInfo[] = [
   { id: 'nodes', label: 'Nodes', group: 'Cluster', namespaced: false,
     columns: [name, status, text('roles', 'Roles'), text('version', 'Version', '110px'), text('internalIP', 'Internal IP', '120px'), ageCol] },
   { id: 'namespaces', label: 'Namespaces', group: 'Cluster', namespaced: false, columns: [name, status, ageCol] },
-  { id: 'events', label: 'Events', group: 'Cluster', namespaced: true,
+  { id: 'events', label: 'Events', group: 'Cluster', namespaced: true, sort: { sortBy: 'lastSeen', desc: true },
     columns: [
       { id: 'lastSeen', header: 'Last seen', width: '84px', text: sinceCell('lastSeen'), align: 'end' },
       namespace, { ...status, header: 'Type', width: '84px' }, text('reason', 'Reason', 'minmax(100px, 1fr)'),

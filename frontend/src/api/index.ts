@@ -22,14 +22,7 @@ export type Container = model.Container;
 export type About = model.About;
 
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
-export interface ViewSpec {
-  kind: string;
-  namespace: string;
-  selector: string;
-  filter: string;
-  sortBy: string;
-  desc: boolean;
-}
+export type ViewSpec = Data<model.ViewSpec>;
 
 export const EVENT_VIEW_CHANGED = 'view:changed';
 export const EVENT_SESSION_STATUS = 'session:status';

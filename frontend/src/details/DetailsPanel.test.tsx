@@ -46,6 +46,17 @@ describe('DetailsPanel', () => {
     expect(panel.textContent).toContain('BackOff');
   });
 
+  it('refetches when the object may have changed, at most every 2 s', async () => {
+    const { rerender } = render(<DetailsPanel target={target} generation={1} now={now} refreshToken="1/0" onClose={() => {}} onNavigate={() => {}} />);
+    await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(1));
+    rerender(<DetailsPanel target={target} generation={1} now={now} refreshToken="2/0" onClose={() => {}} onNavigate={() => {}} />);
+    rerender(<DetailsPanel target={target} generation={1} now={now} refreshToken="3/0" onClose={() => {}} onNavigate={() => {}} />);
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(2), { timeout: 4000 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.api.details).toHaveBeenCalledTimes(2);
+  });
+
   it('loads the YAML of the session generation into a read-only editor', async () => {
     fake.api.fetchYAML.mockResolvedValue('apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n');
     render(<DetailsPanel target={target} generation={7} now={now} refreshToken={0} onClose={() => {}} onNavigate={() => {}} />);

@@ -19,8 +19,12 @@ interface Props {
   target: Target;
   generation: number;
   now: number;
-  /** Changes when the object may have changed (the view's version); refetches at most every 2 s. */
-  refreshToken: number;
+  /**
+   * Changes when the object may have changed (the view's version, the
+   * session's last change, which also covers its events); the panel
+   * refetches at most every 2 s.
+   */
+  refreshToken: string | number;
   onClose: () => void;
   onNavigate: (row: Row) => void;
 }

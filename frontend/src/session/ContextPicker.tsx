@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ContextInfo } from '../api';
-import { Popover } from '../shell/Popover';
+import { PickerButton, Popover } from '../shell/Popover';
 
 interface Props {
   current: string;
@@ -15,19 +15,13 @@ export function ContextPicker({ current, contexts, error, switching, onPick }: P
   const [open, setOpen] = useState(false);
   return (
     <div className="picker">
-      <button
-        type="button"
-        className="picker-button"
-        data-testid="context-picker"
-        aria-haspopup="listbox"
-        aria-expanded={open}
-        title={current || 'No context selected'}
+      <PickerButton
+        testId="context-picker"
+        label="Context"
+        value={switching ?? (current || 'Choose…')}
+        open={open}
         onClick={() => setOpen((o) => !o)}
-      >
-        <span className="picker-label">Context</span>
-        <span className="picker-value">{switching ?? (current || 'Choose…')}</span>
-        <span className="caret" aria-hidden="true" />
-      </button>
+      />
       <Popover open={open} onClose={() => setOpen(false)} className="context-menu">
         {error && <p className="menu-error">Cannot read kubeconfig: {error}</p>}
         {!error && contexts.length === 0 && <p className="menu-empty">No contexts in the kubeconfig files.</p>}

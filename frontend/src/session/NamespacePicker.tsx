@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Popover } from '../shell/Popover';
+import { PickerButton, Popover } from '../shell/Popover';
 
 interface Props {
   value: string;
@@ -32,23 +32,17 @@ export function NamespacePicker({ value, namespaces, error, disabled, onOpen, on
   };
   return (
     <div className="picker">
-      <button
-        type="button"
-        className="picker-button"
-        data-testid="namespace-picker"
-        aria-haspopup="listbox"
-        aria-expanded={open}
+      <PickerButton
+        testId="namespace-picker"
+        label="Namespace"
+        value={value || 'All namespaces'}
+        open={open}
         disabled={disabled}
-        title={value || 'All namespaces'}
         onClick={() => {
           if (!open) onOpen();
           setOpen((o) => !o);
         }}
-      >
-        <span className="picker-label">Namespace</span>
-        <span className="picker-value">{value || 'All namespaces'}</span>
-        <span className="caret" aria-hidden="true" />
-      </button>
+      />
       <Popover open={open} onClose={() => setOpen(false)} className="namespace-menu">
         <input
           ref={input}

@@ -36,3 +36,32 @@ export function Popover({ open, onClose, className, children }: Props) {
     </div>
   );
 }
+
+interface PickerButtonProps {
+  testId: string;
+  label: string;
+  value: string;
+  open: boolean;
+  disabled?: boolean;
+  onClick: () => void;
+}
+
+/** PickerButton opens a picker's popover: a small label and the current value. */
+export function PickerButton({ testId, label, value, open, disabled, onClick }: PickerButtonProps) {
+  return (
+    <button
+      type="button"
+      className="picker-button"
+      data-testid={testId}
+      aria-haspopup="listbox"
+      aria-expanded={open}
+      disabled={disabled}
+      title={open ? undefined : value}
+      onClick={onClick}
+    >
+      <span className="picker-label">{label}</span>
+      <span className="picker-value">{value}</span>
+      <span className="caret" aria-hidden="true" />
+    </button>
+  );
+}

@@ -40,7 +40,13 @@ export function useView(generation: number, enabled: boolean, spec: ViewSpec, re
   apply.current = () => {
     const v = view.current;
     const want = latest.current;
-    if (!v || v.key === specKey(want)) return;
+    if (!v) return;
+    if (v.key === specKey(want)) {
+      // Back to what the view already shows: a refused change is forgotten.
+      updateSeq.current++;
+      setSpecError(null);
+      return;
+    }
     const my = ++updateSeq.current;
     api.updateView(v.id, want).then(
       (info) => {

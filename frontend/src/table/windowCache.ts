@@ -90,6 +90,12 @@ export class WindowCache {
     this.pages.clear();
     this.inFlight.clear();
     this.failed.clear();
+    // With no viewport known yet (an empty table until now), ask for the top
+    // at once rather than after the table has rendered and measured.
+    if (this.end < this.start) {
+      this.start = 0;
+      this.end = this.prefetch;
+    }
     this.pump();
     this.changed();
   }
