@@ -79,8 +79,9 @@ interface BundleResult {
   yamlEditorGzipKB: number;
 }
 
-const results: { sizes: SizeResult[]; bundle?: BundleResult; chromium: string; date: string } = {
+const results: { sizes: SizeResult[]; bundle?: BundleResult; chromium: string; date: string; notes: string[] } = {
   sizes: [],
+  notes: [],
   chromium: '',
   date: new Date().toISOString(),
 };
@@ -360,13 +361,24 @@ async function measureBundle(browser: Browser): Promise<BundleResult> {
   return { firstScreen: fs, firstScreenGzipKB: sum(fs), yamlEditor: ys, yamlEditorGzipKB: sum(ys) };
 }
 
+/**
+ * Seeds the load pods. The seeder then waits (10 min at most) until the
+ * ReplicaSets have adopted every pod; on a busy machine adoption of 50,000
+ * pods takes longer. The pods exist by then, so the run goes on and says so.
+ */
 function seed(pods: number): void {
   const dir = process.env.CROWSNEST_E2E_CLUSTER_DIR!;
   const port = process.env.CROWSNEST_E2E_PORT_BASE!;
-  execFileSync(join(root, 'hack/cluster'), ['seed', '--dir', dir, '--port-base', port, '--pods', String(pods)], {
-    stdio: 'inherit',
-    timeout: 60 * 60_000,
-  });
+  try {
+    execFileSync(join(root, 'hack/cluster'), ['seed', '--dir', dir, '--port-base', port, '--pods', String(pods)], {
+      stdio: 'inherit',
+      timeout: 60 * 60_000,
+    });
+  } catch (e) {
+    const note = `seeding ${pods} pods did not settle (${String(e).split('\n')[0]}); measured while the ReplicaSets were still adopting pods`;
+    console.warn(note);
+    results.notes.push(note);
+  }
 }
 
 function markdown(): string {
@@ -410,6 +422,7 @@ function markdown(): string {
         `opening the YAML tab loads ${b.yamlEditorGzipKB} KB more (${b.yamlEditor.map((x) => `${x.file} ${x.gzipKB} KB`).join(', ') || 'nothing'}).`,
     );
   }
+  for (const n of results.notes) lines.push('', `Note: ${n}.`);
   return lines.join('\n');
 }
 
@@ -437,11 +450,12 @@ describe('frontend budgets', () => {
 
   for (const pods of sizes) {
     test(`${pods} pods`, async () => {
-      seed(pods);
       const app = await openApp(browser, { probe: false });
       const { page } = app;
       const cdp = await page.context().newCDPSession(page);
       await showAllPods(app);
+      // A cluster kept from an earlier run may hold them already.
+      if ((await settledCount(page, 1)) < pods) seed(pods);
       const rows = await settledCount(page, pods);
       await page.locator('[data-testid="row"]').first().waitFor();
       const drag = await measureScroll(page, 'drag', 10);
