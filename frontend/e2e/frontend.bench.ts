@@ -343,7 +343,8 @@ async function measureBundle(browser: Browser): Promise<BundleResult> {
       .map((p) => p.slice(1)),
   );
   await showAllPods(app);
-  await app.page.locator('[data-testid="row"]').first().waitFor();
+  // A freshly started app lists every pod first: minutes at 50,000.
+  await app.page.locator('[data-testid="row"]').first().waitFor({ timeout: 15 * 60_000 });
   const firstScreen = [...new Set([...initial, ...loaded])];
   loaded.length = 0;
   await app.page.locator('[data-testid="row"]').first().click();
