@@ -14,6 +14,8 @@ export interface Column {
   align?: 'end';
   /** status columns are coloured by the row's health. */
   health?: boolean;
+  /** When the table is too narrow, columns with the highest drop go first; unset never goes. */
+  drop?: number;
 }
 
 export interface KindInfo {
@@ -33,19 +35,19 @@ const sinceCell = (key: string) => (r: Row, now: number) => {
 };
 
 const name: Column = { id: 'name', header: 'Name', width: 'minmax(220px, 3fr)', text: (r) => r.name };
-const namespace: Column = { id: 'namespace', header: 'Namespace', width: 'minmax(90px, 1fr)', text: (r) => r.namespace ?? '' };
+const namespace: Column = { id: 'namespace', header: 'Namespace', width: 'minmax(90px, 1fr)', text: (r) => r.namespace ?? '', drop: 1 };
 const ageCol: Column = { id: 'age', header: 'Age', width: '64px', text: (r, now) => age(r.created, now), align: 'end' };
 const status: Column = { id: 'status', header: 'Status', width: 'minmax(110px, 1fr)', text: (r) => r.status ?? '', health: true };
 const ready: Column = { id: 'ready', header: 'Ready', width: '64px', text: (r) => r.ready ?? '', align: 'end' };
-const num = (id: string, header: string): Column => ({ id, header, width: '96px', text: cell(id), align: 'end' });
-const text = (id: string, header: string, width = 'minmax(90px, 1fr)'): Column => ({ id, header, width, text: cell(id) });
+const num = (id: string, header: string): Column => ({ id, header, width: '96px', text: cell(id), align: 'end', drop: 2 });
+const text = (id: string, header: string, width = 'minmax(90px, 1fr)'): Column => ({ id, header, width, text: cell(id), drop: 2 });
 
 export const KINDS: KindInfo[] = [
   {
     id: 'pods', label: 'Pods', group: 'Workloads', namespaced: true,
     columns: [name, namespace, ready, status,
-      { id: 'restarts', header: 'Restarts', width: '76px', text: (r) => String(r.restarts ?? 0), align: 'end' },
-      ageCol, { id: 'node', header: 'Node', width: 'minmax(90px, 1fr)', text: (r) => r.node ?? '' }],
+      { id: 'restarts', header: 'Restarts', width: '76px', text: (r) => String(r.restarts ?? 0), align: 'end', drop: 2 },
+      ageCol, { id: 'node', header: 'Node', width: 'minmax(90px, 1fr)', text: (r) => r.node ?? '', drop: 3 }],
   },
   { id: 'deployments', label: 'Deployments', group: 'Workloads', namespaced: true,
     columns: [name, namespace, ready, num('upToDate', 'Up-to-date'), num('available', 'Available'), status, ageCol] },
@@ -74,7 +76,7 @@ export const KINDS: KindInfo[] = [
     columns: [
       { id: 'lastSeen', header: 'Last seen', width: '84px', text: sinceCell('lastSeen'), align: 'end' },
       namespace, { ...status, header: 'Type', width: '84px' }, text('reason', 'Reason', 'minmax(100px, 1fr)'),
-      text('object', 'Object', 'minmax(140px, 1.5fr)'), text('message', 'Message', 'minmax(200px, 4fr)'), num('count', 'Count')] },
+      text('object', 'Object', 'minmax(140px, 1.5fr)'), { ...text('message', 'Message', 'minmax(200px, 4fr)'), drop: undefined }, num('count', 'Count')] },
 ];
 
 export const GROUPS = ['Workloads', 'Network', 'Config', 'Storage', 'Cluster'] as const;
@@ -89,4 +91,28 @@ export function kindInfo(id: string): KindInfo {
 /** columnsFor drops the namespace column when one namespace is shown. */
 export function columnsFor(kind: KindInfo, namespace: string): Column[] {
   return namespace ? kind.columns.filter((c) => c.id !== 'namespace') : kind.columns;
+}
+
+/** minWidth is the narrowest the columns may get, in pixels, with gaps and padding. */
+export function minWidth(cols: Column[]): number {
+  let w = 24 + 12 * (cols.length - 1);
+  for (const c of cols) w += Number(/(\d+)px/.exec(c.width)?.[1] ?? 80);
+  return w;
+}
+
+/**
+ * fitColumns drops the most droppable columns until the rest fit in width
+ * (0 = unknown: keep all). What still does not fit scrolls sideways.
+ */
+export function fitColumns(cols: Column[], width: number): Column[] {
+  let out = cols;
+  while (width > 0 && minWidth(out) > width) {
+    let worst = -1;
+    out.forEach((c, i) => {
+      if (c.drop !== undefined && (worst < 0 || c.drop >= (out[worst]!.drop ?? 0))) worst = i;
+    });
+    if (worst < 0) break;
+    out = out.filter((_, i) => i !== worst);
+  }
+  return out;
 }

@@ -192,7 +192,8 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
           {(d.containers ?? []).map((c, i) => (
             <li key={i} className="container">
               <div className="container-head">
-                <span className={'ready-dot' + (c.ready ? ' ok' : '')} title={c.ready ? 'Ready' : 'Not ready'} />
+                {/* A workload's pod template has no readiness of its own. */}
+                {r.kind === 'pods' && <span className={'ready-dot' + (c.ready ? ' ok' : '')} title={c.ready ? 'Ready' : 'Not ready'} />}
                 <span className="container-name">{c.name}</span>
                 {c.init && <span className="tag">init</span>}
                 {c.state && <span className="container-state">{c.state}</span>}

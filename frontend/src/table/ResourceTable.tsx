@@ -1,19 +1,12 @@
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Row } from '../api';
-import { columnsFor, type Column, type KindInfo } from '../kinds';
+import { columnsFor, fitColumns, minWidth, type Column, type KindInfo } from '../kinds';
 import type { WindowCache } from './windowCache';
 
 export const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 32;
-
-/** minWidth is the narrowest the columns may get; below it the table scrolls sideways. */
-function minWidth(cols: Column[]): number {
-  let w = 24 + 12 * (cols.length - 1);
-  for (const c of cols) w += Number(/(\d+)px/.exec(c.width)?.[1] ?? 80);
-  return w;
-}
 
 export interface Sort {
   sortBy: string;
@@ -65,7 +58,15 @@ interface Slot {
 export function ResourceTable(p: Props) {
   const { kind, namespace, cache, revision, state, now, sort, onSort, selectedKey, onSelect, onOpen } = p;
   const scroller = useRef<HTMLDivElement>(null);
-  const cols = useMemo(() => columnsFor(kind, namespace), [kind, namespace]);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const cols = useMemo(() => fitColumns(columnsFor(kind, namespace), width), [kind, namespace, width]);
   const count = cache.count;
 
   const virtualizer = useVirtualizer({
@@ -186,12 +187,14 @@ export function ResourceTable(p: Props) {
             if (!item || !slot) return null;
             const row = slot.row;
             if (!row) {
-              return <div key={'p' + item.index} className="tr placeholder" style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }} aria-busy="true" />;
+              return <div key={item.index} className="tr placeholder" style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }} aria-busy="true" />;
             }
             const selected = row.key === selectedKey;
             return (
+              // Keyed by position: while a page is refetched after rows moved,
+              // one key may briefly sit in two places.
               <div
-                key={row.key}
+                key={item.index}
                 role="row"
                 aria-rowindex={item.index + 1}
                 aria-selected={selected}
