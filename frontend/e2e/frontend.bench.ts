@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { byId, env, launch, openApp, openKind, pickContext, pickNamespace, type AppPage } from './harness';
 
@@ -85,6 +85,9 @@ const results: { sizes: SizeResult[]; bundle?: BundleResult; chromium: string; d
   chromium: '',
   date: new Date().toISOString(),
 };
+
+/** Progress on stderr, as it happens: a 50,000-pod run takes many minutes. */
+const step = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] bench: ${what}\n`);
 
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
 
@@ -329,6 +332,15 @@ async function measureUpdates(page: Page, cdp: CDPSession, rate: number): Promis
 /** The JavaScript the first screen loads, and what opening the YAML tab adds. */
 async function measureBundle(browser: Browser): Promise<BundleResult> {
   const app = await openApp(browser, { probe: false });
+  try {
+    return await bundleOf(app);
+  } finally {
+    // A page left open would go on rendering the table beside the next one.
+    await app.page.context().close();
+  }
+}
+
+async function bundleOf(app: AppPage): Promise<BundleResult> {
   const loaded: string[] = [];
   app.page.on('request', (r) => {
     const path = new URL(r.url()).pathname;
@@ -351,7 +363,6 @@ async function measureBundle(browser: Browser): Promise<BundleResult> {
   await byId(app.page, 'details-tab-yaml').click();
   await app.page.locator('[data-testid="yaml"] .cm-content').waitFor();
   const yaml = [...new Set(loaded)].filter((f) => !firstScreen.includes(f));
-  await app.page.context().close();
   const sized = (files: string[]) => files.map((file) => ({ file, gzipKB: gzipKB(file) }));
   const sum = (xs: { gzipKB: number }[]) => Math.round(xs.reduce((a, x) => a + x.gzipKB, 0) * 10) / 10;
   const fs = sized(firstScreen);
@@ -452,26 +463,34 @@ describe('frontend budgets', () => {
   for (const pods of sizes) {
     test(`${pods} pods`, async () => {
       const app = await openApp(browser, { probe: false });
+      onTestFinished(() => app.page.context().close());
       const { page } = app;
       const cdp = await page.context().newCDPSession(page);
       await showAllPods(app);
       // A cluster kept from an earlier run may hold them already.
+      step(`${pods} pods: waiting for the table to settle`);
       if ((await settledCount(page, 1)) < pods) seed(pods);
       const rows = await settledCount(page, pods);
       await page.locator('[data-testid="row"]').first().waitFor();
+      step(`${rows} rows: scrolling`);
       const drag = await measureScroll(page, 'drag', 10);
       await scrollToTop(page);
       const wheel = await measureScroll(page, 'wheel', 5);
       await scrollToTop(page);
       // The heap of a page that has shown the whole table once.
+      step('heap');
       const heap = await heapMB(cdp);
+      step('opening the view');
       const openMs = await measureOpen(page, 7);
       await watchProbes(page);
       const updates: Updates[] = [];
-      for (const rate of updateRates) updates.push(await measureUpdates(page, cdp, rate));
+      for (const rate of updateRates) {
+        step(`updates at ${rate}/s`);
+        updates.push(await measureUpdates(page, cdp, rate));
+      }
+      step('done');
       results.sizes.push({ pods, rows, openMs, drag, wheel, heapMB: heap, updates });
       for (const u of updates) expect(u.probesSeen, `no probe reached the screen at ${u.offered}/s`).toBeGreaterThan(0);
-      await page.context().close();
     });
   }
 });
