@@ -62,14 +62,11 @@ func run(kubeconfig, kctx, namespace string, rate float64, workers int, duration
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), duration)
-	defer cancel()
-	// Requests sent before the end may finish after it: they get a deadline
-	// of their own, so the end does not cut them off mid-answer.
-	reqCtx, cancelReq := context.WithTimeout(context.Background(), duration+time.Minute)
-	defer cancelReq()
-
-	list, err := client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{ResourceVersion: "0"})
+	// A few thousand pods are enough to spread the patches over; listing all
+	// 50,000 would take longer than the run on a busy machine.
+	listCtx, cancelList := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancelList()
+	list, err := client.CoreV1().Pods(namespace).List(listCtx, metav1.ListOptions{Limit: 5000})
 	if err != nil {
 		return fmt.Errorf("listing pods in %s: %w", namespace, err)
 	}
@@ -80,6 +77,13 @@ func run(kubeconfig, kctx, namespace string, rate float64, workers int, duration
 	for i, p := range list.Items {
 		names[i] = p.Name
 	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	// Requests sent before the end may finish after it: they get a deadline
+	// of their own, so the end does not cut them off mid-answer.
+	reqCtx, cancelReq := context.WithTimeout(context.Background(), duration+time.Minute)
+	defer cancelReq()
 
 	out := json.NewEncoder(os.Stdout)
 	var outMu sync.Mutex
