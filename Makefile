@@ -15,7 +15,7 @@ TEST_CLUSTER_DIR ?= $(CACHE)/test-cluster
 TEST_PORT_BASE ?= 27400
 
 .PHONY: help deps test-deps tools frontend build run demo up seed status down \
-        test test-go test-unit test-frontend vet bindings check-bindings smoke clean \
+        test test-go test-unit test-frontend test-e2e vet bindings check-bindings smoke clean \
         package-deps icons package package-linux package-windows test-package
 
 help:
@@ -84,7 +84,16 @@ test-go: test-deps tools frontend
 	CROWSNEST_TEST_CLUSTER_DIR=$(TEST_CLUSTER_DIR) CROWSNEST_TEST_PORT_BASE=$(TEST_PORT_BASE) \
 	  hack/with-test-cluster go test -count=1 -timeout 30m ./...
 
-test: vet check-bindings test-frontend test-go
+# End-to-end: the app's page in Debian's Chromium against the real backend
+# and a private control plane on $(E2E_PORT_BASE)+ (stopped afterwards).
+# Screenshots and logs go to build/artifacts/e2e.
+E2E_CLUSTER_DIR ?= $(CACHE)/e2e-test-cluster
+E2E_PORT_BASE ?= 36400
+
+test-e2e: test-deps tools frontend
+	hack/e2e --dir "$(E2E_CLUSTER_DIR)" --port-base $(E2E_PORT_BASE)
+
+test: vet check-bindings test-frontend test-go test-e2e
 
 # The built app starts, opens its window and stays up (under Xvfb when headless).
 smoke: build test-deps
@@ -134,7 +143,7 @@ test-package: test-deps tools package
 BENCH_CLUSTER_DIR ?= $(CACHE)/bench-cluster
 BENCH_PORT_BASE ?= 29400
 
-.PHONY: bench
+.PHONY: bench bench-frontend
 bench: tools
 	@mkdir -p build
 	set -euo pipefail; \
@@ -142,3 +151,10 @@ bench: tools
 	hack/cluster up --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE); \
 	CROWSNEST_BENCH=1 CROWSNEST_TEST_CLUSTER="$(BENCH_CLUSTER_DIR)" \
 	  go test -run '^$$' -bench . -benchtime 5x -timeout 60m ./backend/bench/ | tee build/bench.txt
+
+# The explorer's budgets in Chromium against the real backend, at 500 and
+# then 50,000 pods (seeding those takes minutes), on a control plane of its
+# own on $(BENCH_FRONTEND_PORT_BASE)+. Results: build/artifacts/bench-frontend.
+BENCH_FRONTEND_PORT_BASE ?= 37400
+bench-frontend: test-deps tools frontend
+	hack/bench-frontend --dir "$(CACHE)/bench-frontend-cluster" --port-base $(BENCH_FRONTEND_PORT_BASE)

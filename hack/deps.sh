@@ -23,6 +23,7 @@ done
 
 # cgo headers for the Wails window (Debian 12 ships WebKitGTK 4.1; we build
 # with -tags webkit2_41), and a virtual display for running the app headless.
+# Tests also drive the app's page in Debian's Chromium (never a downloaded browser).
 packages=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth)
 # Packaging: icons rendered from SVG, the Windows installer (makensis).
 # Testing packages: rpm to inspect the .rpm, desktop-file-validate, and a
@@ -31,7 +32,7 @@ package_packages=(librsvg2-bin nsis)
 case "$what" in
   app) ;;
   package) packages+=("${package_packages[@]}") ;;
-  test) packages+=(procps x11-utils imagemagick "${package_packages[@]}" rpm desktop-file-utils dbus-daemon) ;;
+  test) packages+=(procps x11-utils imagemagick chromium "${package_packages[@]}" rpm desktop-file-utils dbus-daemon) ;;
   *) echo "usage: hack/deps.sh app|package|test" >&2; exit 2 ;;
 esac
 

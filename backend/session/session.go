@@ -336,7 +336,9 @@ func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 		return model.ViewInfo{}, ErrStopped
 	}
 	s.nextID++
-	id := "v" + strconv.Itoa(s.nextID)
+	// The generation in the id: a late CloseView from the previous session's
+	// page must not close this session's view of the same number.
+	id := "g" + strconv.FormatUint(s.Generation, 10) + "v" + strconv.Itoa(s.nextID)
 	s.mu.Unlock()
 	v, err := view.Open(id, s.Generation, s.owner, spec, func(n model.ViewNotice) {
 		s.notices.Notify(n.ViewID, model.EventViewChanged, n)

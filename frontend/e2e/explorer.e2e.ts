@@ -1,0 +1,181 @@
+// The explorer against the real backend and the seeded local control plane:
+// the scenarios of the explorer issue, one after another on one page, as a
+// user would go through them. Each state is saved as a screenshot.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  byId,
+  kubectl,
+  launch,
+  openApp,
+  openKind,
+  pickContext,
+  pickNamespace,
+  settledTable,
+  shot,
+  shotOnFailure,
+  tableCount,
+  typeInto,
+  waitForCount,
+  waitForRows,
+  type AppPage,
+} from './harness';
+
+/** Pod keys (namespace/name) kubectl sees, optionally by selector. */
+function podKeys(context: string, namespace: string | null, selector = ''): string[] {
+  const args = ['--context', context, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'];
+  args.push(...(namespace === null ? ['-A'] : ['-n', namespace]));
+  if (selector) args.push('-l', selector);
+  return kubectl(args).split('\n').filter(Boolean).sort();
+}
+
+const stagingNamespaces = /^staging-(web|data)\//;
+
+describe('explorer', () => {
+  let browser: Browser;
+  let app: AppPage;
+
+  beforeAll(async () => {
+    browser = await launch();
+    app = await openApp(browser);
+  });
+
+  afterEach(async ({ task }) => {
+    await shotOnFailure(app, task);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('demo-admin shows the seeded pods', async () => {
+    const { page } = app;
+    await pickContext(page, 'demo-admin');
+    await openKind(page, 'pods');
+    await pickNamespace(page, '');
+    const want = podKeys('demo-admin', null);
+    expect(want.length).toBeGreaterThan(20);
+    await settledTable(page, 'pods');
+    await waitForCount(page, 'pods', want.length);
+    const keys = await waitForRows(page, (k) => k.length > 10, 'seeded demo pods rendered');
+    expect(keys.every((k) => want.includes(k)), `rows not in the cluster: ${keys.filter((k) => !want.includes(k))}`).toBe(true);
+    await shot(page, '01-demo-admin-pods');
+  });
+
+  test('a pod created with kubectl appears, and disappears when deleted', async () => {
+    const { page } = app;
+    const name = `e2e-probe-${Date.now().toString(36)}`;
+    const key = `shop/${name}`;
+    await typeInto(page, 'filter', name);
+    await waitForCount(page, 'pods', 0);
+    kubectl(
+      ['--context', 'demo-admin', 'apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'shop', labels: { app: 'e2e-probe' } },
+        spec: { containers: [{ name: 'main', image: 'registry.local/e2e-probe:1' }] },
+      }),
+    );
+    await waitForRows(page, (k) => k.includes(key), `${key} appears`);
+    expect(await tableCount(page, 'pods')).toBe(1);
+    await shot(page, '02-pod-created');
+
+    kubectl(['--context', 'demo-admin', 'delete', 'pod', '-n', 'shop', name, '--grace-period=0', '--force', '--wait=false']);
+    await waitForRows(page, (k) => !k.includes(key), `${key} disappears`);
+    await waitForCount(page, 'pods', 0);
+    await shot(page, '03-pod-deleted');
+    await typeInto(page, 'filter', '');
+  });
+
+  test('a label selector narrows the table; an invalid one says why', async () => {
+    const { page } = app;
+    const selector = 'app=storefront,tier!=db';
+    const want = podKeys('demo-admin', null, selector);
+    expect(want.length).toBeGreaterThan(0);
+    await typeInto(page, 'selector', selector);
+    await waitForCount(page, 'pods', want.length);
+    const keys = await waitForRows(page, (k) => k.length === want.length, 'only the selected pods');
+    expect(keys.sort()).toEqual(want);
+    await shot(page, '04-selector');
+
+    await typeInto(page, 'selector', 'app in (web');
+    const error = byId(page, 'selector-error');
+    await error.waitFor();
+    expect((await error.textContent())?.trim()).not.toBe('');
+    await shot(page, '05-selector-invalid');
+
+    await typeInto(page, 'selector', '');
+    await error.waitFor({ state: 'detached' });
+    await waitForCount(page, 'pods', podKeys('demo-admin', null).length);
+  });
+
+  test('details of a pod show its YAML', async () => {
+    const { page } = app;
+    const [key] = podKeys('demo-admin', 'shop', 'app=storefront');
+    expect(key).toBeDefined();
+    await typeInto(page, 'filter', key!.split('/')[1]!);
+    await waitForRows(page, (k) => k.length === 1 && k[0] === key, `only ${key}`);
+    await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
+    const details = page.locator(`[data-testid="details"][data-key="${key}"]`);
+    await details.waitFor();
+    await byId(page, 'details-tab-yaml').click();
+    const yaml = byId(page, 'yaml').locator('.cm-content');
+    await yaml.waitFor();
+    await page.waitForFunction(
+      (name) => {
+        const text = document.querySelector('[data-testid="yaml"] .cm-content')?.textContent ?? '';
+        return text.includes('kind: Pod') && text.includes(name);
+      },
+      key!.split('/')[1]!,
+    );
+    await shot(page, '06-details-yaml');
+    await byId(page, 'details-close').click();
+    await details.waitFor({ state: 'detached' });
+    await typeInto(page, 'filter', '');
+  });
+
+  test('staging-admin shows only staging objects', async () => {
+    const { page } = app;
+    await pickContext(page, 'staging-admin');
+    await openKind(page, 'pods');
+    await pickNamespace(page, '');
+    const want = podKeys('staging-admin', null);
+    expect(want.length).toBeGreaterThan(0);
+    // Never a demo row, not even for a moment after the switch.
+    await waitForRows(page, (k) => k.length > 0 && k.every((key) => stagingNamespaces.test(key)), 'staging rows only');
+    await waitForCount(page, 'pods', want.length);
+    const keys = await waitForRows(page, (k) => k.length === want.length, 'every staging pod');
+    expect(keys.sort()).toEqual(want);
+    await shot(page, '07-staging-admin-pods');
+  });
+
+  test('demo-viewer sees its namespace', async () => {
+    const { page } = app;
+    await pickContext(page, 'demo-viewer');
+    await openKind(page, 'pods');
+    await pickNamespace(page, 'shop');
+    const want = podKeys('demo-viewer', 'shop');
+    expect(want.length).toBeGreaterThan(0);
+    await waitForCount(page, 'pods', want.length);
+    const keys = await waitForRows(page, (k) => k.length > 0 && k.every((key) => key.startsWith('shop/')), 'shop rows');
+    expect(keys.every((k) => want.includes(k))).toBe(true);
+    await shot(page, '08-demo-viewer-shop');
+  });
+
+  test('offline shows the error state with a retry', async () => {
+    const { page } = app;
+    await pickContext(page, 'offline');
+    const error = byId(page, 'session-error');
+    await error.waitFor({ timeout: 30_000 });
+    expect((await error.textContent())?.trim().length).toBeGreaterThan(0);
+    await byId(page, 'retry').waitFor();
+    expect(await page.locator('[data-testid="row"]').count()).toBe(0);
+    await shot(page, '09-offline-error');
+  });
+
+  test('the page raised no errors', () => {
+    expect(app.pageErrors).toEqual([]);
+    expect(app.dialogs).toEqual([]);
+  });
+});
