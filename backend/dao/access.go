@@ -213,3 +213,29 @@ func DetailsYAML(k informer.Kind, u *unstructured.Unstructured) ([]byte, error) 
 	}
 	return out, nil
 }
+
+// EventsFor returns the events about the object with this UID in namespace
+// ns: from the cache once events have synced, else from the API (a details
+// panel opened before anyone looked at events still shows them).
+func (a *Access) EventsFor(ctx context.Context, ns, uid string) ([]any, error) {
+	if a.owner.Synced(informer.Events) {
+		return a.cache.EventsFor(uid)
+	}
+	_, _ = a.owner.Informer(informer.Events) // warm the cache for next time
+	ctx, cancel := context.WithTimeout(ctx, a.timeout)
+	defer cancel()
+	list, err := a.dynamic.Resource(informer.GVR(informer.Events)).Namespace(ns).List(ctx,
+		metav1.ListOptions{FieldSelector: "involvedObject.uid=" + uid})
+	if err != nil {
+		return nil, fmt.Errorf("list events of %s: %w", uid, err)
+	}
+	out := make([]any, 0, len(list.Items))
+	for i := range list.Items {
+		obj, err := fromLive(&list.Items[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, obj)
+	}
+	return out, nil
+}

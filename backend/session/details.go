@@ -42,11 +42,10 @@ func (s *Session) Details(ctx context.Context, kind, ns, name string) (model.Det
 		return d, nil
 	}
 	c := s.access.Cache()
-	evs, err := c.EventsFor(string(m.GetUID()))
-	if err != nil {
-		return d, err
+	// Events are secondary: a user who may not list them still gets the rest.
+	if evs, err := s.access.EventsFor(ctx, m.GetNamespace(), string(m.GetUID())); err == nil {
+		d.Events = rows(informer.Events, evs)
 	}
-	d.Events = rows(informer.Events, evs)
 
 	add := func(k informer.Kind, objs []any, err error) error {
 		if err != nil {

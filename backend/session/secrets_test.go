@@ -82,3 +82,29 @@ func TestPermissions(t *testing.T) {
 	_, err = s.Can("get", "gadgets", "")
 	assert.ErrorContains(t, err, "unknown kind")
 }
+
+// TestDetailsShowEventsBeforeEventsSync: the first details panel of a
+// session, before anything asked for events, still lists the object's
+// events (from the API while the events cache fills).
+func TestDetailsShowEventsBeforeEventsSync(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	admin := env.Client(t, controlplane.ContextDemoAdmin)
+	cm, err := admin.CoreV1().ConfigMaps(ns).Create(t.Context(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, err = admin.CoreV1().Events(ns).Create(t.Context(), &corev1.Event{
+		ObjectMeta:     metav1.ObjectMeta{Name: "settings.1"},
+		InvolvedObject: corev1.ObjectReference{Kind: "ConfigMap", Namespace: ns, Name: "settings", UID: cm.UID},
+		Reason:         "Checked", Message: "looked at it", Type: corev1.EventTypeNormal,
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	b, _ := newBoard(t, env)
+	_, err = b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	waitConnected(t, b)
+	d, err := mustCurrent(t, b).Details(t.Context(), "configmaps", ns, "settings")
+	require.NoError(t, err)
+	require.Len(t, d.Events, 1)
+	assert.Equal(t, "settings.1", d.Events[0].Name)
+}
