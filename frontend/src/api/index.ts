@@ -21,6 +21,7 @@ export type Condition = model.Condition;
 export type Container = model.Container;
 export type About = model.About;
 export type SecretValue = model.SecretValue;
+export type Permission = model.Permission;
 export type SecretKey = model.SecretKey;
 
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
@@ -49,6 +50,8 @@ export const api = {
   details: (kind: string, namespace: string, name: string): Promise<Details> => App.Details(kind, namespace, name),
   /** retryKind checks a kind's access again after "no access" or "access lost". */
   retryKind: (kind: string): Promise<void> => App.RetryKind(kind),
+  /** can asks whether the user may perform verb on kind in namespace, and if not, why (cached per session). */
+  can: (verb: string, kind: string, namespace: string): Promise<Permission> => App.Can(verb, kind, namespace),
   /** revealSecretValue fetches one Secret value on the user's explicit request; it is never stored. */
   revealSecretValue: (namespace: string, name: string, key: string): Promise<SecretValue> =>
     App.RevealSecretValue(namespace, name, key),

@@ -76,6 +76,20 @@ describe('DetailsPanel', () => {
     expect(screen.queryByTestId('secret-value')).toBeNull();
   });
 
+  it('disables Reveal, with the reason, for a user who may not read Secrets', async () => {
+    fake.api.can.mockImplementation(async () => ({ allowed: false, reason: 'your user may not get secrets in namespace shop' }));
+    fake.b.details = {
+      row: row('db', { kind: 'secrets', key: 'shop/db' }),
+      summary: [], conditions: [], containers: [], events: [], related: [],
+      secretKeys: [{ key: 'password', size: 14 }],
+    };
+    render(<DetailsPanel target={{ kind: 'secrets', namespace: 'shop', name: 'db', key: 'shop/db' }} generation={1} now={now} refreshToken={0} onClose={() => {}} onNavigate={() => {}} />);
+    const button = await screen.findByTestId('secret-reveal');
+    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(true));
+    expect(button.getAttribute('title')).toBe('your user may not get secrets in namespace shop');
+    expect(fake.api.can).toHaveBeenCalledWith('get', 'secrets', 'shop');
+  });
+
   it('refetches when the object may have changed, at most every 2 s', async () => {
     const { rerender } = render(<DetailsPanel target={target} generation={1} now={now} refreshToken="1/0" onClose={() => {}} onNavigate={() => {}} />);
     await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(1));

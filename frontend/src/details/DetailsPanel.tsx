@@ -253,9 +253,19 @@ function SecretKeyItem({ namespace, name, secretKey, size }: { namespace: string
   const [value, setValue] = useState<{ text: string; base64: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Reveal is disabled, with the reason, for a user who may not read Secrets here.
+  const [denied, setDenied] = useState<string | null>(null);
   useEffect(() => {
     setValue(null);
     setError(null);
+    let live = true;
+    api.can('get', 'secrets', namespace).then(
+      (p) => live && setDenied(p.allowed ? null : p.reason || 'not allowed'),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
   }, [namespace, name, secretKey]);
   const reveal = () => {
     setBusy(true);
@@ -271,7 +281,14 @@ function SecretKeyItem({ namespace, name, secretKey, size }: { namespace: string
         <span className="secret-key-name">{secretKey}</span>
         <span className="muted">{size} bytes</span>
         {value === null ? (
-          <button type="button" className="link-button" data-testid="secret-reveal" disabled={busy} onClick={reveal}>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="secret-reveal"
+            disabled={busy || denied !== null}
+            title={denied ?? 'Fetch this value now; it is not kept'}
+            onClick={reveal}
+          >
             Reveal
           </button>
         ) : (

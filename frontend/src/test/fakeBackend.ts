@@ -83,6 +83,7 @@ export function fakeBackend() {
     },
     fetchYAML: vi.fn(async () => 'apiVersion: v1\nkind: Pod\n'),
     retryKind: vi.fn(async () => undefined),
+    can: vi.fn(async () => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
   };
   return {
