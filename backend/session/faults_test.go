@@ -194,15 +194,7 @@ func TestServerDownAndBack(t *testing.T) {
 	create("before")
 	info, err := s.OpenView(model.ViewSpec{Kind: "configmaps", Namespace: ns, Selector: "test=down"})
 	require.NoError(t, err)
-	rowNames := func() []string {
-		w, err := s.ViewRows(info.ID, 0, 100)
-		require.NoError(t, err)
-		var out []string
-		for _, r := range w.Rows {
-			out = append(out, r.Name)
-		}
-		return out
-	}
+	rowNames := func() []string { return viewRowNames(t, s, info.ID) }
 	require.Eventually(t, func() bool { return assert.ObjectsAreEqual([]string{"before"}, rowNames()) }, 30*time.Second, 50*time.Millisecond)
 
 	require.NoError(t, proxy.Refuse(true))
@@ -220,6 +212,18 @@ func TestServerDownAndBack(t *testing.T) {
 		60*time.Second, 100*time.Millisecond, "rows %v", rowNames())
 	assert.Equal(t, []string{model.PhaseConnecting, model.PhaseConnected, model.PhaseReconnecting, model.PhaseConnected},
 		phases(rec, st.Generation))
+}
+
+// viewRowNames returns the names in a view's first window.
+func viewRowNames(t *testing.T, s *session.Session, id string) []string {
+	t.Helper()
+	w, err := s.ViewRows(id, 0, 100)
+	require.NoError(t, err)
+	var out []string
+	for _, r := range w.Rows {
+		out = append(out, r.Name)
+	}
+	return out
 }
 
 func keys(m map[string]string) []string {
@@ -272,15 +276,7 @@ func TestAPIServerRestart(t *testing.T) {
 	s := mustCurrent(t, b)
 	info, err := s.OpenView(model.ViewSpec{Kind: "configmaps", Selector: "test=restart"})
 	require.NoError(t, err)
-	rowNames := func() []string {
-		w, err := s.ViewRows(info.ID, 0, 100)
-		require.NoError(t, err)
-		var out []string
-		for _, r := range w.Rows {
-			out = append(out, r.Name)
-		}
-		return out
-	}
+	rowNames := func() []string { return viewRowNames(t, s, info.ID) }
 	require.Eventually(t, func() bool { return len(rowNames()) == 5 }, 30*time.Second, 50*time.Millisecond)
 
 	require.NoError(t, proxy.Refuse(true))
