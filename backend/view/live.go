@@ -56,6 +56,8 @@ type Live struct {
 	src    Source
 	notify func(model.ViewNotice)
 
+	updating sync.Mutex // serialises Update
+
 	mu     sync.Mutex
 	closed bool
 	spec   model.ViewSpec
@@ -95,12 +97,14 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	if err != nil {
 		return err
 	}
+	v.updating.Lock()
+	defer v.updating.Unlock()
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	if v.closed {
+		v.mu.Unlock()
 		return ErrClosed
 	}
-	oldKind := v.spec.Kind
+	oldKind, oldInf, oldReg := v.spec.Kind, v.inf, v.reg
 	v.spec = spec
 	less, match := order(spec), matcher(spec, sel)
 	all := v.entries(k, inf.List())
@@ -109,19 +113,38 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	} else {
 		v.set.Reset(less, match, all)
 	}
-	if v.inf != inf || oldKind != spec.Kind {
-		if v.reg != nil {
-			v.inf.RemoveEventHandler(v.reg)
-		}
-		v.inf = inf
-		v.reg, err = inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
-			AddFunc:    func(obj any) { v.upsert(k, obj) },
-			UpdateFunc: func(_, obj any) { v.upsert(k, obj) },
-			DeleteFunc: func(obj any) { v.delete(k, obj) },
-		})
-		if err != nil {
-			return fmt.Errorf("watch %s for view: %w", k, err)
-		}
+	moved := oldInf != inf || oldKind != spec.Kind
+	if moved {
+		v.inf, v.reg = inf, nil
+	}
+	v.mu.Unlock()
+	if !moved {
+		return nil
+	}
+	// Handlers are added and removed without holding mu: a handler call
+	// waits for mu, and an informer shutting down waits for its handler
+	// calls while it holds the lock that adding and removing take. The new
+	// handler's replay of every object covers changes made meanwhile.
+	if oldReg != nil {
+		oldInf.RemoveEventHandler(oldReg)
+	}
+	reg, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { v.upsert(k, obj) },
+		UpdateFunc: func(_, obj any) { v.upsert(k, obj) },
+		DeleteFunc: func(obj any) { v.delete(k, obj) },
+	})
+	if err != nil {
+		return fmt.Errorf("watch %s for view: %w", k, err)
+	}
+	v.mu.Lock()
+	closed := v.closed
+	if !closed {
+		v.reg = reg
+	}
+	v.mu.Unlock()
+	if closed {
+		inf.RemoveEventHandler(reg)
+		return ErrClosed
 	}
 	return nil
 }
@@ -259,13 +282,17 @@ func (v *Live) Window(offset, limit int) (model.Window, error) {
 // Close stops following the informer. Nothing is notified after it returns.
 func (v *Live) Close() {
 	v.mu.Lock()
-	defer v.mu.Unlock()
 	if v.closed {
+		v.mu.Unlock()
 		return
 	}
 	v.closed = true
-	if v.reg != nil {
-		v.inf.RemoveEventHandler(v.reg)
+	inf, reg := v.inf, v.reg
+	v.reg = nil
+	v.mu.Unlock()
+	// Outside mu, for the reason given in Update.
+	if reg != nil {
+		inf.RemoveEventHandler(reg)
 	}
 }
 
