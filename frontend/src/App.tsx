@@ -7,6 +7,7 @@ import { NamespacePicker } from './session/NamespacePicker';
 import { StatusBar } from './session/StatusBar';
 import { useSession } from './session/useSession';
 import { Nav } from './shell/Nav';
+import { SettingsPanel } from './shell/SettingsPanel';
 import { Palette, type Command } from './shell/Palette';
 import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
 import { useView } from './table/useView';
@@ -56,6 +57,7 @@ export function App() {
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [target, setTarget] = useState<Target | null>(null);
   const [palette, setPalette] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [reopen, setReopen] = useState(0);
   const filterInput = useRef<HTMLInputElement>(null);
   const table = useRef<TableHandle>(null);
@@ -143,7 +145,7 @@ export function App() {
         setPalette((p) => !p);
         return;
       }
-      if (palette || e.defaultPrevented) return;
+      if (palette || settingsOpen || e.defaultPrevented) return;
       const typing = isTyping(e.target);
       if (e.key === 'Escape') {
         if (typing && e.target instanceof HTMLElement) e.target.blur();
@@ -170,11 +172,12 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [palette, open]);
+  }, [palette, settingsOpen, open]);
 
   const commands = useMemo<Command[]>(() => {
     const out: Command[] = KINDS.map((k) => ({ id: 'kind:' + k.id, group: 'Go to', label: k.label, hint: k.group, run: () => pickKind(k.id) }));
     out.push({ id: 'ns:', group: 'Namespace', label: 'All namespaces', run: () => pickNamespace('') });
+    out.push({ id: 'settings', group: 'App', label: 'Settings', hint: 'plugin PATH, files', run: () => setSettingsOpen(true) });
     for (const n of namespaces) out.push({ id: 'ns:' + n, group: 'Namespace', label: n, run: () => pickNamespace(n) });
     for (const c of contexts) {
       out.push({ id: 'ctx:' + c.name, group: 'Context', label: c.name, hint: c.valid ? c.cluster : 'invalid', run: () => session.switchTo(c.name) });
@@ -205,6 +208,9 @@ export function App() {
         <ContextPicker current={context} contexts={contexts} error={session.contextsError} switching={session.switching} onPick={session.switchTo} />
         <NamespacePicker value={namespace} namespaces={namespaces} error={nsError} disabled={!enabled} onOpen={loadNamespaces} onPick={pickNamespace} />
         <span className="spacer" />
+        <button type="button" className="palette-hint" data-testid="settings-open" onClick={() => setSettingsOpen(true)} title="Settings">
+          Settings
+        </button>
         <button type="button" className="palette-hint" onClick={() => setPalette(true)} title="Command palette">
           Search <kbd>Ctrl</kbd>
           <kbd>K</kbd>
@@ -359,6 +365,7 @@ export function App() {
 
       <StatusBar status={status} staleSince={session.staleSince} kind={kind} now={now} />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
+      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }

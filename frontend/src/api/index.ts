@@ -4,7 +4,7 @@
 // module only, never on wailsjs directly.
 import * as App from '../../wailsjs/go/main/App';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
-import type { model } from '../../wailsjs/go/models';
+import type { model, settings } from '../../wailsjs/go/models';
 
 // The generated classes carry a convertValues helper; the app only needs data.
 type Data<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
@@ -22,6 +22,8 @@ export type Container = model.Container;
 export type About = model.About;
 export type SecretValue = model.SecretValue;
 export type Permission = model.Permission;
+export type Desktop = model.Desktop;
+export type Settings = Data<settings.Settings>;
 export type SecretKey = model.SecretKey;
 
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
@@ -48,6 +50,10 @@ export const api = {
   viewRows: (id: string, offset: number, limit: number): Promise<Window> => App.ViewRows(id, offset, limit),
   closeView: (id: string): Promise<void> => App.CloseView(id),
   details: (kind: string, namespace: string, name: string): Promise<Details> => App.Details(kind, namespace, name),
+  settings: (): Promise<Settings> => App.Settings(),
+  saveSettings: (s: Settings): Promise<void> => App.SaveSettings(s as Parameters<typeof App.SaveSettings>[0]),
+  desktop: (): Promise<Desktop> => App.Desktop(),
+  openLogFolder: (): Promise<void> => App.OpenLogFolder(),
   /** retryKind checks a kind's access again after "no access" or "access lost". */
   retryKind: (kind: string): Promise<void> => App.RetryKind(kind),
   /** can asks whether the user may perform verb on kind in namespace, and if not, why (cached per session). */

@@ -83,6 +83,10 @@ export function fakeBackend() {
     },
     fetchYAML: vi.fn(async () => 'apiVersion: v1\nkind: Pod\n'),
     retryKind: vi.fn(async () => undefined),
+    settings: vi.fn(async () => ({ extraPath: [] as string[], window: { width: 0, height: 0 } }) as Record<string, unknown>),
+    saveSettings: vi.fn(async (_s: unknown) => undefined),
+    desktop: vi.fn(async () => ({ version: '1', settingsFile: '', logFile: '', path: [] as string[], pathSource: 'inherited' }) as Record<string, unknown>),
+    openLogFolder: vi.fn(async () => undefined),
     can: vi.fn(async () => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
   };

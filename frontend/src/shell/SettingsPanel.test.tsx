@@ -1,0 +1,51 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fake } from '../test/fakeBackend';
+import { parsePath, SettingsPanel } from './SettingsPanel';
+
+vi.mock('../api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../api')>();
+  const { fake } = await import('../test/fakeBackend');
+  return { ...real, api: fake.api };
+});
+
+describe('SettingsPanel', () => {
+  beforeEach(() => fake.reset());
+  afterEach(cleanup);
+
+  it('parses one directory a line, blanks and duplicates dropped', () => {
+    expect(parsePath(' /opt/aws/bin \n\n/home/me/go/bin\n/opt/aws/bin\n')).toEqual(['/opt/aws/bin', '/home/me/go/bin']);
+  });
+
+  it('saves extra plugin directories, keeping the other settings, and shows the PATH searched', async () => {
+    fake.api.settings.mockResolvedValue({ lastContext: 'demo-admin', theme: 'dark', extraPath: ['/old/bin'], window: { width: 1, height: 2 } });
+    fake.api.desktop.mockResolvedValue({ version: '1', settingsFile: '/cfg/settings.json', logFile: '/cache/crowsnest.log', path: ['/usr/bin', '/old/bin'], pathSource: 'login shell' });
+    const onClose = vi.fn();
+    render(<SettingsPanel onClose={onClose} />);
+    const area = (await screen.findByTestId('settings-path')) as HTMLTextAreaElement;
+    await waitFor(() => expect(area.value).toBe('/old/bin'));
+    expect(screen.getByTestId('settings-effective-path').textContent).toBe('/usr/bin\n/old/bin');
+    expect(screen.getByTestId('settings').textContent).toContain('/cfg/settings.json');
+
+    fireEvent.change(area, { target: { value: '/old/bin\n<img src=x onerror=alert(1)>\n' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect(fake.api.saveSettings).toHaveBeenCalledWith({
+      lastContext: 'demo-admin', theme: 'dark', window: { width: 1, height: 2 },
+      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'],
+    });
+    expect(screen.getByTestId('settings').querySelector('img')).toBeNull();
+
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('says why saving failed', async () => {
+    fake.api.saveSettings.mockRejectedValue(new Error('settings directory is read-only'));
+    render(<SettingsPanel onClose={() => {}} />);
+    await screen.findByTestId('settings-path');
+    await waitFor(() => expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toBe('settings directory is read-only');
+  });
+});
