@@ -216,6 +216,15 @@ describe('App', () => {
     expect(screen.getByTestId('namespace-picker').textContent).toContain('shop');
   });
 
+  it('keeps the namespace per context across restarts, in the settings', async () => {
+    fake.api.settings.mockResolvedValue({ namespaces: { 'demo-admin': 'data' }, window: { width: 0, height: 0 } });
+    await start();
+    await waitFor(() => expect(screen.getByTestId('namespace-picker').textContent).toContain('data'));
+    fireEvent.click(screen.getByTestId('namespace-picker'));
+    fireEvent.click(await screen.findByText('shop', { selector: '[data-testid="namespace-item"]' }));
+    await waitFor(() => expect(fake.api.rememberNamespace).toHaveBeenCalledWith('demo-admin', 'shop'));
+  });
+
   it('shows counts per kind the session knows', async () => {
     fake.b.status = status({ kinds: [{ kind: 'pods', state: 'synced', count: 50_000 }, { kind: 'nodes', state: 'pending', count: 0 }] });
     await start();

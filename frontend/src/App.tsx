@@ -47,6 +47,13 @@ export function App() {
 
   const [kind, setKind] = useState('pods');
   const [nsByContext, setNsByContext] = useState<Record<string, string>>({});
+  // The namespaces picked per context in earlier runs, from the settings.
+  useEffect(() => {
+    api.settings().then(
+      (st) => setNsByContext((m) => ({ ...(st.namespaces ?? {}), ...m })),
+      () => undefined,
+    );
+  }, []);
   const [sorts, setSorts] = useState<Record<string, Sort>>({});
   const [filterText, setFilterText] = useState('');
   const [filter, setFilterNow] = useDebounced(filterText, 150);
@@ -115,6 +122,8 @@ export function App() {
     (ns: string) => {
       setNsByContext((m) => ({ ...m, [context]: ns }));
       setSelectedKey(null);
+      // Remembered across restarts too (settings); failing to save is not worth an error on screen.
+      if (context) api.rememberNamespace(context, ns).catch(() => undefined);
     },
     [context],
   );

@@ -53,6 +53,7 @@ export const api = {
   settings: (): Promise<Settings> => App.Settings(),
   saveSettings: (s: Settings): Promise<void> => App.SaveSettings(s as Parameters<typeof App.SaveSettings>[0]),
   desktop: (): Promise<Desktop> => App.Desktop(),
+  rememberNamespace: (context: string, namespace: string): Promise<void> => App.RememberNamespace(context, namespace),
   openLogFolder: (): Promise<void> => App.OpenLogFolder(),
   /** retryKind checks a kind's access again after "no access" or "access lost". */
   retryKind: (kind: string): Promise<void> => App.RetryKind(kind),
