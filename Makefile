@@ -88,7 +88,7 @@ test-go: test-deps tools frontend
 # and a private control plane on $(E2E_PORT_BASE)+ (stopped afterwards).
 # Screenshots and logs go to build/artifacts/e2e.
 E2E_CLUSTER_DIR ?= $(CACHE)/e2e-test-cluster
-E2E_PORT_BASE ?= 36400
+E2E_PORT_BASE ?= 24400
 
 test-e2e: test-deps tools frontend
 	hack/e2e --dir "$(E2E_CLUSTER_DIR)" --port-base $(E2E_PORT_BASE)
@@ -155,6 +155,6 @@ bench: tools
 # The explorer's budgets in Chromium against the real backend, at 500 and
 # then 50,000 pods (seeding those takes minutes), on a control plane of its
 # own on $(BENCH_FRONTEND_PORT_BASE)+. Results: build/artifacts/bench-frontend.
-BENCH_FRONTEND_PORT_BASE ?= 37400
+BENCH_FRONTEND_PORT_BASE ?= 23400
 bench-frontend: test-deps tools frontend
 	hack/bench-frontend --dir "$(CACHE)/bench-frontend-cluster" --port-base $(BENCH_FRONTEND_PORT_BASE)
