@@ -8,6 +8,7 @@ import { StatusBar } from './session/StatusBar';
 import { useSession } from './session/useSession';
 import { Nav } from './shell/Nav';
 import { SettingsPanel } from './shell/SettingsPanel';
+import { applyTheme } from './theme';
 import { Palette, type Command } from './shell/Palette';
 import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
 import { useView } from './table/useView';
@@ -47,10 +48,15 @@ export function App() {
 
   const [kind, setKind] = useState('pods');
   const [nsByContext, setNsByContext] = useState<Record<string, string>>({});
-  // The namespaces picked per context in earlier runs, from the settings.
+  const [theme, setTheme] = useState('system');
+  useEffect(() => applyTheme(theme), [theme]);
+  // The namespaces picked per context in earlier runs and the theme, from the settings.
   useEffect(() => {
     api.settings().then(
-      (st) => setNsByContext((m) => ({ ...(st.namespaces ?? {}), ...m })),
+      (st) => {
+        setNsByContext((m) => ({ ...(st.namespaces ?? {}), ...m }));
+        setTheme(st.theme || 'system');
+      },
       () => undefined,
     );
   }, []);
@@ -374,7 +380,7 @@ export function App() {
 
       <StatusBar status={status} staleSince={session.staleSince} kind={kind} now={now} />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
-      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
     </div>
   );
 }

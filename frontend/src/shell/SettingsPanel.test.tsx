@@ -21,7 +21,7 @@ describe('SettingsPanel', () => {
     fake.api.settings.mockResolvedValue({ lastContext: 'demo-admin', theme: 'dark', extraPath: ['/old/bin'], window: { width: 1, height: 2 } });
     fake.api.desktop.mockResolvedValue({ version: '1', settingsFile: '/cfg/settings.json', logFile: '/cache/crowsnest.log', path: ['/usr/bin', '/old/bin'], pathSource: 'login shell' });
     const onClose = vi.fn();
-    render(<SettingsPanel onClose={onClose} />);
+    render(<SettingsPanel onClose={onClose} onTheme={() => {}} />);
     const area = (await screen.findByTestId('settings-path')) as HTMLTextAreaElement;
     await waitFor(() => expect(area.value).toBe('/old/bin'));
     expect(screen.getByTestId('settings-effective-path').textContent).toBe('/usr/bin\n/old/bin');
@@ -40,9 +40,21 @@ describe('SettingsPanel', () => {
     expect(onClose).toHaveBeenCalled();
   });
 
+  it('applies and saves a theme choice at once', async () => {
+    fake.api.settings.mockResolvedValue({ theme: '', extraPath: ['/x'], window: { width: 1, height: 2 } });
+    const onTheme = vi.fn();
+    render(<SettingsPanel onClose={() => {}} onTheme={onTheme} />);
+    const select = (await screen.findByTestId('settings-theme')) as HTMLSelectElement;
+    await waitFor(() => expect(select.disabled).toBe(false));
+    expect(select.value).toBe('system');
+    fireEvent.change(select, { target: { value: 'dark' } });
+    expect(onTheme).toHaveBeenCalledWith('dark');
+    await waitFor(() => expect(fake.api.saveSettings).toHaveBeenCalledWith({ theme: 'dark', extraPath: ['/x'], window: { width: 1, height: 2 } }));
+  });
+
   it('says why saving failed', async () => {
     fake.api.saveSettings.mockRejectedValue(new Error('settings directory is read-only'));
-    render(<SettingsPanel onClose={() => {}} />);
+    render(<SettingsPanel onClose={() => {}} onTheme={() => {}} />);
     await screen.findByTestId('settings-path');
     await waitFor(() => expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('settings-save'));

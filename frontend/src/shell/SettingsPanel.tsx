@@ -3,6 +3,8 @@ import { api, errorMessage, type Desktop, type Settings } from '../api';
 
 interface Props {
   onClose: () => void;
+  /** onTheme applies a theme choice at once (it is saved here too). */
+  onTheme: (theme: string) => void;
 }
 
 /** parsePath turns the textarea into directories: one a line, blanks dropped, duplicates once. */
@@ -22,7 +24,7 @@ export function parsePath(text: string): string[] {
  * shows where the settings and the log live and the PATH plugins are looked
  * up in.
  */
-export function SettingsPanel({ onClose }: Props) {
+export function SettingsPanel({ onClose, onTheme }: Props) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [desktop, setDesktop] = useState<Desktop | null>(null);
   const [text, setText] = useState('');
@@ -48,17 +50,22 @@ export function SettingsPanel({ onClose }: Props) {
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
 
-  const save = () => {
-    if (!settings) return;
+  const save = (next: Settings) => {
     setError(null);
     setSaved(false);
-    api.saveSettings({ ...settings, extraPath: parsePath(text) }).then(
+    api.saveSettings(next).then(
       () => {
+        setSettings(next);
         setSaved(true);
         api.desktop().then(setDesktop, () => undefined);
       },
       (e: unknown) => setError(errorMessage(e)),
     );
+  };
+  const pickTheme = (theme: string) => {
+    if (!settings) return;
+    onTheme(theme);
+    save({ ...settings, theme });
   };
 
   return (
@@ -71,6 +78,22 @@ export function SettingsPanel({ onClose }: Props) {
           </button>
         </header>
         <div className="settings-body">
+          <label className="settings-label" htmlFor="settings-theme">
+            Theme
+          </label>
+          <select
+            id="settings-theme"
+            className="settings-theme"
+            data-testid="settings-theme"
+            disabled={!settings}
+            value={settings?.theme || 'system'}
+            onChange={(e) => pickTheme(e.target.value)}
+          >
+            <option value="system">Follow the system</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+
           <label className="settings-label" htmlFor="settings-path">
             Extra directories for credential plugins
           </label>
@@ -91,7 +114,13 @@ export function SettingsPanel({ onClose }: Props) {
             }}
           />
           <div className="settings-actions">
-            <button type="button" className="button primary" data-testid="settings-save" disabled={!settings} onClick={save}>
+            <button
+              type="button"
+              className="button primary"
+              data-testid="settings-save"
+              disabled={!settings}
+              onClick={() => settings && save({ ...settings, extraPath: parsePath(text) })}
+            >
               Save
             </button>
             {saved && <span className="muted" data-testid="settings-saved">Saved</span>}
