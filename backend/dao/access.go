@@ -152,17 +152,38 @@ func (a *Access) getLive(ctx context.Context, k informer.Kind, ns, name string) 
 		}
 		return informer.StripForCache(obj)
 	}
-	u, err := a.dynamic.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	u, err := a.getUnstructured(ctx, k, ns, name)
+	if err != nil {
+		return nil, err
+	}
+	return fromLive(u)
+}
+
+// getUnstructured reads one object from the API in full, bounded by the
+// Access's timeout.
+func (a *Access) getUnstructured(ctx context.Context, k informer.Kind, ns, name string) (*unstructured.Unstructured, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.timeout)
+	defer cancel()
+	u, err := a.dynamic.Resource(informer.GVR(k)).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
 	}
-	return fromLive(u)
+	return u, nil
 }
 
 // fromLive converts an unstructured built-in object from the API into its Go
 // type and strips it as the informers do, so both sources hand callers the
 // same objects.
 func fromLive(u *unstructured.Unstructured) (any, error) {
+	obj, err := typed(u)
+	if err != nil {
+		return nil, err
+	}
+	return informer.StripForCache(obj)
+}
+
+// typed converts an unstructured built-in object into its Go type.
+func typed(u *unstructured.Unstructured) (runtime.Object, error) {
 	obj, err := scheme.Scheme.New(u.GroupVersionKind())
 	if err != nil {
 		return nil, err
@@ -170,7 +191,7 @@ func fromLive(u *unstructured.Unstructured) (any, error) {
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj); err != nil {
 		return nil, fmt.Errorf("convert %s: %w", u.GroupVersionKind(), err)
 	}
-	return informer.StripForCache(obj)
+	return obj, nil
 }
 
 // YAML returns the object as the API server has it now, as YAML, without
@@ -181,11 +202,9 @@ func (a *Access) YAML(ctx context.Context, k informer.Kind, ns, name string) ([]
 	if !informer.Known(k) {
 		return nil, fmt.Errorf("unknown kind %q", k)
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.timeout)
-	defer cancel()
-	u, err := a.dynamic.Resource(informer.GVR(k)).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	u, err := a.getUnstructured(ctx, k, ns, name)
 	if err != nil {
-		return nil, fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
+		return nil, err
 	}
 	return DetailsYAML(k, u)
 }

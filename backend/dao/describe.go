@@ -13,8 +13,6 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes/scheme"
 
 	"crowsnest/backend/informer"
 	"crowsnest/backend/model"
@@ -27,18 +25,13 @@ func (a *Access) Full(ctx context.Context, k informer.Kind, ns, name string) (an
 	if k != informer.Pods {
 		return a.Get(ctx, k, ns, name)
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.timeout)
-	defer cancel()
-	u, err := a.dynamic.Resource(informer.GVR(k)).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
-	}
-	obj, err := scheme.Scheme.New(u.GroupVersionKind())
+	u, err := a.getUnstructured(ctx, k, ns, name)
 	if err != nil {
 		return nil, err
 	}
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj); err != nil {
-		return nil, fmt.Errorf("convert %s: %w", u.GroupVersionKind(), err)
+	obj, err := typed(u)
+	if err != nil {
+		return nil, err
 	}
 	if m, err := meta.Accessor(obj); err == nil {
 		m.SetManagedFields(nil)

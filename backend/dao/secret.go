@@ -7,7 +7,6 @@ import (
 	"sort"
 	"unicode/utf8"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"crowsnest/backend/informer"
@@ -18,7 +17,7 @@ import (
 // with the size of each value. The values are dropped before it returns:
 // nothing of them is kept, cached or logged.
 func (a *Access) SecretKeys(ctx context.Context, ns, name string) (string, []model.SecretKey, error) {
-	u, err := a.getSecret(ctx, ns, name)
+	u, err := a.getUnstructured(ctx, informer.Secrets, ns, name)
 	if err != nil {
 		return "", nil, err
 	}
@@ -36,7 +35,7 @@ func (a *Access) SecretKeys(ctx context.Context, ns, name string) (string, []mod
 // who asked to see it. It is fetched on each call and never kept. A value
 // that is not UTF-8 text comes back base64-encoded, and says so.
 func (a *Access) RevealSecretValue(ctx context.Context, ns, name, key string) (model.SecretValue, error) {
-	u, err := a.getSecret(ctx, ns, name)
+	u, err := a.getUnstructured(ctx, informer.Secrets, ns, name)
 	if err != nil {
 		return model.SecretValue{}, err
 	}
@@ -53,16 +52,6 @@ func (a *Access) RevealSecretValue(ctx context.Context, ns, name, key string) (m
 		return model.SecretValue{Key: key, Value: encoded, Base64: true}, nil
 	}
 	return model.SecretValue{Key: key, Value: string(raw)}, nil
-}
-
-func (a *Access) getSecret(ctx context.Context, ns, name string) (*unstructured.Unstructured, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.timeout)
-	defer cancel()
-	u, err := a.dynamic.Resource(informer.GVR(informer.Secrets)).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("get secret %s/%s: %w", ns, name, err)
-	}
-	return u, nil
 }
 
 func padding(s string) int {

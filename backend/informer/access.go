@@ -72,7 +72,7 @@ func (r *Reviewer) Allowed(ctx context.Context, gvr schema.GroupVersionResource,
 		}
 	}
 	for _, verb := range verbs {
-		ok, err := r.review(ctx, gvr, ns, verb)
+		ok, _, err := r.Can(ctx, verb, gvr, ns)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -86,7 +86,7 @@ func (r *Reviewer) Namespaces(ctx context.Context) ([]string, error) {
 	if own == "" {
 		own = "default"
 	}
-	canList, err := r.review(ctx, schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, "", "list")
+	canList, _, err := r.Can(ctx, "list", schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, "")
 	if err != nil || !canList {
 		return []string{own}, err
 	}
@@ -149,11 +149,6 @@ func (r *Reviewer) Can(ctx context.Context, verb string, gvr schema.GroupVersion
 	r.reviews[key] = rv
 	r.mu.Unlock()
 	return rv.allowed, rv.reason, nil
-}
-
-func (r *Reviewer) review(ctx context.Context, gvr schema.GroupVersionResource, ns, verb string) (bool, error) {
-	ok, _, err := r.Can(ctx, verb, gvr, ns)
-	return ok, err
 }
 
 func (r *Reviewer) rulesFor(ctx context.Context, ns string) (namespaceRules, error) {
