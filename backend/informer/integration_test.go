@@ -2,6 +2,7 @@ package informer_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -53,17 +54,26 @@ func (c *requestCounter) get(key string) int {
 }
 
 func countingClients(t *testing.T, cfg *rest.Config) (*requestCounter, kubernetes.Interface, metadata.Interface) {
+	counter, opts := countingOptions(t, cfg)
+	return counter, opts.Client, opts.Metadata
+}
+
+// countingOptions are the Owner options a session passes (clients, config
+// and HTTP client: pods decoded from the wire), over a requestCounter.
+func countingOptions(t *testing.T, cfg *rest.Config) (*requestCounter, informer.Options) {
 	t.Helper()
 	counter := &requestCounter{counts: map[string]int{}}
 	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		counter.base = rt
 		return counter
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
+	hc, err := rest.HTTPClientFor(cfg)
 	require.NoError(t, err)
-	md, err := metadata.NewForConfig(cfg)
+	cs, err := kubernetes.NewForConfigAndClient(cfg, hc)
 	require.NoError(t, err)
-	return counter, cs, md
+	md, err := metadata.NewForConfigAndClient(cfg, hc)
+	require.NoError(t, err)
+	return counter, informer.Options{Client: cs, Metadata: md, Config: cfg, HTTPClient: hc}
 }
 
 // TestOneWatchPerKind asks for every kind from many goroutines, many times,
@@ -71,9 +81,9 @@ func countingClients(t *testing.T, cfg *rest.Config) (*requestCounter, kubernete
 // repeated lists (nothing polls).
 func TestOneWatchPerKind(t *testing.T) {
 	env := testcluster.Get(t)
-	counter, cs, md := countingClients(t, env.Admin(t))
-	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md,
-		Access: &informer.Reviewer{Client: cs}})
+	counter, opts := countingOptions(t, env.Admin(t))
+	opts.Access = &informer.Reviewer{Client: opts.Client}
+	o := informer.New(context.Background(), opts)
 	defer o.Stop()
 
 	var wg sync.WaitGroup
@@ -105,12 +115,30 @@ func TestOneWatchPerKind(t *testing.T) {
 }
 
 // TestInformerFollowsChanges creates, updates and deletes a pod and sees
-// the store follow, with the transform applied to the real object.
+// the store follow, with the transform applied to the real object: pods
+// decoded from the wire (as sessions do) and by client-go's generated
+// decoder (an Owner given only clients).
 func TestInformerFollowsChanges(t *testing.T) {
 	env := testcluster.Get(t)
-	ns := env.Namespace(t)
-	_, cs, md := countingClients(t, env.Admin(t))
-	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md})
+	for _, wire := range []bool{true, false} {
+		t.Run(fmt.Sprintf("wire=%v", wire), func(t *testing.T) {
+			_, opts := countingOptions(t, env.Admin(t))
+			if !wire {
+				opts.Config, opts.HTTPClient = nil, nil
+			}
+			o := followChanges(t, env.Namespace(t), opts)
+			if wire {
+				assert.Positive(t, informer.WireDecoded(o), "pods decoded from the wire")
+			} else {
+				assert.Zero(t, informer.WireDecoded(o), "pods decoded by client-go")
+			}
+		})
+	}
+}
+
+func followChanges(t *testing.T, ns string, opts informer.Options) *informer.Owner {
+	cs := opts.Client
+	o := informer.New(context.Background(), opts)
 	defer o.Stop()
 	inf, err := o.Informer(informer.Pods)
 	require.NoError(t, err)
@@ -146,6 +174,7 @@ func TestInformerFollowsChanges(t *testing.T) {
 		_, ok, _ := inf.GetByKey(key)
 		return !ok
 	}, 30*time.Second, 20*time.Millisecond)
+	return o
 }
 
 // TestRealStopLeavesNoGoroutine starts every informer against the real API
@@ -171,4 +200,67 @@ func TestRealStopLeavesNoGoroutine(t *testing.T) {
 	}
 	utilnet.CloseIdleConnectionsFor(base)
 	goleak.VerifyNone(t, before)
+}
+
+// TestWireSummariesMatchLivePods runs pods of several shapes (init
+// containers, sidecars, labels, owners), syncs them through the wire
+// decoder and compares each summary with the summary of the same pod
+// fetched whole from the API.
+func TestWireSummariesMatchLivePods(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	_, opts := countingOptions(t, env.Admin(t))
+	cm, err := opts.Client.CoreV1().ConfigMaps(ns).Create(t.Context(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "owner"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	for i := range 6 {
+		p := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("shape-%d", i), Namespace: ns,
+				Labels:          map[string]string{"app": "shapes", "index": fmt.Sprint(i)},
+				Annotations:     map[string]string{"note": strings.Repeat("x", i*100)},
+				OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap", Name: cm.Name, UID: cm.UID}}},
+			Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: fmt.Sprintf("registry.example.com/app:%d", i),
+				Env: []corev1.EnvVar{{Name: "N", Value: fmt.Sprint(i)}}}}},
+		}
+		if i%2 == 1 {
+			p.Spec.Containers = append(p.Spec.Containers, corev1.Container{Name: "sidecar", Image: "registry.example.com/proxy:2"})
+		}
+		if i%3 == 2 {
+			p.Spec.InitContainers = []corev1.Container{{Name: "init", Image: "registry.example.com/init:1"}}
+		}
+		_, err := opts.Client.CoreV1().Pods(ns).Create(t.Context(), p, metav1.CreateOptions{})
+		require.NoError(t, err)
+	}
+	require.Eventually(t, func() bool {
+		l, err := opts.Client.CoreV1().Pods(ns).List(t.Context(), metav1.ListOptions{})
+		running := 0
+		for _, p := range l.Items {
+			if p.Status.Phase == corev1.PodRunning {
+				running++
+			}
+		}
+		return err == nil && running == 6
+	}, 60*time.Second, 50*time.Millisecond, "kwok runs the pods")
+
+	o := informer.New(context.Background(), opts)
+	defer o.Stop()
+	h, err := o.Informer(informer.Pods)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 30*time.Second, 10*time.Millisecond)
+
+	live, err := opts.Client.CoreV1().Pods("").List(t.Context(), metav1.ListOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, live.Items)
+	compared := 0
+	for i := range live.Items {
+		p := &live.Items[i]
+		obj, ok, err := h.GetByKey(p.Namespace + "/" + p.Name)
+		require.NoError(t, err)
+		if !ok || obj.(*informer.PodSummary).ResourceVersion != p.ResourceVersion {
+			continue // changed since the list
+		}
+		assert.Equal(t, informer.SummarizePod(p), obj, "pod %s/%s", p.Namespace, p.Name)
+		compared++
+	}
+	assert.Greater(t, compared, len(live.Items)/2, "most pods are unchanged between the sync and the list")
+	assert.GreaterOrEqual(t, informer.WireDecoded(o), int64(compared), "the summaries came from the wire decoder")
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/metadata/metadatainformer"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -79,6 +81,12 @@ var RecheckInterval = 30 * time.Second
 type Options struct {
 	Client   kubernetes.Interface
 	Metadata metadata.Interface
+	// Config and HTTPClient, when both are set (a session sets them to
+	// what Client was built from), let the pods informer decode pods
+	// straight into summaries (podclient.go). Without them (fake clients)
+	// pods go through Client and are summarized by the transform.
+	Config     *rest.Config
+	HTTPClient *http.Client
 	// Access says where informers may run. Nil assumes cluster-wide access
 	// to everything (tests with fake clients).
 	Access AccessChecker
@@ -118,6 +126,9 @@ type Owner struct {
 	opts    Options
 	strings *interner
 	wg      sync.WaitGroup
+	// wireDecoded counts pods decoded straight from the wire (tests check
+	// that sessions take that path).
+	wireDecoded atomic.Int64
 
 	mu      sync.Mutex
 	stopped bool
@@ -141,7 +152,7 @@ func New(ctx context.Context, opts Options) *Owner {
 		ctx:     ctx,
 		cancel:  cancel,
 		opts:    opts,
-		strings: &interner{m: map[string]string{}},
+		strings: newInterner(),
 		entries: map[Kind]*entry{},
 	}
 }
@@ -287,7 +298,17 @@ func (o *Owner) startPart(k Kind, e *entry, ns string) error {
 		return fmt.Errorf("kind %q needs a metadata client", k)
 	default:
 		f := informers.NewSharedInformerFactoryWithOptions(o.opts.Client, 0, informers.WithNamespace(ns))
-		inf = info.typed(f)
+		if k == Pods && o.opts.Config != nil && o.opts.HTTPClient != nil {
+			rc, err := newPodREST(o.opts.Config, o.opts.HTTPClient, o.strings, &o.wireDecoded)
+			if err != nil {
+				return fmt.Errorf("pods client: %w", err)
+			}
+			inf = f.InformerFor(&PodSummary{}, func(kubernetes.Interface, time.Duration) cache.SharedIndexInformer {
+				return newPodInformer(rc, ns)
+			})
+		} else {
+			inf = info.typed(f)
+		}
 		start, stop = f.StartWithContext, f.Shutdown
 	}
 	if err := inf.SetTransform(transform); err != nil {
@@ -482,8 +503,11 @@ func StripForCache(obj any) (any, error) { return strip(obj, nil) }
 
 // strip is StripForCache with pod strings interned in in (nil: none).
 func strip(obj any, in *interner) (any, error) {
-	if p, ok := obj.(*corev1.Pod); ok {
-		return summarizePod(p, in), nil
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		return summarizePod(o, in), nil
+	case *PodSummary:
+		return o, nil // decoded straight from the wire (podwire.go)
 	}
 	m, err := meta.Accessor(obj)
 	if err != nil {
@@ -499,33 +523,6 @@ func strip(obj any, in *interner) (any, error) {
 		}
 	}
 	return obj, nil
-}
-
-// interner shares the strings that tens of thousands of cached pods repeat
-// (label keys and values, namespaces, node names, images): decoding gives
-// every object its own copies. It stops adding strings past maxInterned so a
-// label with unique values cannot grow it without bound; it lives as long as
-// its Owner.
-type interner struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-const maxInterned = 200_000
-
-func (in *interner) str(s string) string {
-	if in == nil || s == "" {
-		return s
-	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if v, ok := in.m[s]; ok {
-		return v
-	}
-	if len(in.m) < maxInterned {
-		in.m[s] = s
-	}
-	return s
 }
 
 func indexersFor(k Kind) cache.Indexers {

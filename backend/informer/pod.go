@@ -1,8 +1,12 @@
 package informer
 
 import (
+	"slices"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // PodSummary is what the cache keeps of a pod: what its row shows (status
@@ -14,7 +18,8 @@ import (
 // the details view.
 //
 // Its ObjectMeta holds only name, namespace, UID, resourceVersion,
-// creation and deletion times, labels and owner references.
+// creation and deletion times, labels and owner references (and, on the
+// bookmark that ends a watch list, the annotation that marks it).
 type PodSummary struct {
 	metav1.ObjectMeta
 	NodeName string
@@ -71,11 +76,15 @@ func summarizePod(p *corev1.Pod, in *interner) *PodSummary {
 				UID: o.UID, Controller: o.Controller}
 		}
 	}
+	var annotations map[string]string
+	if v, ok := p.Annotations[metav1.InitialEventsAnnotationKey]; ok {
+		annotations = map[string]string{metav1.InitialEventsAnnotationKey: v} // a watch-list bookmark
+	}
 	return &PodSummary{
 		ObjectMeta: metav1.ObjectMeta{
 			Name: p.Name, Namespace: in.str(p.Namespace), UID: p.UID, ResourceVersion: p.ResourceVersion,
 			CreationTimestamp: p.CreationTimestamp, DeletionTimestamp: p.DeletionTimestamp,
-			Labels: labels, OwnerReferences: owners,
+			Labels: labels, Annotations: annotations, OwnerReferences: owners,
 		},
 		NodeName:       in.str(p.Spec.NodeName),
 		Phase:          p.Status.Phase,
@@ -109,6 +118,59 @@ func summarizeContainers(spec []corev1.Container, statuses []corev1.ContainerSta
 			}
 			break
 		}
+	}
+	return out
+}
+
+// PodSummary is a runtime.Object so that the pods informer's reflector can
+// receive it straight from the watch (podclient.go).
+var (
+	_ runtime.Object = (*PodSummary)(nil)
+	_ runtime.Object = (*PodSummaryList)(nil)
+)
+
+// GetObjectKind implements runtime.Object; a summary carries no TypeMeta.
+func (p *PodSummary) GetObjectKind() schema.ObjectKind { return schema.EmptyObjectKind }
+
+// DeepCopyObject implements runtime.Object.
+func (p *PodSummary) DeepCopyObject() runtime.Object {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	p.ObjectMeta.DeepCopyInto(&c.ObjectMeta)
+	c.Containers = slices.Clone(p.Containers)
+	c.InitContainers = slices.Clone(p.InitContainers)
+	return &c
+}
+
+// PodSummaryList is a page of pods as summaries (a LIST answer).
+type PodSummaryList struct {
+	metav1.ListMeta
+	Items []PodSummary
+}
+
+// GetObjectKind implements runtime.Object.
+func (l *PodSummaryList) GetObjectKind() schema.ObjectKind { return schema.EmptyObjectKind }
+
+// DeepCopyObject implements runtime.Object.
+func (l *PodSummaryList) DeepCopyObject() runtime.Object {
+	if l == nil {
+		return nil
+	}
+	c := &PodSummaryList{Items: make([]PodSummary, len(l.Items))}
+	l.ListMeta.DeepCopyInto(&c.ListMeta)
+	for i := range l.Items {
+		c.Items[i] = *l.Items[i].DeepCopyObject().(*PodSummary)
+	}
+	return c
+}
+
+// summarizePodList summarizes a decoded PodList.
+func summarizePodList(l *corev1.PodList, in *interner) *PodSummaryList {
+	out := &PodSummaryList{ListMeta: l.ListMeta, Items: make([]PodSummary, len(l.Items))}
+	for i := range l.Items {
+		out.Items[i] = *summarizePod(&l.Items[i], in)
 	}
 	return out
 }

@@ -58,6 +58,11 @@ func Main(m *testing.M) int {
 		}
 		return m.Run()
 	}
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		// `go test -fuzz`: the fuzz targets need no cluster, and every
+		// fuzz worker process would start one of its own.
+		return m.Run()
+	}
 	env, stop, err := start()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "testcluster: the control plane could not start, so the integration tests cannot run:\n%v\n", err)
