@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"k8s.io/client-go/transport"
+
 	"crowsnest/backend/events"
 	"crowsnest/backend/kubeconfig"
 	"crowsnest/backend/model"
@@ -23,6 +25,9 @@ type Options struct {
 	Emitter events.Emitter // where status events and notices go
 	// Paths returns the kubeconfig files to read; kubeconfig.Paths by default.
 	Paths func() []string
+	// WrapTransport, if set, wraps every session's HTTP transport: the
+	// scale benchmark counts the requests a session makes with it.
+	WrapTransport transport.WrapperFunc
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -117,6 +122,9 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	kc := b.Kubeconfig()
 	cfg, err := kc.RESTConfig(name, b.opts.Version)
 	var s *Session
+	if err == nil && b.opts.WrapTransport != nil {
+		cfg.Wrap(b.opts.WrapTransport)
+	}
 	if err == nil {
 		s, err = start(b.appCtx, gen, name, contextNamespace(kc.Contexts(), name), cfg, b.opts.Emitter)
 	}
