@@ -13,7 +13,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 
-	"crowsnest/backend/cache"
+	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
 	"crowsnest/hack/controlplane"
 )
@@ -32,7 +32,7 @@ func BenchmarkPodSync(b *testing.B) {
 	_, c := syncPods(b, cfg)
 	c.stop()
 
-	var syncs, kubectls durations
+	var syncs, kubectls bench.Durations
 	pods := 0
 	for i := 0; b.Loop(); i++ {
 		if i%2 == 1 {
@@ -51,10 +51,10 @@ func BenchmarkPodSync(b *testing.B) {
 		runtime.GC()
 		b.StartTimer()
 	}
-	b.ReportMetric(ms(syncs.median()), "ms-sync")
-	b.ReportMetric(ms(syncs.max()), "ms-sync-max")
-	b.ReportMetric(ms(kubectls.median()), "ms-kubectl")
-	b.ReportMetric(float64(syncs.median())/float64(kubectls.median()), "ratio-vs-kubectl")
+	b.ReportMetric(bench.MS(syncs.Median()), "ms-sync")
+	b.ReportMetric(bench.MS(syncs.Max()), "ms-sync-max")
+	b.ReportMetric(bench.MS(kubectls.Median()), "ms-kubectl")
+	b.ReportMetric(float64(syncs.Median())/float64(kubectls.Median()), "ratio-vs-kubectl")
 	b.ReportMetric(float64(pods), "pods")
 	b.Logf("sync %v; kubectl %v", syncs, kubectls)
 }
@@ -69,7 +69,7 @@ func BenchmarkPodCacheHeap(b *testing.B) {
 	pods := 0
 	for b.Loop() {
 		var before, after runtime.MemStats
-		gc2()
+		bench.GC2()
 		runtime.ReadMemStats(&before)
 		c, err := startPodCache(cfg)
 		if err != nil {
@@ -78,7 +78,7 @@ func BenchmarkPodCacheHeap(b *testing.B) {
 		if err := c.waitSynced(5 * time.Minute); err != nil {
 			b.Fatal(err)
 		}
-		gc2()
+		bench.GC2()
 		runtime.ReadMemStats(&after)
 		b.StopTimer()
 		writeHeapProfile(b)
@@ -89,8 +89,8 @@ func BenchmarkPodCacheHeap(b *testing.B) {
 		c.stop()
 		b.StartTimer()
 	}
-	b.ReportMetric(medianOf(alloc), "bytes/pod")
-	b.ReportMetric(medianOf(inuse), "inuse-bytes/pod")
+	b.ReportMetric(bench.MedianOf(alloc), "bytes/pod")
+	b.ReportMetric(bench.MedianOf(inuse), "inuse-bytes/pod")
 	b.ReportMetric(float64(pods), "pods")
 	b.Logf("HeapAlloc per pod %.0f; HeapInuse per pod %.0f", alloc, inuse)
 }
@@ -111,30 +111,30 @@ func BenchmarkPodView(b *testing.B) {
 		// runs after OpenView has returned; settleOpen lets it finish. An
 		// idle period of the same length is the baseline.
 		const settleOpen = 3 * time.Second
-		gc2()
-		idle0 := cpuTime()
+		bench.GC2()
+		idle0 := bench.CPUTime()
 		time.Sleep(settleOpen)
-		idle := cpuTime() - idle0
+		idle := bench.CPUTime() - idle0
 		var before, after runtime.MemStats
-		gc2()
+		bench.GC2()
 		runtime.ReadMemStats(&before)
-		cpu0 := cpuTime()
-		info, err := s.OpenView(podsSpec)
+		cpu0 := bench.CPUTime()
+		info, err := s.OpenView(bench.PodsSpec)
 		if err != nil {
 			b.Fatal(err)
 		}
 		time.Sleep(settleOpen)
-		openCPU := cpuTime() - cpu0 - idle
-		gc2()
+		openCPU := bench.CPUTime() - cpu0 - idle
+		bench.GC2()
 		runtime.ReadMemStats(&after)
 		s.CloseView(info.ID)
 		rows := info.Count
 		viewBytes := (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(rows)
 
-		var took durations
+		var took bench.Durations
 		for b.Loop() {
 			began := time.Now()
-			info, err := s.OpenView(podsSpec)
+			info, err := s.OpenView(bench.PodsSpec)
 			d := time.Since(began)
 			if err != nil {
 				b.Fatal(err)
@@ -146,63 +146,53 @@ func BenchmarkPodView(b *testing.B) {
 			runtime.GC()
 			b.StartTimer()
 		}
-		b.ReportMetric(ms(took.median()), "ms-median")
-		b.ReportMetric(ms(took.max()), "ms-max")
+		b.ReportMetric(bench.MS(took.Median()), "ms-median")
+		b.ReportMetric(bench.MS(took.Max()), "ms-max")
 		b.ReportMetric(float64(rows), "rows")
 		b.ReportMetric(viewBytes, "view-bytes/row")
-		b.ReportMetric(ms(openCPU), "open-cpu-ms")
+		b.ReportMetric(bench.MS(openCPU), "open-cpu-ms")
 	})
 
 	b.Run("Window100", func(b *testing.B) {
-		info, err := s.OpenView(podsSpec)
+		info, err := s.OpenView(bench.PodsSpec)
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer s.CloseView(info.ID)
 		rng := rand.New(rand.NewPCG(1, 2))
 		const perIteration = 200
-		var took durations
+		var took bench.Durations
 		for b.Loop() {
-			for range perIteration {
-				offset := rng.IntN(max(info.Count-100, 1))
-				began := time.Now()
-				w, err := s.ViewRows(info.ID, offset, 100)
-				d := time.Since(began)
-				if err != nil || len(w.Rows) != 100 {
-					b.Fatalf("window at %d: %d rows, %v", offset, len(w.Rows), err)
-				}
-				took = append(took, d)
+			offsets := make([]int, perIteration)
+			for i := range offsets {
+				offsets[i] = rng.IntN(max(info.Count-100, 1))
 			}
+			d, err := bench.TimeWindows(s, info.ID, offsets, 100)
+			if err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, d...)
 		}
-		b.ReportMetric(ms(took.median()), "ms-median")
-		b.ReportMetric(ms(took.quantile(0.95)), "ms-p95")
-		b.ReportMetric(ms(took.max()), "ms-max")
+		b.ReportMetric(bench.MS(took.Median()), "ms-median")
+		b.ReportMetric(bench.MS(took.Quantile(0.95)), "ms-p95")
+		b.ReportMetric(bench.MS(took.Max()), "ms-max")
 	})
 
 	b.Run("NamespaceSelectorQuery", func(b *testing.B) {
-		sel, err := cache.ParseSelector(loadSelector)
-		if err != nil {
-			b.Fatal(err)
-		}
 		reader := s.Access().Cache()
 		const perIteration = 200
-		var took durations
+		var took bench.Durations
 		matches := 0
 		for b.Loop() {
-			for range perIteration {
-				began := time.Now()
-				objs, err := reader.List(informer.Pods, loadNamespace, sel)
-				d := time.Since(began)
-				if err != nil || len(objs) == 0 {
-					b.Fatalf("list %s in %s: %d objects, %v", loadSelector, loadNamespace, len(objs), err)
-				}
-				took = append(took, d)
-				matches = len(objs)
+			d, n, err := bench.TimeSelectorQueries(reader, perIteration)
+			if err != nil {
+				b.Fatal(err)
 			}
+			took, matches = append(took, d...), n
 		}
-		b.ReportMetric(ms(took.median()), "ms-median")
-		b.ReportMetric(ms(took.quantile(0.95)), "ms-p95")
-		b.ReportMetric(ms(took.max()), "ms-max")
+		b.ReportMetric(bench.MS(took.Median()), "ms-median")
+		b.ReportMetric(bench.MS(took.Quantile(0.95)), "ms-p95")
+		b.ReportMetric(bench.MS(took.Max()), "ms-max")
 		b.ReportMetric(float64(matches), "matches")
 	})
 	b.Logf("session %s holds %d pods", s.Context, pods)
@@ -236,7 +226,7 @@ func BenchmarkPodUpdates(b *testing.B) {
 	s, pods := connectSynced(b, board, controlplane.ContextDemoAdmin)
 	cfg := f.restConfigFor(b, controlplane.ContextDemoAdmin)
 
-	objs, err := s.Access().Cache().List(informer.Pods, loadNamespace, nil)
+	objs, err := s.Access().Cache().List(informer.Pods, bench.LoadNamespace, nil)
 	if err != nil || len(objs) == 0 {
 		b.Fatalf("load pods: %d, %v", len(objs), err)
 	}
@@ -256,7 +246,7 @@ func BenchmarkPodUpdates(b *testing.B) {
 	seq := time.Now().Unix() * 1_000_000 // above any earlier run's labels
 	job := func(rate float64, d time.Duration, stream bool) patchJob {
 		j := patchJob{Kubeconfig: f.env.Kubeconfig(), Context: controlplane.ContextDemoAdmin,
-			Namespace: loadNamespace, NamesFile: namesFile, Rate: rate, Duration: d,
+			Namespace: bench.LoadNamespace, NamesFile: namesFile, Rate: rate, Duration: d,
 			FirstSeq: seq, Stream: stream, Workers: patchWorkers}
 		seq += int64(rate*d.Seconds()) + 1
 		return j
@@ -287,7 +277,7 @@ func BenchmarkPodUpdates(b *testing.B) {
 		failed += ph.sum.Failed
 
 		// View open: upkeep and notices.
-		info, err := s.OpenView(podsSpec)
+		info, err := s.OpenView(bench.PodsSpec)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -329,13 +319,13 @@ func BenchmarkPodUpdates(b *testing.B) {
 	baseFrac := baseCPU.Seconds() / baseWall.Seconds()
 	viewFrac := viewCPU.Seconds() / viewWall.Seconds()
 	upkeep := viewFrac - baseFrac
-	b.ReportMetric(ms(lat.fromResp.quantile(0.95)), "ms-p95")
-	b.ReportMetric(ms(lat.fromResp.median()), "ms-p50")
-	b.ReportMetric(ms(lat.fromResp.max()), "ms-max")
-	b.ReportMetric(ms(lat.fromSend.quantile(0.95)), "ms-p95-from-send")
-	b.ReportMetric(ms(lat.watchFromSend.quantile(0.95)), "ms-p95-watch-from-send")
-	b.ReportMetric(ms(lat.app.quantile(0.95)), "ms-p95-app")
-	b.ReportMetric(ms(lat.app.median()), "ms-p50-app")
+	b.ReportMetric(bench.MS(lat.fromResp.Quantile(0.95)), "ms-p95")
+	b.ReportMetric(bench.MS(lat.fromResp.Median()), "ms-p50")
+	b.ReportMetric(bench.MS(lat.fromResp.Max()), "ms-max")
+	b.ReportMetric(bench.MS(lat.fromSend.Quantile(0.95)), "ms-p95-from-send")
+	b.ReportMetric(bench.MS(lat.watchFromSend.Quantile(0.95)), "ms-p95-watch-from-send")
+	b.ReportMetric(bench.MS(lat.app.Quantile(0.95)), "ms-p95-app")
+	b.ReportMetric(bench.MS(lat.app.Median()), "ms-p50-app")
 	b.ReportMetric(float64(notices)/viewWall.Seconds(), "notices/s")
 	b.ReportMetric(upkeep, "cpu-fraction")
 	b.ReportMetric(baseFrac, "cpu-fraction-baseline")
@@ -345,7 +335,7 @@ func BenchmarkPodUpdates(b *testing.B) {
 	b.ReportMetric(perUpdate*1e6, "cpu-us/update")
 	b.ReportMetric(perUpdate*targetRate, "cpu-fraction-at-1000/s")
 	b.ReportMetric(rate, "patches/s-offered")
-	b.ReportMetric(medianOf(achieved), "patches/s")
+	b.ReportMetric(bench.MedianOf(achieved), "patches/s")
 	b.ReportMetric(float64(unmatched), "unmatched")
 	b.ReportMetric(float64(failed), "failed-patches")
 	b.Logf("session holds %d pods; %d latency samples", pods, len(lat.fromResp))
@@ -385,7 +375,7 @@ func BenchmarkPodUpdatesReplay(b *testing.B) {
 		achieved = append(achieved, got)
 
 		id := fmt.Sprintf("r%d", i)
-		v, err := r.open(id, podsSpec)
+		v, err := r.open(id, bench.PodsSpec)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -415,14 +405,14 @@ func BenchmarkPodUpdatesReplay(b *testing.B) {
 	}
 	baseFrac := baseCPU.Seconds() / baseWall.Seconds()
 	viewFrac := viewCPU.Seconds() / viewWall.Seconds()
-	b.ReportMetric(ms(lat.fromSend.quantile(0.95)), "ms-p95")
-	b.ReportMetric(ms(lat.fromSend.median()), "ms-p50")
-	b.ReportMetric(ms(lat.fromSend.max()), "ms-max")
+	b.ReportMetric(bench.MS(lat.fromSend.Quantile(0.95)), "ms-p95")
+	b.ReportMetric(bench.MS(lat.fromSend.Median()), "ms-p50")
+	b.ReportMetric(bench.MS(lat.fromSend.Max()), "ms-max")
 	b.ReportMetric(float64(notices)/viewWall.Seconds(), "notices/s")
 	b.ReportMetric(viewFrac-baseFrac, "cpu-fraction")
 	b.ReportMetric(baseFrac, "cpu-fraction-baseline")
 	b.ReportMetric(viewFrac, "cpu-fraction-with-view")
-	b.ReportMetric(medianOf(achieved), "updates/s")
+	b.ReportMetric(bench.MedianOf(achieved), "updates/s")
 	b.ReportMetric(float64(unmatched), "unmatched")
 	b.Logf("replaying over %d pods (%d load pods); %d latency samples", len(pods), len(r.targets), len(lat.fromSend))
 }
@@ -440,7 +430,7 @@ func BenchmarkSwitchContext(b *testing.B) {
 	board := f.newBoard(b, tap)
 	switchAndSync(b, board, tap, controlplane.ContextDemoAdmin)
 
-	var toStaging, toDemo, evStaging, evDemo, cpuDemo durations
+	var toStaging, toDemo, evStaging, evDemo, cpuDemo bench.Durations
 	var podsStaging, podsDemo int
 	for b.Loop() {
 		d, ev, n := switchAndSync(b, board, tap, controlplane.ContextStagingAdmin)
@@ -448,13 +438,13 @@ func BenchmarkSwitchContext(b *testing.B) {
 		d, ev, cpu, n := switchAndSyncCPU(b, board, tap, controlplane.ContextDemoAdmin)
 		toDemo, evDemo, cpuDemo, podsDemo = append(toDemo, d), append(evDemo, ev), append(cpuDemo, cpu), n
 	}
-	all := append(append(durations{}, toStaging...), toDemo...)
-	b.ReportMetric(ms(toStaging.median()), "ms-to-staging")
-	b.ReportMetric(ms(toDemo.median()), "ms-to-demo")
-	b.ReportMetric(ms(all.max()), "ms-max")
-	b.ReportMetric(ms(evStaging.median()), "ms-event-to-staging")
-	b.ReportMetric(ms(evDemo.median()), "ms-event-to-demo")
-	b.ReportMetric(ms(cpuDemo.median()), "cpu-ms-to-demo")
+	all := append(append(bench.Durations{}, toStaging...), toDemo...)
+	b.ReportMetric(bench.MS(toStaging.Median()), "ms-to-staging")
+	b.ReportMetric(bench.MS(toDemo.Median()), "ms-to-demo")
+	b.ReportMetric(bench.MS(all.Max()), "ms-max")
+	b.ReportMetric(bench.MS(evStaging.Median()), "ms-event-to-staging")
+	b.ReportMetric(bench.MS(evDemo.Median()), "ms-event-to-demo")
+	b.ReportMetric(bench.MS(cpuDemo.Median()), "cpu-ms-to-demo")
 	b.ReportMetric(float64(podsStaging), "pods-staging")
 	b.ReportMetric(float64(podsDemo), "pods-demo")
 	b.Logf("to staging %v (event %v); to demo %v (event %v)", toStaging, evStaging, toDemo, evDemo)

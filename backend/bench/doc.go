@@ -3,4 +3,8 @@
 // control plane seeded with 10,000 pods. They run only with
 // CROWSNEST_BENCH=1, through `make bench`; plain `go test` runs nothing here
 // and starts nothing.
+//
+// Its exported measurements (sync waits, window and query timings, child
+// process runs, sample summaries) are shared by those benchmarks and by the
+// scale harness, hack/cmd/benchscale, so both measure the same way.
 package bench

@@ -10,15 +10,12 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"crowsnest/backend/bench"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kubeconfig"
-	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
 	"crowsnest/hack/seed"
@@ -29,12 +26,9 @@ const (
 	// enableEnv must be 1 for any benchmark here to run: they need minutes
 	// of seeding and a control plane of their own (see `make bench`).
 	enableEnv = "CROWSNEST_BENCH"
-	// loadPods pods are seeded into loadNamespace once per run.
-	loadPods      = 10_000
-	loadNamespace = "load"
-	// loadSelector picks one app's pods among the load pods (a 40th of them).
-	loadSelector = "app=orders"
-	version      = "bench"
+	// loadPods pods are seeded into bench.LoadNamespace once per run.
+	loadPods = 10_000
+	version  = "bench"
 )
 
 func TestMain(m *testing.M) {
@@ -124,55 +118,16 @@ func prepare(env *testcluster.Env) (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := seed.Pods(ctx, cs, seed.PodsOptions{Count: loadPods, Namespace: loadNamespace, Log: logf}); err != nil {
+	if err := seed.Pods(ctx, cs, seed.PodsOptions{Count: loadPods, Namespace: bench.LoadNamespace, Log: logf}); err != nil {
 		return nil, fmt.Errorf("seed %d pods: %w", loadPods, err)
 	}
-	if err := bindStranded(ctx, cs, loadNamespace); err != nil {
+	if err := bindStranded(ctx, cs, bench.LoadNamespace); err != nil {
 		return nil, err
 	}
-	if err := waitRunning(ctx, cs, loadNamespace); err != nil {
+	if err := bench.WaitRunning(ctx, cs, bench.LoadNamespace, logf); err != nil {
 		return nil, err
 	}
 	return &fixture{env: env, kubectl: kubectl}, nil
-}
-
-// waitRunning waits until kwok has moved every pod of ns to Running, so the
-// status updates of freshly seeded pods are over before anything is timed.
-func waitRunning(ctx context.Context, cs kubernetes.Interface, ns string) error {
-	last := -1
-	for {
-		notRunning, total := 0, 0
-		opts := metav1.ListOptions{Limit: 1000}
-		for {
-			page, err := cs.CoreV1().Pods(ns).List(ctx, opts)
-			if err != nil {
-				return fmt.Errorf("list pods in %s: %w", ns, err)
-			}
-			for i := range page.Items {
-				total++
-				if page.Items[i].Status.Phase != corev1.PodRunning {
-					notRunning++
-				}
-			}
-			if page.Continue == "" {
-				break
-			}
-			opts.Continue = page.Continue
-		}
-		if notRunning == 0 {
-			logf("all %d pods in %s are Running", total, ns)
-			return nil
-		}
-		if notRunning != last {
-			logf("waiting for kwok: %d of %d pods in %s not Running yet", notRunning, total, ns)
-			last = notRunning
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%d pods in %s never became Running: %w", notRunning, ns, ctx.Err())
-		case <-time.After(2 * time.Second):
-		}
-	}
 }
 
 func logf(format string, args ...any) {
@@ -208,38 +163,11 @@ func connectSynced(b *testing.B, board *session.Switchboard, context string) (*s
 	if _, err := s.Access().Cache().List(informer.Pods, "", nil); err != nil {
 		b.Fatal(err)
 	}
-	n, err := waitPodsSynced(s, 2*time.Minute)
+	n, err := bench.WaitPodsSynced(s, 2*time.Minute)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return s, n
-}
-
-// statusPoll is how often waitPodsSynced asks the session for its status.
-const statusPoll = 5 * time.Millisecond
-
-// waitPodsSynced polls the session's status until it reports the pods kind
-// synced, and returns how many pods it holds.
-func waitPodsSynced(s *session.Session, timeout time.Duration) (int, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		if k, ok := kindStatus(s.Status(), informer.Pods); ok && k.State == string(informer.StateSynced) {
-			return k.Count, nil
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("pods of %s not synced after %s: %+v", s.Context, timeout, s.Status())
-		}
-		time.Sleep(statusPoll)
-	}
-}
-
-func kindStatus(st model.SessionStatus, k informer.Kind) (model.KindStatus, bool) {
-	for _, ks := range st.Kinds {
-		if ks.Kind == string(k) {
-			return ks, true
-		}
-	}
-	return model.KindStatus{}, false
 }
 
 // restConfigFor is a context's client configuration exactly as a session
@@ -253,34 +181,7 @@ func (f *fixture) restConfigFor(b *testing.B, context string) *rest.Config {
 	return cfg
 }
 
-// podsSpec is the view the budgets talk about: every namespace, by name.
-var podsSpec = model.ViewSpec{Kind: string(informer.Pods), SortBy: "name"}
-
 // discard is an Emitter for benchmarks that look at no event.
 type discard struct{}
 
 func (discard) Emit(string, any) {}
-
-// durations collects samples and summarises them.
-type durations []time.Duration
-
-func (d durations) sorted() durations {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s
-}
-
-// quantile is the nearest-rank q-quantile (0 < q <= 1).
-func (d durations) quantile(q float64) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	s := d.sorted()
-	i := int(q*float64(len(s))+0.999999) - 1
-	return s[min(max(i, 0), len(s)-1)]
-}
-
-func (d durations) median() time.Duration { return d.quantile(0.5) }
-func (d durations) max() time.Duration    { return d.quantile(1) }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

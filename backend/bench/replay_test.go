@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 
+	"crowsnest/backend/bench"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/model"
@@ -75,7 +76,7 @@ func newReplay(pods []*corev1.Pod, emit events.Emitter) (*replay, error) {
 	r := &replay{ctx: ctx, cancel: cancel, pods: pods, nextRV: 1_000_000,
 		fw: watch.NewFakeWithChanSize(1<<14, false)}
 	for _, p := range pods {
-		if p.Namespace == loadNamespace {
+		if p.Namespace == bench.LoadNamespace {
 			r.targets = append(r.targets, p)
 		}
 	}
@@ -164,7 +165,7 @@ func (r *replay) updates(n int) []update {
 func (r *replay) feed(batch []update, rate float64, onSend func(update, time.Time)) (phase, float64) {
 	runtime.GC() // the batch's making is not part of the phase
 	interval := time.Duration(float64(time.Second) / rate)
-	cpu0, began := cpuTime(), time.Now()
+	cpu0, began := bench.CPUTime(), time.Now()
 	for i, u := range batch {
 		if wait := time.Until(began.Add(time.Duration(i) * interval)); wait > 0 {
 			time.Sleep(wait)
@@ -176,7 +177,7 @@ func (r *replay) feed(batch []update, rate float64, onSend func(update, time.Tim
 	}
 	achieved := float64(len(batch)) / time.Since(began).Seconds()
 	time.Sleep(settle)
-	return phase{cpu: cpuTime() - cpu0, wall: time.Since(began)}, achieved
+	return phase{cpu: bench.CPUTime() - cpu0, wall: time.Since(began)}, achieved
 }
 
 func (r *replay) stop() {

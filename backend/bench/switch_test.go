@@ -2,10 +2,10 @@ package bench_test
 
 import (
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
@@ -25,7 +25,7 @@ func switchAndSync(b *testing.B, board *session.Switchboard, tap *statusTap, con
 // it does not grow when other processes share the machine.
 func switchAndSyncCPU(b *testing.B, board *session.Switchboard, tap *statusTap, context string) (time.Duration, time.Duration, time.Duration, int) {
 	b.Helper()
-	cpu := processCPU()
+	cpu := bench.CPUTime()
 	began := time.Now()
 	st, err := board.Switch(context)
 	if err != nil {
@@ -35,15 +35,15 @@ func switchAndSyncCPU(b *testing.B, board *session.Switchboard, tap *statusTap, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.OpenView(podsSpec); err != nil {
+	if _, err := s.OpenView(bench.PodsSpec); err != nil {
 		b.Fatal(err)
 	}
-	n, err := waitPodsSynced(s, 2*time.Minute)
+	n, err := bench.WaitPodsSynced(s, 2*time.Minute)
 	if err != nil {
 		b.Fatal(err)
 	}
 	synced := time.Since(began)
-	cpu = processCPU() - cpu
+	cpu = bench.CPUTime() - cpu
 	b.StopTimer()
 	defer b.StartTimer()
 	at, ok := tap.wait(st.Generation, 5*time.Second)
@@ -51,15 +51,6 @@ func switchAndSyncCPU(b *testing.B, board *session.Switchboard, tap *statusTap, 
 		b.Fatalf("no session status event with pods synced for %s (generation %d)", context, st.Generation)
 	}
 	return synced, at.Sub(began), cpu, n
-}
-
-// processCPU is the user and system time this process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // statusTap remembers when each session generation first emitted a status
@@ -75,7 +66,7 @@ func (t *statusTap) Emit(_ string, payload any) {
 	if !ok {
 		return
 	}
-	if k, ok := kindStatus(st, informer.Pods); !ok || k.State != string(informer.StateSynced) {
+	if k, ok := bench.KindStatus(st, informer.Pods); !ok || k.State != string(informer.StateSynced) {
 		return
 	}
 	t.mu.Lock()

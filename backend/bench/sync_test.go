@@ -1,16 +1,11 @@
 package bench_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"runtime"
 	"runtime/pprof"
-	"slices"
 	"testing"
 	"time"
 
@@ -18,6 +13,7 @@ import (
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
+	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
 	"crowsnest/hack/controlplane"
 )
@@ -89,22 +85,16 @@ func syncPods(b *testing.B, cfg *rest.Config) (time.Duration, *podCache) {
 	return time.Since(began), c
 }
 
-// kubectlGetPods times `kubectl get pods -A -o json` on the same kubeconfig
-// context, its output thrown away.
+// kubectlGetPods times `kubectl get pods -A -o json` on the demo context.
 func (f *fixture) kubectlGetPods(b *testing.B, cacheDir string) time.Duration {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, f.kubectl, "--kubeconfig", f.env.Kubeconfig(),
-		"--context", controlplane.ContextDemoAdmin, "--cache-dir", cacheDir,
-		"get", "pods", "--all-namespaces", "-o", "json")
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	began := time.Now()
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("kubectl get pods: %v: %s", err, stderr.String())
+	run, err := bench.KubectlGetPods(ctx, f.kubectl, f.env.Kubeconfig(), controlplane.ContextDemoAdmin, cacheDir)
+	if err != nil {
+		b.Fatalf("kubectl get pods: %v", err)
 	}
-	return time.Since(began)
+	return run.Wall
 }
 
 // heapProfileEnv names a file for the heap profile of a synced pods cache
@@ -124,18 +114,4 @@ func writeHeapProfile(b *testing.B) {
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 		b.Fatal(err)
 	}
-}
-
-func gc2() {
-	runtime.GC()
-	runtime.GC()
-}
-
-func medianOf(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[(len(s)-1)/2]
 }

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/rest"
 	toolscache "k8s.io/client-go/tools/cache"
 
+	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
@@ -47,7 +47,7 @@ func runPhase(job patchJob, onStart func(), onLine func([]string)) (phase, error
 	var cpu0 time.Duration
 	var wall0 time.Time
 	sum, err := drive(job, func() {
-		cpu0, wall0 = cpuTime(), time.Now()
+		cpu0, wall0 = bench.CPUTime(), time.Now()
 		if onStart != nil {
 			onStart()
 		}
@@ -59,7 +59,7 @@ func runPhase(job patchJob, onStart func(), onLine func([]string)) (phase, error
 		return phase{}, fmt.Errorf("patcher never started")
 	}
 	time.Sleep(settle)
-	return phase{cpu: cpuTime() - cpu0, wall: time.Since(wall0), sum: sum}, nil
+	return phase{cpu: bench.CPUTime() - cpu0, wall: time.Since(wall0), sum: sum}, nil
 }
 
 // candidateRates are the patch rates calibrate tries, highest first.
@@ -74,7 +74,7 @@ func calibrate(job func(rate float64, d time.Duration, stream bool) patchJob) (f
 	rate := candidateRates[0]
 	for {
 		sent := map[string]time.Time{}
-		var resp durations
+		var resp bench.Durations
 		sum, err := drive(job(rate, calibrationLength, true), nil, func(f []string) {
 			switch {
 			case f[0] == "S" && len(f) == 4:
@@ -86,7 +86,7 @@ func calibrate(job func(rate float64, d time.Duration, stream bool) patchJob) (f
 		if err != nil {
 			return 0, trials, err
 		}
-		p95 := resp.quantile(0.95)
+		p95 := resp.Quantile(0.95)
 		trials = append(trials, fmt.Sprintf("%.0f/s offered: %.0f/s done, %d failed, response p95 %s",
 			rate, sum.rate(), sum.Failed, p95.Round(time.Millisecond)))
 		if sum.Failed == 0 && sum.rate() >= 0.97*rate && p95 <= keepUpLatency {
@@ -143,16 +143,6 @@ func startReference(cfg *rest.Config, p *latencyProbe) (*reference, error) {
 }
 
 func (r *reference) stop() { r.cache.stop() }
-
-// cpuTime is the user plus system CPU time of this process (not of the
-// patcher child).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		panic(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // noticeTap is the session's Emitter: it counts the notices of the view it
 // follows and hands each to the latency probe, if one is set.
@@ -260,7 +250,7 @@ func (p *latencyProbe) onLine(f []string) {
 	switch {
 	case f[0] == "S" && len(f) == 4:
 		seq, _ := strconv.ParseInt(f[1], 10, 64)
-		p.sent(seq, loadNamespace, f[2], unixNano(f[3]))
+		p.sent(seq, bench.LoadNamespace, f[2], unixNano(f[3]))
 	case f[0] == "R" && len(f) == 3:
 		seq, _ := strconv.ParseInt(f[1], 10, 64)
 		p.responded(seq, unixNano(f[2]))
@@ -359,10 +349,10 @@ func (p *latencyProbe) drain(d time.Duration) {
 
 // latencies are the per-patch delays of the latency phase.
 type latencies struct {
-	fromResp      durations // patch response → notice showing it (0 if the notice came first)
-	fromSend      durations // patch sent → notice
-	watchFromSend durations // patch sent → reference informer's watch event
-	app           durations // reference informer's watch event → notice (0 if the notice came first)
+	fromResp      bench.Durations // patch response → notice showing it (0 if the notice came first)
+	fromSend      bench.Durations // patch sent → notice
+	watchFromSend bench.Durations // patch sent → reference informer's watch event
+	app           bench.Durations // reference informer's watch event → notice (0 if the notice came first)
 }
 
 func (l *latencies) add(o latencies) {
