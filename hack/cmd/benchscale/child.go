@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"crowsnest/backend/bench"
+	"crowsnest/backend/informer"
+	"crowsnest/backend/kubeconfig"
+	"crowsnest/backend/model"
+	"crowsnest/backend/session"
+)
+
+// The programs the harness compares. Crowsnest and the floor run as this
+// binary re-executed in a child mode; kubectl is kubectl.
+const (
+	progCrowsnest = "crowsnest"
+	progFloor     = "floor"
+	progKubectl   = "kubectl"
+	// progRequests is the child that counts a session's API requests.
+	progRequests = "requests"
+)
+
+// childOptions is what a child is told on its command line.
+type childOptions struct {
+	kubeconfig, context string
+	settle              time.Duration // before the settled RSS is read
+	period              time.Duration // of the requests child's views
+	timeout             time.Duration // for the pods to sync
+}
+
+// Result is one run of one program: what the child measured of itself
+// (printed as one JSON line) plus what the parent saw of the process.
+type Result struct {
+	Program string `json:"program"`
+	N       int    `json:"n"`   // pods seeded in the load namespace
+	Rep     int    `json:"rep"` // repetition, from 0
+	// Pods is the pods the program held once synced (all namespaces).
+	Pods int `json:"pods,omitempty"`
+	// WallMS is the process's wall time, measured by the parent.
+	WallMS float64 `json:"wallMs"`
+	// SyncMS runs from the child's start of measurement (the top of its
+	// main) to pods synced; for kubectl it is the wall time.
+	SyncMS float64 `json:"syncMs"`
+	// SyncFromSwitchMS runs from Switchboard.Switch (Crowsnest only).
+	SyncFromSwitchMS float64 `json:"syncFromSwitchMs,omitempty"`
+	// HeapPerPod is HeapAlloc after sync minus HeapAlloc at the start, both
+	// after two GCs, per pod held.
+	HeapPerPod    float64 `json:"heapBytesPerPod,omitempty"`
+	SettledRSSKiB int64   `json:"settledRssKiB,omitempty"`
+	// PeakRSSKiB is the child's ru_maxrss, from the parent.
+	PeakRSSKiB int64 `json:"peakRssKiB"`
+	// Crowsnest's latencies, after the settled RSS was read.
+	OpenMS          float64 `json:"openMs,omitempty"`          // a second all-namespace pod view, by name
+	WindowP50MS     float64 `json:"windowP50Ms,omitempty"`     // ViewRows of 100 rows
+	WindowP95MS     float64 `json:"windowP95Ms,omitempty"`     //
+	SelectorOpenMS  float64 `json:"selectorOpenMs,omitempty"`  // OpenView(load, app=orders)
+	SelectorQueryMS float64 `json:"selectorQueryMs,omitempty"` // cache.Reader.List(load, app=orders)
+	SelectorMatches int     `json:"selectorMatches,omitempty"` //
+}
+
+// runChild is a child's main: it measures and prints one JSON line.
+func runChild(program string, o childOptions) error {
+	began := time.Now()
+	var out any
+	var err error
+	switch program {
+	case progCrowsnest:
+		out, err = measureCrowsnest(began, o)
+	case progFloor:
+		out, err = measureFloor(began, o)
+	case progRequests:
+		out, err = countRequests(o)
+	default:
+		err = fmt.Errorf("unknown child program %q", program)
+	}
+	if err != nil {
+		return err
+	}
+	line, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Printf("%s\n", line)
+	return err
+}
+
+// heapNow collects twice and returns HeapAlloc.
+func heapNow() uint64 {
+	bench.GC2()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// settledRSS collects, waits for settle and reads VmRSS.
+func settledRSS(settle time.Duration) (int64, error) {
+	bench.GC2()
+	time.Sleep(settle)
+	return vmRSS()
+}
+
+// vmRSS is this process's resident set from /proc/self/status, in KiB.
+func vmRSS() (int64, error) {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	return parseVmRSS(raw)
+}
+
+func parseVmRSS(status []byte) (int64, error) {
+	sc := bufio.NewScanner(bytes.NewReader(status))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS line in /proc/self/status")
+}
+
+// discard is the Emitter of a headless session: nobody listens.
+type discard struct{}
+
+func (discard) Emit(string, any) {}
+
+// connect switches a new Switchboard to the context, opens the
+// all-namespace pod view (as the UI does) and waits until the session's
+// status says the pods have synced.
+func connect(o childOptions, opts session.Options) (*session.Switchboard, *session.Session, int, time.Time, error) {
+	opts.Version, opts.Paths = "bench", func() []string { return []string{o.kubeconfig} }
+	if opts.Emitter == nil {
+		opts.Emitter = discard{}
+	}
+	board := session.NewSwitchboard(context.Background(), opts)
+	switched := time.Now()
+	if _, err := board.Switch(o.context); err != nil {
+		board.Stop()
+		return nil, nil, 0, switched, err
+	}
+	s, err := board.Current()
+	if err == nil {
+		_, err = s.OpenView(bench.PodsSpec)
+	}
+	pods := 0
+	if err == nil {
+		pods, err = bench.WaitPodsSynced(s, o.timeout)
+	}
+	if err != nil {
+		board.Stop()
+		return nil, nil, 0, switched, err
+	}
+	return board, s, pods, switched, nil
+}
+
+// measureCrowsnest is the app's backend, headless: the Switchboard and
+// session the app runs, an emitter that drops every event.
+func measureCrowsnest(began time.Time, o childOptions) (Result, error) {
+	before := heapNow()
+	board, s, pods, switched, err := connect(o, session.Options{})
+	if err != nil {
+		return Result{}, err
+	}
+	defer board.Stop()
+	synced := time.Now()
+	r := Result{Program: progCrowsnest, Pods: pods,
+		SyncMS: bench.MS(synced.Sub(began)), SyncFromSwitchMS: bench.MS(synced.Sub(switched))}
+	r.HeapPerPod = (float64(heapNow()) - float64(before)) / float64(max(pods, 1))
+	if r.SettledRSSKiB, err = settledRSS(o.settle); err != nil {
+		return r, err
+	}
+	return r, viewLatencies(s, &r)
+}
+
+// viewLatencies fills in the latencies of BenchmarkPodView, measured the
+// same way, on a synced session.
+func viewLatencies(s *session.Session, r *Result) error {
+	var opens bench.Durations
+	var info model.ViewInfo
+	for range 5 {
+		began := time.Now()
+		var err error
+		if info, err = s.OpenView(bench.PodsSpec); err != nil {
+			return err
+		}
+		opens = append(opens, time.Since(began))
+		s.CloseView(info.ID)
+		runtime.GC()
+	}
+	r.OpenMS = bench.MS(opens.Median())
+
+	info, err := s.OpenView(bench.PodsSpec)
+	if err != nil {
+		return err
+	}
+	defer s.CloseView(info.ID)
+	var offsets []int
+	if last := info.Count - 100; last >= 0 {
+		for range 20 {
+			offsets = append(offsets, 0, last/4, last/2, 3*last/4, last)
+		}
+	}
+	windows, err := bench.TimeWindows(s, info.ID, offsets, 100)
+	if err != nil {
+		return err
+	}
+	r.WindowP50MS, r.WindowP95MS = bench.MS(windows.Median()), bench.MS(windows.Quantile(0.95))
+
+	spec := model.ViewSpec{Kind: string(informer.Pods), Namespace: bench.LoadNamespace,
+		Selector: bench.LoadSelector, SortBy: "name"}
+	var selOpens bench.Durations
+	for range 20 {
+		began := time.Now()
+		v, err := s.OpenView(spec)
+		if err != nil {
+			return err
+		}
+		selOpens = append(selOpens, time.Since(began))
+		s.CloseView(v.ID)
+	}
+	r.SelectorOpenMS = bench.MS(selOpens.Median())
+	queries, matches, err := bench.TimeSelectorQueries(s.Access().Cache(), 200)
+	if err != nil {
+		return err
+	}
+	r.SelectorQueryMS, r.SelectorMatches = bench.MS(queries.Median()), matches
+	return nil
+}
+
+// measureFloor is the floor: a bare client-go pod informer. A typed
+// clientset (protobuf, client-go's default for built-in kinds), no
+// compression over loopback (as the app), a transform that drops
+// managedFields, and no event handler.
+func measureFloor(began time.Time, o childOptions) (Result, error) {
+	before := heapNow()
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+		&clientcmd.ClientConfigLoadingRules{ExplicitPath: o.kubeconfig},
+		&clientcmd.ConfigOverrides{CurrentContext: o.context},
+	).ClientConfig()
+	if err != nil {
+		return Result{}, err
+	}
+	cfg.DisableCompression = kubeconfig.IsLoopback(cfg.Host)
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	factory := informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithTransform(dropManagedFields))
+	pods := factory.Core().V1().Pods().Informer()
+	factory.Start(ctx.Done())
+	defer func() {
+		cancel() // Shutdown waits for the informers, which stop on ctx
+		factory.Shutdown()
+	}()
+	deadline := time.Now().Add(o.timeout)
+	for !pods.HasSynced() {
+		if time.Now().After(deadline) {
+			return Result{}, fmt.Errorf("floor: pods not synced after %s", o.timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	r := Result{Program: progFloor, SyncMS: bench.MS(time.Since(began)), Pods: len(pods.GetStore().ListKeys())}
+	r.HeapPerPod = (float64(heapNow()) - float64(before)) / float64(max(r.Pods, 1))
+	r.SettledRSSKiB, err = settledRSS(o.settle)
+	runtime.KeepAlive(pods)
+	return r, err
+}
+
+func dropManagedFields(obj any) (any, error) {
+	if m, err := meta.Accessor(obj); err == nil {
+		m.SetManagedFields(nil)
+	}
+	return obj, nil
+}
+
+// countRequests connects a session with a counting transport and, once
+// its pods have synced, opens and closes views of every kind in several
+// namespaces and with selectors for o.period, as a long session in the UI
+// would; then reports the requests made.
+func countRequests(o childOptions) (RequestReport, error) {
+	counter := newRequestCounter()
+	board, s, pods, _, err := connect(o, session.Options{WrapTransport: counter.wrap})
+	if err != nil {
+		return RequestReport{}, err
+	}
+	defer board.Stop()
+	counter.setPhase(phaseViews)
+	report := RequestReport{Pods: pods, PeriodS: o.period.Seconds()}
+
+	namespaces := []string{"", bench.LoadNamespace}
+	if objs, err := s.Access().Cache().List(informer.Namespaces, "", nil); err == nil {
+		for _, obj := range objs {
+			if m, err := meta.Accessor(obj); err == nil && len(namespaces) < 6 {
+				namespaces = append(namespaces, m.GetName())
+			}
+		}
+	}
+	selectors := []string{"", bench.LoadSelector, "tier=backend"}
+	var open []string
+	deadline := time.Now().Add(o.period)
+	for round := 0; time.Now().Before(deadline); round++ {
+		for i, k := range informer.AllKinds() {
+			spec := model.ViewSpec{Kind: string(k), SortBy: "name"}
+			if informer.Namespaced(k) {
+				spec.Namespace = namespaces[(round+i)%len(namespaces)]
+			}
+			if k == informer.Pods {
+				spec.Selector = selectors[round%len(selectors)]
+			}
+			info, err := s.OpenView(spec)
+			if err != nil {
+				return report, fmt.Errorf("open %+v: %w", spec, err)
+			}
+			report.ViewsOpened++
+			if _, err := s.ViewRows(info.ID, 0, 50); err != nil {
+				return report, err
+			}
+			if _, err := s.Can("delete", string(k), spec.Namespace); err != nil {
+				return report, err
+			}
+			open = append(open, info.ID)
+		}
+		// Keep the last round's views open, close the ones before it.
+		for len(open) > len(informer.AllKinds()) {
+			s.CloseView(open[0])
+			open = open[1:]
+		}
+		time.Sleep(time.Second)
+	}
+	report.Counts = counter.snapshot()
+	return report, nil
+}
+
+// parseChildLine returns the last line of a child's stdout that holds a
+// JSON object, decoded into v.
+func parseChildLine(stdout []byte, v any) error {
+	lines := strings.Split(strings.TrimSpace(string(stdout)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "{") {
+			return json.Unmarshal([]byte(l), v)
+		}
+	}
+	return fmt.Errorf("no JSON result in the child's output %q", stdout)
+}

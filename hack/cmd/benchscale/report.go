@@ -1,0 +1,314 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"crowsnest/backend/bench"
+)
+
+// Report is everything one harness run measured; scale.json is it as JSON.
+type Report struct {
+	Started  time.Time    `json:"started"`
+	Finished time.Time    `json:"finished"`
+	Command  string       `json:"command"`
+	Machine  string       `json:"machine"`
+	Reps     int          `json:"reps"`
+	Runs     []Result     `json:"runs"`     // every repetition of every program
+	Requests []RequestRun `json:"requests"` // one per N
+}
+
+// RequestRun is the requests child's report at one N.
+type RequestRun struct {
+	N int `json:"n"`
+	RequestReport
+}
+
+// JSON is the report, indented.
+func (r Report) JSON() ([]byte, error) { return json.MarshalIndent(r, "", "  ") }
+
+// summary is the medians of one program's runs at one N.
+type summary struct {
+	runs                          int
+	pods                          int
+	syncMS, syncFromSwitchMS      float64
+	heapPerPod                    float64
+	peakMB, settledMB             float64
+	openMS, windowP50, windowP95  float64
+	selectorOpenMS, selectorQuery float64
+	selectorMatches               int
+}
+
+// Budgets of issue 7.
+const (
+	maxSyncVsKubectl = 0.2
+	maxSyncVsFloor   = 1.5
+	maxSync100k      = 10 * time.Second
+	maxHeapPerPod    = 3 * 1024 // "3 KB"
+	maxRSSVsFloor    = 1.3
+	maxRSS100kMB     = 400.0
+	maxPeakVsSettled = 1.5
+	// budgetN is the pod count the absolute budgets are set at.
+	budgetN    = 100_000
+	bytesPerMB = 1e6
+)
+
+const (
+	resultMet    = "met"
+	resultMissed = "**missed**"
+)
+
+// programs in the order tables and legends list them.
+var programs = []string{progCrowsnest, progFloor, progKubectl}
+
+var programNames = map[string]string{progCrowsnest: "Crowsnest", progFloor: "floor (bare informer)", progKubectl: "kubectl get pods -A -o json"}
+
+func kibToMB(kib int64) float64 { return float64(kib) * 1024 / bytesPerMB }
+
+// ns lists the pod counts measured, ascending.
+func (r Report) ns() []int {
+	var out []int
+	for _, run := range r.Runs {
+		out = append(out, run.N)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// summary is the medians of program's runs at n (lower median for an even
+// count); false if it has none.
+func (r Report) summary(n int, program string) (summary, bool) {
+	var s summary
+	var sync, fromSwitch, heap, peak, settled, open, w50, w95, selOpen, selQuery []float64
+	for _, run := range r.Runs {
+		if run.N != n || run.Program != program {
+			continue
+		}
+		s.runs++
+		s.pods = max(s.pods, run.Pods)
+		s.selectorMatches = run.SelectorMatches
+		sync = append(sync, run.SyncMS)
+		fromSwitch = append(fromSwitch, run.SyncFromSwitchMS)
+		heap = append(heap, run.HeapPerPod)
+		peak = append(peak, kibToMB(run.PeakRSSKiB))
+		settled = append(settled, kibToMB(run.SettledRSSKiB))
+		open = append(open, run.OpenMS)
+		w50 = append(w50, run.WindowP50MS)
+		w95 = append(w95, run.WindowP95MS)
+		selOpen = append(selOpen, run.SelectorOpenMS)
+		selQuery = append(selQuery, run.SelectorQueryMS)
+	}
+	m := bench.MedianOf
+	s.syncMS, s.syncFromSwitchMS, s.heapPerPod = m(sync), m(fromSwitch), m(heap)
+	s.peakMB, s.settledMB = m(peak), m(settled)
+	s.openMS, s.windowP50, s.windowP95 = m(open), m(w50), m(w95)
+	s.selectorOpenMS, s.selectorQuery = m(selOpen), m(selQuery)
+	return s, s.runs > 0
+}
+
+// ratio is a/b, or 0 when b is 0.
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// verdict is one budget across every N.
+type verdict struct {
+	budget, limit string
+	values        []string // per N, in Report.ns order
+	result        string
+}
+
+// check builds a verdict from a per-N measure: ok reports whether the
+// budget holds, value how to show the measure. Ns without the runs needed
+// show "–" and do not count.
+func (r Report) check(budget, limit string, measure func(n int) (value string, ok, measured bool)) verdict {
+	v := verdict{budget: budget, limit: limit, result: resultMet}
+	seen := false
+	for _, n := range r.ns() {
+		value, ok, measured := measure(n)
+		if !measured {
+			v.values = append(v.values, "–")
+			continue
+		}
+		seen = true
+		v.values = append(v.values, value)
+		if !ok {
+			v.result = resultMissed
+		}
+	}
+	if !seen {
+		v.result = "not measured"
+	}
+	return v
+}
+
+// atBudgetN is check for a budget that holds at 100,000 pods only.
+func (r Report) atBudgetN(budget, limit string, measure func(n int) (string, bool, bool)) verdict {
+	v := r.check(budget, limit, func(n int) (string, bool, bool) {
+		if n != budgetN {
+			return "", false, false
+		}
+		return measure(n)
+	})
+	if ns := r.ns(); !slices.Contains(ns, budgetN) {
+		largest := 0
+		if len(ns) > 0 {
+			largest = ns[len(ns)-1]
+		}
+		v.result = fmt.Sprintf("not measured (largest N %s)", thousands(largest))
+	}
+	return v
+}
+
+// verdicts are issue 7's budgets for what the harness measures.
+func (r Report) verdicts() []verdict {
+	both := func(n int) (c, f, k summary, ok bool) {
+		c, ok1 := r.summary(n, progCrowsnest)
+		f, ok2 := r.summary(n, progFloor)
+		k, ok3 := r.summary(n, progKubectl)
+		return c, f, k, ok1 && ok2 && ok3
+	}
+	out := []verdict{
+		r.check("Sync vs kubectl (Crowsnest sync / kubectl wall)", fmt.Sprintf("≤ %.1f×", maxSyncVsKubectl), func(n int) (string, bool, bool) {
+			c, _, k, ok := both(n)
+			x := ratio(c.syncMS, k.syncMS)
+			return fmt.Sprintf("%.3f×", x), x <= maxSyncVsKubectl, ok
+		}),
+		r.check("Sync vs the floor", fmt.Sprintf("≤ %.1f×", maxSyncVsFloor), func(n int) (string, bool, bool) {
+			c, f, _, ok := both(n)
+			x := ratio(c.syncMS, f.syncMS)
+			return fmt.Sprintf("%.2f×", x), x <= maxSyncVsFloor, ok
+		}),
+		r.atBudgetN("100,000 pods synced", fmt.Sprintf("< %s", maxSync100k), func(n int) (string, bool, bool) {
+			c, ok := r.summary(n, progCrowsnest)
+			return fmt.Sprintf("%.2f s", c.syncMS/1000), c.syncMS < bench.MS(maxSync100k), ok
+		}),
+		r.check("Go heap per cached pod (view open)", fmt.Sprintf("≤ %d B", maxHeapPerPod), func(n int) (string, bool, bool) {
+			c, ok := r.summary(n, progCrowsnest)
+			return fmt.Sprintf("%.0f B", c.heapPerPod), c.heapPerPod <= maxHeapPerPod, ok
+		}),
+		r.check("Settled RSS vs the floor's", fmt.Sprintf("≤ %.1f×", maxRSSVsFloor), func(n int) (string, bool, bool) {
+			c, f, _, ok := both(n)
+			x := ratio(c.settledMB, f.settledMB)
+			return fmt.Sprintf("%.2f×", x), x <= maxRSSVsFloor, ok
+		}),
+		r.atBudgetN("Peak RSS at 100,000 pods", fmt.Sprintf("< %.0f MB", maxRSS100kMB), func(n int) (string, bool, bool) {
+			c, ok := r.summary(n, progCrowsnest)
+			return fmt.Sprintf("%.0f MB", c.peakMB), c.peakMB < maxRSS100kMB, ok
+		}),
+		r.check("Peak RSS / settled RSS (initial list)", fmt.Sprintf("≤ %.1f×", maxPeakVsSettled), func(n int) (string, bool, bool) {
+			c, ok := r.summary(n, progCrowsnest)
+			x := ratio(c.peakMB, c.settledMB)
+			return fmt.Sprintf("%.2f×", x), x <= maxPeakVsSettled, ok
+		}),
+	}
+	return append(out, r.check("One watch per kind, no polling", "≤ 1 LIST and ≤ 1 WATCH per kind; 0 repeated reads", func(n int) (string, bool, bool) {
+		for _, req := range r.Requests {
+			if req.N != n {
+				continue
+			}
+			worst, bad := "", 0
+			for _, k := range req.byKind() {
+				if excess := max(k.Lists-1, 0) + max(k.Watches-1, 0) + k.ViewsReads; excess > bad {
+					worst, bad = k.Resource, excess
+				}
+			}
+			if bad == 0 {
+				return "yes", true, true
+			}
+			return fmt.Sprintf("%d extra (%s)", bad, worst), false, true
+		}
+		return "", false, false
+	}))
+}
+
+// Markdown is scale.md: a table per N, the requests, the budgets.
+func (r Report) Markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# Scale harness (issue 7)\n\n")
+	p("- Command: `%s`\n- Machine: %s\n- Run: %s – %s UTC\n", r.Command, r.Machine,
+		r.Started.Format("2006-01-02 15:04"), r.Finished.Format("15:04"))
+	p("- Medians of %d repetitions per program and N (the lower middle value for an even count), each program a process of its own, in alternating order. MB = 10⁶ bytes.\n\n", r.Reps)
+	for _, n := range r.ns() {
+		p("## N = %s load pods\n\n", thousands(n))
+		p("| program | pods held | sync (ms) | × kubectl | × floor | from Switch (ms) | heap/pod (B) | peak RSS (MB) | settled RSS (MB) | peak / settled |\n")
+		p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		k, _ := r.summary(n, progKubectl)
+		f, _ := r.summary(n, progFloor)
+		for _, prog := range programs {
+			s, ok := r.summary(n, prog)
+			if !ok {
+				continue
+			}
+			dash := func(x float64, format string) string {
+				if x == 0 {
+					return "–"
+				}
+				return fmt.Sprintf(format, x)
+			}
+			p("| %s | %s | %.0f | %s | %s | %s | %s | %.1f | %s | %s |\n", programNames[prog], dash(float64(s.pods), "%.0f"),
+				s.syncMS, dash(ratio(s.syncMS, k.syncMS), "%.3f"), dash(ratio(s.syncMS, f.syncMS), "%.2f"),
+				dash(s.syncFromSwitchMS, "%.0f"), dash(s.heapPerPod, "%.0f"), s.peakMB, dash(s.settledMB, "%.1f"),
+				dash(ratio(s.peakMB, s.settledMB), "%.2f"))
+		}
+		if c, ok := r.summary(n, progCrowsnest); ok {
+			p("\nCrowsnest on the synced session: open the all-namespace pod view by name **%.2f ms**; a 100-row window p50 **%.3f ms**, p95 %.3f ms; "+
+				"`OpenView(load, %s)` **%.2f ms**; the cache query of it %.3f ms (%d pods).\n",
+				c.openMS, c.windowP50, c.windowP95, bench.LoadSelector, c.selectorOpenMS, c.selectorQuery, c.selectorMatches)
+		}
+		for _, req := range r.Requests {
+			if req.N == n {
+				writeRequests(&b, req)
+			}
+		}
+		p("\n")
+	}
+	p("## Budgets\n\n| budget | limit |")
+	for _, n := range r.ns() {
+		p(" N = %s |", thousands(n))
+	}
+	p(" result |\n|---|---|")
+	for range r.ns() {
+		p("---:|")
+	}
+	p("---|\n")
+	for _, v := range r.verdicts() {
+		p("| %s | %s | %s | %s |\n", v.budget, v.limit, strings.Join(v.values, " | "), v.result)
+	}
+	return b.String()
+}
+
+func writeRequests(b *strings.Builder, req RequestRun) {
+	start, views := req.accessChecks()
+	fmt.Fprintf(b, "\nAPI requests of one session: synced (start), then %d views of every kind opened and closed over %.0f s (views). "+
+		"Access reviews: %d at start, %d during views.\n\n", req.ViewsOpened, req.PeriodS, start, views)
+	fmt.Fprintf(b, "| resource | LIST | WATCH | reads repeated during views |\n|---|---:|---:|---:|\n")
+	for _, k := range req.byKind() {
+		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", k.Resource, k.Lists, k.Watches, k.ViewsReads)
+	}
+	var other []string
+	for _, c := range req.Counts {
+		if c.Verb != "LIST" && c.Verb != "WATCH" {
+			other = append(other, fmt.Sprintf("%s %s %s ×%d", c.Phase, c.Verb, c.Resource, c.Count))
+		}
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(b, "\nOther requests: %s.\n", strings.Join(other, "; "))
+	}
+}
+
+// thousands writes n with comma separators.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
