@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -26,8 +27,10 @@ const (
 	// enableEnv must be 1 for any benchmark here to run: they need minutes
 	// of seeding and a control plane of their own (see `make bench`).
 	enableEnv = "CROWSNEST_BENCH"
-	// loadPods pods are seeded into bench.LoadNamespace once per run.
+	// loadPods pods are seeded into bench.LoadNamespace once per run,
+	// unless $CROWSNEST_BENCH_PODS asks for another count (a quick run).
 	loadPods = 10_000
+	podsEnv  = "CROWSNEST_BENCH_PODS"
 	version  = "bench"
 )
 
@@ -118,8 +121,14 @@ func prepare(env *testcluster.Env) (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := seed.Pods(ctx, cs, seed.PodsOptions{Count: loadPods, Namespace: bench.LoadNamespace, Log: logf}); err != nil {
-		return nil, fmt.Errorf("seed %d pods: %w", loadPods, err)
+	count := loadPods
+	if env := os.Getenv(podsEnv); env != "" {
+		if count, err = strconv.Atoi(env); err != nil || count <= 0 {
+			return nil, fmt.Errorf("%s=%q: not a positive count", podsEnv, env)
+		}
+	}
+	if err := seed.Pods(ctx, cs, seed.PodsOptions{Count: count, Namespace: bench.LoadNamespace, Log: logf}); err != nil {
+		return nil, fmt.Errorf("seed %d pods: %w", count, err)
 	}
 	if err := bindStranded(ctx, cs, bench.LoadNamespace); err != nil {
 		return nil, err

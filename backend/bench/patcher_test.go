@@ -121,14 +121,20 @@ func runPatcher() int {
 	}
 	// Patch i is due at began + i/Rate; a pacer that falls behind (every
 	// worker busy) sends as soon as a worker frees up, so the achieved rate
-	// is what the API server sustains.
+	// is what the API server sustains. Sending stops when Duration is up,
+	// whatever the rate offered, so a phase lasts as long at 5,000/s
+	// offered as at 100/s.
 	interval := time.Duration(float64(time.Second) / job.Rate)
 	total := int64(job.Duration / interval)
 	began := time.Now()
 	line("G %d", began.UnixNano())
 	_ = flush(out, &outMu)
 	for i := range total {
-		if wait := time.Until(began.Add(time.Duration(i) * interval)); wait > 0 {
+		due := began.Add(time.Duration(i) * interval)
+		if time.Since(began) >= job.Duration {
+			break
+		}
+		if wait := time.Until(due); wait > 0 {
 			time.Sleep(wait)
 		}
 		jobs <- job.FirstSeq + i

@@ -2,11 +2,12 @@ package bench_test
 
 import (
 	"fmt"
-	"slices"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -21,20 +22,83 @@ import (
 )
 
 const (
-	// targetRate is the update rate of budget 4.
-	targetRate = 1000.0
-	// phaseLength is how long each measured phase patches.
+	// phaseLength is how long each measured phase sends updates.
 	phaseLength = 10 * time.Second
-	// calibrationLength is each trial run of calibrate.
-	calibrationLength = 4 * time.Second
-	// keepUpLatency is the p95 patch response time above which calibrate
-	// says the API server is not keeping up (its queues grow).
-	keepUpLatency = 250 * time.Millisecond
 	// settle lets the last watch events drain before a phase's CPU is read.
 	settle = 500 * time.Millisecond
 	// patchWorkers bounds the patches in flight.
 	patchWorkers = 128
+	// ratesEnv overrides churnRates, e.g. CROWSNEST_BENCH_RATES=100,1000.
+	ratesEnv = "CROWSNEST_BENCH_RATES"
 )
+
+// churnRates are the update rates (per second) the churn benchmarks offer,
+// one sub-benchmark each: issue 7's 100, 1,000 and 5,000.
+var churnRates = []float64{100, 1000, 5000}
+
+// forEachRate runs measure as a sub-benchmark "rate=R" for each offered
+// rate of churnRates or of $CROWSNEST_BENCH_RATES.
+func forEachRate(b *testing.B, measure func(b *testing.B, rate float64)) {
+	rates := churnRates
+	if env := os.Getenv(ratesEnv); env != "" {
+		rates = nil
+		for f := range strings.SplitSeq(env, ",") {
+			r, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || r <= 0 {
+				b.Fatalf("%s=%q: %q is not a positive rate", ratesEnv, env, f)
+			}
+			rates = append(rates, r)
+		}
+	}
+	for _, rate := range rates {
+		b.Run(fmt.Sprintf("rate=%.0f", rate), func(b *testing.B) { measure(b, rate) })
+	}
+}
+
+// churn adds up the phases of a churn benchmark's iterations.
+type churn struct {
+	baseCPU, baseWall, viewCPU, viewWall time.Duration
+	notices, updates                     int64
+	lat                                  latencies
+	unmatched                            int
+}
+
+func (c *churn) baseline(ph phase) {
+	c.baseCPU += ph.cpu
+	c.baseWall += ph.wall
+}
+
+// withView adds a view phase that saw notices and made updates.
+func (c *churn) withView(ph phase, notices, updates int64) {
+	c.viewCPU += ph.cpu
+	c.viewWall += ph.wall
+	c.notices += notices
+	c.updates += updates
+}
+
+func (c *churn) latency(p *latencyProbe) {
+	l, left := p.results()
+	c.lat.add(l)
+	c.unmatched += left
+}
+
+// report reports what both churn benchmarks measure: the latency (lat)
+// quantiles, notices per second and the view's upkeep.
+func (c *churn) report(b *testing.B, lat bench.Durations) {
+	baseFrac := c.baseCPU.Seconds() / c.baseWall.Seconds()
+	viewFrac := c.viewCPU.Seconds() / c.viewWall.Seconds()
+	upkeep := viewFrac - baseFrac
+	b.ReportMetric(bench.MS(lat.Quantile(0.95)), "ms-p95")
+	b.ReportMetric(bench.MS(lat.Quantile(0.99)), "ms-p99")
+	b.ReportMetric(bench.MS(lat.Median()), "ms-p50")
+	b.ReportMetric(bench.MS(lat.Max()), "ms-max")
+	b.ReportMetric(float64(c.notices)/c.viewWall.Seconds(), "notices/s")
+	b.ReportMetric(upkeep, "cpu-fraction")
+	b.ReportMetric(baseFrac, "cpu-fraction-baseline")
+	b.ReportMetric(viewFrac, "cpu-fraction-with-view")
+	b.ReportMetric(upkeep*c.viewWall.Seconds()/float64(max(c.updates, 1))*1e6, "cpu-us/update")
+	b.ReportMetric(float64(c.unmatched), "unmatched")
+}
 
 // phase is one patching phase: the process's CPU time and the wall time
 // from the child's first patch to its last response plus settle.
@@ -60,54 +124,6 @@ func runPhase(job patchJob, onStart func(), onLine func([]string)) (phase, error
 	}
 	time.Sleep(settle)
 	return phase{cpu: bench.CPUTime() - cpu0, wall: time.Since(wall0), sum: sum}, nil
-}
-
-// candidateRates are the patch rates calibrate tries, highest first.
-var candidateRates = []float64{1000, 750, 500, 400, 300, 250, 200, 150, 100, 75, 50}
-
-// calibrate finds the highest candidate rate the API server keeps up with:
-// every patch succeeds, the achieved rate is within 3% of the offered one,
-// and patch responses stay under keepUpLatency at p95. After a failed
-// trial it skips to the highest candidate not above what was achieved.
-func calibrate(job func(rate float64, d time.Duration, stream bool) patchJob) (float64, []string, error) {
-	var trials []string
-	rate := candidateRates[0]
-	for {
-		sent := map[string]time.Time{}
-		var resp bench.Durations
-		sum, err := drive(job(rate, calibrationLength, true), nil, func(f []string) {
-			switch {
-			case f[0] == "S" && len(f) == 4:
-				sent[f[1]] = unixNano(f[3])
-			case f[0] == "R" && len(f) == 3:
-				resp = append(resp, unixNano(f[2]).Sub(sent[f[1]]))
-			}
-		})
-		if err != nil {
-			return 0, trials, err
-		}
-		p95 := resp.Quantile(0.95)
-		trials = append(trials, fmt.Sprintf("%.0f/s offered: %.0f/s done, %d failed, response p95 %s",
-			rate, sum.rate(), sum.Failed, p95.Round(time.Millisecond)))
-		if sum.Failed == 0 && sum.rate() >= 0.97*rate && p95 <= keepUpLatency {
-			return rate, trials, nil
-		}
-		next := 0.0
-		for _, c := range candidateRates {
-			if c < rate && c <= sum.rate() {
-				next = c
-				break
-			}
-		}
-		if next == 0 {
-			if rate == candidateRates[len(candidateRates)-1] {
-				return 0, trials, fmt.Errorf("the API server keeps up with no candidate rate: %s", strings.Join(trials, "; "))
-			}
-			next = candidateRates[slices.Index(candidateRates, rate)+1]
-		}
-		rate = next
-		time.Sleep(3 * time.Second) // let the server drain its queues
-	}
 }
 
 func unixNano(s string) time.Time {
@@ -350,6 +366,7 @@ func (p *latencyProbe) drain(d time.Duration) {
 // latencies are the per-patch delays of the latency phase.
 type latencies struct {
 	fromResp      bench.Durations // patch response → notice showing it (0 if the notice came first)
+	response      bench.Durations // patch sent → its response, for every patch that succeeded
 	fromSend      bench.Durations // patch sent → notice
 	watchFromSend bench.Durations // patch sent → reference informer's watch event
 	app           bench.Durations // reference informer's watch event → notice (0 if the notice came first)
@@ -357,6 +374,7 @@ type latencies struct {
 
 func (l *latencies) add(o latencies) {
 	l.fromResp = append(l.fromResp, o.fromResp...)
+	l.response = append(l.response, o.response...)
 	l.fromSend = append(l.fromSend, o.fromSend...)
 	l.watchFromSend = append(l.watchFromSend, o.watchFromSend...)
 	l.app = append(l.app, o.app...)
@@ -368,6 +386,9 @@ func (p *latencyProbe) results() (l latencies, unmatched int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, r := range p.bySeq {
+		if !r.resp.IsZero() {
+			l.response = append(l.response, r.resp.Sub(r.sent))
+		}
 		switch {
 		case r.resp.IsZero(): // failed patch
 		case r.seen.IsZero():
