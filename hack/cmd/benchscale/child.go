@@ -63,6 +63,9 @@ type Result struct {
 	SettledRSSKiB int64   `json:"settledRssKiB,omitempty"`
 	// PeakRSSKiB is the child's ru_maxrss, from the parent.
 	PeakRSSKiB int64 `json:"peakRssKiB"`
+	// SyncPeakRSSKiB is the child's VmHWM once its settled RSS was read:
+	// the peak of the initial sync, before the latencies were measured.
+	SyncPeakRSSKiB int64 `json:"syncPeakRssKiB,omitempty"`
 	// Crowsnest's latencies, after the settled RSS was read.
 	OpenMS          float64 `json:"openMs,omitempty"`          // a second all-namespace pod view, by name
 	WindowP50MS     float64 `json:"windowP50Ms,omitempty"`     // ViewRows of 100 rows
@@ -110,26 +113,26 @@ func heapNow() uint64 {
 func settledRSS(settle time.Duration) (int64, error) {
 	bench.GC2()
 	time.Sleep(settle)
-	return vmRSS()
+	return procStatus("VmRSS")
 }
 
-// vmRSS is this process's resident set from /proc/self/status, in KiB.
-func vmRSS() (int64, error) {
+// procStatus reads a field of /proc/self/status in kB (VmRSS, VmHWM).
+func procStatus(field string) (int64, error) {
 	raw, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0, err
 	}
-	return parseVmRSS(raw)
+	return parseProcStatus(raw, field)
 }
 
-func parseVmRSS(status []byte) (int64, error) {
+func parseProcStatus(status []byte, field string) (int64, error) {
 	sc := bufio.NewScanner(bytes.NewReader(status))
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS line in /proc/self/status")
+	return 0, fmt.Errorf("no %s line in /proc/self/status", field)
 }
 
 // discard is the Emitter of a headless session: nobody listens.
@@ -180,6 +183,9 @@ func measureCrowsnest(began time.Time, o childOptions) (Result, error) {
 		SyncMS: bench.MS(synced.Sub(began)), SyncFromSwitchMS: bench.MS(synced.Sub(switched))}
 	r.HeapPerPod = (float64(heapNow()) - float64(before)) / float64(max(pods, 1))
 	if r.SettledRSSKiB, err = settledRSS(o.settle); err != nil {
+		return r, err
+	}
+	if r.SyncPeakRSSKiB, err = procStatus("VmHWM"); err != nil {
 		return r, err
 	}
 	return r, viewLatencies(s, &r)
@@ -275,7 +281,10 @@ func measureFloor(began time.Time, o childOptions) (Result, error) {
 	}
 	r := Result{Program: progFloor, SyncMS: bench.MS(time.Since(began)), Pods: len(pods.GetStore().ListKeys())}
 	r.HeapPerPod = (float64(heapNow()) - float64(before)) / float64(max(r.Pods, 1))
-	r.SettledRSSKiB, err = settledRSS(o.settle)
+	if r.SettledRSSKiB, err = settledRSS(o.settle); err != nil {
+		return r, err
+	}
+	r.SyncPeakRSSKiB, err = procStatus("VmHWM")
 	runtime.KeepAlive(pods)
 	return r, err
 }
