@@ -150,8 +150,12 @@ func TimeSelectorQueries(r *cache.Reader, n int) (Durations, int, error) {
 // Run is a child process's wall time and peak resident set.
 type Run struct {
 	Wall time.Duration
-	// PeakRSSKiB is getrusage's ru_maxrss of the child (KiB on Linux).
-	PeakRSSKiB int64
+	// MaxRSSKiB is getrusage's ru_maxrss of the child (KiB on Linux). On
+	// Linux it is at least the parent's own peak when the child was
+	// started (exec keeps the high-water mark of the address space it
+	// replaces, which a Go parent's vfork shares), so it is the child's
+	// peak only when that exceeds the parent's.
+	MaxRSSKiB int64
 }
 
 // RunProcess runs cmd to completion and measures it. Its stderr is in the
@@ -166,7 +170,7 @@ func RunProcess(cmd *exec.Cmd) (Run, error) {
 	run := Run{Wall: time.Since(began)}
 	if cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			run.PeakRSSKiB = ru.Maxrss
+			run.MaxRSSKiB = ru.Maxrss
 		}
 	}
 	if err != nil {

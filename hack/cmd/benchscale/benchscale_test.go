@@ -131,7 +131,8 @@ func sample() Report {
 			run(progKubectl, n, 20_000*k, 0, 400_000*int64(k), 0),
 		)
 	}
-	r.Runs[3].SyncMS = 12_000 // Crowsnest at 100k: 1.71× the floor, over 10 s
+	r.Runs[3].SyncMS = 12_000        // Crowsnest at 100k: 1.71× the floor, over 10 s
+	r.Runs[2].ParentHWMKiB = 500_000 // kubectl at 10k: ru_maxrss no more than the harness's own peak
 	r.Requests = []RequestRun{{N: 10_000, RequestReport: RequestReport{Counts: []RequestCount{
 		{requestKey: requestKey{Phase: phaseStart, Verb: "WATCH", Resource: "pods"}, Count: 1},
 	}}}}
@@ -172,6 +173,8 @@ func TestMarkdown(t *testing.T) {
 		"## N = 100,000 load pods",
 		"| Crowsnest | 10040 | 900 | 0.045 | 1.29 | – | 2000 | 61.4 | 55.3 | 51.2 | 1.08 |",
 		"| 100,000 pods synced | < 10s | – | 12.00 s | **missed** |",
+		"| kubectl get pods -A -o json | 10040 | 20000 | 1.000 | 28.57 | – | – | ≤ 409.6 |",
+		"| kubectl get pods -A -o json | 100040 | 200000 | 1.000 | 28.57 | – | – | 4096.0 |",
 		"| pods | 0 | 1 | 0 |",
 	} {
 		assert.Contains(t, md, want)

@@ -61,8 +61,15 @@ type Result struct {
 	// after two GCs, per pod held.
 	HeapPerPod    float64 `json:"heapBytesPerPod,omitempty"`
 	SettledRSSKiB int64   `json:"settledRssKiB,omitempty"`
-	// PeakRSSKiB is the child's ru_maxrss, from the parent.
+	// PeakRSSKiB is the program's peak resident set: a Go child's own
+	// VmHWM as it exits, kubectl's ru_maxrss.
 	PeakRSSKiB int64 `json:"peakRssKiB"`
+	// MaxRSSKiB is the child's ru_maxrss, from the parent, and
+	// ParentHWMKiB the parent's own VmHWM when the child ended: on Linux
+	// ru_maxrss is never below the parent's peak (see bench.Run), so it is
+	// the child's only when above ParentHWMKiB.
+	MaxRSSKiB    int64 `json:"maxRssKiB"`
+	ParentHWMKiB int64 `json:"parentHwmKiB"`
 	// SyncPeakRSSKiB is the child's VmHWM once its settled RSS was read:
 	// the peak of the initial sync, before the latencies were measured.
 	SyncPeakRSSKiB int64 `json:"syncPeakRssKiB,omitempty"`
@@ -188,7 +195,11 @@ func measureCrowsnest(began time.Time, o childOptions) (Result, error) {
 	if r.SyncPeakRSSKiB, err = procStatus("VmHWM"); err != nil {
 		return r, err
 	}
-	return r, viewLatencies(s, &r)
+	if err := viewLatencies(s, &r); err != nil {
+		return r, err
+	}
+	r.PeakRSSKiB, err = procStatus("VmHWM")
+	return r, err
 }
 
 // viewLatencies fills in the latencies of BenchmarkPodView, measured the
@@ -285,6 +296,7 @@ func measureFloor(began time.Time, o childOptions) (Result, error) {
 		return r, err
 	}
 	r.SyncPeakRSSKiB, err = procStatus("VmHWM")
+	r.PeakRSSKiB = r.SyncPeakRSSKiB
 	runtime.KeepAlive(pods)
 	return r, err
 }

@@ -136,7 +136,7 @@ func (h *harness) run(ctx context.Context, ns []int) error {
 
 	for _, n := range ns {
 		began := time.Now()
-		logf("N=%d: seeding the load namespace up to %d pods (about 220 pods/s, then ReplicaSet adoption)", n, n)
+		logf("N=%d: seeding the load namespace up to %d pods (progress every 1,000; then the ReplicaSets adopt them)", n, n)
 		if err := seed.Pods(ctx, cs, seed.PodsOptions{Count: n, Namespace: bench.LoadNamespace, Log: logf}); err != nil {
 			return fmt.Errorf("seed %d pods: %w", n, err)
 		}
@@ -183,13 +183,19 @@ func (h *harness) run(ctx context.Context, ns []int) error {
 
 // measure runs one program once.
 func (h *harness) measure(ctx context.Context, program, cacheDir string) (Result, error) {
-	if program == progKubectl {
-		run, err := bench.KubectlGetPods(ctx, h.kubectl, h.child.kubeconfig, h.child.context, cacheDir)
-		return Result{Program: program, WallMS: bench.MS(run.Wall), SyncMS: bench.MS(run.Wall), PeakRSSKiB: run.PeakRSSKiB}, err
-	}
 	var r Result
-	run, err := h.runChild(ctx, program, &r)
-	r.Program, r.WallMS, r.PeakRSSKiB = program, bench.MS(run.Wall), run.PeakRSSKiB
+	var run bench.Run
+	var err error
+	if program == progKubectl {
+		run, err = bench.KubectlGetPods(ctx, h.kubectl, h.child.kubeconfig, h.child.context, cacheDir)
+		r.SyncMS, r.PeakRSSKiB = bench.MS(run.Wall), run.MaxRSSKiB
+	} else {
+		run, err = h.runChild(ctx, program, &r)
+	}
+	r.Program, r.WallMS, r.MaxRSSKiB = program, bench.MS(run.Wall), run.MaxRSSKiB
+	if hwm, hwmErr := procStatus("VmHWM"); hwmErr == nil {
+		r.ParentHWMKiB = hwm
+	}
 	return r, err
 }
 
