@@ -138,10 +138,18 @@ test-package: test-deps tools package
 	CROWSNEST_PACKAGE_PORT_BASE=$(PACKAGE_PORT_BASE) hack/package-test
 
 # Performance budgets (docs/PERFORMANCE.md), against a control plane of their
-# own on $(BENCH_PORT_BASE)+ seeded with 10,000 pods; stopped afterwards.
-# Results go to build/bench.txt.
+# own on $(BENCH_PORT_BASE)+, stopped afterwards: first the Go benchmarks at
+# the smallest of BENCH_PODS (10,000; results in build/bench.txt), then the
+# scale harness of issue 7 at every BENCH_PODS, BENCH_REPS times each
+# (build/bench/scale.{json,md,svg}, docs/perf/scale.svg). Seeding only adds
+# pods, hence this order. A quick run:
+#   make bench BENCH_PODS=10000 BENCH_REPS=1 BENCH_TIME=1x
 BENCH_CLUSTER_DIR ?= $(CACHE)/bench-cluster
 BENCH_PORT_BASE ?= 29400
+BENCH_PODS ?= 10000,50000,100000
+BENCH_REPS ?= 3
+BENCH_TIME ?= 5x
+comma := ,
 
 .PHONY: bench bench-frontend
 bench: tools
@@ -150,7 +158,10 @@ bench: tools
 	trap 'hack/cluster down --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE)' EXIT; \
 	hack/cluster up --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE); \
 	CROWSNEST_BENCH=1 CROWSNEST_TEST_CLUSTER="$(BENCH_CLUSTER_DIR)" \
-	  go test -run '^$$' -bench . -benchtime 5x -timeout 60m ./backend/bench/ | tee build/bench.txt
+	CROWSNEST_BENCH_PODS=$(firstword $(subst $(comma), ,$(BENCH_PODS))) \
+	  go test -run '^$$' -bench . -benchtime $(BENCH_TIME) -timeout 120m ./backend/bench/ | tee build/bench.txt; \
+	hack/bench-scale --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE) \
+	  --pods $(BENCH_PODS) --reps $(BENCH_REPS)
 
 # The explorer's budgets in Chromium against the real backend, at 500 and
 # then 50,000 pods (seeding those takes minutes), on a control plane of its
