@@ -174,23 +174,25 @@ func (r Report) atBudgetN(budget, limit string, measure func(n int) (string, boo
 
 // verdicts are issue 7's budgets for what the harness measures.
 func (r Report) verdicts() []verdict {
-	both := func(n int) (c, f, k summary, ok bool) {
+	all := func(n int) (c, f, k summary, ok bool) {
 		c, ok1 := r.summary(n, progCrowsnest)
 		f, ok2 := r.summary(n, progFloor)
 		k, ok3 := r.summary(n, progKubectl)
 		return c, f, k, ok1 && ok2 && ok3
 	}
+	// atMost: a/b, picked from the programs' summaries, is at most limit.
+	atMost := func(budget string, limit float64, digits int, pick func(c, f, k summary) (a, b float64)) verdict {
+		return r.check(budget, fmt.Sprintf("≤ %.1f×", limit), func(n int) (string, bool, bool) {
+			c, f, k, ok := all(n)
+			x := ratio(pick(c, f, k))
+			return fmt.Sprintf("%.*f×", digits, x), x <= limit, ok
+		})
+	}
 	out := []verdict{
-		r.check("Sync vs kubectl (Crowsnest sync / kubectl wall)", fmt.Sprintf("≤ %.1f×", maxSyncVsKubectl), func(n int) (string, bool, bool) {
-			c, _, k, ok := both(n)
-			x := ratio(c.syncMS, k.syncMS)
-			return fmt.Sprintf("%.3f×", x), x <= maxSyncVsKubectl, ok
-		}),
-		r.check("Sync vs the floor", fmt.Sprintf("≤ %.1f×", maxSyncVsFloor), func(n int) (string, bool, bool) {
-			c, f, _, ok := both(n)
-			x := ratio(c.syncMS, f.syncMS)
-			return fmt.Sprintf("%.2f×", x), x <= maxSyncVsFloor, ok
-		}),
+		atMost("Sync vs kubectl (Crowsnest sync / kubectl wall)", maxSyncVsKubectl, 3,
+			func(c, _, k summary) (float64, float64) { return c.syncMS, k.syncMS }),
+		atMost("Sync vs the floor", maxSyncVsFloor, 2,
+			func(c, f, _ summary) (float64, float64) { return c.syncMS, f.syncMS }),
 		r.atBudgetN("100,000 pods synced", fmt.Sprintf("< %s", maxSync100k), func(n int) (string, bool, bool) {
 			c, ok := r.summary(n, progCrowsnest)
 			return fmt.Sprintf("%.2f s", c.syncMS/1000), c.syncMS < bench.MS(maxSync100k), ok
@@ -199,20 +201,14 @@ func (r Report) verdicts() []verdict {
 			c, ok := r.summary(n, progCrowsnest)
 			return fmt.Sprintf("%.0f B", c.heapPerPod), c.heapPerPod <= maxHeapPerPod, ok
 		}),
-		r.check("Settled RSS vs the floor's", fmt.Sprintf("≤ %.1f×", maxRSSVsFloor), func(n int) (string, bool, bool) {
-			c, f, _, ok := both(n)
-			x := ratio(c.settledMB, f.settledMB)
-			return fmt.Sprintf("%.2f×", x), x <= maxRSSVsFloor, ok
-		}),
+		atMost("Settled RSS vs the floor's", maxRSSVsFloor, 2,
+			func(c, f, _ summary) (float64, float64) { return c.settledMB, f.settledMB }),
 		r.atBudgetN("Peak RSS at 100,000 pods", fmt.Sprintf("< %.0f MB", maxRSS100kMB), func(n int) (string, bool, bool) {
 			c, ok := r.summary(n, progCrowsnest)
 			return fmt.Sprintf("%.0f MB", c.peakMB), c.peakMB < maxRSS100kMB, ok
 		}),
-		r.check("Peak RSS of the initial sync / settled RSS", fmt.Sprintf("≤ %.1f×", maxPeakVsSettled), func(n int) (string, bool, bool) {
-			c, ok := r.summary(n, progCrowsnest)
-			x := ratio(c.syncPeakMB, c.settledMB)
-			return fmt.Sprintf("%.2f×", x), x <= maxPeakVsSettled, ok
-		}),
+		atMost("Peak RSS of the initial sync / settled RSS", maxPeakVsSettled, 2,
+			func(c, _, _ summary) (float64, float64) { return c.syncPeakMB, c.settledMB }),
 	}
 	return append(out, r.check("One watch per kind, no polling", "≤ 1 LIST and ≤ 1 WATCH per kind; 0 repeated reads", func(n int) (string, bool, bool) {
 		for _, req := range r.Requests {
