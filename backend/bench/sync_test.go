@@ -38,7 +38,7 @@ func startPodCache(cfg *rest.Config) (*podCache, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md, Config: cfg, HTTPClient: hc})
+	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md, Config: cfg})
 	if _, err := o.Informer(informer.Pods); err != nil {
 		o.Stop()
 		return nil, err

@@ -31,20 +31,41 @@ func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 // verb (list or watch), the way the API server would see them.
 type requestCounter struct {
 	mu     sync.Mutex
-	counts map[string]int // "pods watch", "pods list"
-	base   http.RoundTripper
+	counts map[string]int    // "pods watch", "pods list"
+	protos map[string]string // the same keys
 }
 
-func (c *requestCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+// counted is one transport of a client counted by a requestCounter (a
+// client may build several: the pods stream has a connection of its own).
+type counted struct {
+	*requestCounter
+	base http.RoundTripper
+}
+
+func (c counted) RoundTrip(req *http.Request) (*http.Response, error) {
 	parts := strings.Split(strings.Trim(req.URL.Path, "/"), "/")
 	verb := "list"
 	if w := req.URL.Query().Get("watch"); w == "true" || w == "1" {
 		verb = "watch"
 	}
+	key := parts[len(parts)-1] + " " + verb
 	c.mu.Lock()
-	c.counts[parts[len(parts)-1]+" "+verb]++
+	c.counts[key]++
 	c.mu.Unlock()
-	return c.base.RoundTrip(req)
+	resp, err := c.base.RoundTrip(req)
+	if err == nil {
+		c.mu.Lock()
+		c.protos[key] = resp.Proto
+		c.mu.Unlock()
+	}
+	return resp, err
+}
+
+// proto is the protocol of the last answer to key ("HTTP/2.0"...).
+func (c *requestCounter) proto(key string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.protos[key]
 }
 
 func (c *requestCounter) get(key string) int {
@@ -62,10 +83,9 @@ func countingClients(t *testing.T, cfg *rest.Config) (*requestCounter, kubernete
 // and HTTP client: pods decoded from the wire), over a requestCounter.
 func countingOptions(t *testing.T, cfg *rest.Config) (*requestCounter, informer.Options) {
 	t.Helper()
-	counter := &requestCounter{counts: map[string]int{}}
+	counter := &requestCounter{counts: map[string]int{}, protos: map[string]string{}}
 	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
-		counter.base = rt
-		return counter
+		return counted{counter, rt}
 	}
 	hc, err := rest.HTTPClientFor(cfg)
 	require.NoError(t, err)
@@ -73,7 +93,7 @@ func countingOptions(t *testing.T, cfg *rest.Config) (*requestCounter, informer.
 	require.NoError(t, err)
 	md, err := metadata.NewForConfigAndClient(cfg, hc)
 	require.NoError(t, err)
-	return counter, informer.Options{Client: cs, Metadata: md, Config: cfg, HTTPClient: hc}
+	return counter, informer.Options{Client: cs, Metadata: md, Config: cfg}
 }
 
 // TestOneWatchPerKind asks for every kind from many goroutines, many times,
@@ -122,14 +142,16 @@ func TestInformerFollowsChanges(t *testing.T) {
 	env := testcluster.Get(t)
 	for _, wire := range []bool{true, false} {
 		t.Run(fmt.Sprintf("wire=%v", wire), func(t *testing.T) {
-			_, opts := countingOptions(t, env.Admin(t))
+			counter, opts := countingOptions(t, env.Admin(t))
 			if !wire {
-				opts.Config, opts.HTTPClient = nil, nil
+				opts.Config = nil
 			}
 			o := followChanges(t, env.Namespace(t), opts)
 			if wire {
 				assert.Positive(t, informer.WireDecoded(o), "pods decoded from the wire")
+				assert.Equal(t, "HTTP/1.1", counter.proto("pods watch"), "the pods stream has a connection of its own")
 			} else {
+				assert.Equal(t, "HTTP/2.0", counter.proto("pods watch"))
 				assert.Zero(t, informer.WireDecoded(o), "pods decoded by client-go")
 			}
 		})

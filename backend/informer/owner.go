@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -81,12 +80,11 @@ var RecheckInterval = 30 * time.Second
 type Options struct {
 	Client   kubernetes.Interface
 	Metadata metadata.Interface
-	// Config and HTTPClient, when both are set (a session sets them to
-	// what Client was built from), let the pods informer decode pods
-	// straight into summaries (podclient.go). Without them (fake clients)
-	// pods go through Client and are summarized by the transform.
-	Config     *rest.Config
-	HTTPClient *http.Client
+	// Config, when set (a session sets it to what Client was built from),
+	// lets the pods informer decode pods straight into summaries over a
+	// connection of its own (podclient.go). Without it (fake clients) pods
+	// go through Client and are summarized by the transform.
+	Config *rest.Config
 	// Access says where informers may run. Nil assumes cluster-wide access
 	// to everything (tests with fake clients).
 	Access AccessChecker
@@ -126,6 +124,7 @@ type Owner struct {
 	opts    Options
 	strings *interner
 	wg      sync.WaitGroup
+	pods    podREST
 	// wireDecoded counts pods decoded straight from the wire (tests check
 	// that sessions take that path).
 	wireDecoded atomic.Int64
@@ -298,8 +297,8 @@ func (o *Owner) startPart(k Kind, e *entry, ns string) error {
 		return fmt.Errorf("kind %q needs a metadata client", k)
 	default:
 		f := informers.NewSharedInformerFactoryWithOptions(o.opts.Client, 0, informers.WithNamespace(ns))
-		if k == Pods && o.opts.Config != nil && o.opts.HTTPClient != nil {
-			rc, err := newPodREST(o.opts.Config, o.opts.HTTPClient, o.strings, &o.wireDecoded)
+		if k == Pods && o.opts.Config != nil {
+			rc, err := o.pods.get(o.opts.Config, o.strings, &o.wireDecoded)
 			if err != nil {
 				return fmt.Errorf("pods client: %w", err)
 			}
@@ -488,6 +487,7 @@ func (o *Owner) Stop() {
 	o.mu.Unlock()
 	o.cancel()
 	o.wg.Wait()
+	o.pods.close()
 }
 
 // StripForCache removes what no view needs before an object enters a

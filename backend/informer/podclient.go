@@ -3,6 +3,7 @@ package informer
 import (
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,9 +19,10 @@ import (
 
 // The pods informer reads the API server's answers with podDecoder, so
 // pods enter the process as summaries (podwire.go) and the full decoded
-// Pod is never built. Everything else about it is a plain informer: one
-// LIST+WATCH (a streaming watch list by default), the same stores, index
-// and handlers as every other kind.
+// Pod is never built, over a connection of its own (podREST.get).
+// Everything else about it is a plain informer: one LIST+WATCH (a
+// streaming watch list by default), the same stores, index and handlers
+// as every other kind.
 
 var podGVK = corev1.SchemeGroupVersion.WithKind("Pod")
 
@@ -85,19 +87,50 @@ func (d podDecoder) count(n int) {
 	}
 }
 
-// newPodREST is a core/v1 REST client for cfg over hc whose answers are
-// decoded by podDecoder.
-func newPodREST(cfg *rest.Config, hc *http.Client, in *interner, decoded *atomic.Int64) (rest.Interface, error) {
-	c := rest.CopyConfig(cfg)
-	c.GroupVersion = &corev1.SchemeGroupVersion
-	c.APIPath = "/api"
-	c.ContentType = runtime.ContentTypeProtobuf
-	c.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
-	c.NegotiatedSerializer = podSerializer{NegotiatedSerializer: scheme.Codecs.WithoutConversion(), in: in, decoded: decoded}
-	if c.UserAgent == "" {
-		c.UserAgent = rest.DefaultKubernetesUserAgent()
+// podREST is the Owner's client for pods, made on first use.
+type podREST struct {
+	once sync.Once
+	rc   rest.Interface
+	hc   *http.Client
+	err  error
+}
+
+// get returns the client for cfg: core/v1 over a connection of its own,
+// answers decoded by podDecoder.
+//
+// The connection speaks HTTP/1.1. Over HTTP/2 the client grants the
+// server flow-control window every 4 KB it reads (a const of
+// golang.org/x/net/http2): a WINDOW_UPDATE frame, a flush and a TLS record
+// each way, some 9,000 of them for 10,000 pods, which cost the API server
+// as much CPU as producing the pods and the app half as much again as
+// decoding them (docs/PERFORMANCE.md). The pods stream is the one large
+// stream a session reads; on a connection of its own it also never holds
+// up the other kinds' watches.
+func (p *podREST) get(cfg *rest.Config, in *interner, decoded *atomic.Int64) (rest.Interface, error) {
+	p.once.Do(func() {
+		c := rest.CopyConfig(cfg)
+		c.GroupVersion = &corev1.SchemeGroupVersion
+		c.APIPath = "/api"
+		c.ContentType = runtime.ContentTypeProtobuf
+		c.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+		c.NegotiatedSerializer = podSerializer{NegotiatedSerializer: scheme.Codecs.WithoutConversion(), in: in, decoded: decoded}
+		if c.UserAgent == "" {
+			c.UserAgent = rest.DefaultKubernetesUserAgent()
+		}
+		c.TLSClientConfig.NextProtos = []string{"http/1.1"}
+		if p.hc, p.err = rest.HTTPClientFor(c); p.err == nil {
+			p.rc, p.err = rest.RESTClientForConfigAndClient(c, p.hc)
+		}
+	})
+	return p.rc, p.err
+}
+
+// close drops the client's idle connections; call it once the informers
+// using it have stopped.
+func (p *podREST) close() {
+	if p.hc != nil {
+		p.hc.CloseIdleConnections()
 	}
-	return rest.RESTClientForConfigAndClient(c, hc)
 }
 
 // newPodInformer is the pods informer of one scope ("" for all

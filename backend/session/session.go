@@ -117,7 +117,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
 
 	s.owner = informer.New(ctx, informer.Options{
-		Client: cs, Metadata: md, Config: cfg, HTTPClient: httpClient,
+		Client: cs, Metadata: md, Config: cfg,
 		Access:   s.reviewer,
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
 		OnWatchError: func(_ informer.Kind, err error) {
