@@ -101,16 +101,31 @@ func (r *wireReader) fail(typ protowire.Type) {
 	}
 }
 
-// sub reads a nested message with fn, and folds its error into r's.
-func (r *wireReader) sub(typ protowire.Type, fn func(*wireReader)) {
-	b := r.bytes(typ)
-	if r.err != nil {
-		return
-	}
-	s := wireReader{b: b}
-	fn(&s)
-	if s.err != nil {
+// sub returns a reader of the nested message in the field (empty if r
+// failed); join folds its error back into r's. (A callback taking the
+// nested reader would move every reader to the heap: the decode of one pod
+// opens a few dozen.)
+func (r *wireReader) sub(typ protowire.Type) wireReader {
+	return wireReader{b: r.bytes(typ)}
+}
+
+func (r *wireReader) join(s *wireReader) {
+	if s.err != nil && r.err == nil {
 		r.err = s.err
+	}
+}
+
+// each calls fn with every field of the message in turn; fn reads the
+// field's value and returns true, or returns false to have it skipped.
+func (r *wireReader) each(fn func(num protowire.Number, typ protowire.Type) bool) {
+	for {
+		num, typ, more := r.next()
+		if !more {
+			return
+		}
+		if !fn(num, typ) {
+			r.skip(num, typ)
+		}
 	}
 }
 
@@ -122,40 +137,35 @@ func unwrapUnknown(data []byte) (kind, apiVersion string, raw []byte, ok bool) {
 		return "", "", nil, false
 	}
 	r := wireReader{b: data[len(protoMagic):]}
-	for {
-		num, typ, more := r.next()
-		if !more {
-			break
-		}
+	encoded := false
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1: // typeMeta
-			r.sub(typ, func(t *wireReader) {
-				for {
-					num, typ, more := t.next()
-					if !more {
-						return
-					}
-					switch num { // runtime.TypeMeta, not metav1's
-					case 1:
-						apiVersion = string(t.bytes(typ))
-					case 2:
-						kind = string(t.bytes(typ))
-					default:
-						t.skip(num, typ)
-					}
+			t := r.sub(typ)
+			t.each(func(num protowire.Number, typ protowire.Type) bool {
+				switch num { // runtime.TypeMeta, not metav1's
+				case 1:
+					apiVersion = string(t.bytes(typ))
+				case 2:
+					kind = string(t.bytes(typ))
+				default:
+					return false
 				}
+				return true
 			})
+			r.join(&t)
 		case 2: // raw
 			raw = r.bytes(typ)
 		case 3, 4: // contentEncoding, contentType
 			if v := r.bytes(typ); len(v) > 0 {
-				return "", "", nil, false
+				encoded = true
 			}
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
-	return kind, apiVersion, raw, r.err == nil
+		return true
+	})
+	return kind, apiVersion, raw, r.err == nil && !encoded
 }
 
 // decodePod reads a v1.Pod message into its summary.
@@ -163,22 +173,25 @@ func decodePod(b []byte, in *interner) (*PodSummary, error) {
 	p := &PodSummary{}
 	var statuses, initStatuses []containerStatus
 	r := wireReader{b: b}
-	for {
-		num, typ, more := r.next()
-		if !more {
-			break
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
-			r.sub(typ, func(m *wireReader) { readObjectMeta(m, &p.ObjectMeta, in) })
+			m := r.sub(typ)
+			readObjectMeta(&m, &p.ObjectMeta, in)
+			r.join(&m)
 		case 2:
-			r.sub(typ, func(s *wireReader) { readPodSpec(s, p, in) })
+			s := r.sub(typ)
+			readPodSpec(&s, p, in)
+			r.join(&s)
 		case 3:
-			r.sub(typ, func(s *wireReader) { statuses, initStatuses = readPodStatus(s, p, in) })
+			s := r.sub(typ)
+			statuses, initStatuses = readPodStatus(&s, p, in)
+			r.join(&s)
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
 	if r.err != nil {
 		return nil, fmt.Errorf("decode pod: %w", r.err)
 	}
@@ -191,14 +204,12 @@ func decodePod(b []byte, in *interner) (*PodSummary, error) {
 func decodePodList(b []byte, in *interner) (*PodSummaryList, error) {
 	l := &PodSummaryList{}
 	r := wireReader{b: b}
-	for {
-		num, typ, more := r.next()
-		if !more {
-			break
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
-			r.sub(typ, func(m *wireReader) { readListMeta(m, &l.ListMeta) })
+			m := r.sub(typ)
+			readListMeta(&m, &l.ListMeta)
+			r.join(&m)
 		case 2:
 			item := r.bytes(typ)
 			if r.err != nil {
@@ -206,13 +217,15 @@ func decodePodList(b []byte, in *interner) (*PodSummaryList, error) {
 			}
 			p, err := decodePod(item, in)
 			if err != nil {
-				return nil, fmt.Errorf("decode pod list item %d: %w", len(l.Items), err)
+				r.err = fmt.Errorf("item %d: %w", len(l.Items), err)
+				break
 			}
 			l.Items = append(l.Items, *p)
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
 	if r.err != nil {
 		return nil, fmt.Errorf("decode pod list: %w", r.err)
 	}
@@ -223,11 +236,7 @@ func decodePodList(b []byte, in *interner) (*PodSummaryList, error) {
 // annotation a watch-list bookmark carries (the reflector reads it).
 func readObjectMeta(r *wireReader, m *metav1.ObjectMeta, in *interner) {
 	var labels [][]byte
-	for {
-		num, typ, more := r.next()
-		if !more {
-			break
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			m.Name = string(r.bytes(typ))
@@ -238,29 +247,34 @@ func readObjectMeta(r *wireReader, m *metav1.ObjectMeta, in *interner) {
 		case 6:
 			m.ResourceVersion = string(r.bytes(typ))
 		case 8:
-			r.sub(typ, func(t *wireReader) { m.CreationTimestamp = readTime(t) })
+			t := r.sub(typ)
+			m.CreationTimestamp = readTime(&t)
+			r.join(&t)
 		case 9:
-			r.sub(typ, func(t *wireReader) {
-				at := readTime(t)
-				m.DeletionTimestamp = &at
-			})
+			t := r.sub(typ)
+			at := readTime(&t)
+			m.DeletionTimestamp = &at
+			r.join(&t)
 		case 11:
 			if e := r.bytes(typ); r.err == nil {
 				labels = append(labels, e)
 			}
 		case 12:
-			r.sub(typ, func(e *wireReader) {
-				k, v := readMapEntry(e, func(b []byte) string { return string(b) })
-				if k == metav1.InitialEventsAnnotationKey {
-					m.Annotations = map[string]string{k: v}
-				}
-			})
+			e := r.sub(typ)
+			k, v := readMapEntry(&e, func(b []byte) string { return string(b) })
+			if k == metav1.InitialEventsAnnotationKey {
+				m.Annotations = map[string]string{k: v}
+			}
+			r.join(&e)
 		case 13:
-			r.sub(typ, func(o *wireReader) { m.OwnerReferences = append(m.OwnerReferences, readOwnerRef(o, in)) })
+			o := r.sub(typ)
+			m.OwnerReferences = append(m.OwnerReferences, readOwnerRef(&o, in))
+			r.join(&o)
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
 	if len(labels) > 0 && r.err == nil {
 		m.Labels, r.err = in.labels(labels)
 	}
@@ -273,46 +287,35 @@ func readTime(r *wireReader) metav1.Time {
 		return metav1.Time{}
 	}
 	var sec int64
-	for {
-		num, typ, more := r.next()
-		if !more {
-			break
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		if num == 1 {
 			sec = int64(r.varint(typ))
-		} else {
-			r.skip(num, typ)
 		}
-	}
+		return num == 1
+	})
 	return metav1.Time{Time: time.Unix(sec, 0).Local()}
 }
 
 // readMapEntry reads one entry of a map<string, string>, its strings made
 // by str.
 func readMapEntry(r *wireReader, str func([]byte) string) (k, v string) {
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return k, v
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			k = str(r.bytes(typ))
 		case 2:
 			v = str(r.bytes(typ))
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
+	return k, v
 }
 
 func readOwnerRef(r *wireReader, in *interner) metav1.OwnerReference {
 	var o metav1.OwnerReference
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return o
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			o.Kind = in.bytes(r.bytes(typ))
@@ -326,17 +329,15 @@ func readOwnerRef(r *wireReader, in *interner) metav1.OwnerReference {
 			c := r.varint(typ) != 0
 			o.Controller = &c
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
+	return o
 }
 
 func readListMeta(r *wireReader, m *metav1.ListMeta) {
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 2:
 			m.ResourceVersion = string(r.bytes(typ))
@@ -346,46 +347,46 @@ func readListMeta(r *wireReader, m *metav1.ListMeta) {
 			n := int64(r.varint(typ))
 			m.RemainingItemCount = &n
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
 }
 
 func readPodSpec(r *wireReader, p *PodSummary, in *interner) {
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 2:
-			r.sub(typ, func(c *wireReader) { p.Containers = append(p.Containers, readContainer(c, in)) })
+			c := r.sub(typ)
+			p.Containers = append(p.Containers, readContainer(&c, in))
+			r.join(&c)
 		case 20:
-			r.sub(typ, func(c *wireReader) { p.InitContainers = append(p.InitContainers, readContainer(c, in)) })
+			c := r.sub(typ)
+			p.InitContainers = append(p.InitContainers, readContainer(&c, in))
+			r.join(&c)
 		case 10:
 			p.NodeName = in.bytes(r.bytes(typ))
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
 }
 
 func readContainer(r *wireReader, in *interner) ContainerSummary {
 	var c ContainerSummary
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return c
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			c.Name = in.bytes(r.bytes(typ))
 		case 2:
 			c.Image = in.bytes(r.bytes(typ))
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
+	return c
 }
 
 // containerStatus is what a ContainerStatus contributes to a summary.
@@ -394,21 +395,14 @@ type containerStatus struct {
 	ready      bool
 	restarts   int32
 	running    bool
-	waiting    *string // the waiting reason, when waiting is set
-	terminated *terminatedState
-}
-
-type terminatedState struct {
-	reason   string
-	exitCode int32
+	waiting    bool
+	terminated bool
+	reason     string // of the waiting state, else of the terminated one
+	exitCode   int32
 }
 
 func readPodStatus(r *wireReader, p *PodSummary, in *interner) (statuses, initStatuses []containerStatus) {
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return statuses, initStatuses
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			p.Phase = corev1.PodPhase(in.bytes(r.bytes(typ)))
@@ -417,86 +411,83 @@ func readPodStatus(r *wireReader, p *PodSummary, in *interner) (statuses, initSt
 		case 6:
 			p.IP = string(r.bytes(typ))
 		case 8:
-			r.sub(typ, func(s *wireReader) { statuses = append(statuses, readContainerStatus(s, in)) })
+			s := r.sub(typ)
+			statuses = append(statuses, readContainerStatus(&s, in))
+			r.join(&s)
 		case 10:
-			r.sub(typ, func(s *wireReader) { initStatuses = append(initStatuses, readContainerStatus(s, in)) })
+			s := r.sub(typ)
+			initStatuses = append(initStatuses, readContainerStatus(&s, in))
+			r.join(&s)
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
+	return statuses, initStatuses
 }
 
 func readContainerStatus(r *wireReader, in *interner) containerStatus {
 	var s containerStatus
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return s
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			s.name = in.bytes(r.bytes(typ))
 		case 2:
-			r.sub(typ, func(st *wireReader) { readContainerState(st, &s, in) })
+			st := r.sub(typ)
+			readContainerState(&st, &s, in)
+			r.join(&st)
 		case 4:
 			s.ready = r.varint(typ) != 0
 		case 5:
 			s.restarts = int32(r.varint(typ))
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
+	return s
 }
 
 func readContainerState(r *wireReader, s *containerStatus, in *interner) {
-	for {
-		num, typ, more := r.next()
-		if !more {
-			return
-		}
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
-			r.sub(typ, func(w *wireReader) {
-				reason := ""
-				for {
-					num, typ, more := w.next()
-					if !more {
-						break
-					}
-					if num == 1 {
-						reason = in.bytes(w.bytes(typ))
-					} else {
-						w.skip(num, typ)
-					}
+			w := r.sub(typ)
+			s.waiting, s.reason = true, ""
+			w.each(func(num protowire.Number, typ protowire.Type) bool {
+				if num == 1 {
+					s.reason = in.bytes(w.bytes(typ))
 				}
-				s.waiting = &reason
+				return num == 1
 			})
+			r.join(&w)
 		case 2:
 			r.skip(num, typ)
 			s.running = true
 		case 3:
-			r.sub(typ, func(t *wireReader) {
-				var term terminatedState
-				for {
-					num, typ, more := t.next()
-					if !more {
-						break
+			t := r.sub(typ)
+			s.terminated = true
+			t.each(func(num protowire.Number, typ protowire.Type) bool {
+				switch num {
+				case 1:
+					s.exitCode = int32(t.varint(typ))
+				case 3:
+					if !s.waiting {
+						s.reason = in.bytes(t.bytes(typ))
+						return true
 					}
-					switch num {
-					case 1:
-						term.exitCode = int32(t.varint(typ))
-					case 3:
-						term.reason = in.bytes(t.bytes(typ))
-					default:
-						t.skip(num, typ)
-					}
+					return false
+				default:
+					return false
 				}
-				s.terminated = &term
+				return true
 			})
+			r.join(&t)
 		default:
-			r.skip(num, typ)
+			return false
 		}
-	}
+		return true
+	})
 }
 
 // mergeStatuses gives each container the first status of its name, with
@@ -513,10 +504,10 @@ func mergeStatuses(containers []ContainerSummary, statuses []containerStatus) {
 			switch {
 			case s.running:
 				c.State = ContainerRunning
-			case s.waiting != nil:
-				c.State, c.Reason = ContainerWaiting, *s.waiting
-			case s.terminated != nil:
-				c.State, c.Reason, c.ExitCode = ContainerTerminated, s.terminated.reason, s.terminated.exitCode
+			case s.waiting:
+				c.State, c.Reason = ContainerWaiting, s.reason
+			case s.terminated:
+				c.State, c.Reason, c.ExitCode = ContainerTerminated, s.reason, s.exitCode
 			}
 			break
 		}

@@ -266,3 +266,30 @@ func FuzzWireDecodePod(f *testing.F) {
 		assert.Equal(t, genericSummary(t, data), got)
 	})
 }
+
+// BenchmarkPodDecode compares reading one watch event's pod straight into
+// a summary with the generated decoder followed by the transform.
+func BenchmarkPodDecode(b *testing.B) {
+	data := encodePod(b, fullPod())
+	b.Run("wire", func(b *testing.B) {
+		d := newTestDecoder()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := d.Decode(data, nil, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("generated+transform", func(b *testing.B) {
+		in := newInterner()
+		dec := scheme.Codecs.UniversalDeserializer()
+		b.ReportAllocs()
+		for b.Loop() {
+			obj, _, err := dec.Decode(data, nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			summarizePod(obj.(*corev1.Pod), in)
+		}
+	})
+}
