@@ -152,6 +152,20 @@ func (a *App) ViewRows(id string, offset, limit int) (model.Window, error) {
 	return s.ViewRows(id, offset, limit)
 }
 
+// ViewTableRows returns up to limit rows of a view from offset as its table
+// shows them (view.TableWindow): without labels and images, so that a window
+// of up to view.MaxTableWindow rows stays small.
+func (a *App) ViewTableRows(id string, offset, limit int) (model.Window, error) {
+	if offset < 0 || limit < 0 || limit > view.MaxTableWindow {
+		return model.Window{}, fmt.Errorf("invalid window %d+%d (limit at most %d)", offset, limit, view.MaxTableWindow)
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Window{}, err
+	}
+	return view.TableWindow(func(offset, limit int) (model.Window, error) { return s.ViewRows(id, offset, limit) }, offset, limit)
+}
+
 // RetryKind checks a kind's access again after "no access" or "access
 // lost", and starts watching it where it is now allowed.
 func (a *App) RetryKind(kind string) error {
