@@ -318,7 +318,6 @@ export function App() {
               kind={info}
               namespace={info.namespaced ? namespace : 'cluster'}
               cache={cache}
-              revision={view.revision}
               state={tableState}
               now={now}
               sort={sort}
