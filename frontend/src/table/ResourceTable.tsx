@@ -1,8 +1,8 @@
 import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Row } from '../api';
 import { columnsFor, fitColumns, minWidth, type Column, type KindInfo } from '../kinds';
+import { useRows } from './useRows';
 import type { WindowCache } from './windowCache';
 
 export const ROW_HEIGHT = 30;
@@ -100,8 +100,8 @@ const TableRow = memo(
 
 /**
  * ResourceTable draws the rows of a backend view that are on screen. Column
- * definitions go through TanStack Table; rows are virtualized by TanStack
- * Virtual and read from the window cache by index, so the DOM holds a few
+ * definitions go through TanStack Table; rows are virtualized (useRows) and
+ * read from the window cache by index, so the DOM holds a few
  * dozen rows whatever the count. Sorting is the backend's: a header click
  * changes the view's sort.
  */
@@ -121,26 +121,14 @@ export function ResourceTable(p: Props) {
   const cols = useMemo(() => fitColumns(columnsFor(kind, namespace), width), [kind, namespace, width]);
   const count = cache.count;
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 4,
-    // The sticky header sits inside the scroller, above the rows.
-    scrollMargin: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  const rows = useRows(scroller, count, ROW_HEIGHT, HEADER_HEIGHT, 4);
+  const { first, last } = rows;
   // The rows on screen, without the overscan: what the cache fetches for
   // (with its own prefetch) and aims at while the scroll moves fast. Set in
   // the commit, so a scroll's window is asked for in the same task.
-  const shownFirst = virtualizer.range?.startIndex ?? first;
-  const shownLast = virtualizer.range?.endIndex ?? last;
   useLayoutEffect(() => {
-    cache.setRange(shownFirst, shownLast);
-  }, [cache, shownFirst, shownLast, count, revision]);
+    cache.setRange(first, last);
+  }, [cache, first, last, count, revision]);
 
   // A new kind or sort starts at the top; a live update keeps the scroll.
   const sortKey = `${kind.id}|${sort.sortBy}|${sort.desc}|${namespace}`;
@@ -183,12 +171,12 @@ export function ResourceTable(p: Props) {
       const base = from >= 0 ? from : delta > 0 ? first - 1 : last + 1;
       const to = Math.max(0, Math.min(count - 1, base + delta));
       selectedIndex.current = to;
-      virtualizer.scrollToIndex(to, { align: 'auto' });
+      rows.scrollTo(to);
       const r = cache.row(to);
       pending.current = r ? -1 : to;
       if (r) onSelect(r);
     },
-    [cache, count, first, last, onSelect, virtualizer],
+    [cache, count, first, last, onSelect, rows.scrollTo],
   );
   useImperativeHandle(p.handle, () => ({
     move,
@@ -213,7 +201,9 @@ export function ResourceTable(p: Props) {
   // of two above their number), so scrolling reuses the elements on screen
   // instead of making new ones; a live update keeps a row where it is.
   let slots = 64;
-  while (slots < items.length) slots *= 2;
+  while (slots < rows.drawLast - rows.drawFirst + 1) slots *= 2;
+  const drawn: number[] = [];
+  for (let i = rows.drawFirst; i <= rows.drawLast; i++) drawn.push(i);
   return (
     <div className="table" role="grid" aria-rowcount={count} data-testid="resource-table" data-kind={kind.id} data-count={count} data-state={state}>
       <div className="tbody" ref={scroller} tabIndex={-1}>
@@ -241,15 +231,15 @@ export function ResourceTable(p: Props) {
         {state === 'loading' && count === 0 && p.loading}
         {state === 'error' && p.error}
         {state === 'empty' && p.empty}
-        <div className="tbody-inner" style={{ height: Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT), minWidth: narrowest }}>
-          {items.map((item) => {
-            const row = cache.row(item.index);
+        <div className="tbody-inner" style={{ height: count * ROW_HEIGHT, minWidth: narrowest }}>
+          {drawn.map((index) => {
+            const row = cache.row(index);
             return (
               <TableRow
-                key={item.index % slots}
-                index={item.index}
+                key={index % slots}
+                index={index}
                 row={row}
-                top={item.start - HEADER_HEIGHT}
+                top={index * ROW_HEIGHT}
                 template={template}
                 cols={cols}
                 texts={row ? cols.map((c) => c.text(row, now)) : NO_TEXTS}
