@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Row, Window } from '../api';
-import { WindowCache } from './windowCache';
+import { WindowCache, type WindowCacheOptions } from './windowCache';
 
 interface Call {
   viewId: string;
@@ -30,6 +30,17 @@ function win(c: Call, version: number, count: number, gen = 1, tag = 'v'): Windo
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** showing is a cache on view v1 (version 1, count rows) with its first page here. */
+async function showing(count: number, opts: Partial<WindowCacheOptions> = {}) {
+  const b = backend();
+  const c = new WindowCache({ fetch: b.fetch, ...opts });
+  c.attach({ id: 'v1', generation: 1, version: 1, count, synced: true });
+  c.setRange(0, Math.min(count, 20) - 1);
+  b.calls[0]!.resolve(win(b.calls[0]!, 1, count));
+  await flush();
+  return { b, c };
+}
 
 describe('WindowCache', () => {
   it('fetches the pages the viewport shows, with prefetch, and nothing else', async () => {
@@ -296,12 +307,7 @@ describe('WindowCache', () => {
   });
 
   it('keeps the object of a row a refetch brought back unchanged', async () => {
-    const b = backend();
-    const c = new WindowCache({ fetch: b.fetch });
-    c.attach({ id: 'v1', generation: 1, version: 1, count: 10, synced: true });
-    c.setRange(0, 9);
-    b.calls[0]!.resolve(win(b.calls[0]!, 1, 10));
-    await flush();
+    const { b, c } = await showing(10);
     const first = c.row(3);
     c.notice({ viewId: 'v1', generation: 1, version: 2, count: 10 });
     const again = win(b.calls[1]!, 2, 10);
@@ -313,13 +319,8 @@ describe('WindowCache', () => {
   });
 
   it('reports the script time of a notice and of the refetch it caused', async () => {
-    const b = backend();
     const costs: [string, number][] = [];
-    const c = new WindowCache({ fetch: b.fetch, onCost: (what, _ms, version) => costs.push([what, version]) });
-    c.attach({ id: 'v1', generation: 1, version: 1, count: 10, synced: true });
-    c.setRange(0, 9);
-    b.calls[0]!.resolve(win(b.calls[0]!, 1, 10));
-    await flush();
+    const { b, c } = await showing(10, { onCost: (what, _ms, version) => costs.push([what, version]) });
     expect(costs).toEqual([]); // a scroll's window is not a notice's
     c.notice({ viewId: 'v1', generation: 1, version: 2, count: 10 });
     b.calls[1]!.resolve(win(b.calls[1]!, 2, 10));
