@@ -96,10 +96,12 @@ export interface AppPage {
   dialogs: string[];
 }
 
-export async function openApp(browser: Browser, opts: { probe?: boolean } = {}): Promise<AppPage> {
+export async function openApp(browser: Browser, opts: { probe?: boolean; perf?: boolean } = {}): Promise<AppPage> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // The benchmark measures the page as users get it, without the probe.
   if (opts.probe !== false) await context.addInitScript(installProbe);
+  // The app's own accounting of what notices cost (src/perf.ts), for the benchmark.
+  if (opts.perf) await context.addInitScript(() => Object.assign(window, { __crowsnestPerf: { costs: [] } }));
   const page = await context.newPage();
   const app: AppPage = { page, pageErrors: [], consoleErrors: [], dialogs: [] };
   page.on('pageerror', (e) => {

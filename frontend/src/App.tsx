@@ -12,7 +12,7 @@ import { applyTheme } from './theme';
 import { Palette, type Command } from './shell/Palette';
 import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
 import { useView } from './table/useView';
-import { useNow } from './time';
+import { count as formatCount, useNow } from './time';
 
 const isTyping = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable || t.closest('.cm-editor') !== null);
@@ -261,7 +261,7 @@ export function App() {
               <div className="title">
                 <h1>{info.label}</h1>
                 <span className="title-count" title={`${count} ${info.label.toLowerCase()} ${scope}`}>
-                  {tableState === 'loading' && count === 0 ? '' : count.toLocaleString()}
+                  {tableState === 'loading' && count === 0 ? '' : formatCount(count)}
                 </span>
                 <span className="muted scope">{scope}</span>
                 {kindStatus && kindStatus.state !== 'synced' && kindStatus.state !== 'pending' && (
@@ -318,7 +318,6 @@ export function App() {
               kind={info}
               namespace={info.namespaced ? namespace : 'cluster'}
               cache={cache}
-              revision={view.revision}
               state={tableState}
               now={now}
               sort={sort}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age } from './time';
+import { age, clock, count, dateAndTime } from './time';
 
 describe('age', () => {
   const now = 1_000_000_000_000;
@@ -11,5 +11,13 @@ describe('age', () => {
   it('is empty for an unknown time and never negative', () => {
     expect(age(0, now)).toBe('');
     expect(age(now / 1000 + 60, now)).toBe('0s');
+  });
+});
+
+describe('formatters', () => {
+  it('format like the locale methods they replace', () => {
+    expect(count(50_000)).toBe((50_000).toLocaleString());
+    expect(clock(1_000_000_000_000)).toBe(new Date(1_000_000_000_000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+    expect(dateAndTime(1_000_000_000_000)).toContain(clock(1_000_000_000_000).slice(0, 2));
   });
 });

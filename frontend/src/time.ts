@@ -21,9 +21,26 @@ export function age(unixSeconds: number, nowMs: number): string {
   return `${Math.floor(d / 365)}y${d % 365 ? `${d % 365}d` : ''}`;
 }
 
+// Formatters made once: toLocaleString and its kin build a new one per call,
+// a fraction of a millisecond each, several times in every render of the
+// page (counts in the navigation, the title and the status bar).
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+const numbers = new Intl.NumberFormat();
+
 /** clock formats Unix milliseconds as a local time of day. */
 export function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return timeOfDay.format(ms);
+}
+
+/** dateAndTime formats Unix milliseconds as a local date and time. */
+export function dateAndTime(ms: number): string {
+  return dateTime.format(ms);
+}
+
+/** count formats a number with the locale's digit grouping (50,000). */
+export function count(n: number): string {
+  return numbers.format(n);
 }
 
 /** useNow re-renders its caller every period so ages tick without new data. */

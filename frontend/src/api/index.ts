@@ -30,6 +30,8 @@ export type SecretKey = model.SecretKey;
 export type ViewSpec = Data<model.ViewSpec>;
 
 export const EVENT_VIEW_CHANGED = 'view:changed';
+/** The most rows viewRows answers (the backend's view.MaxTableWindow). */
+export const MAX_WINDOW = 200;
 export const EVENT_SESSION_STATUS = 'session:status';
 
 /** errorMessage turns a rejected bound call (Wails rejects with a string) into text. */
@@ -47,7 +49,8 @@ export const api = {
   namespaces: (): Promise<string[]> => App.Namespaces(),
   openView: (spec: ViewSpec): Promise<ViewInfo> => App.OpenView(spec),
   updateView: (id: string, spec: ViewSpec): Promise<ViewInfo> => App.UpdateView(id, spec),
-  viewRows: (id: string, offset: number, limit: number): Promise<Window> => App.ViewRows(id, offset, limit),
+  /** viewRows reads a window of a view's rows as the table shows them (no labels or images), up to MAX_WINDOW. */
+  viewRows: (id: string, offset: number, limit: number): Promise<Window> => App.ViewTableRows(id, offset, limit),
   closeView: (id: string): Promise<void> => App.CloseView(id),
   details: (kind: string, namespace: string, name: string): Promise<Details> => App.Details(kind, namespace, name),
   settings: (): Promise<Settings> => App.Settings(),

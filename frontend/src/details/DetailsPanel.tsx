@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api, errorMessage, type Details, type Row } from '../api';
 import { kindInfo } from '../kinds';
-import { age } from '../time';
+import { age, dateAndTime } from '../time';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('./YamlEditor'));
@@ -133,7 +133,7 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
           </>
         )}
         <dt>Age</dt>
-        <dd title={new Date(r.created * 1000).toLocaleString()}>{age(r.created, now)}</dd>
+        <dd title={dateAndTime(r.created * 1000)}>{age(r.created, now)}</dd>
         {r.ready && !has.has('ready') && (
           <>
             <dt>Ready</dt>

@@ -1,6 +1,6 @@
 import type { SessionStatus } from '../api';
 import { kindInfo } from '../kinds';
-import { age, clock } from '../time';
+import { age, clock, count, dateAndTime } from '../time';
 
 interface Props {
   status: SessionStatus | null;
@@ -49,14 +49,14 @@ export function StatusBar({ status, staleSince, kind, now }: Props) {
         </span>
       )}
       <span className="spacer" />
-      {kinds.length > 0 && <span className="status-item">{cached.toLocaleString()} objects cached</span>}
+      {kinds.length > 0 && <span className="status-item">{count(cached)} objects cached</span>}
       {status && status.generation > 0 && (
         <span className="status-item">
           {status.watches} {status.watches === 1 ? 'watch' : 'watches'}
         </span>
       )}
       {status?.lastChange ? (
-        <span className="status-item" title={new Date(status.lastChange).toLocaleString()}>
+        <span className="status-item" title={dateAndTime(status.lastChange)}>
           last change {age(Math.floor(status.lastChange / 1000), now)} ago
         </span>
       ) : null}

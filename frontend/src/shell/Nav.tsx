@@ -1,5 +1,6 @@
 import type { KindStatus } from '../api';
 import { GROUPS, KINDS } from '../kinds';
+import { count } from '../time';
 
 interface Props {
   kind: string;
@@ -35,7 +36,7 @@ export function Nav({ kind, kinds, onPick }: Props) {
                       data-testid={'nav-count-' + k.id}
                       title={st?.error ?? ''}
                     >
-                      {st?.state === 'error' ? '!' : st?.state === 'forbidden' ? 'no access' : known ? st.count.toLocaleString() : ''}
+                      {st?.state === 'error' ? '!' : st?.state === 'forbidden' ? 'no access' : known ? count(st.count) : ''}
                     </span>
                   </button>
                 </li>

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Row } from '../api';
 import { columnsFor, fitColumns, minWidth, type Column, type KindInfo } from '../kinds';
+import { useRows } from './useRows';
 import type { WindowCache } from './windowCache';
 
 export const ROW_HEIGHT = 30;
@@ -26,7 +26,6 @@ interface Props {
   kind: KindInfo;
   namespace: string;
   cache: WindowCache;
-  revision: number;
   state: TableState;
   now: number;
   sort: Sort;
@@ -41,22 +40,75 @@ interface Props {
 }
 
 const features = tableFeatures({});
+const NO_DATA: never[] = [];
 
-/** A row whose page has not arrived: drawn as a blank placeholder. */
-interface Slot {
+interface RowProps {
   index: number;
+  /** undefined while its rows have not arrived: drawn as a blank placeholder. */
   row: Row | undefined;
+  top: number;
+  template: string;
+  cols: Column[];
+  texts: string[];
+  selected: boolean;
+  onPick: (index: number, row: Row) => void;
 }
+
+const sameTexts = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * TableRow is one row on screen. It renders again only when what it shows
+ * changed: a refetch that brings a row back unchanged keeps its object (see
+ * WindowCache), and ticking ages change only the rows whose text changed.
+ */
+const TableRow = memo(
+  function TableRow({ index, row, top, template, cols, texts, selected, onPick }: RowProps) {
+    const style = { transform: `translateY(${top}px)`, gridTemplateColumns: template };
+    if (!row) return <div className="tr placeholder" style={style} aria-busy="true" />;
+    return (
+      <div
+        role="row"
+        aria-rowindex={index + 1}
+        aria-selected={selected}
+        className={'tr' + (selected ? ' selected' : '')}
+        data-testid="row"
+        data-key={row.key}
+        style={style}
+        onClick={() => onPick(index, row)}
+      >
+        {cols.map((col, i) => {
+          const text = texts[i] ?? '';
+          return (
+            <div
+              key={col.id}
+              role="gridcell"
+              className={'td' + (col.align === 'end' ? ' end' : '') + (col.health ? ' health-' + row.health : '')}
+              title={text}
+            >
+              {col.health && text ? <span className="status-dot" aria-hidden="true" /> : null}
+              {text}
+            </div>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.row === b.row && a.index === b.index && a.top === b.top && a.template === b.template && a.cols === b.cols &&
+    a.selected === b.selected && a.onPick === b.onPick && sameTexts(a.texts, b.texts),
+);
 
 /**
  * ResourceTable draws the rows of a backend view that are on screen. Column
- * definitions go through TanStack Table; rows are virtualized by TanStack
- * Virtual and read from the window cache by index, so the DOM holds a few
+ * definitions go through TanStack Table; rows are virtualized (useRows) and
+ * read from the window cache by index, so the DOM holds a few
  * dozen rows whatever the count. Sorting is the backend's: a header click
  * changes the view's sort.
  */
 export function ResourceTable(p: Props) {
-  const { kind, namespace, cache, revision, state, now, sort, onSort, selectedKey, onSelect, onOpen } = p;
+  const { kind, namespace, cache, state, now, sort, onSort, selectedKey, onSelect, onOpen } = p;
+  // Rows arriving re-render the table, not the page around it.
+  const revision = useSyncExternalStore(cache.subscribe, cache.getRevision);
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
@@ -69,19 +121,12 @@ export function ResourceTable(p: Props) {
   const cols = useMemo(() => fitColumns(columnsFor(kind, namespace), width), [kind, namespace, width]);
   const count = cache.count;
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // The sticky header sits inside the scroller, above the rows.
-    scrollMargin: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
-  useEffect(() => {
+  const rows = useRows(scroller, count, ROW_HEIGHT, HEADER_HEIGHT, 4);
+  const { first, last } = rows;
+  // The rows on screen, without the overscan: what the cache fetches for
+  // (with its own prefetch) and aims at while the scroll moves fast. Set in
+  // the commit, so a scroll's window is asked for in the same task.
+  useLayoutEffect(() => {
     cache.setRange(first, last);
   }, [cache, first, last, count, revision]);
 
@@ -91,24 +136,15 @@ export function ResourceTable(p: Props) {
     if (scroller.current) scroller.current.scrollTop = 0;
   }, [sortKey]);
 
-  const slots: Slot[] = items.map((it) => ({ index: it.index, row: cache.row(it.index) }));
-  const columnDefs = useMemo<ColumnDef<typeof features, Slot>[]>(
-    () =>
-      cols.map((c) => ({
-        id: c.id,
-        header: c.header,
-        accessorFn: (s: Slot) => (s.row ? c.text(s.row, now) : ''),
-      })),
-    [cols, now],
+  const columnDefs = useMemo<ColumnDef<typeof features, never>[]>(
+    () => cols.map((c) => ({ id: c.id, header: c.header })),
+    [cols],
   );
-  const table = useTable({
-    features,
-    columns: columnDefs,
-    data: slots,
-    getRowId: (s: Slot) => String(s.index),
-  });
+  // TanStack Table orders the columns and their headers; the cells on screen
+  // are drawn by TableRow from the window cache, not from a row model.
+  const table = useTable({ features, columns: columnDefs, data: NO_DATA });
   const byId = useMemo(() => new Map<string, Column>(cols.map((c) => [c.id, c])), [cols]);
-  const template = cols.map((c) => c.width).join(' ');
+  const template = useMemo(() => cols.map((c) => c.width).join(' '), [cols]);
   const narrowest = minWidth(cols);
 
   const selectedIndex = useRef(-1);
@@ -135,24 +171,39 @@ export function ResourceTable(p: Props) {
       const base = from >= 0 ? from : delta > 0 ? first - 1 : last + 1;
       const to = Math.max(0, Math.min(count - 1, base + delta));
       selectedIndex.current = to;
-      virtualizer.scrollToIndex(to, { align: 'auto' });
+      rows.scrollTo(to);
       const r = cache.row(to);
       pending.current = r ? -1 : to;
       if (r) onSelect(r);
     },
-    [cache, count, first, last, onSelect, virtualizer],
+    [cache, count, first, last, onSelect, rows.scrollTo],
   );
   useImperativeHandle(p.handle, () => ({
     move,
     selectedRow: () => (selectedIndex.current >= 0 ? cache.row(selectedIndex.current) : undefined),
   }), [move, cache]);
 
+  // Stable across renders, so unchanged rows skip rendering.
+  const picked = useRef({ onSelect, onOpen });
+  picked.current = { onSelect, onOpen };
+  const onPick = useCallback((index: number, row: Row) => {
+    selectedIndex.current = index;
+    picked.current.onSelect(row);
+    picked.current.onOpen(row);
+  }, []);
+
   const headerClick = (id: string) => {
     if (sort.sortBy === id) onSort({ sortBy: id, desc: !sort.desc });
     else onSort({ sortBy: id, desc: false });
   };
 
-  const rows = table.getRowModel().rows;
+  // Rows are keyed by their slot among the rows drawn (index modulo a power
+  // of two above their number), so scrolling reuses the elements on screen
+  // instead of making new ones; a live update keeps a row where it is.
+  let slots = 64;
+  while (slots < rows.drawLast - rows.drawFirst + 1) slots *= 2;
+  const drawn: number[] = [];
+  for (let i = rows.drawFirst; i <= rows.drawLast; i++) drawn.push(i);
   return (
     <div className="table" role="grid" aria-rowcount={count} data-testid="resource-table" data-kind={kind.id} data-count={count} data-state={state}>
       <div className="tbody" ref={scroller} tabIndex={-1}>
@@ -180,50 +231,21 @@ export function ResourceTable(p: Props) {
         {state === 'loading' && count === 0 && p.loading}
         {state === 'error' && p.error}
         {state === 'empty' && p.empty}
-        <div className="tbody-inner" style={{ height: Math.max(0, virtualizer.getTotalSize() - HEADER_HEIGHT), minWidth: narrowest }}>
-          {rows.map((r, i) => {
-            const item = items[i];
-            const slot = slots[i];
-            if (!item || !slot) return null;
-            const row = slot.row;
-            if (!row) {
-              return <div key={item.index} className="tr placeholder" style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }} aria-busy="true" />;
-            }
-            const selected = row.key === selectedKey;
+        <div className="tbody-inner" style={{ height: count * ROW_HEIGHT, minWidth: narrowest }}>
+          {drawn.map((index) => {
+            const row = cache.row(index);
             return (
-              // Keyed by position: while a page is refetched after rows moved,
-              // one key may briefly sit in two places.
-              <div
-                key={item.index}
-                role="row"
-                aria-rowindex={item.index + 1}
-                aria-selected={selected}
-                className={'tr' + (selected ? ' selected' : '')}
-                data-testid="row"
-                data-key={row.key}
-                style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, gridTemplateColumns: template }}
-                onClick={() => {
-                  selectedIndex.current = item.index;
-                  onSelect(row);
-                  onOpen(row);
-                }}
-              >
-                {r.getAllCells().map((c) => {
-                  const col = byId.get(c.column.id);
-                  const text = String(c.getValue() ?? '');
-                  return (
-                    <div
-                      key={c.id}
-                      role="gridcell"
-                      className={'td' + (col?.align === 'end' ? ' end' : '') + (col?.health ? ' health-' + row.health : '')}
-                      title={text}
-                    >
-                      {col?.health && text ? <span className="status-dot" aria-hidden="true" /> : null}
-                      {text}
-                    </div>
-                  );
-                })}
-              </div>
+              <TableRow
+                key={index % slots}
+                index={index}
+                row={row}
+                top={index * ROW_HEIGHT}
+                template={template}
+                cols={cols}
+                texts={row ? cols.map((c) => c.text(row, now)) : NO_TEXTS}
+                selected={row !== undefined && row.key === selectedKey}
+                onPick={onPick}
+              />
             );
           })}
         </div>
@@ -231,3 +253,5 @@ export function ResourceTable(p: Props) {
     </div>
   );
 }
+
+const NO_TEXTS: string[] = [];

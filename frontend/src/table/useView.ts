@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { api, errorMessage, type ViewSpec } from '../api';
+import { api, errorMessage, MAX_WINDOW, type ViewSpec } from '../api';
+import { noticeCost } from '../perf';
 import { WindowCache } from './windowCache';
 
 export interface ViewState {
   cache: WindowCache;
-  /** Re-render token: changes whenever the cache's rows or count change. */
-  revision: number;
   /** The view could not be opened or read. */
   error: string | null;
   /** The last spec change was refused (an invalid label selector...). */
@@ -22,8 +21,14 @@ const specKey = (s: ViewSpec) => JSON.stringify([s.kind, s.namespace, s.selector
  * the view go to its window cache.
  */
 export function useView(generation: number, enabled: boolean, spec: ViewSpec, reopen = 0): ViewState {
-  const cache = useMemo(() => new WindowCache({ fetch: (id, off, lim) => api.viewRows(id, off, lim) }), []);
-  const revision = useSyncExternalStore(cache.subscribe, cache.getRevision);
+  const cache = useMemo(
+    () => new WindowCache({ fetch: (id, off, lim) => api.viewRows(id, off, lim), aheadSize: MAX_WINDOW, onCost: noticeCost }),
+    [],
+  );
+  // The page re-renders when what it shows of the view changes (count,
+  // version, loaded, error), not for every window of rows: the table
+  // follows those itself.
+  useSyncExternalStore(cache.subscribe, () => `${cache.count}|${cache.version}|${cache.loaded}|${cache.error ?? ''}`);
   const [error, setError] = useState<string | null>(null);
   const [specError, setSpecError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
@@ -110,5 +115,5 @@ export function useView(generation: number, enabled: boolean, spec: ViewSpec, re
     apply.current();
   }, [key]);
 
-  return { cache, revision, error: error ?? (cache.error && !cache.loaded ? cache.error : null), specError, opening };
+  return { cache, error: error ?? (cache.error && !cache.loaded ? cache.error : null), specError, opening };
 }

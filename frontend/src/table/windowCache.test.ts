@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Row, Window } from '../api';
-import { WindowCache } from './windowCache';
+import { WindowCache, type WindowCacheOptions } from './windowCache';
 
 interface Call {
   viewId: string;
@@ -30,6 +30,17 @@ function win(c: Call, version: number, count: number, gen = 1, tag = 'v'): Windo
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
+
+/** showing is a cache on view v1 (version 1, count rows) with its first page here. */
+async function showing(count: number, opts: Partial<WindowCacheOptions> = {}) {
+  const b = backend();
+  const c = new WindowCache({ fetch: b.fetch, ...opts });
+  c.attach({ id: 'v1', generation: 1, version: 1, count, synced: true });
+  c.setRange(0, Math.min(count, 20) - 1);
+  b.calls[0]!.resolve(win(b.calls[0]!, 1, count));
+  await flush();
+  return { b, c };
+}
 
 describe('WindowCache', () => {
   it('fetches the pages the viewport shows, with prefetch, and nothing else', async () => {
@@ -218,5 +229,102 @@ describe('WindowCache', () => {
     expect(seen).toBeGreaterThanOrEqual(2);
     expect(c.loaded).toBe(true);
     expect(c.indexOf('ns/v-7')).toBe(7);
+  });
+  it('asks ahead of a fast scroll, in its direction, one window a frame at most', async () => {
+    const b = backend();
+    let t = 0;
+    const c = new WindowCache({ fetch: b.fetch, maxInFlight: 3, now: () => t });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+    c.setRange(0, 30);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 50_000));
+    await flush();
+    c.setRange(1, 31); // the drag's first step: no speed known yet, page 0 is here
+    const before = b.calls.length;
+    // dragging the scrollbar: 140 rows a 16 ms frame, answers slower than that
+    for (let f = 1; f <= 6; f++) {
+      t = f * 16;
+      c.setRange(f * 140, f * 140 + 30);
+    }
+    const ahead = b.calls.slice(before);
+    expect(ahead.length).toBeGreaterThan(0);
+    expect(ahead.length).toBeLessThanOrEqual(3); // bounded: maxInFlight
+    for (const x of ahead) {
+      expect(x.limit).toBeLessThanOrEqual(100);
+      // beyond where the scroll is, not where it was
+      expect(x.offset).toBeGreaterThan(2 * 140 + 30);
+    }
+    // an answer frees a slot; the next window aims further on again
+    const last = ahead.at(-1)!;
+    last.resolve(win(last, 1, 50_000));
+    await flush();
+    t = 7 * 16;
+    c.setRange(7 * 140, 7 * 140 + 30);
+    expect(b.calls.length).toBe(before + ahead.length + 1);
+    expect(b.calls.at(-1)!.offset).toBeGreaterThan(7 * 140);
+  });
+
+  it('asks ahead upwards when the scroll goes up', () => {
+    const b = backend();
+    let t = 0;
+    const c = new WindowCache({ fetch: b.fetch, now: () => t });
+    c.setRange(40_000, 40_030);
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+    const before = b.calls.length;
+    for (let f = 1; f <= 3; f++) {
+      t = f * 16;
+      c.setRange(40_000 - f * 140, 40_030 - f * 140);
+    }
+    const ahead = b.calls.slice(before);
+    expect(ahead.length).toBeGreaterThan(0);
+    for (const x of ahead) expect(x.offset + x.limit).toBeLessThan(40_000 - 3 * 140);
+  });
+
+  it('fetches the pages on screen once a fast scroll stops', async () => {
+    vi.useFakeTimers();
+    try {
+      const b = backend();
+      let t = 0;
+      const c = new WindowCache({ fetch: b.fetch, maxInFlight: 2, now: () => t });
+      c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+      for (let f = 1; f <= 4; f++) {
+        t = f * 16;
+        c.setRange(f * 140, f * 140 + 30);
+      }
+      for (const x of b.calls) x.resolve(win(x, 1, 50_000));
+      await vi.advanceTimersByTimeAsync(0);
+      t += 500; // the scroll stopped at 560
+      await vi.advanceTimersByTimeAsync(500);
+      for (let round = 0; round < 3; round++) {
+        for (const x of b.calls) x.resolve(win(x, 1, 50_000));
+        await vi.advanceTimersByTimeAsync(0);
+      }
+      // the rows on screen and the prefetch either side, as when scrolling slowly
+      for (let i = 520; i <= 630; i++) expect(c.row(i)).toBeDefined();
+      expect(c.inFlightCount).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps the object of a row a refetch brought back unchanged', async () => {
+    const { b, c } = await showing(10);
+    const first = c.row(3);
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 10 });
+    const again = win(b.calls[1]!, 2, 10);
+    again.rows![4] = { ...again.rows![4]!, status: 'Failed' };
+    b.calls[1]!.resolve(again);
+    await flush();
+    expect(c.row(3)).toBe(first);
+    expect(c.row(4)?.status).toBe('Failed');
+  });
+
+  it('reports the script time of a notice and of the refetch it caused', async () => {
+    const costs: [string, number][] = [];
+    const { b, c } = await showing(10, { onCost: (what, _ms, version) => costs.push([what, version]) });
+    expect(costs).toEqual([]); // a scroll's window is not a notice's
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 10 });
+    b.calls[1]!.resolve(win(b.calls[1]!, 2, 10));
+    await flush();
+    expect(costs).toEqual([['notice', 2], ['window', 2]]);
   });
 });

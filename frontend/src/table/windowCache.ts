@@ -1,36 +1,75 @@
 // WindowCache holds what the UI knows of one backend view: its row count and
-// the pages of rows it has fetched around the viewport, never the whole list.
+// the rows it has fetched around the viewport, never the whole list.
 //
-// - setRange(start, end) says which rows are on screen; the cache fetches the
-//   pages covering them plus a little prefetch, nearest first.
+// - setRange(start, end) says which rows are on screen. While the view moves
+//   slowly (a wheel, the keyboard) the cache fetches the pages covering them
+//   plus a little prefetch, nearest first. While it moves faster than a
+//   round trip's prefetch can follow (a dragged scrollbar), it measures the
+//   scroll's speed and asks, once a frame at most, for one window around
+//   where the rows on screen will be when the answer can be shown: the
+//   round-trip time it has measured ahead, in the direction of motion.
 // - notice(n) applies a view:changed notice: the count changes at once, the
-//   pages on screen are refetched (shown as they were until the new rows
-//   land), pages off screen that are now out of date are dropped.
+//   rows on screen are refetched (shown as they were until the new rows
+//   land), rows off screen that are now out of date are dropped.
 // - At most maxInFlight requests run at once and a page is never requested
-//   twice concurrently. Pages are chosen when a slot frees, from the range
-//   the user is looking at then, so scrolling fast through 50,000 rows asks
-//   only for where the scroll ends, not for every page it passed.
+//   twice concurrently. Requests are chosen when a slot frees, from the range
+//   the user is looking at then (or will be, while moving fast), so scrolling
+//   through 50,000 rows never asks for every page it passes.
+// - A row's object is kept when a refetch brings it back unchanged, so
+//   whatever renders rows can skip the ones that did not change.
 // - Anything naming another generation or view id, or answering a request
 //   made before the last attach/detach, is dropped.
 import type { Row, ViewInfo, ViewNotice, Window } from '../api';
+import { sameRow } from './sameRow';
 
 export type FetchWindow = (viewId: string, offset: number, limit: number) => Promise<Window>;
 
 export interface WindowCacheOptions {
   fetch: FetchWindow;
-  /** Rows per request; the backend answers at most 100. */
+  /** Rows per page: what a request asks for while the view moves slowly. */
   pageSize?: number;
+  /** Rows a window asked for ahead of a fast scroll may have (the backend's most). */
+  aheadSize?: number;
   maxInFlight?: number;
   /** Rows fetched beyond each edge of the visible range. */
   prefetch?: number;
   /** Pages kept beyond the prefetch before they are dropped. */
   keepPages?: number;
+  /** The clock the scroll's speed and the round trips are measured with (ms). */
+  now?: () => number;
+  /** Called with the time a notice cost and the view version it was for (perf.ts). */
+  onCost?: Cost;
 }
 
-interface Page {
-  rows: Row[];
+/** Cost reports script time spent for a view version, and on what. */
+export type Cost = (what: 'notice' | 'window', ms: number, version: number) => void;
+
+interface Entry {
+  row: Row;
+  /** The view version the row is known to be current at. */
   version: number;
 }
+
+interface Request {
+  offset: number;
+  limit: number;
+  /** The version known when it was asked. */
+  askedAt: number;
+  sentAt: number;
+  /** Asked for rows ahead of a fast scroll, not for a page. */
+  ahead: boolean;
+  /** Asked because of a notice (its script time is the notice's). */
+  onNotice: boolean;
+}
+
+/** A speed is measured over at least this long... */
+const MIN_SAMPLE_MS = 8;
+/** ...and over the samples of this long at most. */
+const SPEED_WINDOW_MS = 200;
+/** A scroll not moved for this long has stopped. */
+const STILL_MS = 120;
+/** The frame the ahead window aims past the round trip. */
+const FRAME_MS = 16;
 
 export class WindowCache {
   viewId = '';
@@ -44,18 +83,29 @@ export class WindowCache {
 
   private readonly fetchWindow: FetchWindow;
   private readonly pageSize: number;
+  private readonly aheadSize: number;
   private readonly maxInFlight: number;
   private readonly prefetch: number;
   private readonly keepPages: number;
-  private pages = new Map<number, Page>();
-  /** page -> the version known when it was requested */
-  private inFlight = new Map<number, number>();
+  private readonly now: () => number;
+  private readonly onCost: Cost | undefined;
+  private rows = new Map<number, Entry>();
+  private inFlight = new Set<Request>();
   /** page -> version at which its request failed, not retried until it changes */
   private failed = new Map<number, number>();
+  /** The version at which a window ahead failed: none asked until it changes. */
+  private aheadFailed = -1;
   private start = 0;
   private end = -1;
   private epoch = 0;
   private revision = 0;
+  /** The scroll's speed in rows per ms (signed), see moved. */
+  private velocity = 0;
+  private samples: { at: number; start: number }[] = [];
+  private movedAt = -Infinity;
+  /** Round-trip time of a window, smoothed (ms). */
+  private roundTrip = 40;
+  private settle: ReturnType<typeof setTimeout> | undefined;
   /**
    * Notices for views not attached yet. A notice can overtake the OpenView
    * answer that names its view; kept (the newest per view, a few views) so
@@ -67,9 +117,12 @@ export class WindowCache {
   constructor(opts: WindowCacheOptions) {
     this.fetchWindow = opts.fetch;
     this.pageSize = opts.pageSize ?? 100;
-    this.maxInFlight = opts.maxInFlight ?? 2;
+    this.aheadSize = opts.aheadSize ?? opts.pageSize ?? 100;
+    this.maxInFlight = opts.maxInFlight ?? 4;
     this.prefetch = opts.prefetch ?? 40;
     this.keepPages = opts.keepPages ?? 3;
+    this.now = opts.now ?? (() => performance.now());
+    this.onCost = opts.onCost;
   }
 
   /** attach starts over for a view just opened or updated (new sort, filter...). */
@@ -86,10 +139,7 @@ export class WindowCache {
       this.count = early.count;
     }
     this.loaded = info.count === 0;
-    this.error = null;
-    this.pages.clear();
-    this.inFlight.clear();
-    this.failed.clear();
+    this.forget();
     // With no viewport known yet (an empty table until now), ask for the top
     // at once rather than after the table has rendered and measured.
     if (this.end < this.start) {
@@ -108,15 +158,13 @@ export class WindowCache {
     this.version = 0;
     this.count = 0;
     this.loaded = false;
-    this.error = null;
-    this.pages.clear();
-    this.inFlight.clear();
-    this.failed.clear();
+    this.forget();
     this.changed();
   }
 
   setRange(start: number, end: number): void {
     if (start === this.start && end === this.end) return;
+    if (start !== this.start) this.moved(start);
     this.start = start;
     this.end = end;
     this.pump();
@@ -132,26 +180,25 @@ export class WindowCache {
       return;
     }
     if (n.version <= this.version) return;
+    const t0 = this.onCost ? this.now() : 0;
     this.version = n.version;
     this.setCount(n.count);
     this.failed.clear();
+    this.aheadFailed = -1;
     this.dropOutside();
-    this.pump();
+    this.pump(true);
     this.changed();
+    if (this.onCost) this.costAfter('notice', t0, n.version);
   }
 
-  /** row returns the row at index, or undefined while its page is not here. */
+  /** row returns the row at index, or undefined while it is not here. */
   row(index: number): Row | undefined {
-    const page = this.pages.get(Math.floor(index / this.pageSize));
-    return page?.rows[index % this.pageSize];
+    return this.rows.get(index)?.row;
   }
 
   /** indexOf finds a key among the fetched rows, -1 if not fetched. */
   indexOf(key: string): number {
-    for (const [p, page] of this.pages) {
-      const i = page.rows.findIndex((r) => r.key === key);
-      if (i >= 0) return p * this.pageSize + i;
-    }
+    for (const [i, e] of this.rows) if (e.row.key === key) return i;
     return -1;
   }
 
@@ -159,8 +206,9 @@ export class WindowCache {
     return this.inFlight.size;
   }
 
-  get pageCount(): number {
-    return this.pages.size;
+  /** rowCount is how many rows the cache holds. */
+  get rowCount(): number {
+    return this.rows.size;
   }
 
   subscribe = (fn: () => void): (() => void) => {
@@ -171,15 +219,50 @@ export class WindowCache {
   /** getRevision changes whenever anything shown changes (for useSyncExternalStore). */
   getRevision = (): number => this.revision;
 
+  /**
+   * moved measures the scroll's speed over the samples of the last
+   * SPEED_WINDOW_MS: frames reach here at uneven times, so the speed between
+   * two of them swings by several times what it is over a few.
+   */
+  private moved(start: number): void {
+    const t = this.now();
+    if (t - this.movedAt > STILL_MS) this.samples = [];
+    this.samples.push({ at: t, start });
+    while (this.samples.length > 2 && t - this.samples[0]!.at > SPEED_WINDOW_MS) this.samples.shift();
+    const first = this.samples[0]!;
+    if (t - first.at >= MIN_SAMPLE_MS) this.velocity = (start - first.start) / (t - first.at);
+    else if (this.samples.length === 1) this.velocity = 0;
+    this.movedAt = t;
+  }
+
   private changed(): void {
     this.revision++;
     for (const fn of this.listeners) fn();
   }
 
+  private forget(): void {
+    this.error = null;
+    this.rows.clear();
+    this.inFlight.clear();
+    this.failed.clear();
+    this.aheadFailed = -1;
+    this.velocity = 0;
+    clearTimeout(this.settle);
+    this.settle = undefined;
+  }
+
+  /**
+   * costAfter reports the script time from t0 to the end of the current
+   * task's microtasks, where React renders what changed() scheduled.
+   */
+  private costAfter(what: 'notice' | 'window', t0: number, version: number): void {
+    const report = this.onCost!;
+    queueMicrotask(() => report(what, this.now() - t0, version));
+  }
+
   private setCount(count: number): void {
     this.count = count;
-    const last = Math.ceil(count / this.pageSize);
-    for (const p of this.pages.keys()) if (p >= last) this.pages.delete(p);
+    for (const i of this.rows.keys()) if (i >= count) this.rows.delete(i);
   }
 
   /** wanted lists the pages to hold, the visible ones first, nearest first. */
@@ -196,62 +279,147 @@ export class WindowCache {
     return out;
   }
 
-  private isFresh(p: number): boolean {
-    const page = this.pages.get(p);
-    return page !== undefined && page.version >= this.version;
+  /** fresh says whether rows [from, to] are all here at the current version. */
+  private fresh(from: number, to: number): boolean {
+    for (let i = from; i <= to; i++) {
+      const e = this.rows.get(i);
+      if (!e || e.version < this.version) return false;
+    }
+    return true;
   }
 
-  /** dropOutside frees pages far from the range and out-of-date pages off screen. */
+  private pageFresh(p: number): boolean {
+    return this.fresh(p * this.pageSize, Math.min(this.count, (p + 1) * this.pageSize) - 1);
+  }
+
+  /** asked says whether a request in flight covers rows [from, to]. */
+  private asked(from: number, to: number): boolean {
+    for (const r of this.inFlight) if (r.offset <= from && r.offset + r.limit > to) return true;
+    return false;
+  }
+
+  /**
+   * lead is how many rows the scroll moves (signed) until an answer to a
+   * request sent now is on screen, or 0 while the prefetch keeps up.
+   */
+  private lead(): number {
+    if (this.velocity === 0 || this.now() - this.movedAt > STILL_MS) return 0;
+    const rows = this.velocity * (this.roundTrip + FRAME_MS / 2);
+    return Math.abs(rows) > this.prefetch ? rows : 0;
+  }
+
+  /** dropOutside frees rows far from the range and out-of-date rows off screen (see below). */
   private dropOutside(): void {
-    const wanted = new Set(this.wanted());
-    const lo = Math.floor(Math.max(0, this.start - this.prefetch) / this.pageSize) - this.keepPages;
-    const hi = Math.floor((this.end + this.prefetch) / this.pageSize) + this.keepPages;
-    for (const p of [...this.pages.keys()]) {
-      if (wanted.has(p)) continue;
-      if (p < lo || p > hi || !this.isFresh(p)) this.pages.delete(p);
+    const lead = this.lead();
+    const keep = this.prefetch + this.keepPages * this.pageSize;
+    const lo = this.start - keep + Math.min(0, lead);
+    const hi = this.end + keep + Math.max(0, lead);
+    const wlo = Math.floor(Math.max(0, this.start - this.prefetch) / this.pageSize) * this.pageSize;
+    const whi = (Math.floor((this.end + this.prefetch) / this.pageSize) + 1) * this.pageSize;
+    for (const [i, e] of this.rows) {
+      if (i >= wlo && i < whi) continue;
+      // Out-of-date rows ahead of a fast scroll stay until their refetch:
+      // a row a version old shows for a frame where a blank one would.
+      if (i < lo || i > hi || (e.version < this.version && lead === 0)) this.rows.delete(i);
     }
   }
 
-  private pump(): void {
+  private pump(onNotice = false): void {
     if (!this.viewId) return;
     this.dropOutside();
+    const lead = this.lead();
+    if (lead !== 0) {
+      this.askAhead(lead, onNotice);
+      // Nothing else calls pump when the scroll stops with every slot idle.
+      clearTimeout(this.settle);
+      this.settle = setTimeout(() => {
+        this.settle = undefined;
+        this.pump();
+      }, STILL_MS + 10);
+      return;
+    }
     for (const p of this.wanted()) {
       if (this.inFlight.size >= this.maxInFlight) break;
-      if (this.inFlight.has(p) || this.isFresh(p) || this.failed.get(p) === this.version) continue;
-      this.request(p);
+      const from = p * this.pageSize;
+      if (this.pageFresh(p) || this.failed.get(p) === this.version) continue;
+      if (this.asked(from, Math.min(this.count, from + this.pageSize) - 1)) continue;
+      this.request(from, this.pageSize, false, onNotice);
     }
   }
 
-  private request(p: number): void {
+  /**
+   * askAhead keeps the path of a fast scroll covered: when a row the view
+   * will reach within the round trip and two frames more is neither here
+   * nor asked for, it asks for the largest window the backend gives from
+   * there on, in the direction of motion (but not from behind where the
+   * view will be when the answer lands). Windows so chain along the path,
+   * one at a time, instead of each aiming at a guessed frame.
+   */
+  private askAhead(lead: number, onNotice: boolean): void {
+    if (this.inFlight.size >= this.maxInFlight || this.aheadFailed === this.version) return;
+    const span = this.end - this.start + 1;
+    const up = this.velocity < 0;
+    const reach = Math.abs(lead) + span + Math.abs(this.velocity) * 2 * FRAME_MS;
+    // The first row missing, looking from the view's trailing edge on, so
+    // that a view already in a hole is seen too.
+    const origin = up ? this.end : this.start;
+    let gap = -1;
+    for (let k = 0; k <= reach; k++) {
+      const i = up ? origin - k : origin + k;
+      if (i < 0 || i >= this.count) break;
+      if (!this.covered(i)) {
+        gap = i;
+        break;
+      }
+    }
+    if (gap < 0) return;
+    const limit = Math.min(this.aheadSize, this.count);
+    // Rows the view passes before the answer can land are not worth asking for.
+    const landing = up ? this.end + lead : this.start + lead;
+    const first = up ? Math.min(gap, Math.round(landing) + span) : Math.max(gap, Math.round(landing) - span);
+    const offset = Math.max(0, Math.min(this.count - limit, up ? first - limit + 1 : first));
+    this.request(offset, limit, true, onNotice);
+  }
+
+  /** covered says whether row i is here at the current version or asked for. */
+  private covered(i: number): boolean {
+    const e = this.rows.get(i);
+    if (e && e.version >= this.version) return true;
+    for (const r of this.inFlight) if (r.offset <= i && i < r.offset + r.limit) return true;
+    return false;
+  }
+
+  private request(offset: number, limit: number, ahead: boolean, onNotice: boolean): void {
     const epoch = this.epoch;
-    const viewId = this.viewId;
-    const askedAt = this.version;
-    this.inFlight.set(p, askedAt);
-    this.fetchWindow(viewId, p * this.pageSize, this.pageSize).then(
+    const r: Request = { offset, limit, askedAt: this.version, sentAt: this.now(), ahead, onNotice };
+    this.inFlight.add(r);
+    this.fetchWindow(this.viewId, offset, limit).then(
       (w) => {
         if (epoch !== this.epoch) return;
-        this.inFlight.delete(p);
+        const t0 = this.now();
+        this.inFlight.delete(r);
+        this.roundTrip = 0.875 * this.roundTrip + 0.125 * (t0 - r.sentAt);
         if (w.viewId !== this.viewId || w.generation !== this.generation) {
           this.pump();
           return;
         }
-        this.accept(p, w, askedAt);
-        this.pump();
+        this.accept(r, w);
+        this.pump(r.onNotice);
         this.changed();
+        if (this.onCost && r.onNotice) this.costAfter('window', t0, r.askedAt);
       },
       (e: unknown) => {
         if (epoch !== this.epoch) return;
-        this.inFlight.delete(p);
-        this.failed.set(p, this.version);
+        this.inFlight.delete(r);
+        if (r.ahead) this.aheadFailed = this.version;
+        else this.failed.set(Math.floor(offset / this.pageSize), this.version);
         this.error = e instanceof Error ? e.message : String(e);
         this.changed();
       },
     );
   }
 
-  private accept(p: number, w: Window, askedAt: number): void {
-    const have = this.pages.get(p);
-    if (have && have.version > w.version) return; // an older answer overtaken by a newer one
+  private accept(r: Request, w: Window): void {
     if (w.version > this.version) {
       this.version = w.version;
       this.setCount(w.count);
@@ -260,9 +428,18 @@ export class WindowCache {
     }
     this.error = null;
     this.loaded = true;
-    if (p * this.pageSize >= this.count) return;
     // A window is never older than the version it was asked at; counting it
     // as such stops a lagging answer from being refetched in a loop.
-    this.pages.set(p, { rows: w.rows ?? [], version: Math.max(w.version, askedAt) });
+    const version = Math.max(w.version, r.askedAt);
+    const rows = w.rows ?? [];
+    const n = Math.min(rows.length, this.count - r.offset);
+    for (let k = 0; k < n; k++) {
+      const i = r.offset + k;
+      const have = this.rows.get(i);
+      if (have && have.version > w.version) continue; // an older answer overtaken by a newer one
+      const row = rows[k]!;
+      // The same row again keeps its object: what renders it can tell nothing changed.
+      this.rows.set(i, { row: have && sameRow(have.row, row) ? have.row : row, version });
+    }
   }
 }

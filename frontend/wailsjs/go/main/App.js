@@ -73,3 +73,7 @@ export function UpdateView(arg1, arg2) {
 export function ViewRows(arg1, arg2, arg3) {
   return window['go']['main']['App']['ViewRows'](arg1, arg2, arg3);
 }
+
+export function ViewTableRows(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ViewTableRows'](arg1, arg2, arg3);
+}
