@@ -220,7 +220,12 @@ func TestRealStopLeavesNoGoroutine(t *testing.T) {
 		require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 30*time.Second, 10*time.Millisecond)
 		o.Stop()
 	}
-	utilnet.CloseIdleConnectionsFor(base)
+	// A watch's HTTP/2 stream ends in the connection's read loop after
+	// Stop: the connection may turn idle only after a first close.
+	assert.Eventually(t, func() bool {
+		utilnet.CloseIdleConnectionsFor(base)
+		return goleak.Find(before) == nil
+	}, 10*time.Second, 50*time.Millisecond)
 	goleak.VerifyNone(t, before)
 }
 

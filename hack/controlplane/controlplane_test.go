@@ -64,8 +64,10 @@ func TestUpTwiceDownLeavesNothing(t *testing.T) {
 
 	require.NoError(t, controlplane.Down(opts))
 	for _, c := range first {
-		err := syscall.Kill(c.PID, 0)
-		assert.True(t, errors.Is(err, syscall.ESRCH), "%s (pid %d) still exists after down", c.Name, c.PID)
+		// Down returns once each process has exited; the goroutine that
+		// reaps it (Start's cmd.Wait) may still be on its way.
+		assert.Eventually(t, func() bool { return errors.Is(syscall.Kill(c.PID, 0), syscall.ESRCH) },
+			5*time.Second, 10*time.Millisecond, "%s (pid %d) still exists after down", c.Name, c.PID)
 	}
 	assert.Empty(t, listeningPorts(t, base), "ports still open after down")
 	_, err = os.Stat(opts.Dir)
