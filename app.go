@@ -116,6 +116,18 @@ func (a *App) Namespaces() ([]string, error) {
 	return names, nil
 }
 
+// FocusNamespace tells the session of generation which namespace the user
+// is looking at ("" for all), so that its status counts each namespaced
+// kind there (the navigation's counts). A call for an older generation
+// does nothing.
+func (a *App) FocusNamespace(generation uint64, namespace string) error {
+	s, err := a.board.Current()
+	if err != nil || s.Generation != generation {
+		return err
+	}
+	return s.FocusNamespace(namespace)
+}
+
 // OpenView opens a live table of the current context.
 func (a *App) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 	s, err := a.board.Current()

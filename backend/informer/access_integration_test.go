@@ -98,6 +98,7 @@ func TestAccessLostAndRegained(t *testing.T) {
 	require.Eventually(t, func() bool { return o.Synced(informer.ConfigMaps) }, 30*time.Second, 20*time.Millisecond)
 	assert.Equal(t, []string{ns}, cms.Namespaces())
 	require.Equal(t, 2, o.Count(informer.ConfigMaps), "settings and the namespace's kube-root-ca.crt")
+	assert.Equal(t, 2, o.CountIn(informer.ConfigMaps, ns))
 
 	require.NoError(t, admin.RbacV1().RoleBindings(ns).Delete(ctx, "read", metav1.DeleteOptions{}))
 	proxy.Reset()
@@ -107,6 +108,7 @@ func TestAccessLostAndRegained(t *testing.T) {
 	}, 30*time.Second, 20*time.Millisecond, "status %+v", statusOf(o, informer.ConfigMaps))
 	assert.Empty(t, cms.List(), "the objects of a lost namespace leave the cache")
 	assert.Zero(t, o.Count(informer.ConfigMaps))
+	assert.Zero(t, o.CountIn(informer.ConfigMaps, ns))
 
 	binding.ResourceVersion = ""
 	_, err = admin.RbacV1().RoleBindings(ns).Create(ctx, binding, metav1.CreateOptions{})
@@ -115,5 +117,6 @@ func TestAccessLostAndRegained(t *testing.T) {
 		o.Recheck(informer.ConfigMaps) // the user's retry; a no-op while one runs
 		return o.Synced(informer.ConfigMaps) && o.Count(informer.ConfigMaps) == 2
 	}, 30*time.Second, 200*time.Millisecond, "status %+v", statusOf(o, informer.ConfigMaps))
+	assert.Equal(t, 2, o.CountIn(informer.ConfigMaps, ns), "counted again, not twice")
 	assert.Equal(t, informer.StateSynced, statusOf(o, informer.ConfigMaps).State)
 }

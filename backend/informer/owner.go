@@ -139,6 +139,44 @@ type entry struct {
 	status   Status
 	count    atomic.Int64 // objects in the stores, kept by event handlers
 	checking atomic.Bool  // an access (re)check is running
+
+	nsMu sync.Mutex
+	inNS map[string]int // objects per namespace, for namespaced kinds
+}
+
+// countIn adds d to the count of obj's namespace.
+func (e *entry) countIn(obj any, d int) {
+	var ns string
+	if gone, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		ns, _, _ = cache.SplitMetaNamespaceKey(gone.Key)
+	} else if m, err := meta.Accessor(obj); err == nil {
+		ns = m.GetNamespace()
+	}
+	if ns == "" {
+		return
+	}
+	e.nsMu.Lock()
+	defer e.nsMu.Unlock()
+	if e.inNS == nil {
+		e.inNS = map[string]int{}
+	}
+	if n := e.inNS[ns] + d; n > 0 {
+		e.inNS[ns] = n
+	} else {
+		delete(e.inNS, ns)
+	}
+}
+
+// dropCounts forgets the counts of a dropped part: one namespace's, or all
+// of them for the cluster-wide part.
+func (e *entry) dropCounts(ns string) {
+	e.nsMu.Lock()
+	defer e.nsMu.Unlock()
+	if ns == "" {
+		clear(e.inNS)
+	} else {
+		delete(e.inNS, ns)
+	}
 }
 
 // New returns an Owner whose informers live until ctx is done or Stop.
@@ -331,9 +369,9 @@ func (o *Owner) startPart(k Kind, e *entry, ns string) error {
 	}
 	// Counting through a handler keeps Count O(1); stores have no length.
 	counted, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(any) { e.count.Add(1); o.changed(k) },
+		AddFunc:    func(obj any) { e.count.Add(1); e.countIn(obj, 1); o.changed(k) },
 		UpdateFunc: func(any, any) { o.changed(k) },
-		DeleteFunc: func(any) { e.count.Add(-1); o.changed(k) },
+		DeleteFunc: func(obj any) { e.count.Add(-1); e.countIn(obj, -1); o.changed(k) },
 	})
 	if err != nil {
 		return fmt.Errorf("count %s: %w", k, err)
@@ -380,6 +418,7 @@ func (o *Owner) lose(k Kind, e *entry, ns string, err error) {
 			return // another error of the same informer got here first
 		}
 		e.count.Add(-int64(gone))
+		e.dropCounts(ns)
 		o.changed(k)
 		where := "cluster-wide"
 		if ns != "" {
@@ -441,6 +480,20 @@ func (o *Owner) Count(k Kind) int {
 		return int(e.count.Load())
 	}
 	return 0
+}
+
+// CountIn returns how many objects of a namespaced kind k the cache holds
+// in namespace ns, from counts its event handlers keep (no store scan).
+func (o *Owner) CountIn(k Kind, ns string) int {
+	o.mu.Lock()
+	e, ok := o.entries[k]
+	o.mu.Unlock()
+	if !ok {
+		return 0
+	}
+	e.nsMu.Lock()
+	defer e.nsMu.Unlock()
+	return e.inNS[ns]
 }
 
 // Statuses returns every kind's state, pending ones included, in AllKinds order.

@@ -243,3 +243,26 @@ func TestInformersFollowAccess(t *testing.T) {
 		})
 	}
 }
+
+func TestCountsPerNamespace(t *testing.T) {
+	cs := fake.NewClientset(pod("a", "p1"), pod("a", "p2"), pod("b", "p3"))
+	o := informer.New(context.Background(), informer.Options{Client: cs})
+	defer o.Stop()
+	_, err := o.Informer(informer.Pods)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 2, o.CountIn(informer.Pods, "a"))
+	assert.Equal(t, 1, o.CountIn(informer.Pods, "b"))
+	assert.Zero(t, o.CountIn(informer.Pods, "c"))
+	assert.Zero(t, o.CountIn(informer.Deployments, "a"), "a kind not started counts nothing")
+
+	ctx := t.Context()
+	_, err = cs.CoreV1().Pods("c").Create(ctx, pod("c", "p4"), metav1.CreateOptions{})
+	require.NoError(t, err)
+	require.NoError(t, cs.CoreV1().Pods("a").Delete(ctx, "p1", metav1.DeleteOptions{}))
+	require.Eventually(t, func() bool {
+		return o.CountIn(informer.Pods, "a") == 1 && o.CountIn(informer.Pods, "c") == 1
+	}, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 1, o.CountIn(informer.Pods, "b"))
+	assert.Equal(t, 3, o.Count(informer.Pods))
+}

@@ -17,6 +17,9 @@ type KindStatus struct {
 	State string `json:"state"` // pending, syncing, synced, error, forbidden
 	Error string `json:"error,omitempty"`
 	Count int    `json:"count"`
+	// NamespaceCount is the count in the status's Namespace, for a
+	// namespaced kind while the user looks at one namespace.
+	NamespaceCount int `json:"namespaceCount,omitempty"`
 	// Namespaces is set when the user may not list the kind cluster-wide:
 	// the namespaces it is cached for.
 	Namespaces []string `json:"namespaces,omitempty"`
@@ -30,6 +33,9 @@ type SessionStatus struct {
 	Phase      string       `json:"phase"`
 	Message    string       `json:"message,omitempty"`
 	Kinds      []KindStatus `json:"kinds"`
+	// Namespace is the namespace the user looks at ("" for all), which
+	// the kinds' NamespaceCount counts.
+	Namespace string `json:"namespace,omitempty"`
 	// Watches is the number of watches the session holds: one per started
 	// kind, or one per namespace for a kind allowed only in some.
 	Watches int `json:"watches"`

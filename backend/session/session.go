@@ -18,6 +18,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
@@ -71,6 +72,9 @@ type Session struct {
 	recovering bool  // the recovery probe runs
 	views      map[string]*view.Live
 	nextID     int
+	// namespace is the one the user is looking at ("" for all): the
+	// status also counts namespaced kinds there.
+	namespace string
 }
 
 // ErrStopped is returned by a session that has been stopped (the user
@@ -232,13 +236,35 @@ func unreachable(err error) bool {
 	return err != nil && !errors.As(err, &status) && !errors.Is(err, context.Canceled)
 }
 
+// FocusNamespace says which namespace the user is looking at ("" for all),
+// so that the status counts namespaced kinds there too, and publishes it.
+func (s *Session) FocusNamespace(namespace string) error {
+	if namespace != "" {
+		if errs := validation.IsDNS1123Label(namespace); len(errs) > 0 {
+			return errors.New("invalid namespace " + strconv.Quote(namespace) + ": " + errs[0])
+		}
+	}
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return ErrStopped
+	}
+	changed := s.namespace != namespace
+	s.namespace = namespace
+	s.mu.Unlock()
+	if changed {
+		s.publishStatusNow()
+	}
+	return nil
+}
+
 // Status reports the session's phase and every kind's sync state.
 func (s *Session) Status() model.SessionStatus {
 	s.mu.Lock()
-	phase, msg, stale := s.phase, s.message, s.staleSince
+	phase, msg, stale, ns := s.phase, s.message, s.staleSince, s.namespace
 	s.mu.Unlock()
 	st := model.SessionStatus{Generation: s.Generation, Context: s.Context, Server: s.Server,
-		Phase: phase, Message: msg, LastChange: s.lastSeen.Load(), StaleSince: stale}
+		Phase: phase, Message: msg, LastChange: s.lastSeen.Load(), StaleSince: stale, Namespace: ns}
 	for _, ks := range s.owner.Statuses() {
 		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State), Namespaces: ks.Namespaces}
 		if ks.Err != nil {
@@ -253,6 +279,9 @@ func (s *Session) Status() model.SessionStatus {
 		}
 		if ks.State != informer.StatePending {
 			k.Count = s.owner.Count(ks.Kind)
+			if ns != "" && informer.Namespaced(ks.Kind) {
+				k.NamespaceCount = s.owner.CountIn(ks.Kind, ns)
+			}
 		}
 		st.Kinds = append(st.Kinds, k)
 	}

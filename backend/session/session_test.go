@@ -348,3 +348,51 @@ func TestRelatedObjects(t *testing.T) {
 		return len(r["replicasets"]) == 1 && len(r["nodes"]) == 1
 	}, 30*time.Second, 50*time.Millisecond, "pod → replicaset and node")
 }
+
+// TestStatusCountsTheFocusedNamespace: the navigation counts a namespaced
+// kind in the namespace the user looks at, and follows changes there.
+func TestStatusCountsTheFocusedNamespace(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	cs := env.Client(t, controlplane.ContextDemoAdmin)
+	b, rec := newBoard(t, env)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	waitConnected(t, b)
+	s := mustCurrent(t, b)
+	_, err = s.OpenView(model.ViewSpec{Kind: "configmaps", SortBy: "name"})
+	require.NoError(t, err)
+	assert.ErrorContains(t, s.FocusNamespace("Not_A_Namespace"), "invalid namespace")
+
+	require.NoError(t, s.FocusNamespace(ns))
+	countIn := func() (int, int) {
+		st := s.Status()
+		for _, k := range st.Kinds {
+			if k.Kind == "configmaps" && st.Namespace == ns && k.State == "synced" {
+				return k.NamespaceCount, k.Count
+			}
+		}
+		return -1, -1
+	}
+	require.Eventually(t, func() bool { n, _ := countIn(); return n == 1 }, 20*time.Second, 20*time.Millisecond,
+		"the namespace's kube-root-ca.crt")
+	_, err = cs.CoreV1().ConfigMaps(ns).Create(t.Context(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "extra"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { n, _ := countIn(); return n == 2 }, 20*time.Second, 20*time.Millisecond)
+	n, all := countIn()
+	assert.Greater(t, all, n, "the cluster-wide count stays beside it")
+
+	wctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, rec.WaitFor(wctx, func(evs []events.Recorded) bool {
+		for _, e := range evs {
+			if st, ok := e.Payload.(model.SessionStatus); ok && st.Namespace == ns {
+				return true
+			}
+		}
+		return false
+	}), "the status event names the namespace")
+
+	require.NoError(t, s.FocusNamespace(""))
+	assert.Empty(t, s.Status().Namespace)
+}

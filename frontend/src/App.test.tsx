@@ -232,6 +232,24 @@ describe('App', () => {
     expect(screen.getByTestId('nav-count-nodes').textContent).toBe('');
   });
 
+  it('counts namespaced kinds in the namespace picked, once the session counts there', async () => {
+    fake.b.status = status({
+      kinds: [
+        { kind: 'pods', state: 'synced', count: 50_000, namespaceCount: 12 },
+        { kind: 'nodes', state: 'synced', count: 4, namespaceCount: 0 },
+      ],
+    });
+    await start();
+    expect(screen.getByTestId('nav-count-pods').textContent).toBe((50_000).toLocaleString());
+    fireEvent.click(screen.getByTestId('namespace-picker'));
+    fireEvent.click(await screen.findByText('shop', { selector: '[data-testid="namespace-item"]' }));
+    await waitFor(() => expect(fake.api.focusNamespace).toHaveBeenLastCalledWith(1, 'shop'));
+    expect(screen.getByTestId('nav-count-pods').textContent).toBe((50_000).toLocaleString());
+    act(() => fake.emitStatus({ ...fake.b.status, namespace: 'shop' }));
+    expect(screen.getByTestId('nav-count-pods').textContent).toBe('12');
+    expect(screen.getByTestId('nav-count-nodes').textContent).toBe('4');
+  });
+
   it('shows an empty state when the view has no rows', async () => {
     fake.b.rows = [];
     render(<App />);

@@ -87,6 +87,11 @@ export function App() {
   const view = useView(generation, enabled, spec, reopen);
   const { cache } = view;
 
+  // The session counts each kind in the namespace looked at, for the nav.
+  useEffect(() => {
+    if (enabled) api.focusNamespace(generation, namespace).catch(() => {});
+  }, [enabled, generation, namespace]);
+
   // A new session: nothing of the old one stays selected or open.
   useEffect(() => {
     setSelectedKey(null);
@@ -232,7 +237,7 @@ export function App() {
         </button>
       </header>
 
-      <Nav kind={kind} kinds={status?.kinds ?? []} onPick={pickKind} />
+      <Nav kind={kind} kinds={status?.kinds ?? []} inNamespace={namespace !== '' && (status?.namespace ?? '') === namespace} onPick={pickKind} />
 
       <main className="content">
         {session.switching !== null ? (

@@ -47,6 +47,8 @@ export const api = {
   switchContext: (name: string): Promise<SessionStatus> => App.SwitchContext(name),
   status: (): Promise<SessionStatus> => App.Status(),
   namespaces: (): Promise<string[]> => App.Namespaces(),
+  /** focusNamespace tells session generation which namespace the user looks at, so its status counts kinds there. */
+  focusNamespace: (generation: number, namespace: string): Promise<void> => App.FocusNamespace(generation, namespace),
   openView: (spec: ViewSpec): Promise<ViewInfo> => App.OpenView(spec),
   updateView: (id: string, spec: ViewSpec): Promise<ViewInfo> => App.UpdateView(id, spec),
   /** viewRows reads a window of a view's rows as the table shows them (no labels or images), up to MAX_WINDOW. */

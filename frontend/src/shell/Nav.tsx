@@ -5,11 +5,16 @@ import { count } from '../time';
 interface Props {
   kind: string;
   kinds: KindStatus[];
+  /** inNamespace is set when the kinds' namespaceCount counts the namespace the user looks at. */
+  inNamespace?: boolean;
   onPick: (kind: string) => void;
 }
 
-/** Nav lists the kinds by group, with the count the session knows for each. */
-export function Nav({ kind, kinds, onPick }: Props) {
+/**
+ * Nav lists the kinds by group, with the count the session knows for each:
+ * in the namespace picked, for namespaced kinds, once the session counts there.
+ */
+export function Nav({ kind, kinds, inNamespace, onPick }: Props) {
   const byKind = new Map(kinds.map((k) => [k.kind, k]));
   return (
     <nav className="sidebar" aria-label="Resource kinds">
@@ -19,6 +24,7 @@ export function Nav({ kind, kinds, onPick }: Props) {
           <ul>
             {KINDS.filter((k) => k.group === g).map((k) => {
               const st = byKind.get(k.id);
+              const n = st && (inNamespace && k.namespaced ? st.namespaceCount : st.count);
               // A count is shown once listed, or while listing if some arrived.
               const known = st && (st.state === 'synced' || (st.state === 'syncing' && st.count > 0));
               return (
@@ -36,7 +42,7 @@ export function Nav({ kind, kinds, onPick }: Props) {
                       data-testid={'nav-count-' + k.id}
                       title={st?.error ?? ''}
                     >
-                      {st?.state === 'error' ? '!' : st?.state === 'forbidden' ? 'no access' : known ? count(st.count) : ''}
+                      {st?.state === 'error' ? '!' : st?.state === 'forbidden' ? 'no access' : known ? count(n ?? 0) : ''}
                     </span>
                   </button>
                 </li>

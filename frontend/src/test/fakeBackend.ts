@@ -88,6 +88,7 @@ export function fakeBackend() {
     desktop: vi.fn(async () => ({ version: '1', settingsFile: '', logFile: '', path: [] as string[], pathSource: 'inherited' }) as Record<string, unknown>),
     openLogFolder: vi.fn(async () => undefined),
     rememberNamespace: vi.fn(async () => undefined),
+    focusNamespace: vi.fn(async () => undefined),
     can: vi.fn(async () => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
   };

@@ -230,6 +230,7 @@ export namespace model {
 	    state: string;
 	    error?: string;
 	    count: number;
+	    namespaceCount?: number;
 	    namespaces?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -242,6 +243,7 @@ export namespace model {
 	        this.state = source["state"];
 	        this.error = source["error"];
 	        this.count = source["count"];
+	        this.namespaceCount = source["namespaceCount"];
 	        this.namespaces = source["namespaces"];
 	    }
 	}
@@ -284,6 +286,7 @@ export namespace model {
 	    phase: string;
 	    message?: string;
 	    kinds: KindStatus[];
+	    namespace?: string;
 	    watches: number;
 	    lastChange?: number;
 	    staleSince?: number;
@@ -300,6 +303,7 @@ export namespace model {
 	        this.phase = source["phase"];
 	        this.message = source["message"];
 	        this.kinds = this.convertValues(source["kinds"], KindStatus);
+	        this.namespace = source["namespace"];
 	        this.watches = source["watches"];
 	        this.lastChange = source["lastChange"];
 	        this.staleSince = source["staleSince"];

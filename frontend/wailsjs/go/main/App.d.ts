@@ -15,6 +15,8 @@ export function Desktop():Promise<model.Desktop>;
 
 export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Details>;
 
+export function FocusNamespace(arg1:number,arg2:string):Promise<void>;
+
 export function Namespaces():Promise<Array<string>>;
 
 export function OpenLogFolder():Promise<void>;

@@ -26,6 +26,10 @@ export function Details(arg1, arg2, arg3) {
   return window['go']['main']['App']['Details'](arg1, arg2, arg3);
 }
 
+export function FocusNamespace(arg1, arg2) {
+  return window['go']['main']['App']['FocusNamespace'](arg1, arg2);
+}
+
 export function Namespaces() {
   return window['go']['main']['App']['Namespaces']();
 }
