@@ -344,8 +344,10 @@ func rate(n int64, since time.Time) float64 {
 // overshoot before settling.
 func waitForPods(ctx context.Context, cs kubernetes.Interface, ns string, want int, logf func(string, ...any)) error {
 	if _, ok := ctx.Deadline(); !ok {
+		// ReplicaSet adoption runs at 50-100 pods/s here: 100,000 pods
+		// need more than the default.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, defaultWaitTimeout)
+		ctx, cancel = context.WithTimeout(ctx, defaultWaitTimeout+time.Duration(want)*20*time.Millisecond)
 		defer cancel()
 	}
 	ticker := time.NewTicker(pollInterval)

@@ -14,8 +14,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -44,8 +47,9 @@ func main() {
 		settle   = flag.Duration("settle", 3*time.Second, "wait after sync and GC before reading the settled RSS")
 		period   = flag.Duration("requests-period", 60*time.Second, "how long the requests child opens and closes views (0: skip)")
 		timeout  = flag.Duration("timeout", 10*time.Minute, "for one program to sync")
-		out      = flag.String("out", "build/bench", "output directory, relative to the repository root")
+		out      = flag.String("out", "build/bench", "output directory (a relative path is from the repository root)")
 		chart    = flag.String("chart", "docs/perf/scale.svg", "a copy of the chart, relative to the repository root (empty: none)")
+		resume   = flag.Bool("resume", false, "keep the results for other N already in the output directory's scale.json (a series resumed after an interruption)")
 	)
 	flag.Parse()
 	co := childOptions{kubeconfig: *kc, context: *kctx, settle: *settle, period: *period, timeout: *timeout}
@@ -67,7 +71,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	h := &harness{opts: controlplane.Options{Dir: *dir, PortBase: *portBase, Log: logf},
-		child: co, reps: *reps, outDir: *out, chartCopy: *chart}
+		child: co, reps: *reps, outDir: *out, chartCopy: *chart, resume: *resume}
 	if err := h.run(ctx, ns); err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
 		os.Exit(1)
@@ -95,6 +99,7 @@ type harness struct {
 	reps      int
 	outDir    string
 	chartCopy string
+	resume    bool
 
 	root    string
 	kubectl string
@@ -133,6 +138,11 @@ func (h *harness) run(ctx context.Context, ns []int) error {
 	}
 	defer os.RemoveAll(cacheDir)
 	h.report = Report{Started: time.Now().UTC(), Command: strings.Join(os.Args, " "), Machine: describeMachine(), Reps: h.reps}
+	if h.resume {
+		if err := h.keepEarlier(ns); err != nil {
+			return err
+		}
+	}
 
 	for _, n := range ns {
 		began := time.Now()
@@ -228,8 +238,46 @@ func (h *harness) runChild(ctx context.Context, program string, v any) (bench.Ru
 }
 
 // write writes the JSON, the markdown and the chart.
+// keepEarlier loads the output directory's scale.json, if any, and keeps
+// its results for the pod counts this run does not measure.
+func (h *harness) keepEarlier(ns []int) error {
+	raw, err := os.ReadFile(filepath.Join(h.path(h.outDir), "scale.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var old Report
+	if err := json.Unmarshal(raw, &old); err != nil {
+		return fmt.Errorf("resume: %w", err)
+	}
+	for _, r := range old.Runs {
+		if !slices.Contains(ns, r.N) {
+			h.report.Runs = append(h.report.Runs, r)
+		}
+	}
+	for _, r := range old.Requests {
+		if !slices.Contains(ns, r.N) {
+			h.report.Requests = append(h.report.Requests, r)
+		}
+	}
+	h.report.Started = old.Started
+	h.report.Command = old.Command + "; resumed: " + h.report.Command
+	logf("resuming: kept %d runs of earlier pod counts from %s", len(h.report.Runs), old.Started.Format(time.RFC3339))
+	return nil
+}
+
+// path resolves p against the repository root unless it is absolute.
+func (h *harness) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(h.root, p)
+}
+
 func (h *harness) write() error {
-	dir := filepath.Join(h.root, h.outDir)
+	dir := h.path(h.outDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -245,7 +293,7 @@ func (h *harness) write() error {
 		filepath.Join(dir, "scale.svg"):  svg,
 	}
 	if h.chartCopy != "" {
-		files[filepath.Join(h.root, h.chartCopy)] = svg
+		files[h.path(h.chartCopy)] = svg
 	}
 	for path, data := range files {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
