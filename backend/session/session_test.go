@@ -40,6 +40,17 @@ func waitConnected(t *testing.T, b *session.Switchboard) {
 		"status: %+v", b.Status())
 }
 
+// connectedDemo switches a new board to demo-admin and waits until it is
+// connected.
+func connectedDemo(t *testing.T, env *testcluster.Env) (*session.Switchboard, *events.Recorder, *session.Session) {
+	t.Helper()
+	b, rec := newBoard(t, env)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	waitConnected(t, b)
+	return b, rec, mustCurrent(t, b)
+}
+
 func mustCurrent(t *testing.T, b *session.Switchboard) *session.Session {
 	t.Helper()
 	s, err := b.Current()
@@ -51,11 +62,7 @@ func TestViewFollowsPodLifecycle(t *testing.T) {
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	cs := env.Client(t, controlplane.ContextDemoAdmin)
-	b, rec := newBoard(t, env)
-	_, err := b.Switch(controlplane.ContextDemoAdmin)
-	require.NoError(t, err)
-	waitConnected(t, b)
-	s := mustCurrent(t, b)
+	b, rec, s := connectedDemo(t, env)
 
 	info, err := s.OpenView(model.ViewSpec{Kind: "pods", Namespace: ns, Selector: "app=web", SortBy: "name"})
 	require.NoError(t, err)
@@ -355,12 +362,8 @@ func TestStatusCountsTheFocusedNamespace(t *testing.T) {
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
 	cs := env.Client(t, controlplane.ContextDemoAdmin)
-	b, rec := newBoard(t, env)
-	_, err := b.Switch(controlplane.ContextDemoAdmin)
-	require.NoError(t, err)
-	waitConnected(t, b)
-	s := mustCurrent(t, b)
-	_, err = s.OpenView(model.ViewSpec{Kind: "configmaps", SortBy: "name"})
+	_, rec, s := connectedDemo(t, env)
+	_, err := s.OpenView(model.ViewSpec{Kind: "configmaps", SortBy: "name"})
 	require.NoError(t, err)
 	assert.ErrorContains(t, s.FocusNamespace("Not_A_Namespace"), "invalid namespace")
 
