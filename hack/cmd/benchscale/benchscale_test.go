@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/xml"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,6 +165,24 @@ func TestVerdictAt100kNotMeasuredBelowIt(t *testing.T) {
 			assert.Equal(t, "not measured (largest N 10,000)", v.result)
 		}
 	}
+}
+
+// Without kubectl at 100,000 pods (--kubectl-max), the budgets against
+// the floor still judge that N; only the one against kubectl skips it.
+func TestVerdictsWithoutKubectlAtAnN(t *testing.T) {
+	r := sample()
+	r.Runs = slices.DeleteFunc(r.Runs, func(x Result) bool { return x.Program == progKubectl && x.N == 100_000 })
+	for _, v := range r.verdicts() {
+		switch v.budget {
+		case "Sync vs kubectl (Crowsnest sync / kubectl wall)":
+			assert.Equal(t, []string{"0.045×", "–"}, v.values)
+			assert.Equal(t, resultMet, v.result)
+		case "Sync vs the floor":
+			assert.Equal(t, []string{"1.29×", "1.71×"}, v.values)
+			assert.Equal(t, resultMissed, v.result)
+		}
+	}
+	assert.Contains(t, r.Markdown(), "| Crowsnest | 100040 | 12000 | – | 1.71 |")
 }
 
 func TestMarkdown(t *testing.T) {
