@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 
+	"crowsnest/backend/plugin"
+
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
@@ -20,6 +22,9 @@ var Version = "dev"
 var assets embed.FS
 
 func main() {
+	// First: the binary also supervises exec credential plugins for its
+	// sessions (backend/plugin), and then does nothing else.
+	plugin.Main()
 	// Checked by hand: Wails parses the command line itself in dev builds,
 	// so the flag package's unknown-flag exit must not run first.
 	for _, arg := range os.Args[1:] {

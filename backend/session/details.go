@@ -23,7 +23,7 @@ func (s *Session) Details(ctx context.Context, kind, ns, name string) (model.Det
 	k := informer.Kind(kind)
 	obj, err := s.access.Full(ctx, k, ns, name)
 	if err != nil {
-		return model.Details{}, err
+		return model.Details{}, s.plugins.Explain(err)
 	}
 	d := model.Details{Row: dao.RowOf(k, obj), Events: []model.Row{}, Related: []model.Row{}}
 	dao.Describe(obj, &d)

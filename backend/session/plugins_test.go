@@ -1,4 +1,4 @@
-//go:build linux
+//go:build !windows
 
 package session_test
 
@@ -90,8 +90,12 @@ func TestExecPlugins(t *testing.T) {
 		require.NoError(t, err)
 		require.Eventually(t, func() bool { return b.Status().Phase == model.PhaseError }, 20*time.Second, 50*time.Millisecond)
 		msg := b.Status().Message
-		assert.Contains(t, msg, "plugin-fails")
+		assert.Contains(t, msg, filepath.Join(dir, "plugin-fails"), "named as configured")
 		assert.Contains(t, msg, "exit code 3")
+		assert.Contains(t, msg, `the plugin said: your session expired: run 'acme login'`)
+		self, err := os.Executable()
+		require.NoError(t, err)
+		assert.NotContains(t, msg, self, "not the supervisor's name")
 
 		// With a view asking for pods, informers, access checks and the
 		// recovery probe all want credentials; each backs off, so the
@@ -117,9 +121,31 @@ func TestExecPlugins(t *testing.T) {
 			return len(pids) > 0
 		}, 20*time.Second, 20*time.Millisecond, "the plugin ran")
 
+		// The old session stops in the background; its plugins' supervisors
+		// notice within a tenth of a second.
 		_, err = b.Switch(controlplane.ContextStagingAdmin)
 		require.NoError(t, err)
 		waitConnected(t, b)
+		for _, p := range pids {
+			pid, err := strconv.Atoi(p)
+			require.NoError(t, err)
+			assert.Eventually(t, func() bool { return syscall.Kill(pid, 0) == syscall.ESRCH },
+				5*time.Second, 10*time.Millisecond, "plugin process %d is gone", pid)
+		}
+	})
+
+	t.Run("a hanging plugin is killed when the app quits", func(t *testing.T) {
+		before := len(lines(t, filepath.Join(dir, "pids")))
+		_, err := b.Switch("plugin-hangs")
+		require.NoError(t, err)
+		_, err = mustCurrent(t, b).OpenView(model.ViewSpec{Kind: "pods"})
+		require.NoError(t, err)
+		var pids []string
+		require.Eventually(t, func() bool {
+			pids = lines(t, filepath.Join(dir, "pids"))[before:]
+			return len(pids) > 0
+		}, 20*time.Second, 20*time.Millisecond, "the plugin ran")
+		b.Stop()
 		for _, p := range pids {
 			pid, err := strconv.Atoi(p)
 			require.NoError(t, err)

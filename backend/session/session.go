@@ -9,10 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,13 +20,13 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"k8s.io/utils/clock"
 
 	"crowsnest/backend/dao"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/model"
+	"crowsnest/backend/plugin"
 	"crowsnest/backend/view"
 )
 
@@ -52,8 +49,9 @@ type Session struct {
 	client   kubernetes.Interface
 	owner    *informer.Owner
 	reviewer *informer.Reviewer
-	// plugin is the exec credential plugin command of the context, if any.
-	plugin   string
+	// plugins supervises the context's exec credential plugin, if any:
+	// Stop ends a plugin that hangs, and errors name it and quote it.
+	plugins  *plugin.Runs
 	access   *dao.Access
 	notices  *events.Coalescer
 	emit     events.Emitter
@@ -85,18 +83,18 @@ var ErrStopped = fmt.Errorf("session stopped")
 // does that in the background, so no caller waits on an unreachable host.
 func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (*Session, error) {
 	cfg = rest.CopyConfig(cfg)
-	var plugin string
-	if cfg.ExecProvider != nil {
-		exec := *cfg.ExecProvider
-		plugin = fmt.Sprintf("CROWSNEST_EXEC_SESSION=%d-%d", os.Getpid(), gen)
-		name, value, _ := strings.Cut(plugin, "=")
-		exec.Env = append(slices.Clone(exec.Env), clientcmdapi.ExecEnvVar{Name: name, Value: value})
-		cfg.ExecProvider = &exec
+	// The wrapped config also keeps client-go from sharing one cached
+	// plugin runner (and its credentials) between two sessions.
+	exec, plugins, err := plugin.Supervise(cfg.ExecProvider)
+	if err != nil {
+		return nil, fmt.Errorf("context %q: %w", name, err)
 	}
+	cfg.ExecProvider = exec
 	conns := &connTracker{}
 	cfg.Dial = conns.wrap(cfg.Dial)
 	httpClient, err := rest.HTTPClientFor(cfg)
 	if err != nil {
+		plugins.Close()
 		return nil, fmt.Errorf("context %q: %w", name, err)
 	}
 	cs, err := kubernetes.NewForConfigAndClient(cfg, httpClient)
@@ -114,7 +112,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{
 		Generation: gen, Context: name, Server: cfg.Host,
-		ctx: ctx, cancel: cancel, conns: conns, client: cs, emit: emit, plugin: plugin,
+		ctx: ctx, cancel: cancel, conns: conns, client: cs, emit: emit, plugins: plugins,
 		phase: model.PhaseConnecting, views: map[string]*view.Live{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
@@ -264,11 +262,11 @@ func (s *Session) Status() model.SessionStatus {
 	phase, msg, stale, ns := s.phase, s.message, s.staleSince, s.namespace
 	s.mu.Unlock()
 	st := model.SessionStatus{Generation: s.Generation, Context: s.Context, Server: s.Server,
-		Phase: phase, Message: msg, LastChange: s.lastSeen.Load(), StaleSince: stale, Namespace: ns}
+		Phase: phase, Message: s.plugins.ExplainText(msg), LastChange: s.lastSeen.Load(), StaleSince: stale, Namespace: ns}
 	for _, ks := range s.owner.Statuses() {
 		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State), Namespaces: ks.Namespaces}
 		if ks.Err != nil {
-			k.Error = ks.Err.Error()
+			k.Error = s.plugins.ExplainText(ks.Err.Error())
 		}
 		switch {
 		case ks.State == informer.StatePending || ks.State == informer.StateForbidden:
@@ -339,7 +337,7 @@ func (s *Session) Can(verb, kind, namespace string) (model.Permission, error) {
 	}
 	ok, reason, err := s.reviewer.Can(s.ctx, verb, informer.GVR(k), namespace)
 	if err != nil {
-		return model.Permission{}, err
+		return model.Permission{}, s.plugins.Explain(err)
 	}
 	if !ok && reason == "" {
 		where := "cluster-wide"
@@ -354,7 +352,8 @@ func (s *Session) Can(verb, kind, namespace string) (model.Permission, error) {
 // RevealSecretValue fetches one value of a Secret for the user who asked
 // to see it; it is neither cached nor logged.
 func (s *Session) RevealSecretValue(namespace, name, key string) (model.SecretValue, error) {
-	return s.access.RevealSecretValue(s.ctx, namespace, name, key)
+	v, err := s.access.RevealSecretValue(s.ctx, namespace, name, key)
+	return v, s.plugins.Explain(err)
 }
 
 // OpenView opens a live table; see view.Open.
@@ -454,28 +453,15 @@ func (s *Session) Stop() {
 	}
 	s.cancel()
 	// A credential plugin that hangs holds the requests (and goroutines)
-	// waiting for it: end such plugins until everything has stopped.
-	stopped := make(chan struct{})
-	reaped := make(chan struct{})
-	go func() {
-		defer close(reaped)
-		for s.plugin != "" {
-			killPlugins(s.plugin)
-			select {
-			case <-stopped:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}()
+	// waiting for it: its supervisor ends it now, and starts no other.
+	s.plugins.Stop()
 	s.owner.Stop()
 	s.wg.Wait()
-	close(stopped)
-	<-reaped
 	s.notices.Stop()
 	// Closing the session's sockets ends the HTTP/2 read loops of
 	// connections that were still busy when the watches were cancelled.
 	s.conns.closeAll()
+	s.plugins.Close()
 }
 
 // connTracker remembers every connection a session dials, so that Stop can

@@ -17,12 +17,17 @@ import (
 
 	"crowsnest/backend/events"
 	"crowsnest/backend/model"
+	"crowsnest/backend/plugin"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
 	"crowsnest/hack/testcluster"
 )
 
-func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
+// The test binary supervises the sessions' exec plugins, as the app does.
+func TestMain(m *testing.M) {
+	plugin.Main()
+	os.Exit(testcluster.Main(m))
+}
 
 func newBoard(t *testing.T, env *testcluster.Env) (*session.Switchboard, *events.Recorder) {
 	t.Helper()
