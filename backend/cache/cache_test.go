@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
@@ -112,4 +113,25 @@ func TestOwnersNodesServicesEvents(t *testing.T) {
 	events, err := r.EventsFor("uid-web-1-a")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web-1-a.1"}, names(events))
+}
+
+// FuzzParseSelector: the label selector of a view never panics the parser,
+// and what it accepts prints as a selector that parses to the same one.
+func FuzzParseSelector(f *testing.F) {
+	for _, s := range []string{"app=web,tier!=db", "env in (a,b)", "!canary", "app", "app==web,=x", "a in (", "x notin ()", "a.b/c-d=e_f", ""} {
+		f.Add(s, "app=web,tier=db,env=a")
+	}
+	f.Fuzz(func(t *testing.T, s, set string) {
+		sel, err := cache.ParseSelector(s)
+		if err != nil {
+			assert.Contains(t, err.Error(), "invalid label selector")
+			return
+		}
+		again, err := cache.ParseSelector(sel.String())
+		require.NoError(t, err, "printed as %q", sel.String())
+		assert.Equal(t, sel.String(), again.String())
+		if lbls, err := labels.ConvertSelectorToLabelsMap(set); err == nil {
+			assert.Equal(t, sel.Matches(lbls), again.Matches(lbls))
+		}
+	})
 }

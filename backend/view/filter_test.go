@@ -62,3 +62,31 @@ func BenchmarkContainsFold(b *testing.B) {
 		view.ContainsFold("ingress", "kube-system", "nginx-ingress-controller-7d9f8b6c5-x2x9q")
 	}
 }
+
+// FuzzContainsFold: the view's text filter never panics, and on ASCII it
+// is exactly a case-insensitive strings.Contains.
+func FuzzContainsFold(f *testing.F) {
+	f.Add("gin", "nginx-7d9f")
+	f.Add("NGINX", "web-nginx-1")
+	f.Add("σας", "ΚΑΛΗΜΕΡΑ ΣΑΣ")
+	f.Add("\xff", "\xfe\xff")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, needle, field string) {
+		got := view.ContainsFold(needle, field)
+		if isASCII(needle) && isASCII(field) {
+			assert.Equal(t, strings.Contains(strings.ToLower(field), strings.ToLower(needle)), got)
+		}
+		if strings.Contains(field, needle) {
+			assert.True(t, got, "a plain substring always matches")
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"net"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"crowsnest/backend/informer"
+	"crowsnest/backend/model"
+	"crowsnest/backend/session"
+)
+
+// closedServer returns the address of a loopback port nobody listens on:
+// every request to it fails at once.
+func closedServer(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return "https://" + addr
+}
+
+// fuzzApp is an App connected to a context whose server refuses
+// connections, so that every bound method runs its validation and then
+// reaches as far as the network.
+func fuzzApp(t testing.TB) *App {
+	t.Helper()
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["c"] = &clientcmdapi.Cluster{Server: closedServer(t), InsecureSkipTLSVerify: true}
+	cfg.AuthInfos["u"] = &clientcmdapi.AuthInfo{Token: "fuzz-token-not-a-secret"}
+	cfg.Contexts["fuzz"] = &clientcmdapi.Context{Cluster: "c", AuthInfo: "u"}
+	path := filepath.Join(t.TempDir(), "kubeconfig")
+	require.NoError(t, clientcmd.WriteToFile(*cfg, path))
+	b := session.NewSwitchboard(context.Background(), session.Options{Version: "test", Paths: func() []string { return []string{path} }})
+	t.Cleanup(b.Stop)
+	_, err := b.Switch("fuzz")
+	require.NoError(t, err)
+	return &App{board: b}
+}
+
+// FuzzBoundMethods calls every bound method that takes arguments from the
+// page with arbitrary ones: each returns an error or a result, never
+// panics, and nothing invalid reaches the API.
+func FuzzBoundMethods(f *testing.F) {
+	f.Add("pods", "default", "web-1", "app=web,tier!=db", "web", "name", "get", 0, 100, uint64(1))
+	f.Add("deployments", "", "", "env in (a,b)", "", "age", "delete", 5, 0, uint64(0))
+	f.Add("nodes", "kube-system", "node-1", "!canary", "x", "ready", "list", -1, 1<<30, uint64(2))
+	f.Add("secrets", "shop", "db-creds", "app=", "<img src=x onerror=alert(1)>", "", "password", 0, 201, uint64(1))
+	f.Add("events", "default", "a.b.c.1789abc", "a b c", "\x00", "restarts", "", 10, 10, uint64(1))
+	f.Add("../pods", "Default", "-web-", "app in (", "", "../../", "*", 0, 1, uint64(1))
+	f.Add("pods", "a-very-long-namespace-name-that-is-more-than-sixty-three-characters-long", "x", "", "", "", "get", 0, 0, uint64(1))
+	a := fuzzApp(f)
+	f.Fuzz(func(t *testing.T, kind, ns, name, selector, filter, sortBy, text string, offset, limit int, gen uint64) {
+		spec := model.ViewSpec{Kind: kind, Namespace: ns, Selector: selector, Filter: filter, SortBy: sortBy, Desc: offset%2 == 0}
+		if info, err := a.OpenView(spec); err == nil {
+			assert.True(t, informer.Known(informer.Kind(kind)), "a view of an unknown kind %q", kind)
+			_, _ = a.UpdateView(info.ID, spec)
+			_, _ = a.ViewRows(info.ID, offset, limit)
+			_, _ = a.ViewTableRows(info.ID, offset, limit)
+			a.CloseView(info.ID)
+		}
+		_, _ = a.UpdateView(text, spec)
+		_, _ = a.ViewRows(text, offset, limit)
+		_, _ = a.ViewTableRows(text, offset, limit)
+		a.CloseView(text)
+
+		// These reach the API only with valid arguments, and the server
+		// refuses: an answer without an error would be made up.
+		_, err := a.Details(kind, ns, name)
+		assert.Error(t, err)
+		_, err = a.RevealSecretValue(ns, name, text)
+		assert.Error(t, err)
+		_, err = a.Can(text, kind, ns)
+		assert.Error(t, err)
+		_ = a.FocusNamespace(gen, ns)
+		_ = a.RetryKind(kind)
+	})
+}
