@@ -160,4 +160,22 @@ describe('cluster data is text', () => {
     await shot(page, '14-xss-configmap-yaml');
     await assertInert(app);
   });
+
+  // Last: it provokes the violations the tests above require none of.
+  test('the CSP itself blocks inline script and handlers', async () => {
+    const { page } = app;
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = "window.__crowsnestXSS('csp-inline')";
+      document.body.append(script);
+      const img = document.createElement('img');
+      img.setAttribute('onerror', "window.__crowsnestXSS('csp-handler')");
+      img.src = 'data:,broken';
+      document.body.append(img);
+    });
+    await page.waitForFunction(() => window.__e2e.violations.length >= 2);
+    const probe = await page.evaluate(() => window.__e2e);
+    expect(probe.xss, 'inline script and handler did not run').toEqual([]);
+    expect(probe.violations.join('\n')).toMatch(/script-src/);
+  });
 });
