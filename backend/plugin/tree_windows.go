@@ -3,6 +3,7 @@ package plugin
 import (
 	"os"
 	"os/exec"
+	"syscall"
 
 	"golang.org/x/sys/windows"
 )
@@ -16,7 +17,10 @@ type tree struct {
 	proc *os.Process
 }
 
-func newTree(*exec.Cmd) *tree {
+func newTree(cmd *exec.Cmd) *tree {
+	// The app has no console: without this a console plugin would flash a
+	// window of its own each time it runs.
+	cmd.SysProcAttr = &syscall.SysProcAttr{HideWindow: true, CreationFlags: windows.CREATE_NO_WINDOW}
 	job, err := windows.CreateJobObject(nil, nil)
 	if err != nil {
 		return &tree{}
