@@ -2,12 +2,14 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"log"
 	"net/http"
 	"os"
 
+	"crowsnest/backend/memlimit"
 	"crowsnest/backend/plugin"
 
 	"github.com/wailsapp/wails/v2"
@@ -25,6 +27,9 @@ func main() {
 	// First: the binary also supervises exec credential plugins for its
 	// sessions (backend/plugin), and then does nothing else.
 	plugin.Main()
+	// A big cluster's cache: the heap is held near 1.5× what is live,
+	// not GOGC's 2× (backend/memlimit).
+	memlimit.Follow(context.Background())
 	// Checked by hand: Wails parses the command line itself in dev builds,
 	// so the flag package's unknown-flag exit must not run first.
 	for _, arg := range os.Args[1:] {

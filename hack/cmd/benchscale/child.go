@@ -20,6 +20,7 @@ import (
 	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kubeconfig"
+	"crowsnest/backend/memlimit"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 )
@@ -89,6 +90,7 @@ func runChild(program string, o childOptions) error {
 	var err error
 	switch program {
 	case progCrowsnest:
+		memlimit.Follow(context.Background()) // as main.go does
 		out, err = measureCrowsnest(began, o)
 	case progFloor:
 		out, err = measureFloor(began, o)
