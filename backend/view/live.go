@@ -107,7 +107,13 @@ func (v *Live) Update(spec model.ViewSpec) error {
 	oldKind, oldInf, oldReg := v.spec.Kind, v.inf, v.reg
 	v.spec = spec
 	less, match := order(spec), matcher(spec, sel)
-	all := v.entries(k, inf.List())
+	// Only the objects the view can show: the Set keeps the matching
+	// ones, and an index finds them without wrapping every object.
+	objs, err := cache.Select(inf, k, spec.Namespace, sel)
+	if err != nil {
+		objs = inf.List() // a source without the indexes (tests)
+	}
+	all := v.entries(k, objs)
 	if v.set == nil {
 		v.set = New(func(e *entry) string { return e.key }, less, match, all)
 	} else {
