@@ -91,6 +91,7 @@ func TestExecPlugins(t *testing.T) {
 		require.Eventually(t, func() bool { return b.Status().Phase == model.PhaseError }, 20*time.Second, 50*time.Millisecond)
 		msg := b.Status().Message
 		assert.Contains(t, msg, filepath.Join(dir, "plugin-fails"), "named as configured")
+		assert.Contains(t, msg, "cannot log in to")
 		assert.Contains(t, msg, "exit code 3")
 		assert.Contains(t, msg, `the plugin said: your session expired: run 'acme login'`)
 		self, err := os.Executable()

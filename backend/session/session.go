@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -142,7 +143,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 // in the background (a server that comes back, a laptop that wakes up).
 func (s *Session) probe(timeout time.Duration) {
 	if err := s.ping(timeout); err != nil {
-		s.setPhase(model.PhaseError, fmt.Sprintf("cannot reach %s: %v", s.Server, err))
+		s.setPhase(model.PhaseError, s.unreachableMessage(err))
 		s.startRecovery()
 		return
 	}
@@ -153,6 +154,15 @@ func (s *Session) ping(timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(s.ctx, timeout)
 	defer cancel()
 	return s.client.CoreV1().RESTClient().Get().AbsPath("/version").Do(ctx).Error()
+}
+
+// unreachableMessage says why the server did not answer the probe. A
+// credential plugin that failed is not a server out of reach.
+func (s *Session) unreachableMessage(err error) string {
+	if strings.Contains(err.Error(), "getting credentials: ") {
+		return fmt.Sprintf("cannot log in to %s: %v", s.Server, err)
+	}
+	return fmt.Sprintf("cannot reach %s: %v", s.Server, err)
 }
 
 // setPhase records the phase and sends the status at once.
@@ -219,7 +229,7 @@ func (s *Session) startRecovery() {
 				s.mu.Lock()
 				phase := s.phase
 				s.mu.Unlock()
-				s.setPhase(phase, fmt.Sprintf("cannot reach %s: %v", s.Server, err))
+				s.setPhase(phase, s.unreachableMessage(err))
 			}
 			delay = min(2*delay, 10*time.Second)
 		}

@@ -174,6 +174,22 @@ describe('explorer', () => {
     await shot(page, '09-offline-error');
   });
 
+  test('an expired login names the plugin and says what it said', async () => {
+    const { page } = app;
+    await pickContext(page, 'demo-sso');
+    const error = byId(page, 'session-error');
+    await error.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="session-error"]')?.textContent?.includes('the plugin said'), undefined, {
+      timeout: 30_000,
+    });
+    const text = (await error.textContent()) ?? '';
+    expect(text).toContain('acme-sso failed with exit code 1');
+    expect(text).toContain("the plugin said: error: your single sign-on session for demo has expired; run 'acme-sso login' in a terminal");
+    expect(text).not.toContain('crowsnest-e2e');
+    expect(await page.locator('[data-testid="row"]').count()).toBe(0);
+    await shot(page, '09b-plugin-error');
+  });
+
   test('the page raised no errors', () => {
     expect(app.pageErrors).toEqual([]);
     expect(app.dialogs).toEqual([]);

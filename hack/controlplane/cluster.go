@@ -58,6 +58,9 @@ const (
 	ContextDemoViewer   = "demo-viewer"
 	ContextStagingAdmin = "staging-admin"
 	ContextOffline      = "offline"
+	// ContextDemoSSO is demo with an exec credential plugin whose login
+	// has expired: it prints why to stderr and fails (see ssoPlugin).
+	ContextDemoSSO = "demo-sso"
 
 	// ViewerNamespace is the only namespace the demo-viewer user may read.
 	ViewerNamespace = "shop"

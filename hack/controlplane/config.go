@@ -75,8 +75,23 @@ options:
 			users[u.Name] = u.Name
 		}
 	}
+	if err := os.MkdirAll(filepath.Dir(ssoPlugin(opts)), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(ssoPlugin(opts), []byte(ssoScript), 0o755); err != nil {
+		return err
+	}
 	return clientcmd.WriteToFile(*kubeconfig(opts, p, users, true), opts.KubeconfigPath())
 }
+
+// ssoPlugin is the exec credential plugin of the demo-sso context: a
+// login that has expired, as a cloud provider's plugin reports it.
+func ssoPlugin(opts Options) string { return filepath.Join(opts.Dir, "bin", "acme-sso") }
+
+const ssoScript = `#!/bin/sh
+echo "error: your single sign-on session for demo has expired; run 'acme-sso login' in a terminal" >&2
+exit 1
+`
 
 // userName is the identity the API server sees for a kubeconfig user.
 func userName(u user) string {
@@ -90,7 +105,8 @@ func userName(u user) string {
 // names of specs (demo-admin, ...) each context is named after its user; with
 // the components user, the one context is named after the cluster.
 // withOffline adds the "offline" context, whose server is a loopback port
-// that nothing listens on.
+// that nothing listens on, and with demo the "demo-sso" context, whose exec
+// plugin fails.
 func kubeconfig(opts Options, p pki, contexts map[string]string, withOffline bool) *clientcmdapi.Config {
 	ca, _ := os.ReadFile(p.CACert)
 	cfg := clientcmdapi.NewConfig()
@@ -129,6 +145,16 @@ func kubeconfig(opts Options, p pki, contexts map[string]string, withOffline boo
 		kc.Cluster = ContextOffline
 		kc.AuthInfo = ContextOffline
 		cfg.Contexts[ContextOffline] = kc
+		if cfg.Clusters[Demo] != nil {
+			u := clientcmdapi.NewAuthInfo()
+			u.Exec = &clientcmdapi.ExecConfig{APIVersion: "client.authentication.k8s.io/v1", Command: ssoPlugin(opts),
+				Args: []string{"token", "--cluster", Demo}, InteractiveMode: clientcmdapi.NeverExecInteractiveMode}
+			cfg.AuthInfos[ContextDemoSSO] = u
+			kc := clientcmdapi.NewContext()
+			kc.Cluster = Demo
+			kc.AuthInfo = ContextDemoSSO
+			cfg.Contexts[ContextDemoSSO] = kc
+		}
 	}
 	return cfg
 }

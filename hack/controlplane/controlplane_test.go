@@ -147,7 +147,7 @@ func TestKubeconfigHasEveryContext(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, controlplane.ContextDemoAdmin, cfg.CurrentContext)
 	for _, name := range []string{controlplane.ContextDemoAdmin, controlplane.ContextDemoViewer,
-		controlplane.ContextStagingAdmin, controlplane.ContextOffline} {
+		controlplane.ContextStagingAdmin, controlplane.ContextOffline, controlplane.ContextDemoSSO} {
 		assert.Contains(t, cfg.Contexts, name)
 	}
 	assert.Equal(t, controlplane.ViewerNamespace, cfg.Contexts[controlplane.ContextDemoViewer].Namespace)

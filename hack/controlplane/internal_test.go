@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -61,8 +62,15 @@ func TestWriteConfigs(t *testing.T) {
 
 	cfg, err := clientcmd.LoadFromFile(opts.KubeconfigPath())
 	require.NoError(t, err)
-	assert.Len(t, cfg.Contexts, 4)
+	assert.Len(t, cfg.Contexts, 5)
 	assert.Equal(t, ContextDemoAdmin, cfg.CurrentContext)
+	sso := cfg.AuthInfos[ContextDemoSSO].Exec
+	require.NotNil(t, sso, "demo-sso runs a credential plugin")
+	assert.Equal(t, "demo", cfg.Contexts[ContextDemoSSO].Cluster)
+	out, err := exec.Command(sso.Command, sso.Args...).CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "the plugin fails")
+	assert.Contains(t, string(out), "run 'acme-sso login'")
 	assert.Equal(t, "https://127.0.0.1:31010", cfg.Clusters["demo"].Server)
 	assert.Equal(t, "https://127.0.0.1:31020", cfg.Clusters["staging"].Server)
 	assert.Equal(t, "https://127.0.0.1:31099", cfg.Clusters["offline"].Server)
