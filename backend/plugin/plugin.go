@@ -120,10 +120,13 @@ func (r *Runs) Close() {
 // Explain rewrites an error's text that names the supervisor so that it
 // names the plugin instead, and adds what the plugin last wrote to stderr.
 func (r *Runs) Explain(err error) error {
-	if r == nil || err == nil || !strings.Contains(err.Error(), r.self) {
-		return err
+	if err == nil {
+		return nil
 	}
-	return &explained{msg: r.explain(err.Error()), inner: err}
+	if msg := r.ExplainText(err.Error()); msg != err.Error() {
+		return &explained{msg: msg, inner: err}
+	}
+	return err
 }
 
 // ExplainText is Explain for a message.
@@ -131,10 +134,6 @@ func (r *Runs) ExplainText(msg string) string {
 	if r == nil || !strings.Contains(msg, r.self) {
 		return msg
 	}
-	return r.explain(msg)
-}
-
-func (r *Runs) explain(msg string) string {
 	msg = strings.ReplaceAll(msg, r.self, r.command)
 	if said := r.said(); said != "" {
 		msg += "; the plugin said: " + said

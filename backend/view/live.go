@@ -104,15 +104,18 @@ func (v *Live) Update(spec model.ViewSpec) error {
 		v.mu.Unlock()
 		return ErrClosed
 	}
+	// Only the objects the view can show: the Set keeps the matching
+	// ones, and an index finds them without wrapping every object. Read
+	// under mu, so that no handler call can land between this read and
+	// the Set's reset and be lost.
+	objs, err := cache.Select(inf, k, spec.Namespace, sel)
+	if err != nil {
+		v.mu.Unlock()
+		return err
+	}
 	oldKind, oldInf, oldReg := v.spec.Kind, v.inf, v.reg
 	v.spec = spec
 	less, match := order(spec), matcher(spec, sel)
-	// Only the objects the view can show: the Set keeps the matching
-	// ones, and an index finds them without wrapping every object.
-	objs, err := cache.Select(inf, k, spec.Namespace, sel)
-	if err != nil {
-		objs = inf.List() // a source without the indexes (tests)
-	}
 	all := v.entries(k, objs)
 	if v.set == nil {
 		v.set = New(func(e *entry) string { return e.key }, less, match, all)
