@@ -376,7 +376,7 @@ export function App() {
           target={target}
           generation={generation}
           now={now}
-          refreshToken={`${cache.version}/${status?.lastChange ?? 0}`}
+          refreshToken={status?.lastChange ?? 0}
           onClose={() => setTarget(null)}
           onNavigate={navigate}
         />

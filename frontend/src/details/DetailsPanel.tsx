@@ -20,8 +20,8 @@ interface Props {
   generation: number;
   now: number;
   /**
-   * Changes when the object may have changed (the view's version, the
-   * session's last change, which also covers its events); the panel
+   * Changes when the object may have changed (the session's last change,
+   * which moves for a change of any kind, events included); the panel
    * refetches at most every 2 s.
    */
   refreshToken: string | number;

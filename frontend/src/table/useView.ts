@@ -26,9 +26,10 @@ export function useView(generation: number, enabled: boolean, spec: ViewSpec, re
     [],
   );
   // The page re-renders when what it shows of the view changes (count,
-  // version, loaded, error), not for every window of rows: the table
-  // follows those itself.
-  useSyncExternalStore(cache.subscribe, () => `${cache.count}|${cache.version}|${cache.loaded}|${cache.error ?? ''}`);
+  // loaded, error), not for every window of rows nor for every notice that
+  // leaves the count as it was: the table, and the details panel for the
+  // view's version, follow those themselves.
+  useSyncExternalStore(cache.subscribe, () => `${cache.count}|${cache.loaded}|${cache.error ?? ''}`);
   const [error, setError] = useState<string | null>(null);
   const [specError, setSpecError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);

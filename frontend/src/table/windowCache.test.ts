@@ -318,6 +318,30 @@ describe('WindowCache', () => {
     expect(c.row(4)?.status).toBe('Failed');
   });
 
+  it('tells subscribers only of what changes the screen: a new count or a changed row', async () => {
+    const { b, c } = await showing(10);
+    let seen = 0;
+    c.subscribe(() => seen++);
+    // A label patch: the view's version moves, its rows as the table shows them do not.
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 10 });
+    expect(seen).toBe(0);
+    b.calls[1]!.resolve(win(b.calls[1]!, 2, 10));
+    await flush();
+    expect(seen).toBe(0);
+    expect(c.version).toBe(2);
+    // A row that changed is news.
+    c.notice({ viewId: 'v1', generation: 1, version: 3, count: 10 });
+    const again = win(b.calls[2]!, 3, 10);
+    again.rows![4] = { ...again.rows![4]!, status: 'Failed' };
+    b.calls[2]!.resolve(again);
+    await flush();
+    expect(seen).toBe(1);
+    // So is a new count, at once, before its rows.
+    c.notice({ viewId: 'v1', generation: 1, version: 4, count: 11 });
+    expect(seen).toBe(2);
+    expect(c.count).toBe(11);
+  });
+
   it('reports the script time of a notice and of the refetch it caused', async () => {
     const costs: [string, number][] = [];
     const { b, c } = await showing(10, { onCost: (what, _ms, version) => costs.push([what, version]) });

@@ -182,12 +182,15 @@ export class WindowCache {
     if (n.version <= this.version) return;
     const t0 = this.onCost ? this.now() : 0;
     this.version = n.version;
+    const recount = n.count !== this.count;
     this.setCount(n.count);
     this.failed.clear();
     this.aheadFailed = -1;
     this.dropOutside();
     this.pump(true);
-    this.changed();
+    // The rows drawn stay as they are until their refetch lands (dropOutside
+    // keeps them): with the count unchanged, nothing on screen changed yet.
+    if (recount) this.changed();
     if (this.onCost) this.costAfter('notice', t0, n.version);
   }
 
@@ -403,9 +406,10 @@ export class WindowCache {
           this.pump();
           return;
         }
-        this.accept(r, w);
+        const shown = this.accept(r, w);
         this.pump(r.onNotice);
-        this.changed();
+        // A refetch that brought every row back as it was changes nothing on screen.
+        if (shown) this.changed();
         if (this.onCost && r.onNotice) this.costAfter('window', t0, r.askedAt);
       },
       (e: unknown) => {
@@ -419,7 +423,9 @@ export class WindowCache {
     );
   }
 
-  private accept(r: Request, w: Window): void {
+  /** accept stores a window's rows; it says whether anything shown changed. */
+  private accept(r: Request, w: Window): boolean {
+    const before = { count: this.count, error: this.error, loaded: this.loaded };
     if (w.version > this.version) {
       this.version = w.version;
       this.setCount(w.count);
@@ -428,6 +434,7 @@ export class WindowCache {
     }
     this.error = null;
     this.loaded = true;
+    let shown = before.count !== this.count || before.error !== null || !before.loaded;
     // A window is never older than the version it was asked at; counting it
     // as such stops a lagging answer from being refetched in a loop.
     const version = Math.max(w.version, r.askedAt);
@@ -439,7 +446,10 @@ export class WindowCache {
       if (have && have.version > w.version) continue; // an older answer overtaken by a newer one
       const row = rows[k]!;
       // The same row again keeps its object: what renders it can tell nothing changed.
-      this.rows.set(i, { row: have && sameRow(have.row, row) ? have.row : row, version });
+      const same = have !== undefined && sameRow(have.row, row);
+      if (!same) shown = true;
+      this.rows.set(i, { row: same ? have.row : row, version });
     }
+    return shown;
   }
 }
