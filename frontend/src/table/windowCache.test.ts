@@ -263,6 +263,45 @@ describe('WindowCache', () => {
     expect(b.calls.at(-1)!.offset).toBeGreaterThan(7 * 140);
   });
 
+  it('chains windows along a fast scroll, and does not ask again for rows a notice left a version old', async () => {
+    const b = backend();
+    let t = 0;
+    const c = new WindowCache({ fetch: b.fetch, aheadSize: 200, now: () => t });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+    c.setRange(0, 30);
+    b.calls[0]!.resolve(win(b.calls[0]!, 1, 50_000));
+    await flush();
+    for (let f = 1; f <= 4; f++) {
+      t = f * 16;
+      c.setRange(f * 140, f * 140 + 30);
+    }
+    for (const x of b.calls.slice(1)) x.resolve(win(x, 1, 50_000));
+    await flush();
+    const held = (from: number, to: number) => {
+      let n = 0;
+      for (let i = from; i < to; i++) if (c.row(i)) n++;
+      return n;
+    };
+    expect(held(4 * 140, 4 * 140 + 2000)).toBeGreaterThanOrEqual(200); // the path ahead is here
+    const before = b.calls.length;
+    // Churn: a notice makes every row a version old, mid-scroll.
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 50_000 });
+    // The scroll goes on: what it asks for is only ever rows it lacks.
+    for (let f = 5, seen = before; f <= 12; f++) {
+      t = f * 16;
+      c.setRange(f * 140, f * 140 + 30);
+      const asked = b.calls.slice(seen);
+      seen = b.calls.length;
+      for (const x of asked) expect(held(x.offset, x.offset + x.limit)).toBe(0);
+      for (const x of asked) x.resolve(win(x, 2, 50_000));
+      await flush();
+    }
+    const after = b.calls.slice(before).sort((x, y) => x.offset - y.offset);
+    expect(after.length).toBeGreaterThan(0); // the path beyond is still asked for
+    // once: windows chain along the path, none asked for twice
+    for (let k = 1; k < after.length; k++) expect(after[k]!.offset).toBeGreaterThanOrEqual(after[k - 1]!.offset + after[k - 1]!.limit);
+  });
+
   it('asks ahead upwards when the scroll goes up', () => {
     const b = backend();
     let t = 0;

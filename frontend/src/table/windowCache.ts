@@ -105,6 +105,8 @@ export class WindowCache {
   private movedAt = -Infinity;
   /** Round-trip time of a window, smoothed (ms). */
   private roundTrip = 40;
+  /** How far round trips stray from roundTrip, smoothed (ms). */
+  private roundTripVar = 20;
   private settle: ReturnType<typeof setTimeout> | undefined;
   /**
    * Notices for views not attached yet. A notice can overtake the OpenView
@@ -315,8 +317,9 @@ export class WindowCache {
   private dropOutside(): void {
     const lead = this.lead();
     const keep = this.prefetch + this.keepPages * this.pageSize;
-    const lo = this.start - keep + Math.min(0, lead);
-    const hi = this.end + keep + Math.max(0, lead);
+    const ahead = lead === 0 ? 0 : this.reach(lead);
+    const lo = this.start - keep - (lead < 0 ? ahead : 0);
+    const hi = this.end + keep + (lead > 0 ? ahead : 0);
     const wlo = Math.floor(Math.max(0, this.start - this.prefetch) / this.pageSize) * this.pageSize;
     const whi = (Math.floor((this.end + this.prefetch) / this.pageSize) + 1) * this.pageSize;
     for (const [i, e] of this.rows) {
@@ -351,43 +354,66 @@ export class WindowCache {
   }
 
   /**
-   * askAhead keeps the path of a fast scroll covered: when a row the view
-   * will reach within the round trip and two frames more is neither here
-   * nor asked for, it asks for the largest window the backend gives from
-   * there on, in the direction of motion (but not from behind where the
-   * view will be when the answer lands). Windows so chain along the path,
-   * one at a time, instead of each aiming at a guessed frame.
+   * reach is how far from the view's trailing edge a fast scroll's path is
+   * kept covered: where the view will be after a slow round trip (the
+   * smoothed one and twice its spread) and two frames more.
+   */
+  private reach(lead: number): number {
+    const span = this.end - this.start + 1;
+    return Math.abs(lead) + span + Math.abs(this.velocity) * (2 * FRAME_MS + 2 * this.roundTripVar);
+  }
+
+  /**
+   * askAhead keeps the path of a fast scroll covered: when a row within
+   * reach is neither here nor asked for, it asks for the rows missing from
+   * there on in the direction of motion, up to the largest window the
+   * backend gives (but not from behind where the view will be when the
+   * answer lands). Windows so chain along the path, one at a time, instead
+   * of each aiming at a guessed frame.
    */
   private askAhead(lead: number, onNotice: boolean): void {
     if (this.inFlight.size >= this.maxInFlight || this.aheadFailed === this.version) return;
     const span = this.end - this.start + 1;
     const up = this.velocity < 0;
-    const reach = Math.abs(lead) + span + Math.abs(this.velocity) * 2 * FRAME_MS;
-    // The first row missing, looking from the view's trailing edge on, so
-    // that a view already in a hole is seen too.
+    const step = up ? -1 : 1;
+    const reach = this.reach(lead);
+    // Looking from the view's trailing edge on, but not at rows the view
+    // passes before an answer sent now can land: the first row there that
+    // is neither here nor asked for. A view already in a hole is seen too,
+    // and a hole already asked for past it is not asked for twice.
     const origin = up ? this.end : this.start;
-    let gap = -1;
-    for (let k = 0; k <= reach; k++) {
-      const i = up ? origin - k : origin + k;
+    const landing = Math.round(up ? this.end + lead : this.start + lead);
+    const skip = Math.max(0, up ? origin - (landing + span) : landing - span - origin);
+    let first = -1;
+    for (let k = skip; k <= reach; k++) {
+      const i = origin + step * k;
       if (i < 0 || i >= this.count) break;
-      if (!this.covered(i)) {
-        gap = i;
+      if (!this.passable(i)) {
+        first = i;
         break;
       }
     }
-    if (gap < 0) return;
-    const limit = Math.min(this.aheadSize, this.count);
-    // Rows the view passes before the answer can land are not worth asking for.
-    const landing = up ? this.end + lead : this.start + lead;
-    const first = up ? Math.min(gap, Math.round(landing) + span) : Math.max(gap, Math.round(landing) - span);
-    const offset = Math.max(0, Math.min(this.count - limit, up ? first - limit + 1 : first));
-    this.request(offset, limit, true, onNotice);
+    if (first < 0) return;
+    // As many rows as are missing from there on, up to the largest window.
+    let limit = 1;
+    while (limit < this.aheadSize) {
+      const i = first + step * limit;
+      if (i < 0 || i >= this.count || this.passable(i)) break;
+      limit++;
+    }
+    this.request(up ? first - limit + 1 : first, limit, true, onNotice);
   }
 
-  /** covered says whether row i is here at the current version or asked for. */
-  private covered(i: number): boolean {
-    const e = this.rows.get(i);
-    if (e && e.version >= this.version) return true;
+
+  /**
+   * passable says whether row i can be shown as a fast scroll passes it:
+   * here, even a version old (refetched once the scroll stops, see pump), or
+   * asked for. Under churn every notice leaves the rows ahead a version
+   * old; asking for them again would send the scroll's windows after rows
+   * it already has instead of the ones it lacks.
+   */
+  private passable(i: number): boolean {
+    if (this.rows.has(i)) return true;
     for (const r of this.inFlight) if (r.offset <= i && i < r.offset + r.limit) return true;
     return false;
   }
@@ -401,7 +427,9 @@ export class WindowCache {
         if (epoch !== this.epoch) return;
         const t0 = this.now();
         this.inFlight.delete(r);
-        this.roundTrip = 0.875 * this.roundTrip + 0.125 * (t0 - r.sentAt);
+        const took = t0 - r.sentAt;
+        this.roundTripVar = 0.75 * this.roundTripVar + 0.25 * Math.abs(took - this.roundTrip);
+        this.roundTrip = 0.875 * this.roundTrip + 0.125 * took;
         if (w.viewId !== this.viewId || w.generation !== this.generation) {
           this.pump();
           return;
