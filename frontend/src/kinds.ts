@@ -101,6 +101,41 @@ export function minWidth(cols: Column[]): number {
 }
 
 /**
+ * trackWidths resolves the columns' tracks for a row width the way CSS grid
+ * would (a fixed width, or a share of the rest never below its minimum) and
+ * returns them as a template of fixed widths: every row then lays out its
+ * cells without sizing tracks of its own, which matters while a fast
+ * scroll fills every row on screen anew each frame. Width 0 (not measured
+ * yet) keeps the columns' own tracks.
+ */
+export function trackWidths(cols: Column[], width: number): string {
+  if (width <= 0) return cols.map((c) => c.width).join(' ');
+  const tracks = cols.map((c) => {
+    const fixed = /^(\d+(?:\.\d+)?)px$/.exec(c.width);
+    if (fixed) return { min: Number(fixed[1]), fr: 0 };
+    const flex = /^minmax\((\d+(?:\.\d+)?)px,\s*(\d+(?:\.\d+)?)fr\)$/.exec(c.width);
+    return flex ? { min: Number(flex[1]), fr: Number(flex[2]) } : { min: 80, fr: 1 };
+  });
+  let free = Math.max(width, minWidth(cols)) - 24 - 12 * (cols.length - 1);
+  for (const t of tracks) if (t.fr === 0) free -= t.min;
+  // A flexible track whose share would fall below its minimum keeps the
+  // minimum; the others share what is left.
+  let flexible = tracks.filter((t) => t.fr > 0);
+  for (;;) {
+    const frs = flexible.reduce((n, t) => n + t.fr, 0);
+    const unit = frs > 0 ? Math.max(0, free) / frs : 0;
+    const frozen = flexible.filter((t) => t.min > t.fr * unit);
+    if (frozen.length === 0) {
+      for (const t of flexible) t.min = t.fr * unit;
+      break;
+    }
+    for (const t of frozen) free -= t.min;
+    flexible = flexible.filter((t) => !frozen.includes(t));
+  }
+  return tracks.map((t) => `${Math.floor(t.min * 100) / 100}px`).join(' ');
+}
+
+/**
  * fitColumns drops the most droppable columns until the rest fit in width
  * (0 = unknown: keep all). What still does not fit scrolls sideways.
  */

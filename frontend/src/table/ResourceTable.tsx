@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
 import type { Row } from '../api';
-import { columnsFor, fitColumns, minWidth, type Column, type KindInfo } from '../kinds';
+import { columnsFor, fitColumns, minWidth, trackWidths, type Column, type KindInfo } from '../kinds';
 import { useRows } from './useRows';
 import type { WindowCache } from './windowCache';
 
@@ -144,7 +144,7 @@ export function ResourceTable(p: Props) {
   // are drawn by TableRow from the window cache, not from a row model.
   const table = useTable({ features, columns: columnDefs, data: NO_DATA });
   const byId = useMemo(() => new Map<string, Column>(cols.map((c) => [c.id, c])), [cols]);
-  const template = useMemo(() => cols.map((c) => c.width).join(' '), [cols]);
+  const template = useMemo(() => trackWidths(cols, width), [cols, width]);
   const narrowest = minWidth(cols);
 
   const selectedIndex = useRef(-1);
@@ -197,13 +197,24 @@ export function ResourceTable(p: Props) {
     else onSort({ sortBy: id, desc: false });
   };
 
-  // Rows are keyed by their slot among the rows drawn (index modulo a power
-  // of two above their number), so scrolling reuses the elements on screen
-  // instead of making new ones; a live update keeps a row where it is.
-  let slots = 64;
-  while (slots < rows.drawLast - rows.drawFirst + 1) slots *= 2;
+  // Rows are keyed by their slot among the rows drawn: the index modulo the
+  // most rows ever drawn at this height. Any run of consecutive rows then
+  // takes distinct slots, and a scroll of any length reuses every element
+  // on screen (a jump of a hundred rows a frame while dragging the
+  // scrollbar) instead of making new ones; a live update keeps a row where
+  // it is.
+  // Every slot is drawn (a row more of overscan when the rows on screen
+  // take one less), so none is emptied and filled again as the scroll
+  // moves. They are also kept in slot order in the DOM (each is placed by
+  // its transform; aria-rowindex gives its place to assistive technology):
+  // in index order, every scroll would move elements among their siblings,
+  // most of a drag's DOM work.
+  const slots = Math.max(rows.capacity, rows.drawLast - rows.drawFirst + 1, 1);
   const drawn: number[] = [];
-  for (let i = rows.drawFirst; i <= rows.drawLast; i++) drawn.push(i);
+  for (let slot = 0; slot < slots; slot++) {
+    const index = rows.drawFirst + ((slot - (rows.drawFirst % slots) + slots) % slots);
+    if (index < count) drawn.push(index);
+  }
   return (
     <div className="table" role="grid" aria-rowcount={count} data-testid="resource-table" data-kind={kind.id} data-count={count} data-state={state}>
       <div className="tbody" ref={scroller} tabIndex={-1}>

@@ -43,6 +43,22 @@ describe('useRows', () => {
     expect(ref.current.scrollTop).toBe(60);
   });
 
+  it('never draws more rows than its capacity, wherever the scroll is', () => {
+    const ref = scroller();
+    const { result } = renderHook(() => useRows(ref, 50_000, 30, 32, 4));
+    const capacity = result.current.capacity;
+    let most = 0;
+    for (let top = 0; top < 3000; top += 7) {
+      act(() => {
+        ref.current.scrollTop = top;
+        ref.current.dispatchEvent(new Event('scroll'));
+      });
+      expect(result.current.capacity).toBe(capacity);
+      most = Math.max(most, result.current.drawLast - result.current.drawFirst + 1);
+    }
+    expect(most).toBe(capacity); // and it is reached: slots are not wasted
+  });
+
   it('draws nothing for an empty view', () => {
     const { result } = renderHook(() => useRows(scroller(), 0, 30, 32, 4));
     expect(result.current.last).toBeLessThan(result.current.first);

@@ -8,6 +8,11 @@ export interface RowRange {
   /** The rows to draw: those on screen and overscan more either side. */
   drawFirst: number;
   drawLast: number;
+  /**
+   * The most rows drawn at this viewport height, wherever the scroll is:
+   * drawLast - drawFirst + 1 never exceeds it.
+   */
+  capacity: number;
   /** scrollTo brings row index on screen, scrolling as little as it can. */
   scrollTo: (index: number) => void;
 }
@@ -56,6 +61,7 @@ export function useRows(scroller: RefObject<HTMLElement | null>, count: number, 
     last,
     drawFirst: Math.max(0, first - overscan),
     drawLast: Math.min(count - 1, last + overscan),
+    capacity: Math.ceil(rowsHigh / rowHeight) + 1 + 2 * overscan,
     scrollTo,
   };
 }
