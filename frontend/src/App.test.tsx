@@ -36,6 +36,11 @@ describe('App', () => {
     act(() => fake.change([row('web-1'), row('web-3')]));
     await waitFor(() => expect(keys()).toEqual(['shop/web-1', 'shop/web-3']));
     expect(table().getAttribute('data-count')).toBe('2');
+    expect(document.querySelector('.title-count')?.textContent).toBe('2');
+    act(() => fake.change([row('web-1'), row('web-3'), row('web-4'), row('web-5')]));
+    await waitFor(() => expect(document.querySelector('.title-count')?.textContent).toBe('4'));
+    act(() => fake.change([]));
+    await waitFor(() => expect(screen.getByText(/no pods/i)).toBeTruthy());
   });
 
   it('keeps the selection across live updates', async () => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api, errorMessage, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
 import { kindInfo, KINDS } from './kinds';
@@ -12,6 +12,7 @@ import { applyTheme } from './theme';
 import { Palette, type Command } from './shell/Palette';
 import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
 import { useView } from './table/useView';
+import type { WindowCache } from './table/windowCache';
 import { count as formatCount, useNow } from './time';
 
 const isTyping = (t: EventTarget | null) =>
@@ -265,9 +266,7 @@ export function App() {
             <div className="toolbar">
               <div className="title">
                 <h1>{info.label}</h1>
-                <span className="title-count" title={`${count} ${info.label.toLowerCase()} ${scope}`}>
-                  {tableState === 'loading' && count === 0 ? '' : formatCount(count)}
-                </span>
+                <TitleCount cache={cache} what={`${info.label.toLowerCase()} ${scope}`} loading={tableState === 'loading'} />
                 <span className="muted scope">{scope}</span>
                 {kindStatus && kindStatus.state !== 'synced' && kindStatus.state !== 'pending' && (
                   <span className={'sync-chip sync-' + kindStatus.state} title={kindStatus.error ?? ''}>
@@ -386,6 +385,16 @@ export function App() {
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
     </div>
+  );
+}
+
+/** TitleCount shows the view's row count, following it without re-rendering the page. */
+function TitleCount({ cache, what, loading }: { cache: WindowCache; what: string; loading: boolean }) {
+  const count = useSyncExternalStore(cache.subscribe, () => cache.count);
+  return (
+    <span className="title-count" title={`${count} ${what}`}>
+      {loading && count === 0 ? '' : formatCount(count)}
+    </span>
   );
 }
 

@@ -25,11 +25,10 @@ export function useView(generation: number, enabled: boolean, spec: ViewSpec, re
     () => new WindowCache({ fetch: (id, off, lim) => api.viewRows(id, off, lim), aheadSize: MAX_WINDOW, onCost: noticeCost }),
     [],
   );
-  // The page re-renders when what it shows of the view changes (count,
-  // loaded, error), not for every window of rows nor for every notice that
-  // leaves the count as it was: the table, and the details panel for the
-  // view's version, follow those themselves.
-  useSyncExternalStore(cache.subscribe, () => `${cache.count}|${cache.loaded}|${cache.error ?? ''}`);
+  // The page re-renders when the state it shows of the view changes (empty
+  // or not, loaded, error), not for every window of rows or new count: the
+  // table and the count in the title follow those themselves.
+  useSyncExternalStore(cache.subscribe, () => `${cache.count === 0}|${cache.loaded}|${cache.error ?? ''}`);
   const [error, setError] = useState<string | null>(null);
   const [specError, setSpecError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
