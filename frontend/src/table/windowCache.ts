@@ -70,6 +70,13 @@ const SPEED_WINDOW_MS = 200;
 const STILL_MS = 120;
 /** The frame the ahead window aims past the round trip. */
 const FRAME_MS = 16;
+/**
+ * The least time past the round trip a fast scroll's path is kept covered
+ * for: a frame the machine delays (a collection, another process taking
+ * the core) moves the view that much further at once. Rows asked for
+ * early cost nothing more: windows chain, each row is asked for once.
+ */
+const AHEAD_MS = 120;
 
 export class WindowCache {
   viewId = '';
@@ -356,11 +363,11 @@ export class WindowCache {
   /**
    * reach is how far from the view's trailing edge a fast scroll's path is
    * kept covered: where the view will be after a slow round trip (the
-   * smoothed one and twice its spread) and two frames more.
+   * smoothed one and twice its spread, two frames at least) and AHEAD_MS.
    */
   private reach(lead: number): number {
     const span = this.end - this.start + 1;
-    return Math.abs(lead) + span + Math.abs(this.velocity) * (2 * FRAME_MS + 2 * this.roundTripVar);
+    return Math.abs(lead) + span + Math.abs(this.velocity) * (Math.max(2 * FRAME_MS, 2 * this.roundTripVar) + AHEAD_MS);
   }
 
   /**
