@@ -629,6 +629,9 @@ describe('frontend budgets', () => {
       const { page } = app;
       const cdp = await page.context().newCDPSession(page);
       await showAllPods(app);
+      // The backend syncs the whole cluster at start-up: a size measured in
+      // a namespace of its own waits for that too, not to race it.
+      await settledCount(page, 1);
       // A cluster kept from an earlier run, or one already seeded (hack/bench-frontend
       // --cluster-dir), may hold them already: only the difference is seeded.
       step(`${pods} pods`);
