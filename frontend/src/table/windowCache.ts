@@ -5,9 +5,10 @@
 //   slowly (a wheel, the keyboard) the cache fetches the pages covering them
 //   plus a little prefetch, nearest first. While it moves faster than a
 //   round trip's prefetch can follow (a dragged scrollbar), it measures the
-//   scroll's speed and asks, once a frame at most, for one window around
-//   where the rows on screen will be when the answer can be shown: the
-//   round-trip time it has measured ahead, in the direction of motion.
+//   scroll's speed and the round trip, and keeps the path ahead covered
+//   from where the view will be when an answer can be shown: windows that
+//   chain along it in the direction of motion, each row asked for once
+//   (rows a notice left a version old count as there until it stops).
 // - notice(n) applies a view:changed notice: the count changes at once, the
 //   rows on screen are refetched (shown as they were until the new rows
 //   land), rows off screen that are now out of date are dropped.
@@ -410,7 +411,6 @@ export class WindowCache {
     }
     this.request(up ? first - limit + 1 : first, limit, true, onNotice);
   }
-
 
   /**
    * passable says whether row i can be shown as a fast scroll passes it:
