@@ -197,18 +197,15 @@ export function ResourceTable(p: Props) {
     else onSort({ sortBy: id, desc: false });
   };
 
-  // Rows are keyed by their slot among the rows drawn: the index modulo the
-  // most rows ever drawn at this height. Any run of consecutive rows then
-  // takes distinct slots, and a scroll of any length reuses every element
-  // on screen (a jump of a hundred rows a frame while dragging the
-  // scrollbar) instead of making new ones; a live update keeps a row where
-  // it is.
+  // Rows are keyed by their slot: the index modulo the most rows ever drawn
+  // at this height, so any run of consecutive rows takes distinct slots.
   // Every slot is drawn (a row more of overscan when the rows on screen
-  // take one less), so none is emptied and filled again as the scroll
-  // moves. They are also kept in slot order in the DOM (each is placed by
-  // its transform; aria-rowindex gives its place to assistive technology):
-  // in index order, every scroll would move elements among their siblings,
-  // most of a drag's DOM work.
+  // take one less) and the DOM keeps them in slot order (each row is placed
+  // by its transform; aria-rowindex gives assistive technology its place).
+  // So a scroll of any length, a hundred rows a frame while dragging the
+  // scrollbar, updates the same elements in place: none is made, removed
+  // or moved among its siblings, which in index order was most of a
+  // drag's DOM work. A live update keeps a row where it is.
   const slots = Math.max(rows.capacity, rows.drawLast - rows.drawFirst + 1, 1);
   const drawn: number[] = [];
   for (let slot = 0; slot < slots; slot++) {
