@@ -1,8 +1,9 @@
-import { act, render, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, render } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Row, Window } from '../api';
 import { kindInfo } from '../kinds';
 import { ResourceTable } from './ResourceTable';
+import { SETTLE_MS } from './useRows';
 import { WindowCache } from './windowCache';
 
 const COUNT = 50_000;
@@ -46,28 +47,62 @@ function table() {
   return { inner, shown, scrollTo };
 }
 
+/** flush lets the windows asked for (answered at once) land and render. */
+const flush = () =>
+  act(async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  });
+
 describe('ResourceTable', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('reuses the elements on screen, in place, however far a scroll jumps', async () => {
+    vi.useFakeTimers();
     const { inner, shown, scrollTo } = table();
-    await waitFor(() => expect(shown()).toContain(0));
+    await flush();
+    expect(shown()).toContain(0);
+    scrollTo(1); // the scroll starts: rows leave index order, once
+    await flush();
     const before = Array.from(inner.children);
     let moves = 0;
     const mo = new MutationObserver((records) => {
       for (const r of records) moves += r.addedNodes.length + r.removedNodes.length;
     });
     mo.observe(inner, { childList: true });
-    // A drag through 50,000 rows: ~80 rows a frame, and a jump of thousands.
-    for (const row of [83, 166, 249, 5_000, 5_083, 49_000]) {
+    // Dragging the scrollbar through 50,000 rows: ~80 rows a frame, then a
+    // jump of tens of thousands, and on.
+    const frame = async (row: number) => {
       scrollTo(row);
-      await waitFor(() => expect(shown()).toContain(row + 5));
-      await act(() => Promise.resolve());
-    }
+      await flush();
+      act(() => vi.advanceTimersByTime(16));
+    };
+    for (let f = 1; f <= 40; f++) await frame(f * 83);
+    expect(shown()).toContain(40 * 83 + 5); // the rows ahead were fetched in time
+    for (let f = 0; f <= 5; f++) await frame(45_000 + f * 83);
+    await act(async () => Promise.resolve()); // the observer's records
     mo.disconnect();
     expect(moves).toBe(0); // no element added, removed or moved among its siblings
     expect(Array.from(inner.children)).toEqual(before);
-    // every row on screen is there, each once
-    const rows = shown().sort((a, b) => a - b);
+    // Stopped: the rows on screen are fetched, each shown once.
+    await act(async () => vi.advanceTimersByTime(300));
+    await flush();
+    const rows = shown();
     expect(new Set(rows).size).toBe(rows.length);
-    for (let i = 49_000; i < 49_000 + 19; i++) expect(rows).toContain(i);
+    for (let i = 45_415; i < 45_415 + 19; i++) expect(rows).toContain(i);
+  });
+
+  it('puts the rows back in index order once the scroll stops, for assistive technology', async () => {
+    vi.useFakeTimers();
+    const { shown, scrollTo } = table();
+    await flush();
+    scrollTo(1_000);
+    await flush();
+    scrollTo(1_083);
+    await flush();
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    expect(shown()).not.toEqual(sorted(shown())); // slot order while it moves
+    act(() => vi.advanceTimersByTime(SETTLE_MS));
+    expect(shown()).toEqual(sorted(shown()));
+    expect(shown()).toContain(1_083);
   });
 });

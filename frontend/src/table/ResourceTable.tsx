@@ -200,18 +200,21 @@ export function ResourceTable(p: Props) {
   // Rows are keyed by their slot: the index modulo the most rows ever drawn
   // at this height, so any run of consecutive rows takes distinct slots.
   // Every slot is drawn (a row more of overscan when the rows on screen
-  // take one less) and the DOM keeps them in slot order (each row is placed
-  // by its transform; aria-rowindex gives assistive technology its place).
-  // So a scroll of any length, a hundred rows a frame while dragging the
-  // scrollbar, updates the same elements in place: none is made, removed
-  // or moved among its siblings, which in index order was most of a
-  // drag's DOM work. A live update keeps a row where it is.
+  // take one less). While the scroll moves, the DOM keeps them in slot
+  // order (each row is placed by its transform): a scroll of any length, a
+  // hundred rows a frame while dragging the scrollbar, then updates the
+  // same elements in place, none made, removed or moved among its
+  // siblings (in index order that was most of a drag's DOM work). Once the
+  // scroll has stopped they go back to index order, the order assistive
+  // technology reads (with aria-rowindex): a few moves, once. A live update
+  // keeps a row where it is.
   const slots = Math.max(rows.capacity, rows.drawLast - rows.drawFirst + 1, 1);
   const drawn: number[] = [];
   for (let slot = 0; slot < slots; slot++) {
     const index = rows.drawFirst + ((slot - (rows.drawFirst % slots) + slots) % slots);
     if (index < count) drawn.push(index);
   }
+  if (!rows.moving) drawn.sort((a, b) => a - b);
   return (
     <div className="table" role="grid" aria-rowcount={count} data-testid="resource-table" data-kind={kind.id} data-count={count} data-state={state}>
       <div className="tbody" ref={scroller} tabIndex={-1}>

@@ -13,6 +13,8 @@ export interface RowRange {
    * drawLast - drawFirst + 1 never exceeds it.
    */
   capacity: number;
+  /** The scroll moved within the last SETTLE_MS. */
+  moving: boolean;
   /** scrollTo brings row index on screen, scrolling as little as it can. */
   scrollTo: (index: number) => void;
 }
@@ -25,19 +27,32 @@ export interface RowRange {
  * at 100,000 rows, and recomputes them all whenever the count changes.)
  * A scroll renders within its own event, before the frame is painted.
  */
+/** A scroll still this long has stopped (see RowRange.moving). */
+export const SETTLE_MS = 150;
+
 export function useRows(scroller: RefObject<HTMLElement | null>, count: number, rowHeight: number, header: number, overscan: number): RowRange {
   const [view, setView] = useState({ top: 0, height: 0 });
+  const [moving, setMoving] = useState(false);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const read = () =>
       setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
     read();
-    const onScroll = () => flushSync(read);
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const onScroll = () => {
+      flushSync(() => {
+        read();
+        setMoving(true);
+      });
+      clearTimeout(settle);
+      settle = setTimeout(() => setMoving(false), SETTLE_MS);
+    };
     el.addEventListener('scroll', onScroll, { passive: true });
     const ro = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(read);
     ro?.observe(el);
     return () => {
+      clearTimeout(settle);
       el.removeEventListener('scroll', onScroll);
       ro?.disconnect();
     };
@@ -62,6 +77,7 @@ export function useRows(scroller: RefObject<HTMLElement | null>, count: number, 
     drawFirst: Math.max(0, first - overscan),
     drawLast: Math.min(count - 1, last + overscan),
     capacity: Math.ceil(rowsHigh / rowHeight) + 1 + 2 * overscan,
+    moving,
     scrollTo,
   };
 }
