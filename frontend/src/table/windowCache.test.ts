@@ -42,6 +42,18 @@ async function showing(count: number, opts: Partial<WindowCacheOptions> = {}) {
   return { b, c };
 }
 
+/** scrolling is a cache on a 50,000-row view with its top page here and a clock a test moves. */
+async function scrolling(opts: Partial<WindowCacheOptions> = {}) {
+  const b = backend();
+  const clock = { t: 0 };
+  const c = new WindowCache({ fetch: b.fetch, now: () => clock.t, ...opts });
+  c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
+  c.setRange(0, 30);
+  b.calls[0]!.resolve(win(b.calls[0]!, 1, 50_000));
+  await flush();
+  return { b, c, clock };
+}
+
 describe('WindowCache', () => {
   it('fetches the pages the viewport shows, with prefetch, and nothing else', async () => {
     const b = backend();
@@ -231,18 +243,12 @@ describe('WindowCache', () => {
     expect(c.indexOf('ns/v-7')).toBe(7);
   });
   it('asks ahead of a fast scroll, in its direction, one window a frame at most', async () => {
-    const b = backend();
-    let t = 0;
-    const c = new WindowCache({ fetch: b.fetch, maxInFlight: 3, now: () => t });
-    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
-    c.setRange(0, 30);
-    b.calls[0]!.resolve(win(b.calls[0]!, 1, 50_000));
-    await flush();
+    const { b, c, clock } = await scrolling({ maxInFlight: 3 });
     c.setRange(1, 31); // the drag's first step: no speed known yet, page 0 is here
     const before = b.calls.length;
     // dragging the scrollbar: 140 rows a 16 ms frame, answers slower than that
     for (let f = 1; f <= 6; f++) {
-      t = f * 16;
+      clock.t = f * 16;
       c.setRange(f * 140, f * 140 + 30);
     }
     const ahead = b.calls.slice(before);
@@ -257,22 +263,16 @@ describe('WindowCache', () => {
     const last = ahead.at(-1)!;
     last.resolve(win(last, 1, 50_000));
     await flush();
-    t = 7 * 16;
+    clock.t = 7 * 16;
     c.setRange(7 * 140, 7 * 140 + 30);
     expect(b.calls.length).toBe(before + ahead.length + 1);
     expect(b.calls.at(-1)!.offset).toBeGreaterThan(7 * 140);
   });
 
   it('chains windows along a fast scroll, and does not ask again for rows a notice left a version old', async () => {
-    const b = backend();
-    let t = 0;
-    const c = new WindowCache({ fetch: b.fetch, aheadSize: 200, now: () => t });
-    c.attach({ id: 'v1', generation: 1, version: 1, count: 50_000, synced: true });
-    c.setRange(0, 30);
-    b.calls[0]!.resolve(win(b.calls[0]!, 1, 50_000));
-    await flush();
+    const { b, c, clock } = await scrolling({ aheadSize: 200 });
     for (let f = 1; f <= 4; f++) {
-      t = f * 16;
+      clock.t = f * 16;
       c.setRange(f * 140, f * 140 + 30);
     }
     // Every window asked for so far answers, and those asked meanwhile too.
@@ -293,7 +293,7 @@ describe('WindowCache', () => {
     c.notice({ viewId: 'v1', generation: 1, version: 2, count: 50_000 });
     // The scroll goes on: what it asks for is only ever rows it lacks.
     for (let f = 5, seen = before; f <= 20; f++) {
-      t = f * 16;
+      clock.t = f * 16;
       c.setRange(f * 140, f * 140 + 30);
       const asked = b.calls.slice(seen);
       seen = b.calls.length;
