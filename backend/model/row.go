@@ -2,7 +2,7 @@ package model
 
 // Row is one line of a resource table: the few fields a list shows, never
 // the whole object (a pod row is a few hundred bytes). One shape serves every
-// kind; columns that only some kinds have travel in Cells.
+// kind: the kind's columns travel in Cells.
 type Row struct {
 	// Key is "namespace/name", or "name" for cluster-scoped kinds.
 	Key       string `json:"key"`
@@ -15,18 +15,16 @@ type Row struct {
 	Created int64             `json:"created"`
 	Labels  map[string]string `json:"labels,omitempty"`
 	// Status is the phase or a one-word summary (Running, CrashLoopBackOff,
-	// Complete, Ready, Bound, Active...).
+	// Complete, Ready, Bound, Active...), for related rows and details.
 	Status string `json:"status,omitempty"`
 	// Health colours Status: one of HealthOK, HealthWarn, HealthError,
 	// HealthNeutral.
-	Health   string   `json:"health"`
-	Ready    string   `json:"ready,omitempty"` // "x/y"
-	Restarts int32    `json:"restarts,omitempty"`
-	Node     string   `json:"node,omitempty"`
-	Images   []string `json:"images,omitempty"`
-	// Cells holds kind-specific columns by column id ("upToDate", "type",
-	// "clusterIP", "schedule", "message", ...).
-	Cells map[string]string `json:"cells,omitempty"`
+	Health string `json:"health"`
+	// Images are the containers' images (pods and workloads), for details.
+	Images []string `json:"images,omitempty"`
+	// Cells holds one value per column of the row's kind, in the kind's
+	// column order (KindInfo.Columns), as text of the column's type.
+	Cells []string `json:"cells"`
 }
 
 // Health values of a Row.

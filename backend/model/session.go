@@ -11,10 +11,11 @@ const (
 	PhaseReconnecting = "reconnecting"
 )
 
-// KindStatus is the sync state of one kind in the session.
+// KindStatus is the sync state of one kind the session has started
+// (asked for by a view, a details panel or a query).
 type KindStatus struct {
 	Kind  string `json:"kind"`
-	State string `json:"state"` // pending, syncing, synced, error, forbidden
+	State string `json:"state"` // syncing, synced, error, forbidden
 	Error string `json:"error,omitempty"`
 	Count int    `json:"count"`
 	// NamespaceCount is the count in the status's Namespace, for a
@@ -33,6 +34,9 @@ type SessionStatus struct {
 	Phase      string       `json:"phase"`
 	Message    string       `json:"message,omitempty"`
 	Kinds      []KindStatus `json:"kinds"`
+	// KindsVersion is the version of the session's KindList: when it
+	// changes, the page asks for the kinds again.
+	KindsVersion uint64 `json:"kindsVersion"`
 	// Namespace is the namespace the user looks at ("" for all), which
 	// the kinds' NamespaceCount counts.
 	Namespace string `json:"namespace,omitempty"`
@@ -70,14 +74,30 @@ type Details struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 	// Summary is the kind's key facts in display order (a Pod's IP, QoS
 	// class and service account; a Service's type, cluster IP and ports...).
-	Summary    []Field     `json:"summary"`
+	Summary []Field `json:"summary"`
+	// Tables are the kind's facts that read best as tables (a Role's
+	// rules, an HPA's metrics, a NetworkPolicy's peers).
+	Tables     []Table     `json:"tables,omitempty"`
 	Conditions []Condition `json:"conditions"`
 	Containers []Container `json:"containers"`
-	Events     []Row       `json:"events"`
-	Related    []Row       `json:"related"`
+	Events     []Event     `json:"events"`
+	// Related are the owners, dependents and other objects this one names
+	// or is named by, as rows of their own kinds.
+	Related []Row `json:"related"`
 	// SecretKeys lists a Secret's keys and value sizes, never the values;
 	// one value is shown only when the user asks (RevealSecretValue).
 	SecretKeys []SecretKey `json:"secretKeys,omitempty"`
+}
+
+// Event is one Kubernetes Event about an object, newest last seen first.
+type Event struct {
+	Type    string `json:"type"` // Normal, Warning
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+	Count   int32  `json:"count"`
+	// LastSeen is in Unix seconds.
+	LastSeen int64  `json:"lastSeen"`
+	Source   string `json:"source,omitempty"`
 }
 
 // SecretKey is one key of a Secret and the size of its value in bytes.

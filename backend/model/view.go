@@ -7,8 +7,8 @@ type ViewSpec struct {
 	Namespace string `json:"namespace"`
 	Selector  string `json:"selector"`
 	Filter    string `json:"filter"`
-	// SortBy is a column id: name, namespace, age, status, ready, restarts,
-	// node, or a Cells key. Empty sorts by namespace, then name.
+	// SortBy is the id of one of the kind's columns. Empty sorts by
+	// namespace, then name.
 	SortBy string `json:"sortBy"`
 	Desc   bool   `json:"desc"`
 }
@@ -22,6 +22,9 @@ type ViewInfo struct {
 	// Synced is false while the kind's informer is still listing: the count
 	// grows as objects arrive.
 	Synced bool `json:"synced"`
+	// Removed is set once the view's kind is no longer served (its CRD was
+	// deleted): the view is empty and asks the server for nothing more.
+	Removed bool `json:"removed,omitempty"`
 }
 
 // Window is a slice of a view's rows, as of Version.
@@ -41,10 +44,23 @@ type ViewNotice struct {
 	Generation uint64 `json:"generation"`
 	Version    uint64 `json:"version"`
 	Count      int    `json:"count"`
+	// Removed: see ViewInfo.
+	Removed bool `json:"removed,omitempty"`
+}
+
+// ObjectNotice is the payload of EventObjectChanged: the object a details
+// panel follows changed, or the events about it or its dependents did; the
+// page asks for its details again. Gone is set when the object was deleted.
+type ObjectNotice struct {
+	WatchID    string `json:"watchId"`
+	Generation uint64 `json:"generation"`
+	Version    uint64 `json:"version"`
+	Gone       bool   `json:"gone,omitempty"`
 }
 
 // Event names emitted to the frontend.
 const (
 	EventViewChanged   = "view:changed"
 	EventSessionStatus = "session:status"
+	EventObjectChanged = "object:changed"
 )
