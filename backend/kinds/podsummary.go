@@ -1,4 +1,4 @@
-package informer
+package kinds
 
 import (
 	"slices"
@@ -57,10 +57,10 @@ const (
 	ContainerTerminated
 )
 
-// SummarizePod makes the cached summary of a pod.
-func SummarizePod(p *corev1.Pod) *PodSummary { return summarizePod(p, nil) }
-
-func summarizePod(p *corev1.Pod, in *interner) *PodSummary {
+// SummarizePod makes the cached summary of a pod; intern (nil: none)
+// shares the strings that thousands of pods repeat.
+func SummarizePod(p *corev1.Pod, intern func(string) string) *PodSummary {
+	in := interner(intern)
 	var labels map[string]string
 	if len(p.Labels) > 0 {
 		labels = make(map[string]string, len(p.Labels))
@@ -95,7 +95,7 @@ func summarizePod(p *corev1.Pod, in *interner) *PodSummary {
 	}
 }
 
-func summarizeContainers(spec []corev1.Container, statuses []corev1.ContainerStatus, in *interner) []ContainerSummary {
+func summarizeContainers(spec []corev1.Container, statuses []corev1.ContainerStatus, in interner) []ContainerSummary {
 	if len(spec) == 0 {
 		return nil
 	}
@@ -123,7 +123,7 @@ func summarizeContainers(spec []corev1.Container, statuses []corev1.ContainerSta
 }
 
 // PodSummary is a runtime.Object so that the pods informer's reflector can
-// receive it straight from the watch (podclient.go).
+// receive it straight from the watch (the informer package's podwire.go).
 var (
 	_ runtime.Object = (*PodSummary)(nil)
 	_ runtime.Object = (*PodSummaryList)(nil)
@@ -166,11 +166,21 @@ func (l *PodSummaryList) DeepCopyObject() runtime.Object {
 	return c
 }
 
-// summarizePodList summarizes a decoded PodList.
-func summarizePodList(l *corev1.PodList, in *interner) *PodSummaryList {
+// SummarizePodList summarizes a decoded PodList.
+func SummarizePodList(l *corev1.PodList, intern func(string) string) *PodSummaryList {
 	out := &PodSummaryList{ListMeta: l.ListMeta, Items: make([]PodSummary, len(l.Items))}
 	for i := range l.Items {
-		out.Items[i] = *summarizePod(&l.Items[i], in)
+		out.Items[i] = *SummarizePod(&l.Items[i], intern)
 	}
 	return out
+}
+
+// interner is an optional string interning function.
+type interner func(string) string
+
+func (in interner) str(s string) string {
+	if in == nil {
+		return s
+	}
+	return in(s)
 }

@@ -1,0 +1,313 @@
+// Package kinds is the resource registry: every kind Crowsnest shows is
+// described once, as data. A Kind says what to watch (group, version,
+// resource, scope, how the cache holds it, its indexes), what its table
+// shows (typed columns and the row projection), what its details add
+// (facts, tables, conditions, containers) and which objects relate to it.
+// The informers, the views, the details and the page all read the same
+// description, so adding a built-in kind is one file here and its test;
+// custom resources become Kinds built from their CRDs at run time.
+//
+// Built-in kinds register themselves from their files (pod.go,
+// workloads.go, rbac.go...); a session's Registry adds the kinds its
+// server serves beyond them. A Kind is immutable once registered: a CRD
+// that changes gives a new Kind under the same ID.
+package kinds
+
+import (
+	"errors"
+	"strconv"
+
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"crowsnest/backend/model"
+)
+
+// ID names a kind: the plural resource for the built-in kinds ("pods"),
+// "plural.group" for the kinds learnt from the server
+// ("databases.data.crowsnest.io").
+type ID string
+
+// Cache says how the cache holds a kind's objects.
+type Cache uint8
+
+// How objects are cached.
+const (
+	// Typed objects are client-go's Go types, without managedFields and
+	// the last-applied-configuration annotation.
+	Typed Cache = iota
+	// PodSummaries are pods decoded straight into PodSummary.
+	PodSummaries
+	// Metadata objects are PartialObjectMetadata: the payload (a Secret's
+	// values) never enters the process through the cache.
+	Metadata
+	// Dynamic objects are Summaries of unstructured objects: metadata and
+	// the values of the kind's columns (custom resources).
+	Dynamic
+)
+
+// Navigation groups, in display order.
+const (
+	NavWorkloads = "Workloads"
+	NavNetwork   = "Network"
+	NavConfig    = "Config"
+	NavStorage   = "Storage"
+	NavAccess    = "Access control"
+	NavCluster   = "Cluster"
+	// NavCustom holds the kinds of CustomResourceDefinitions.
+	NavCustom = "Custom resources"
+	// NavAPI holds the other kinds the server serves (aggregated APIs,
+	// built-in resources without a description here).
+	NavAPI = "API resources"
+)
+
+var navOrder = []string{NavWorkloads, NavNetwork, NavConfig, NavStorage, NavAccess, NavCluster, NavCustom, NavAPI}
+
+// Kind describes one resource kind. Every field is read-only once the kind
+// is registered; functions may be called from any goroutine and must not
+// modify the objects they are given (they are the cache's own).
+type Kind struct {
+	ID      ID
+	GVR     schema.GroupVersionResource
+	APIKind string // as owner references name it: "Pod"
+	Label   string // plural, for people: "Pods"
+	Nav     string
+	// Rank orders built-in kinds within their navigation group.
+	Rank       int
+	ShortNames []string
+	Namespaced bool
+	// Custom is set for kinds learnt from the server.
+	Custom bool
+	// Unavailable, when set, says why the kind is listed but never watched.
+	Unavailable string
+
+	Cache Cache
+	// NewInformer builds the informer of a Typed kind for one scope (""
+	// for cluster-wide). Its store must index by namespace.
+	NewInformer func(c Clients, namespace string) cache.SharedIndexInformer
+	// Slim, if set, cuts a Typed object down to what rows, indexes and
+	// relations read before it enters the cache (a CRD's schemas); such a
+	// kind sets FullFromAPI so that details read the whole object.
+	Slim func(obj any) any
+	// Summarize turns what a Dynamic kind's informer receives into the
+	// Summary the cache keeps; intern shares repeated strings (may be nil).
+	Summarize func(obj any, intern func(string) string) (any, error)
+	// Indexers are the kind's indexes besides the ones every kind has.
+	Indexers cache.Indexers
+
+	// Columns are the table's, in order.
+	Columns []Column
+	// SortBy and Desc are the sort a table starts with ("": namespace, name).
+	SortBy string
+	Desc   bool
+
+	// Status gives a row's status and health (model.Health*); nil leaves
+	// both neutral.
+	Status func(obj any) (status, health string)
+	// Images lists a row's container images, for details.
+	Images func(obj any) []string
+	// Normalize turns an object read from the API into what the cache
+	// holds (a Pod into its PodSummary), so rows project the same from
+	// both sources. Nil for kinds cached as read.
+	Normalize func(obj any) any
+	// describe fills the details' facts, tables, conditions and
+	// containers from the full object (see Kind.Describe).
+	describe func(obj any, d *model.Details)
+	// FullFromAPI says the cache holds less than the details show, so the
+	// details read the object from the API.
+	FullFromAPI bool
+	// SecretValues marks Secrets: the details list keys and sizes, and
+	// values are fetched one at a time on request, never cached.
+	SecretValues bool
+	// Related are the objects of other kinds the details link to, besides
+	// owners (from owner references, for every kind) and events.
+	Related []Relation
+
+	// signature tells two descriptions of a learnt kind apart when their
+	// columns look alike (a printer column's path changed).
+	signature string
+}
+
+// Clients are what typed informers are built from.
+type Clients struct {
+	Kube       kubernetes.Interface
+	Extensions apiextensionsclient.Interface
+}
+
+// Column is a table column with the function that reads its value.
+type Column struct {
+	model.Column
+	// Value reads the cell of an object; nil for the columns every kind
+	// shares (see src).
+	Value func(obj any) string
+	src   source
+}
+
+type source uint8
+
+const (
+	srcValue source = iota
+	srcName
+	srcNamespace
+	srcAge
+	srcStatus
+)
+
+// ColumnOption sets an optional property of a column.
+type ColumnOption func(*model.Column)
+
+// Wide gives free text room (an event's message).
+func Wide(c *model.Column) { c.Wide = true }
+
+// Priority shows a column only in a wide table and in details.
+func Priority(p int) ColumnOption { return func(c *model.Column) { c.Priority = p } }
+
+// Described sets a column's description (the header's tooltip).
+func Described(text string) ColumnOption { return func(c *model.Column) { c.Description = text } }
+
+// Col declares a column whose value is read from objects of type T; other
+// objects (a deleted object's tombstone) give an empty cell.
+func Col[T any](id, title, typ string, value func(T) string, opts ...ColumnOption) Column {
+	c := Column{Column: model.Column{ID: id, Title: title, Type: typ}, Value: func(obj any) string {
+		if t, ok := obj.(T); ok {
+			return value(t)
+		}
+		return ""
+	}}
+	for _, o := range opts {
+		o(&c.Column)
+	}
+	return c
+}
+
+// The columns every kind shares, filled from metadata or the kind's Status.
+var (
+	NameColumn      = Column{Column: model.Column{ID: "name", Title: "Name", Type: model.TypeText}, src: srcName}
+	NamespaceColumn = Column{Column: model.Column{ID: "namespace", Title: "Namespace", Type: model.TypeText}, src: srcNamespace}
+	AgeColumn       = Column{Column: model.Column{ID: "age", Title: "Age", Type: model.TypeTimestamp}, src: srcAge}
+)
+
+// With returns the column with options applied (a shared column made
+// wide-only, say).
+func (c Column) With(opts ...ColumnOption) Column {
+	for _, o := range opts {
+		o(&c.Column)
+	}
+	return c
+}
+
+// StatusColumn shows the row's status, coloured by its health.
+func StatusColumn(title string) Column {
+	return Column{Column: model.Column{ID: "status", Title: title, Type: model.TypeText, Health: true}, src: srcStatus}
+}
+
+// Relation says how objects of another kind relate to an object of this
+// one. Exactly one of Owned, Selector, IndexKey and Names is set.
+type Relation struct {
+	Kind ID
+	// Owned: the objects of Kind whose owner references name this object.
+	Owned bool
+	// Selector: the objects of Kind in this object's namespace that match.
+	Selector func(obj any) labels.Selector
+	// IndexKey: the objects of Kind whose index Index holds this key.
+	Index    string
+	IndexKey func(obj any) string
+	// Names: the objects of Kind this object names (in its namespace, for
+	// a namespaced Kind).
+	Names func(obj any) []string
+}
+
+// ErrUnknownKind is wrapped by the error for a kind this session does not
+// serve.
+var ErrUnknownKind = errors.New("unknown kind")
+
+// Row projects an object of the kind into its table row. Objects that are
+// not API objects (tombstones) give a row with the kind alone.
+func (k *Kind) Row(obj any) model.Row {
+	if k.Normalize != nil {
+		obj = k.Normalize(obj)
+	}
+	r := model.Row{Kind: string(k.ID), Health: model.HealthNeutral}
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		r.Cells = make([]string, len(k.Columns))
+		return r
+	}
+	r.Name, r.Namespace, r.UID = m.GetName(), m.GetNamespace(), string(m.GetUID())
+	r.Key = Key(r.Namespace, r.Name)
+	r.Created = m.GetCreationTimestamp().Unix()
+	r.Labels = m.GetLabels()
+	if k.Status != nil {
+		r.Status, r.Health = k.Status(obj)
+		if r.Health == "" {
+			r.Health = model.HealthNeutral
+		}
+	}
+	if k.Images != nil {
+		r.Images = k.Images(obj)
+	}
+	r.Cells = make([]string, len(k.Columns))
+	for i, c := range k.Columns {
+		switch c.src {
+		case srcName:
+			r.Cells[i] = r.Name
+		case srcNamespace:
+			r.Cells[i] = r.Namespace
+		case srcAge:
+			if r.Created > 0 {
+				r.Cells[i] = strconv.FormatInt(r.Created, 10)
+			}
+		case srcStatus:
+			r.Cells[i] = r.Status
+		default:
+			r.Cells[i] = c.Value(obj)
+		}
+	}
+	return r
+}
+
+// Column returns the index of the column with this id, or -1.
+func (k *Kind) Column(id string) int {
+	for i, c := range k.Columns {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Info is the kind as the page sees it.
+func (k *Kind) Info() model.KindInfo {
+	cols := make([]model.Column, len(k.Columns))
+	for i, c := range k.Columns {
+		cols[i] = c.Column
+	}
+	return model.KindInfo{
+		ID: string(k.ID), Kind: k.APIKind, Label: k.Label, Nav: k.Nav, APIGroup: k.GVR.Group,
+		Version: k.GVR.Version, Resource: k.GVR.Resource, Namespaced: k.Namespaced, ShortNames: k.ShortNames,
+		Columns: cols, SortBy: k.SortBy, Desc: k.Desc, Custom: k.Custom, Unavailable: k.Unavailable,
+	}
+}
+
+// Watchable reports whether the kind can be cached: it is not Unavailable.
+func (k *Kind) Watchable() bool { return k.Unavailable == "" }
+
+// Key is the store key of an object: "namespace/name", or "name".
+func Key(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
+}
+
+// GroupKind names the kind as owner references do.
+func (k *Kind) GroupKind() schema.GroupKind {
+	return schema.GroupKind{Group: k.GVR.Group, Kind: k.APIKind}
+}
+
+// String is the kind's ID.
+func (k *Kind) String() string { return string(k.ID) }

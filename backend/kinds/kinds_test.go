@@ -1,0 +1,105 @@
+package kinds_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"crowsnest/backend/kinds"
+	"crowsnest/backend/model"
+)
+
+// Every built-in kind is checked against sample objects of its own
+// (samples_test.go): a kind added without samples fails here.
+func TestEveryBuiltinKindProjectsItsColumns(t *testing.T) {
+	for _, k := range kinds.Builtins() {
+		t.Run(string(k.ID), func(t *testing.T) {
+			objs := samples[k.ID]
+			require.NotEmpty(t, objs, "add sample objects for %s to samples_test.go", k.ID)
+			info := k.Info()
+			assert.NotEmpty(t, info.Label)
+			assert.NotEmpty(t, info.Nav)
+			assert.Equal(t, "name", info.Columns[k.Column("name")].ID)
+			filled := make([]bool, len(k.Columns))
+			for _, obj := range objs {
+				r := k.Row(obj)
+				require.Len(t, r.Cells, len(k.Columns), "one cell per column")
+				assert.Equal(t, string(k.ID), r.Kind)
+				assert.NotEmpty(t, r.Name)
+				assert.NotEmpty(t, r.Health)
+				for i, c := range k.Columns {
+					cell := r.Cells[i]
+					if cell == "" {
+						continue
+					}
+					filled[i] = true
+					if kinds.Numeric(c.Type) {
+						_, ok := kinds.Number(c.Type, cell)
+						assert.True(t, ok, "column %q (%s) cell %q does not parse", c.ID, c.Type, cell)
+					}
+				}
+				// Details of the object as the API returns it.
+				d := model.Details{Row: r}
+				k.Describe(obj, &d)
+				assert.NotNil(t, d.Summary)
+				for _, tb := range d.Tables {
+					for _, row := range tb.Rows {
+						assert.Len(t, row, len(tb.Columns), "table %q", tb.Title)
+					}
+				}
+			}
+			for i, c := range k.Columns {
+				assert.True(t, filled[i], "no sample fills column %q: give the samples a value for it", c.ID)
+			}
+		})
+	}
+}
+
+func TestColumnTypesAreKnown(t *testing.T) {
+	known := map[string]bool{model.TypeText: true, model.TypeInteger: true, model.TypeNumber: true, model.TypeBoolean: true,
+		model.TypeQuantity: true, model.TypeDuration: true, model.TypeTimestamp: true}
+	for _, k := range kinds.Builtins() {
+		for _, c := range k.Columns {
+			assert.True(t, known[c.Type], "%s column %q type %q", k.ID, c.ID, c.Type)
+		}
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for _, tc := range []struct {
+		typ, cell string
+		want      float64
+		ok        bool
+	}{
+		{model.TypeInteger, "42", 42, true},
+		{model.TypeInteger, "4.2", 0, false},
+		{model.TypeNumber, "0.25", 0.25, true},
+		{model.TypeBoolean, "true", 1, true},
+		{model.TypeBoolean, "false", 0, true},
+		{model.TypeQuantity, "1Gi", 1 << 30, true},
+		{model.TypeQuantity, "250m", 0.25, true},
+		{model.TypeDuration, "1m30s", 90, true},
+		{model.TypeTimestamp, "1700000000", 1700000000, true},
+		{model.TypeText, "12", 0, false},
+		{model.TypeInteger, "", 0, false},
+	} {
+		n, ok := kinds.Number(tc.typ, tc.cell)
+		assert.Equal(t, tc.ok, ok, "%s %q", tc.typ, tc.cell)
+		if ok {
+			assert.InDelta(t, tc.want, n, 1e-9, "%s %q", tc.typ, tc.cell)
+		}
+	}
+}
+
+func TestRegistryLookup(t *testing.T) {
+	r := kinds.NewRegistry()
+	k, err := r.Lookup("pods")
+	require.NoError(t, err)
+	assert.Equal(t, kinds.Pods, k.ID)
+	_, err = r.Lookup("pod")
+	assert.ErrorIs(t, err, kinds.ErrUnknownKind)
+	gk, ok := r.ForGroupKind("apps", "Deployment")
+	require.True(t, ok)
+	assert.Equal(t, kinds.Deployments, gk.ID)
+}

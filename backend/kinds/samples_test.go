@@ -1,0 +1,109 @@
+package kinds_test
+
+import (
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"crowsnest/backend/kinds"
+)
+
+// samples are objects of every built-in kind as the cache holds them (and,
+// for pods, as the API returns them), with fixed times so that rows made
+// from them are the same every run (the frontend's contract fixture is made
+// from the first of each).
+var samples = map[kinds.ID][]any{}
+
+// created is every sample's creation time.
+var created = metav1.NewTime(time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC))
+
+func objectMeta(ns, name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID("uid-" + name), ResourceVersion: "7",
+		CreationTimestamp: created, Labels: map[string]string{"app": name}}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func at(minutes int) *metav1.Time {
+	t := metav1.NewTime(created.Add(time.Duration(minutes) * time.Minute))
+	return &t
+}
+
+var podSpec = corev1.PodSpec{
+	NodeName: "worker-1",
+	Containers: []corev1.Container{{Name: "web", Image: "nginx:1.27", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080, Protocol: corev1.ProtocolTCP}}},
+		{Name: "sidecar", Image: "envoy:1.31"}},
+}
+
+func init() {
+	pod := &corev1.Pod{ObjectMeta: objectMeta("shop", "web-7d9c-abcde"), Spec: podSpec, Status: corev1.PodStatus{
+		Phase: corev1.PodRunning, PodIP: "10.1.0.7", HostIP: "10.0.0.1", QOSClass: corev1.PodQOSBurstable,
+		Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: created}},
+		ContainerStatuses: []corev1.ContainerStatus{
+			{Name: "web", Ready: true, RestartCount: 2, State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}},
+			{Name: "sidecar", State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}}},
+		},
+	}}
+	samples[kinds.Pods] = []any{kinds.SummarizePod(pod, nil), pod}
+
+	template := corev1.PodTemplateSpec{Spec: podSpec}
+	selector := &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}}
+	samples[kinds.Deployments] = []any{&appsv1.Deployment{ObjectMeta: objectMeta("shop", "web"),
+		Spec:   appsv1.DeploymentSpec{Replicas: ptr(int32(3)), Selector: selector, Template: template, Strategy: appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType}},
+		Status: appsv1.DeploymentStatus{ReadyReplicas: 2, UpdatedReplicas: 3, AvailableReplicas: 2}}}
+	samples[kinds.ReplicaSets] = []any{&appsv1.ReplicaSet{ObjectMeta: objectMeta("shop", "web-7d9c"),
+		Spec:   appsv1.ReplicaSetSpec{Replicas: ptr(int32(3)), Selector: selector, Template: template},
+		Status: appsv1.ReplicaSetStatus{Replicas: 3, ReadyReplicas: 3, AvailableReplicas: 3}}}
+	samples[kinds.StatefulSets] = []any{&appsv1.StatefulSet{ObjectMeta: objectMeta("shop", "db"),
+		Spec:   appsv1.StatefulSetSpec{Replicas: ptr(int32(2)), Selector: selector, Template: template, ServiceName: "db"},
+		Status: appsv1.StatefulSetStatus{ReadyReplicas: 1}}}
+	dsTemplate := template
+	dsTemplate.Spec.NodeSelector = map[string]string{"kubernetes.io/os": "linux"}
+	samples[kinds.DaemonSets] = []any{&appsv1.DaemonSet{ObjectMeta: objectMeta("platform", "node-agent"),
+		Spec:   appsv1.DaemonSetSpec{Selector: selector, Template: dsTemplate},
+		Status: appsv1.DaemonSetStatus{DesiredNumberScheduled: 4, CurrentNumberScheduled: 4, NumberReady: 4, UpdatedNumberScheduled: 4, NumberAvailable: 4}}}
+	samples[kinds.Jobs] = []any{&batchv1.Job{ObjectMeta: objectMeta("shop", "migrate"),
+		Spec: batchv1.JobSpec{Completions: ptr(int32(1)), Template: template},
+		Status: batchv1.JobStatus{Succeeded: 1, StartTime: at(0), CompletionTime: at(2),
+			Conditions: []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}}}}
+	samples[kinds.CronJobs] = []any{&batchv1.CronJob{ObjectMeta: objectMeta("shop", "report"),
+		Spec: batchv1.CronJobSpec{Schedule: "*/5 * * * *", TimeZone: ptr("Europe/Berlin"),
+			JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: template}}},
+		Status: batchv1.CronJobStatus{LastScheduleTime: at(5), Active: []corev1.ObjectReference{{Name: "report-1"}}}}}
+	samples[kinds.Services] = []any{&corev1.Service{ObjectMeta: objectMeta("shop", "web"), Spec: corev1.ServiceSpec{
+		Type: corev1.ServiceTypeClusterIP, ClusterIP: "10.96.0.10", Selector: map[string]string{"app": "web"},
+		Ports: []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromString("http"), Protocol: corev1.ProtocolTCP}}}}}
+	samples[kinds.Ingresses] = []any{&networkingv1.Ingress{ObjectMeta: objectMeta("shop", "web"), Spec: networkingv1.IngressSpec{
+		IngressClassName: ptr("nginx"),
+		TLS:              []networkingv1.IngressTLS{{Hosts: []string{"shop.example.com"}, SecretName: "shop-tls"}},
+		Rules: []networkingv1.IngressRule{{Host: "shop.example.com", IngressRuleValue: networkingv1.IngressRuleValue{HTTP: &networkingv1.HTTPIngressRuleValue{
+			Paths: []networkingv1.HTTPIngressPath{{Path: "/", PathType: ptr(networkingv1.PathTypePrefix),
+				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: "web", Port: networkingv1.ServiceBackendPort{Number: 80}}}}}}}}}},
+		Status: networkingv1.IngressStatus{LoadBalancer: networkingv1.IngressLoadBalancerStatus{Ingress: []networkingv1.IngressLoadBalancerIngress{{IP: "192.0.2.10"}}}}}}
+	samples[kinds.ConfigMaps] = []any{&corev1.ConfigMap{ObjectMeta: objectMeta("shop", "web-config"), Data: map[string]string{"a": "1", "b": "2"}}}
+	samples[kinds.Secrets] = []any{&metav1.PartialObjectMetadata{ObjectMeta: objectMeta("shop", "web-tls")}}
+	samples[kinds.PersistentVolumeClaims] = []any{&corev1.PersistentVolumeClaim{ObjectMeta: objectMeta("shop", "data-db-0"),
+		Spec: corev1.PersistentVolumeClaimSpec{VolumeName: "pv-1", StorageClassName: ptr("standard"), VolumeMode: ptr(corev1.PersistentVolumeFilesystem),
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}},
+		Status: corev1.PersistentVolumeClaimStatus{Phase: corev1.ClaimBound, AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Capacity: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Gi")}}}}
+	samples[kinds.Nodes] = []any{&corev1.Node{ObjectMeta: objectMeta("", "worker-1"), Status: corev1.NodeStatus{
+		Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}},
+		Addresses:  []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.0.1"}},
+		NodeInfo:   corev1.NodeSystemInfo{KubeletVersion: "v1.37.2", OSImage: "Debian 12", KernelVersion: "6.1", ContainerRuntimeVersion: "containerd://2.0"},
+		Capacity:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"), corev1.ResourceMemory: resource.MustParse("16Gi"), corev1.ResourcePods: resource.MustParse("110")},
+	}}}
+	samples[kinds.Nodes][0].(*corev1.Node).Labels["node-role.kubernetes.io/worker"] = ""
+	samples[kinds.Namespaces] = []any{&corev1.Namespace{ObjectMeta: objectMeta("", "shop"), Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive}}}
+	samples[kinds.Events] = []any{&corev1.Event{ObjectMeta: objectMeta("shop", "web-7d9c-abcde.1800"),
+		InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "web-7d9c-abcde", UID: "uid-web-7d9c-abcde"},
+		Type:           corev1.EventTypeWarning, Reason: "BackOff", Message: "Back-off restarting failed container sidecar",
+		Count: 4, LastTimestamp: *at(9), Source: corev1.EventSource{Component: "kubelet"}}}
+}
