@@ -142,19 +142,19 @@ type Clients struct {
 type Column struct {
 	model.Column
 	// Value reads the cell of an object; nil for the columns every kind
-	// shares (see src).
+	// shares (see from).
 	Value func(obj any) string
-	src   source
+	from  source
 }
 
 type source uint8
 
 const (
-	srcValue source = iota
-	srcName
-	srcNamespace
-	srcAge
-	srcStatus
+	fromValue source = iota
+	fromName
+	fromNamespace
+	fromAge
+	fromStatus
 )
 
 // ColumnOption sets an optional property of a column.
@@ -186,9 +186,9 @@ func Col[T any](id, title, typ string, value func(T) string, opts ...ColumnOptio
 
 // The columns every kind shares, filled from metadata or the kind's Status.
 var (
-	NameColumn      = Column{Column: model.Column{ID: "name", Title: "Name", Type: model.TypeText}, src: srcName}
-	NamespaceColumn = Column{Column: model.Column{ID: "namespace", Title: "Namespace", Type: model.TypeText}, src: srcNamespace}
-	AgeColumn       = Column{Column: model.Column{ID: "age", Title: "Age", Type: model.TypeTimestamp}, src: srcAge}
+	NameColumn      = Column{Column: model.Column{ID: "name", Title: "Name", Type: model.TypeText}, from: fromName}
+	NamespaceColumn = Column{Column: model.Column{ID: "namespace", Title: "Namespace", Type: model.TypeText}, from: fromNamespace}
+	AgeColumn       = Column{Column: model.Column{ID: "age", Title: "Age", Type: model.TypeTimestamp}, from: fromAge}
 )
 
 // With returns the column with options applied (a shared column made
@@ -202,7 +202,7 @@ func (c Column) With(opts ...ColumnOption) Column {
 
 // StatusColumn shows the row's status, coloured by its health.
 func StatusColumn(title string) Column {
-	return Column{Column: model.Column{ID: "status", Title: title, Type: model.TypeText, Health: true}, src: srcStatus}
+	return Column{Column: model.Column{ID: "status", Title: title, Type: model.TypeText, Health: true}, from: fromStatus}
 }
 
 // Relation says how objects of another kind relate to an object of this
@@ -252,16 +252,16 @@ func (k *Kind) Row(obj any) model.Row {
 	}
 	r.Cells = make([]string, len(k.Columns))
 	for i, c := range k.Columns {
-		switch c.src {
-		case srcName:
+		switch c.from {
+		case fromName:
 			r.Cells[i] = r.Name
-		case srcNamespace:
+		case fromNamespace:
 			r.Cells[i] = r.Namespace
-		case srcAge:
+		case fromAge:
 			if r.Created > 0 {
 				r.Cells[i] = strconv.FormatInt(r.Created, 10)
 			}
-		case srcStatus:
+		case fromStatus:
 			r.Cells[i] = r.Status
 		default:
 			r.Cells[i] = c.Value(obj)

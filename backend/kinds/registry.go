@@ -36,10 +36,10 @@ func (k *Kind) check() error {
 			return fmt.Errorf("%s: column id %q empty or repeated", k.ID, c.ID)
 		}
 		seen[c.ID] = true
-		if c.src == srcValue && c.Value == nil {
+		if c.from == fromValue && c.Value == nil {
 			return fmt.Errorf("%s: column %q has no value", k.ID, c.ID)
 		}
-		if c.src == srcStatus && k.Status == nil {
+		if c.from == fromStatus && k.Status == nil {
 			return fmt.Errorf("%s: status column without a Status function", k.ID)
 		}
 	}

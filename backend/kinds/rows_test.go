@@ -1,8 +1,8 @@
-package dao_test
+package kinds_test
 
 import (
+	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	appsv1 "k8s.io/api/apps/v1"
@@ -10,15 +10,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"crowsnest/backend/dao"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 )
 
-var created = metav1.NewTime(time.Unix(1_700_000_000, 0))
+
 
 func om(ns, name string) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Namespace: ns, Name: name, UID: "u-" + "x", CreationTimestamp: created, Labels: map[string]string{"app": name}}
+	return metav1.ObjectMeta{Namespace: ns, Name: name, UID: "u-x", CreationTimestamp: created, Labels: map[string]string{"app": name}}
 }
 
 func podWith(phase corev1.PodPhase, statuses ...corev1.ContainerStatus) *corev1.Pod {
@@ -61,13 +60,14 @@ func TestPodRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := dao.RowOf(informer.Pods, tt.pod)
+			r := kinds.Builtin(kinds.Pods).Row(tt.pod)
 			assert.Equal(t, tt.status, r.Status)
+			assert.Equal(t, tt.status, cell(kinds.Pods, r, "status"))
 			assert.Equal(t, tt.health, r.Health)
-			assert.Equal(t, tt.ready, r.Ready)
-			assert.Equal(t, tt.restarts, r.Restarts)
+			assert.Equal(t, tt.ready, cell(kinds.Pods, r, "ready"))
+			assert.Equal(t, strconv.Itoa(int(tt.restarts)), cell(kinds.Pods, r, "restarts"))
 			assert.Equal(t, "shop/web", r.Key)
-			assert.Equal(t, "n1", r.Node)
+			assert.Equal(t, "n1", cell(kinds.Pods, r, "node"))
 			assert.Equal(t, []string{"img/app:1", "img/side:2"}, r.Images)
 			assert.Equal(t, created.Unix(), r.Created)
 		})
@@ -78,26 +78,33 @@ func TestWorkloadRows(t *testing.T) {
 	three := int32(3)
 	tests := []struct {
 		name          string
-		kind          informer.Kind
+		kind          kinds.ID
 		obj           any
 		status, ready string
 		health        string
 	}{
-		{"deployment ready", informer.Deployments, &appsv1.Deployment{ObjectMeta: om("shop", "d"), Spec: appsv1.DeploymentSpec{Replicas: &three},
+		{"deployment ready", kinds.Deployments, &appsv1.Deployment{ObjectMeta: om("shop", "d"), Spec: appsv1.DeploymentSpec{Replicas: &three},
 			Status: appsv1.DeploymentStatus{ReadyReplicas: 3, AvailableReplicas: 3}}, "Ready", "3/3", model.HealthOK},
-		{"deployment stuck", informer.Deployments, &appsv1.Deployment{ObjectMeta: om("shop", "d"), Spec: appsv1.DeploymentSpec{Replicas: &three}},
+		{"deployment stuck", kinds.Deployments, &appsv1.Deployment{ObjectMeta: om("shop", "d"), Spec: appsv1.DeploymentSpec{Replicas: &three}},
 			"Unavailable", "0/3", model.HealthError},
-		{"job complete", informer.Jobs, &batchv1.Job{ObjectMeta: om("shop", "j"), Status: batchv1.JobStatus{Succeeded: 1,
+		{"job complete", kinds.Jobs, &batchv1.Job{ObjectMeta: om("shop", "j"), Status: batchv1.JobStatus{Succeeded: 1,
 			Conditions: []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}}}, "Complete", "1/1", model.HealthOK},
-		{"node not ready", informer.Nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}, "NotReady", "", model.HealthError},
-		{"warning event", informer.Events, &corev1.Event{ObjectMeta: om("shop", "e"), Type: corev1.EventTypeWarning, Reason: "BackOff"}, "Warning", "", model.HealthWarn},
-		{"secret metadata only", informer.Secrets, &metav1.PartialObjectMetadata{ObjectMeta: om("shop", "s")}, "", "", model.HealthNeutral},
+		{"node not ready", kinds.Nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1"}}, "NotReady", "", model.HealthError},
+		{"warning event", kinds.Events, &corev1.Event{ObjectMeta: om("shop", "e"), Type: corev1.EventTypeWarning, Reason: "BackOff"}, "Warning", "", model.HealthWarn},
+		{"secret metadata only", kinds.Secrets, &metav1.PartialObjectMetadata{ObjectMeta: om("shop", "s")}, "", "", model.HealthNeutral},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := dao.RowOf(tt.kind, tt.obj)
+			k := kinds.Builtin(tt.kind)
+			r := k.Row(tt.obj)
 			assert.Equal(t, tt.status, r.Status)
-			assert.Equal(t, tt.ready, r.Ready)
+			if i := k.Column("ready"); i >= 0 {
+				assert.Equal(t, tt.ready, r.Cells[i])
+			} else if i := k.Column("completions"); i >= 0 {
+				assert.Equal(t, tt.ready, r.Cells[i])
+			} else {
+				assert.Empty(t, tt.ready, "%s has no ready column", tt.kind)
+			}
 			assert.Equal(t, tt.health, r.Health)
 			assert.Equal(t, string(tt.kind), r.Kind)
 		})
@@ -105,10 +112,19 @@ func TestWorkloadRows(t *testing.T) {
 }
 
 func TestNodeRowIsClusterScoped(t *testing.T) {
-	r := dao.RowOf(informer.Nodes, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1",
+	r := kinds.Builtin(kinds.Nodes).Row(&corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "n1",
 		Labels: map[string]string{"node-role.kubernetes.io/worker": ""}},
 		Status: corev1.NodeStatus{Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}}})
 	assert.Equal(t, "n1", r.Key)
 	assert.Equal(t, "Ready", r.Status)
-	assert.Equal(t, "worker", r.Cells["roles"])
+	assert.Equal(t, "worker", cell(kinds.Nodes, r, "roles"))
+}
+
+// cell reads a row's cell by column id.
+func cell(id kinds.ID, r model.Row, column string) string {
+	i := kinds.Builtin(id).Column(column)
+	if i < 0 {
+		panic("no column " + column)
+	}
+	return r.Cells[i]
 }

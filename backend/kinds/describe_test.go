@@ -1,4 +1,4 @@
-package dao_test
+package kinds_test
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
-	"crowsnest/backend/dao"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 )
 
@@ -25,7 +25,7 @@ func TestDescribePod(t *testing.T) {
 	p.Status.QOSClass = corev1.PodQOSBurstable
 
 	var d model.Details
-	dao.Describe(p, &d)
+	kinds.Builtin(kinds.Pods).Describe(p, &d)
 	assert.Equal(t, map[string]string{"note": "<b>x</b>"}, d.Annotations, "last-applied never reaches the UI")
 	assert.Contains(t, d.Summary, model.Field{Label: "Pod IP", Value: "10.1.2.3"})
 	assert.Contains(t, d.Summary, model.Field{Label: "QoS class", Value: "Burstable"})
@@ -49,7 +49,7 @@ func TestDescribeWorkloadsAndServices(t *testing.T) {
 		Status: appsv1.DeploymentStatus{ReadyReplicas: 2, UpdatedReplicas: 3, AvailableReplicas: 2,
 			Conditions: []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue}}}}
 	var d model.Details
-	dao.Describe(dep, &d)
+	kinds.Builtin(kinds.Deployments).Describe(dep, &d)
 	assert.Contains(t, d.Summary, model.Field{Label: "Replicas", Value: "3 desired, 2 ready, 3 up to date, 2 available"})
 	assert.Equal(t, []model.Container{{Name: "app", Image: "img/app:1"}}, d.Containers, "a workload lists its template's containers")
 	assert.Equal(t, []model.Condition{{Type: "Available", Status: "True"}}, d.Conditions)
@@ -58,7 +58,7 @@ func TestDescribeWorkloadsAndServices(t *testing.T) {
 		Selector: map[string]string{"tier": "web", "app": "shop"},
 		Ports:    []corev1.ServicePort{{Name: "http", Port: 80, TargetPort: intstr.FromInt32(8080), Protocol: corev1.ProtocolTCP}}}}
 	d = model.Details{}
-	dao.Describe(svc, &d)
+	kinds.Builtin(kinds.Services).Describe(svc, &d)
 	assert.Contains(t, d.Summary, model.Field{Label: "Ports", Value: "80→8080/TCP (http)"})
 	assert.Contains(t, d.Summary, model.Field{Label: "Selector", Value: "app=shop, tier=web"})
 	assert.Empty(t, d.Containers)
