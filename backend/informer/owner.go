@@ -1,7 +1,9 @@
 // Package informer owns the shared informers of one session (one connected
-// kubeconfig context): it registers each kind once, strips what the UI never
-// needs before objects enter the store, starts informers lazily, tracks each
-// kind's sync state, and stops everything when the session ends.
+// kubeconfig context): it registers each kind once, keeps of each object
+// only what the kind's description (backend/kinds) says the UI reads,
+// starts informers lazily, tracks each kind's sync state, hands every
+// change to the kind's subscribers (views, details), and stops everything
+// when the session ends or a kind goes away.
 package informer
 
 import (
@@ -14,14 +16,18 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/client-go/informers"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/metadata/metadatainformer"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
+
+	"crowsnest/backend/kinds"
 )
 
 // State is where a kind's informer is in its life.
@@ -41,31 +47,11 @@ const (
 // nil when the kind is cached cluster-wide, else the namespaces it is
 // cached for (the user may not list it cluster-wide).
 type Status struct {
-	Kind       Kind
+	Kind       kinds.ID
 	State      State
 	Err        error
 	Since      time.Time
 	Namespaces []string
-}
-
-// Index names registered on every informer, beside cache.NamespaceIndex.
-const (
-	// OwnerIndex maps an owner's UID to its dependents.
-	OwnerIndex = "owner"
-	// NodeIndex maps a node name to the pods bound to it.
-	NodeIndex = "node"
-	// InvolvedIndex maps an object's UID to the events about it.
-	InvolvedIndex = "involved"
-	// LabelIndex maps "key=value" to the objects with that label, for the
-	// keys in IndexedLabels: selectors on them cost the size of the answer.
-	LabelIndex = "label"
-)
-
-// IndexedLabels are the label keys that selectors most often name. Only
-// these are indexed, so the index stays small (a few entries an object).
-var IndexedLabels = []string{
-	"app", "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component",
-	"k8s-app", "component", "tier", "release",
 }
 
 // ErrStopped is returned for informers asked of an owner after Stop.
@@ -78,13 +64,18 @@ var RecheckInterval = 30 * time.Second
 
 // Options configure an Owner.
 type Options struct {
-	Client   kubernetes.Interface
-	Metadata metadata.Interface
+	Client     kubernetes.Interface
+	Metadata   metadata.Interface
+	Dynamic    dynamic.Interface
+	Extensions apiextensionsclient.Interface
+	// Kinds, when set, is the session's registry: a kind asked for with a
+	// description older than the registry's is served the current one.
 	// Config, when set (a session sets it to what Client was built from),
 	// lets the pods informer decode pods straight into summaries over a
 	// connection of its own (podclient.go). Without it (fake clients) pods
 	// go through Client and are summarized by the transform.
 	Config *rest.Config
+	Kinds  *kinds.Registry
 	// Access says where informers may run. Nil assumes cluster-wide access
 	// to everything (tests with fake clients).
 	Access AccessChecker
@@ -93,11 +84,11 @@ type Options struct {
 	OnStatus func(Status)
 	// OnWatchError, if set, is called with every list or watch error of a
 	// kind, from the informer's goroutine; it must not block.
-	OnWatchError func(Kind, error)
+	OnWatchError func(kinds.ID, error)
 	// OnChange, if set, is called after any object of a started kind was
 	// added, updated or deleted, from that kind's handler goroutine; it must
 	// be cheap (the session coalesces it into status events).
-	OnChange func(Kind)
+	OnChange func(kinds.ID)
 	// Now is the clock for Status.Since; time.Now by default.
 	Now func() time.Time
 }
@@ -131,11 +122,17 @@ type Owner struct {
 
 	mu      sync.Mutex
 	stopped bool
-	entries map[Kind]*entry
+	entries map[kinds.ID]*entry
 }
 
 type entry struct {
+	kind     *kinds.Kind
 	handle   *Handle
+	// kctx is the kind's context, cancelled by stop (Forget) or when the
+	// owner stops; wg counts the kind's goroutines.
+	kctx context.Context
+	stop func()
+	wg   sync.WaitGroup
 	status   Status
 	count    atomic.Int64 // objects in the stores, kept by event handlers
 	checking atomic.Bool  // an access (re)check is running
@@ -190,42 +187,84 @@ func New(ctx context.Context, opts Options) *Owner {
 		cancel:  cancel,
 		opts:    opts,
 		strings: newInterner(),
-		entries: map[Kind]*entry{},
+		entries: map[kinds.ID]*entry{},
 	}
 }
 
 // Informer returns the kind's handle, registering the kind the first time
 // it is asked for. Access is checked and informers start in the background.
-func (o *Owner) Informer(k Kind) (*Handle, error) {
-	if _, ok := kinds[k]; !ok {
-		return nil, fmt.Errorf("unknown kind %q", k)
+// A kind whose description changed (a CRD's served version or columns)
+// replaces the old one's informers; a caller holding an older description
+// than the registry's gets the current one's handle.
+func (o *Owner) Informer(k *kinds.Kind) (*Handle, error) {
+	if !k.Watchable() {
+		return nil, fmt.Errorf("%s cannot be listed: %s", k.Label, k.Unavailable)
 	}
 	o.mu.Lock()
 	if o.stopped {
 		o.mu.Unlock()
 		return nil, ErrStopped
 	}
-	if e, ok := o.entries[k]; ok {
+	e, ok := o.entries[k.ID]
+	if ok && (e.kind == k || !o.current(k)) {
 		o.mu.Unlock()
 		return e.handle, nil
 	}
-	e := &entry{handle: newHandle(k), status: Status{Kind: k, State: StateSyncing, Since: o.opts.Now()}}
-	o.entries[k] = e
+	if ok {
+		o.forgetLocked(e)
+	}
+	ctx, cancel := context.WithCancel(o.ctx)
+	e = &entry{kind: k, handle: newHandle(k.ID), kctx: ctx, stop: cancel,
+		status: Status{Kind: k.ID, State: StateSyncing, Since: o.opts.Now()}}
+	o.entries[k.ID] = e
 	e.checking.Store(true)
 	o.wg.Add(1)
+	e.wg.Add(1)
 	o.mu.Unlock()
 	o.notify(e.status)
 	go func() {
 		defer o.wg.Done()
-		o.start(k, e)
+		defer e.wg.Done()
+		o.start(ctx, e)
 	}()
 	return e.handle, nil
+}
+
+// current reports whether k is the registry's description of its kind.
+func (o *Owner) current(k *kinds.Kind) bool {
+	if o.opts.Kinds == nil {
+		return true
+	}
+	now, err := o.opts.Kinds.Lookup(string(k.ID))
+	return err == nil && now == k
+}
+
+// Forget stops a kind's informers and forgets the kind: its CRD was
+// deleted or changed. Its handle's subscribers hear nothing more (the
+// caller tells them why), and no request for the kind follows. It returns
+// once the kind's informers have stopped.
+func (o *Owner) Forget(id kinds.ID) {
+	o.mu.Lock()
+	e, ok := o.entries[id]
+	if !ok || o.stopped {
+		o.mu.Unlock()
+		return
+	}
+	o.forgetLocked(e)
+	o.mu.Unlock()
+	e.wg.Wait()
+}
+
+func (o *Owner) forgetLocked(e *entry) {
+	delete(o.entries, e.kind.ID)
+	e.handle.close()
+	e.stop()
 }
 
 // Recheck checks the kind's access again and starts informers where it is
 // now allowed (after a RoleBinding was restored, say). It returns at once;
 // a check already running makes it a no-op.
-func (o *Owner) Recheck(k Kind) {
+func (o *Owner) Recheck(k kinds.ID) {
 	o.mu.Lock()
 	e, ok := o.entries[k]
 	if !ok || o.stopped || !e.checking.CompareAndSwap(false, true) {
@@ -233,22 +272,25 @@ func (o *Owner) Recheck(k Kind) {
 		return
 	}
 	o.wg.Add(1)
+	e.wg.Add(1)
 	o.mu.Unlock()
 	if r, ok := o.opts.Access.(interface{ Forget() }); ok {
 		r.Forget() // access may have changed since it was cached
 	}
 	go func() {
 		defer o.wg.Done()
-		o.start(k, e)
+		defer e.wg.Done()
+		o.start(e.ctx(), e)
 	}()
 }
 
 // start decides where k may be watched, starts the informers missing
 // there, and records the kind synced once they have all listed.
-func (o *Owner) start(k Kind, e *entry) {
+func (o *Owner) start(ctx context.Context, e *entry) {
 	defer e.checking.Store(false)
-	scopes, checkErr := o.scopes(k)
-	if o.ctx.Err() != nil {
+	k := e.kind
+	scopes, checkErr := o.scopes(ctx, k)
+	if ctx.Err() != nil {
 		return
 	}
 	have := map[string]bool{}
@@ -259,52 +301,51 @@ func (o *Owner) start(k Kind, e *entry) {
 		if have[ns] {
 			continue
 		}
-		if err := o.startPart(k, e, ns); err != nil {
-			o.setStatus(k, StateError, err)
+		if err := o.startPart(ctx, e, ns); err != nil {
+			o.setStatus(e, StateError, err)
 			return
 		}
 	}
 	e.handle.decide()
 	if len(scopes) == 0 && len(have) == 0 {
-		err := fmt.Errorf("no access: you may not list and watch %s cluster-wide or in any namespace you can see", k)
+		err := fmt.Errorf("no access: you may not list and watch %s cluster-wide or in any namespace you can see", k.GVR.GroupResource())
 		if checkErr != nil {
 			err = fmt.Errorf("%w (%v)", err, checkErr)
 		}
-		o.setStatus(k, StateForbidden, err)
+		o.setStatus(e, StateForbidden, err)
 		return
 	}
 	for _, done := range e.handle.syncedChecks() {
 		select {
 		case <-done:
-		case <-o.ctx.Done():
+		case <-ctx.Done():
 			return
 		}
 	}
-	o.setStatus(k, StateSynced, nil)
+	o.setStatus(e, StateSynced, nil)
 }
 
 // scopes returns "" when k may be watched cluster-wide, else the namespaces
 // where it may, else none. If access cannot be checked at all, it returns
 // cluster-wide, so the informer reports the real error (unreachable,
 // unauthorized) and retries as informers do.
-func (o *Owner) scopes(k Kind) ([]string, error) {
+func (o *Owner) scopes(ctx context.Context, k *kinds.Kind) ([]string, error) {
 	if o.opts.Access == nil {
 		return []string{""}, nil
 	}
-	gvr := kinds[k].gvr
-	ok, err := o.opts.Access.Allowed(o.ctx, gvr, "")
+	ok, err := o.opts.Access.Allowed(ctx, k.GVR, "")
 	switch {
 	case err != nil:
 		return []string{""}, err
 	case ok:
 		return []string{""}, nil
-	case !kinds[k].namespaced:
+	case !k.Namespaced:
 		return nil, nil
 	}
-	candidates, err := o.opts.Access.Namespaces(o.ctx)
+	candidates, err := o.opts.Access.Namespaces(ctx)
 	var allowed []string
 	for _, ns := range candidates {
-		ok, nsErr := o.opts.Access.Allowed(o.ctx, gvr, ns)
+		ok, nsErr := o.opts.Access.Allowed(ctx, k.GVR, ns)
 		if nsErr != nil {
 			err = nsErr
 			continue
@@ -316,103 +357,144 @@ func (o *Owner) scopes(k Kind) ([]string, error) {
 	return allowed, err
 }
 
-// startPart creates and starts k's informer for one scope ("" for
-// cluster-wide, else a namespace), from a factory of its own.
-func (o *Owner) startPart(k Kind, e *entry, ns string) error {
-	info := kinds[k]
-	transform := func(obj any) (any, error) { return strip(obj, o.strings) }
-	var (
-		inf   cache.SharedIndexInformer
-		start func(context.Context)
-		stop  func()
-	)
-	switch {
-	case info.metadataOnly && o.opts.Metadata != nil:
-		f := metadatainformer.NewFilteredSharedInformerFactory(o.opts.Metadata, 0, ns, nil)
-		inf = f.ForResource(info.gvr).Informer()
-		start, stop = func(ctx context.Context) { f.Start(ctx.Done()) }, f.Shutdown
-	case info.metadataOnly:
-		return fmt.Errorf("kind %q needs a metadata client", k)
-	default:
-		f := informers.NewSharedInformerFactoryWithOptions(o.opts.Client, 0, informers.WithNamespace(ns))
-		if k == Pods && o.opts.Config != nil {
-			rc, err := o.pods.get(o.opts.Config, o.strings, &o.wireDecoded)
-			if err != nil {
-				return fmt.Errorf("pods client: %w", err)
-			}
-			inf = f.InformerFor(&PodSummary{}, func(kubernetes.Interface, time.Duration) cache.SharedIndexInformer {
-				return newPodInformer(rc, ns)
-			})
-		} else {
-			inf = info.typed(f)
-		}
-		start, stop = f.StartWithContext, f.Shutdown
+// startPart creates and starts the kind's informer for one scope (""
+// for cluster-wide), under ctx, the kind's own context.
+func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
+	k := e.kind
+	inf, transform, err := o.newInformer(k, ns)
+	if err != nil {
+		return err
 	}
 	if err := inf.SetTransform(transform); err != nil {
 		return fmt.Errorf("transform for %s: %w", k, err)
 	}
-	if err := inf.AddIndexers(indexersFor(k)); err != nil {
+	if err := inf.AddIndexers(k.AllIndexers()); err != nil {
 		return fmt.Errorf("add indexers for %s: %w", k, err)
 	}
-	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, r *cache.Reflector, err error) {
-		if o.opts.OnWatchError != nil && o.ctx.Err() == nil {
-			o.opts.OnWatchError(k, err)
+	if err := inf.SetWatchErrorHandlerWithContext(func(wctx context.Context, r *cache.Reflector, err error) {
+		if o.opts.OnWatchError != nil && ctx.Err() == nil {
+			o.opts.OnWatchError(k.ID, err)
 		}
 		if apierrors.IsForbidden(err) {
-			o.lose(k, e, ns, err)
+			o.lose(e, ns, err)
 			return
 		}
-		o.setStatus(k, StateError, err)
-		cache.DefaultWatchErrorHandler(ctx, r, err)
+		o.setStatus(e, StateError, err)
+		cache.DefaultWatchErrorHandler(wctx, r, err)
 	}); err != nil {
 		return fmt.Errorf("watch error handler for %s: %w", k, err)
 	}
-	// Counting through a handler keeps Count O(1); stores have no length.
+	// The one handler of this informer: it keeps the counts (stores have
+	// no length) and hands every change to the Handle's subscribers, so a
+	// new view costs no replay of the kind.
+	h := e.handle
 	counted, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { e.count.Add(1); e.countIn(obj, 1); o.changed(k) },
-		UpdateFunc: func(any, any) { o.changed(k) },
-		DeleteFunc: func(obj any) { e.count.Add(-1); e.countIn(obj, -1); o.changed(k) },
+		AddFunc: func(obj any) {
+			e.count.Add(1)
+			e.countIn(obj, 1)
+			o.changed(k.ID)
+			h.dispatchAdd(obj)
+		},
+		UpdateFunc: func(old, obj any) {
+			o.changed(k.ID)
+			h.dispatchUpdate(old, obj)
+		},
+		DeleteFunc: func(obj any) {
+			e.count.Add(-1)
+			e.countIn(obj, -1)
+			o.changed(k.ID)
+			h.dispatchDelete(obj)
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("count %s: %w", k, err)
 	}
-	ctx, cancel := context.WithCancel(o.ctx)
+	pctx, cancel := context.WithCancel(ctx)
 	p := &part{ns: ns, inf: inf, counted: counted, stop: cancel}
-	if err := e.handle.addPart(p); err != nil {
+	if err := h.addPart(p); err != nil {
 		cancel()
 		return fmt.Errorf("watch %s: %w", k, err)
 	}
 	o.mu.Lock()
-	if o.stopped {
+	if o.stopped || ctx.Err() != nil {
 		o.mu.Unlock()
 		cancel()
 		return ErrStopped
 	}
 	o.wg.Add(1)
+	e.wg.Add(1)
 	o.mu.Unlock()
-	start(ctx)
 	go func() {
 		defer o.wg.Done()
-		<-ctx.Done()
-		stop()
+		defer e.wg.Done()
+		inf.RunWithContext(pctx) // returns once its handlers have stopped
 	}()
 	return nil
+}
+
+// newInformer builds k's informer for scope ns and the transform that
+// cuts its objects down to what the cache keeps.
+func (o *Owner) newInformer(k *kinds.Kind, ns string) (cache.SharedIndexInformer, cache.TransformFunc, error) {
+	strip := func(obj any) (any, error) { return strip(obj, k.Slim), nil }
+	nsIndex := cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}
+	switch k.Cache {
+	case kinds.PodSummaries:
+		summarize := func(obj any) (any, error) {
+			if p, ok := obj.(*corev1.Pod); ok {
+				return kinds.SummarizePod(p, o.strings.str), nil
+			}
+			return obj, nil // a summary read from the wire, or a tombstone
+		}
+		if o.opts.Config == nil {
+			return k.NewInformer(o.clients(), ns), summarize, nil
+		}
+		rc, err := o.pods.get(o.opts.Config, o.strings, &o.wireDecoded)
+		if err != nil {
+			return nil, nil, fmt.Errorf("pods client: %w", err)
+		}
+		return newPodInformer(rc, ns), summarize, nil
+	case kinds.Metadata:
+		if o.opts.Metadata == nil {
+			return nil, nil, fmt.Errorf("%s needs a metadata client", k)
+		}
+		return metadatainformer.NewFilteredMetadataInformer(o.opts.Metadata, k.GVR, ns, 0, nsIndex, nil).Informer(), strip, nil
+	case kinds.Dynamic:
+		if o.opts.Dynamic == nil {
+			return nil, nil, fmt.Errorf("%s needs a dynamic client", k)
+		}
+		summarize := func(obj any) (any, error) {
+			if _, gone := obj.(cache.DeletedFinalStateUnknown); gone {
+				return obj, nil
+			}
+			return k.Summarize(obj, o.strings.str)
+		}
+		return dynamicinformer.NewFilteredDynamicInformer(o.opts.Dynamic, k.GVR, ns, 0, nsIndex, nil).Informer(), summarize, nil
+	default:
+		return k.NewInformer(o.clients(), ns), strip, nil
+	}
+}
+
+func (o *Owner) clients() kinds.Clients {
+	return kinds.Clients{Kube: o.opts.Client, Extensions: o.opts.Extensions}
 }
 
 // lose stops k's informer for scope ns after the API server refused it
 // (a RoleBinding was removed): its objects leave the views, the kind shows
 // the loss, and access is checked again after RecheckInterval, not in a
 // loop. Called from the informer's own goroutine, so it must not wait.
-func (o *Owner) lose(k Kind, e *entry, ns string, err error) {
+func (o *Owner) lose(e *entry, ns string, err error) {
+	k := e.kind.ID
 	o.mu.Lock()
 	if o.stopped {
 		o.mu.Unlock()
 		return
 	}
 	o.wg.Add(1)
+	e.wg.Add(1)
 	o.mu.Unlock()
 	go func() {
 		defer o.wg.Done()
+		defer e.wg.Done()
 		gone, found := e.handle.dropPart(ns)
 		if !found {
 			return // another error of the same informer got here first
@@ -426,12 +508,12 @@ func (o *Owner) lose(k Kind, e *entry, ns string, err error) {
 		}
 		lost := fmt.Errorf("access lost %s: %w", where, err)
 		if len(e.handle.snapshotScopes()) == 0 {
-			o.setStatus(k, StateForbidden, lost)
+			o.setStatus(e, StateForbidden, lost)
 		} else {
-			o.setStatus(k, StateSynced, lost)
+			o.setStatus(e, StateSynced, lost)
 		}
 		select {
-		case <-o.ctx.Done():
+		case <-e.ctx().Done():
 		case <-time.After(RecheckInterval):
 			o.Recheck(k)
 		}
@@ -441,10 +523,9 @@ func (o *Owner) lose(k Kind, e *entry, ns string, err error) {
 // setStatus records a kind's new state. A watch error after the initial
 // sync keeps the kind synced (its store is still whole and the reflector
 // relists) but records the error.
-func (o *Owner) setStatus(k Kind, s State, err error) {
+func (o *Owner) setStatus(e *entry, s State, err error) {
 	o.mu.Lock()
-	e, ok := o.entries[k]
-	if !ok || o.stopped {
+	if o.stopped || o.entries[e.kind.ID] != e {
 		o.mu.Unlock()
 		return
 	}
@@ -454,7 +535,7 @@ func (o *Owner) setStatus(k Kind, s State, err error) {
 	if err == nil && s == StateSynced {
 		err = e.status.Err
 	}
-	e.status = Status{Kind: k, State: s, Err: err, Since: o.opts.Now(), Namespaces: e.handle.Namespaces()}
+	e.status = Status{Kind: e.kind.ID, State: s, Err: err, Since: o.opts.Now(), Namespaces: e.handle.Namespaces()}
 	st := e.status
 	o.mu.Unlock()
 	o.notify(st)
@@ -466,14 +547,14 @@ func (o *Owner) notify(s Status) {
 	}
 }
 
-func (o *Owner) changed(k Kind) {
+func (o *Owner) changed(k kinds.ID) {
 	if o.opts.OnChange != nil && o.ctx.Err() == nil {
 		o.opts.OnChange(k)
 	}
 }
 
 // Count returns the number of objects of k in its stores (0 if not started).
-func (o *Owner) Count(k Kind) int {
+func (o *Owner) Count(k kinds.ID) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if e, ok := o.entries[k]; ok {
@@ -484,7 +565,7 @@ func (o *Owner) Count(k Kind) int {
 
 // CountIn returns how many objects of a namespaced kind k the cache holds
 // in namespace ns, from counts its event handlers keep (no store scan).
-func (o *Owner) CountIn(k Kind, ns string) int {
+func (o *Owner) CountIn(k kinds.ID, ns string) int {
 	o.mu.Lock()
 	e, ok := o.entries[k]
 	o.mu.Unlock()
@@ -496,24 +577,31 @@ func (o *Owner) CountIn(k Kind, ns string) int {
 	return e.inNS[ns]
 }
 
-// Statuses returns every kind's state, pending ones included, in AllKinds order.
+// Statuses returns the state of every kind asked for, by ID.
 func (o *Owner) Statuses() []Status {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]Status, 0, len(kinds))
-	for _, k := range AllKinds() {
-		if e, ok := o.entries[k]; ok {
-			out = append(out, e.status)
-		} else {
-			out = append(out, Status{Kind: k, State: StatePending})
-		}
+	out := make([]Status, 0, len(o.entries))
+	for _, e := range o.entries {
+		out = append(out, e.status)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
 	return out
+}
+
+// Status returns one kind's state; StatePending if nobody asked for it.
+func (o *Owner) Status(k kinds.ID) Status {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if e, ok := o.entries[k]; ok {
+		return e.status
+	}
+	return Status{Kind: k, State: StatePending}
 }
 
 // Synced reports whether k's access is known and its informers have
 // completed their initial lists.
-func (o *Owner) Synced(k Kind) bool {
+func (o *Owner) Synced(k kinds.ID) bool {
 	o.mu.Lock()
 	e, ok := o.entries[k]
 	o.mu.Unlock()
@@ -521,10 +609,10 @@ func (o *Owner) Synced(k Kind) bool {
 }
 
 // Started returns the kinds that have been asked for, sorted.
-func (o *Owner) Started() []Kind {
+func (o *Owner) Started() []kinds.ID {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]Kind, 0, len(o.entries))
+	out := make([]kinds.ID, 0, len(o.entries))
 	for k := range o.entries {
 		out = append(out, k)
 	}
@@ -546,25 +634,15 @@ func (o *Owner) Stop() {
 // StripForCache removes what no view needs before an object enters a
 // store: managedFields (often half an object's size) and the
 // last-applied-configuration annotation (a second copy of the object that,
-// for Secrets, holds their values in plain text).
-//
-// Pods, by far the most numerous objects, are cut down further to what a
-// row, the indexers and the related-object links read (PodSummary): the
-// cache holds tens of thousands of them, and the details view fetches the
-// full object from the API.
-func StripForCache(obj any) (any, error) { return strip(obj, nil) }
+// for Secrets, holds their values in plain text). Pods and custom
+// resources are cut down much further, to summaries (backend/kinds).
+func StripForCache(obj any) (any, error) { return strip(obj, nil), nil }
 
-// strip is StripForCache with pod strings interned in in (nil: none).
-func strip(obj any, in *interner) (any, error) {
-	switch o := obj.(type) {
-	case *corev1.Pod:
-		return summarizePod(o, in), nil
-	case *PodSummary:
-		return o, nil // decoded straight from the wire (podwire.go)
-	}
+// strip is StripForCache followed by the kind's own slimming, if any.
+func strip(obj any, slim func(any) any) any {
 	m, err := meta.Accessor(obj)
 	if err != nil {
-		return obj, nil // e.g. cache.DeletedFinalStateUnknown
+		return obj // e.g. cache.DeletedFinalStateUnknown
 	}
 	m.SetManagedFields(nil)
 	if a := m.GetAnnotations(); a != nil {
@@ -575,57 +653,11 @@ func strip(obj any, in *interner) (any, error) {
 			}
 		}
 	}
-	return obj, nil
+	if slim != nil {
+		return slim(obj)
+	}
+	return obj
 }
 
-func indexersFor(k Kind) cache.Indexers {
-	ix := cache.Indexers{OwnerIndex: ownerUIDs, LabelIndex: indexedLabels}
-	switch k {
-	case Pods:
-		ix[NodeIndex] = func(obj any) ([]string, error) {
-			if p, ok := obj.(*PodSummary); ok && p.NodeName != "" {
-				return []string{p.NodeName}, nil
-			}
-			return nil, nil
-		}
-	case Events:
-		ix[InvolvedIndex] = func(obj any) ([]string, error) {
-			if e, ok := obj.(*corev1.Event); ok && e.InvolvedObject.UID != "" {
-				return []string{string(e.InvolvedObject.UID)}, nil
-			}
-			return nil, nil
-		}
-	}
-	return ix
-}
-
-func indexedLabels(obj any) ([]string, error) {
-	m, err := meta.Accessor(obj)
-	if err != nil {
-		return nil, nil
-	}
-	labels := m.GetLabels()
-	var out []string
-	for _, k := range IndexedLabels {
-		if v, ok := labels[k]; ok {
-			out = append(out, k+"="+v)
-		}
-	}
-	return out, nil
-}
-
-func ownerUIDs(obj any) ([]string, error) {
-	m, err := meta.Accessor(obj)
-	if err != nil {
-		return nil, nil
-	}
-	refs := m.GetOwnerReferences()
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	out := make([]string, len(refs))
-	for i, r := range refs {
-		out[i] = string(r.UID)
-	}
-	return out, nil
-}
+// ctx is the kind's context: done once it is forgotten or the owner stops.
+func (e *entry) ctx() context.Context { return e.kctx }

@@ -15,6 +15,8 @@ import (
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
+
+	"crowsnest/backend/kinds"
 )
 
 // The pods informer reads the API server's answers with podDecoder, so
@@ -74,9 +76,9 @@ func (d podDecoder) Decode(data []byte, defaults *schema.GroupVersionKind, into 
 	}
 	switch o := obj.(type) {
 	case *corev1.Pod:
-		return summarizePod(o, d.in), gvk, nil
+		return kinds.SummarizePod(o, d.in.str), gvk, nil
 	case *corev1.PodList:
-		return summarizePodList(o, d.in), gvk, nil
+		return kinds.SummarizePodList(o, d.in.str), gvk, nil
 	}
 	return obj, gvk, nil
 }
@@ -145,7 +147,7 @@ func newPodInformer(rc rest.Interface, ns string) cache.SharedIndexInformer {
 			return podRequest(rc, ns, &opts).Watch(ctx)
 		},
 	}
-	return cache.NewSharedIndexInformer(lw, &PodSummary{}, 0, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
+	return cache.NewSharedIndexInformer(lw, &kinds.PodSummary{}, 0, cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc})
 }
 
 // podRequest is a GET of ns's pods with opts, bounded as client-go's typed

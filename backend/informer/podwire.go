@@ -10,15 +10,17 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"crowsnest/backend/kinds"
 )
 
-// The API server's protobuf, read straight into a PodSummary.
+// The API server's protobuf, read straight into a kinds.PodSummary.
 //
 // Decoding a pod with the generated code builds the whole object (spec,
 // volumes, env, probes, resources, managedFields...) only for the
 // transform to keep a few hundred bytes of it: at 10,000 pods that is most
 // of a sync's CPU, and the garbage drives the GC for the rest. The reader
-// below walks the wire format once, skips every field a PodSummary does
+// below walks the wire format once, skips every field a kinds.PodSummary does
 // not keep without allocating, and interns repeated strings straight from
 // the buffer. It yields exactly what SummarizePod yields for the same pod
 // (podwire_test.go checks that against the generated decoder); anything it
@@ -169,8 +171,8 @@ func unwrapUnknown(data []byte) (kind, apiVersion string, raw []byte, ok bool) {
 }
 
 // decodePod reads a v1.Pod message into its summary.
-func decodePod(b []byte, in *interner) (*PodSummary, error) {
-	p := &PodSummary{}
+func decodePod(b []byte, in *interner) (*kinds.PodSummary, error) {
+	p := &kinds.PodSummary{}
 	var statuses, initStatuses []containerStatus
 	r := wireReader{b: b}
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
@@ -201,8 +203,8 @@ func decodePod(b []byte, in *interner) (*PodSummary, error) {
 }
 
 // decodePodList reads a v1.PodList message.
-func decodePodList(b []byte, in *interner) (*PodSummaryList, error) {
-	l := &PodSummaryList{}
+func decodePodList(b []byte, in *interner) (*kinds.PodSummaryList, error) {
+	l := &kinds.PodSummaryList{}
 	r := wireReader{b: b}
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
@@ -232,7 +234,7 @@ func decodePodList(b []byte, in *interner) (*PodSummaryList, error) {
 	return l, nil
 }
 
-// readObjectMeta keeps what PodSummary's ObjectMeta holds, plus the one
+// readObjectMeta keeps what kinds.PodSummary's ObjectMeta holds, plus the one
 // annotation a watch-list bookmark carries (the reflector reads it).
 func readObjectMeta(r *wireReader, m *metav1.ObjectMeta, in *interner) {
 	var labels [][]byte
@@ -353,7 +355,7 @@ func readListMeta(r *wireReader, m *metav1.ListMeta) {
 	})
 }
 
-func readPodSpec(r *wireReader, p *PodSummary, in *interner) {
+func readPodSpec(r *wireReader, p *kinds.PodSummary, in *interner) {
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 2:
@@ -373,8 +375,8 @@ func readPodSpec(r *wireReader, p *PodSummary, in *interner) {
 	})
 }
 
-func readContainer(r *wireReader, in *interner) ContainerSummary {
-	var c ContainerSummary
+func readContainer(r *wireReader, in *interner) kinds.ContainerSummary {
+	var c kinds.ContainerSummary
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
@@ -401,7 +403,7 @@ type containerStatus struct {
 	exitCode   int32
 }
 
-func readPodStatus(r *wireReader, p *PodSummary, in *interner) (statuses, initStatuses []containerStatus) {
+func readPodStatus(r *wireReader, p *kinds.PodSummary, in *interner) (statuses, initStatuses []containerStatus) {
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
@@ -492,7 +494,7 @@ func readContainerState(r *wireReader, s *containerStatus, in *interner) {
 
 // mergeStatuses gives each container the first status of its name, with
 // the same precedence as summarizeContainers.
-func mergeStatuses(containers []ContainerSummary, statuses []containerStatus) {
+func mergeStatuses(containers []kinds.ContainerSummary, statuses []containerStatus) {
 	for i := range containers {
 		c := &containers[i]
 		for j := range statuses {
@@ -503,11 +505,11 @@ func mergeStatuses(containers []ContainerSummary, statuses []containerStatus) {
 			c.HasStatus, c.Ready, c.Restarts = true, s.ready, s.restarts
 			switch {
 			case s.running:
-				c.State = ContainerRunning
+				c.State = kinds.ContainerRunning
 			case s.waiting:
-				c.State, c.Reason = ContainerWaiting, s.reason
+				c.State, c.Reason = kinds.ContainerWaiting, s.reason
 			case s.terminated:
-				c.State, c.Reason, c.ExitCode = ContainerTerminated, s.reason, s.exitCode
+				c.State, c.Reason, c.ExitCode = kinds.ContainerTerminated, s.reason, s.exitCode
 			}
 			break
 		}

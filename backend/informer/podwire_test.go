@@ -141,7 +141,7 @@ func TestWireDecodeMatchesGeneratedDecoder(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, int64(1), d.decoded.Load(), "read from the wire, not by the generated decoder")
 			assert.Equal(t, "Pod", gvk.Kind)
-			require.IsType(t, &PodSummary{}, got)
+			require.IsType(t, &kinds.PodSummary{}, got)
 			assert.Equal(t, genericSummary(t, data), got)
 		})
 	}
@@ -150,17 +150,17 @@ func TestWireDecodeMatchesGeneratedDecoder(t *testing.T) {
 func TestWireDecodeKeepsWhatRowsNeed(t *testing.T) {
 	got, _, err := newTestDecoder().Decode(encodePod(t, fullPod()), nil, nil)
 	require.NoError(t, err)
-	p := got.(*PodSummary)
+	p := got.(*kinds.PodSummary)
 	assert.Equal(t, "orders-7d9f8-x2x9k", p.Name)
 	assert.Equal(t, map[string]string{"app": "orders", "tier": "backend", "pod-template-hash": "7d9f8"}, p.Labels)
 	assert.Nil(t, p.Annotations, "no annotation but the watch-list bookmark's is kept")
 	assert.Nil(t, p.ManagedFields)
 	assert.Equal(t, "node-7", p.NodeName)
 	require.Len(t, p.Containers, 3)
-	assert.Equal(t, ContainerSummary{Name: "app", Image: "registry.local/shop/orders:1.4.2", HasStatus: true,
-		Restarts: 17, State: ContainerWaiting, Reason: "CrashLoopBackOff"}, p.Containers[0])
-	assert.Equal(t, ContainerSummary{Name: "warm", Image: "registry.local/shop/warm:1", HasStatus: true,
-		State: ContainerTerminated, Reason: "Error", ExitCode: -1}, p.InitContainers[1])
+	assert.Equal(t, kinds.ContainerSummary{Name: "app", Image: "registry.local/shop/orders:1.4.2", HasStatus: true,
+		Restarts: 17, State: kinds.ContainerWaiting, Reason: "CrashLoopBackOff"}, p.Containers[0])
+	assert.Equal(t, kinds.ContainerSummary{Name: "warm", Image: "registry.local/shop/warm:1", HasStatus: true,
+		State: kinds.ContainerTerminated, Reason: "Error", ExitCode: -1}, p.InitContainers[1])
 	assert.False(t, p.Containers[2].HasStatus)
 	assert.Equal(t, int64(1_790_000_600), p.DeletionTimestamp.Unix())
 }
@@ -178,7 +178,7 @@ func TestWireDecodeList(t *testing.T) {
 	assert.Equal(t, int64(len(list.Items)), d.decoded.Load(), "read from the wire")
 	assert.Equal(t, "PodList", gvk.Kind)
 	assert.Equal(t, genericSummary(t, data), got)
-	assert.Len(t, got.(*PodSummaryList).Items, len(list.Items))
+	assert.Len(t, got.(*kinds.PodSummaryList).Items, len(list.Items))
 }
 
 func TestWireDecodeFallsBack(t *testing.T) {
@@ -209,12 +209,12 @@ func TestWireDecodeFallsBack(t *testing.T) {
 
 func TestWireDecodeSharesLabelSets(t *testing.T) {
 	d := newTestDecoder()
-	decode := func(labels map[string]string) *PodSummary {
+	decode := func(labels map[string]string) *kinds.PodSummary {
 		p := fullPod()
 		p.Labels = labels
 		got, _, err := d.Decode(encodePod(t, p), nil, nil)
 		require.NoError(t, err)
-		return got.(*PodSummary)
+		return got.(*kinds.PodSummary)
 	}
 	a := decode(map[string]string{"app": "web", "tier": "front"})
 	b := decode(map[string]string{"tier": "front", "app": "web"})
@@ -228,8 +228,8 @@ func TestWireDecodeSharesLabelSets(t *testing.T) {
 func TestPodSummaryDeepCopy(t *testing.T) {
 	got, _, err := newTestDecoder().Decode(encodePod(t, fullPod()), nil, nil)
 	require.NoError(t, err)
-	p := got.(*PodSummary)
-	c := p.DeepCopyObject().(*PodSummary)
+	p := got.(*kinds.PodSummary)
+	c := p.DeepCopyObject().(*kinds.PodSummary)
 	require.Equal(t, p, c)
 	c.Labels["app"] = "changed"
 	c.Containers[0].Ready = true
