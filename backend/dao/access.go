@@ -2,7 +2,9 @@
 // from. Lists and gets come from the cache once the kind has synced and from
 // the live API before that; the details of one object (its YAML) always come
 // from the API, because the cache keeps only what tables need. Callers never
-// choose the source.
+// choose the source. Objects read from the API are cut down the way the
+// kind's informer cuts them (kinds.Kind), so both sources hand callers the
+// same objects.
 package dao
 
 import (
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -23,7 +26,7 @@ import (
 
 	"crowsnest/backend/cache"
 	"crowsnest/backend/informer"
-	"crowsnest/backend/model"
+	"crowsnest/backend/kinds"
 )
 
 // Redacted replaces every Secret value in details.
@@ -54,39 +57,20 @@ func (a *Access) Cache() *cache.Reader { return a.cache }
 // List returns the objects of k in ns ("" for all) matching selector, from
 // the cache once k is synced and from the API until then. Either way the
 // informer for k is started, so the next read is local.
-func (a *Access) List(ctx context.Context, k informer.Kind, ns, selector string) ([]any, error) {
-	if !informer.Known(k) {
-		return nil, fmt.Errorf("unknown kind %q", k)
-	}
+func (a *Access) List(ctx context.Context, k *kinds.Kind, ns, selector string) ([]any, error) {
 	sel, err := cache.ParseSelector(selector)
 	if err != nil {
 		return nil, err
 	}
 	objs, err := a.cache.List(k, ns, sel)
-	if err != nil || a.owner.Synced(k) {
+	if err != nil || a.owner.Synced(k.ID) {
 		return objs, err
 	}
 	return a.listLive(ctx, k, ns, sel)
 }
 
-// Rows is List projected into table rows.
-func (a *Access) Rows(ctx context.Context, k informer.Kind, ns, selector string) ([]model.Row, error) {
-	objs, err := a.List(ctx, k, ns, selector)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]model.Row, len(objs))
-	for i, o := range objs {
-		rows[i] = RowOf(k, o)
-	}
-	return rows, nil
-}
-
 // Get returns one object, from the cache once synced, else from the API.
-func (a *Access) Get(ctx context.Context, k informer.Kind, ns, name string) (any, error) {
-	if !informer.Known(k) {
-		return nil, fmt.Errorf("unknown kind %q", k)
-	}
+func (a *Access) Get(ctx context.Context, k *kinds.Kind, ns, name string) (any, error) {
 	obj, ok, err := a.cache.Get(k, ns, name)
 	if err != nil {
 		return nil, err
@@ -94,29 +78,50 @@ func (a *Access) Get(ctx context.Context, k informer.Kind, ns, name string) (any
 	if ok {
 		return obj, nil
 	}
-	if a.owner.Synced(k) {
+	if a.owner.Synced(k.ID) {
 		return nil, notFound(k, ns, name)
 	}
 	return a.getLive(ctx, k, ns, name)
 }
 
+// Full returns an object with everything the details panel shows: the
+// cached object, or, for kinds whose cache holds less (pods, custom
+// resources, CRDs), the object read from the API now, without its
+// managedFields. Secrets stay metadata-only.
+func (a *Access) Full(ctx context.Context, k *kinds.Kind, ns, name string) (any, error) {
+	if !k.FullFromAPI {
+		return a.Get(ctx, k, ns, name)
+	}
+	u, err := a.getUnstructured(ctx, k, ns, name)
+	if err != nil {
+		return nil, err
+	}
+	unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
+	if k.Cache == kinds.Dynamic {
+		return u, nil
+	}
+	return typed(u)
+}
+
 // ErrNotFound is wrapped by errors for objects that do not exist.
 var ErrNotFound = errors.New("not found")
 
-func notFound(k informer.Kind, ns, name string) error {
+func notFound(k *kinds.Kind, ns, name string) error {
 	if ns == "" {
 		return fmt.Errorf("%s %q: %w", k, name, ErrNotFound)
 	}
 	return fmt.Errorf("%s %s/%s: %w", k, ns, name, ErrNotFound)
 }
 
-func (a *Access) listLive(ctx context.Context, k informer.Kind, ns string, sel labels.Selector) ([]any, error) {
+func (a *Access) listLive(ctx context.Context, k *kinds.Kind, ns string, sel labels.Selector) ([]any, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
 	opts := metav1.ListOptions{LabelSelector: sel.String()}
-	gvr := informer.GVR(k)
-	if k == informer.Secrets {
-		list, err := a.meta.Resource(gvr).Namespace(ns).List(ctx, opts)
+	if !k.Namespaced {
+		ns = ""
+	}
+	if k.Cache == kinds.Metadata {
+		list, err := a.meta.Resource(k.GVR).Namespace(ns).List(ctx, opts)
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", k, err)
 		}
@@ -126,13 +131,13 @@ func (a *Access) listLive(ctx context.Context, k informer.Kind, ns string, sel l
 		}
 		return out, nil
 	}
-	list, err := a.dynamic.Resource(gvr).Namespace(ns).List(ctx, opts)
+	list, err := a.dynamic.Resource(k.GVR).Namespace(ns).List(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", k, err)
 	}
 	out := make([]any, 0, len(list.Items))
 	for i := range list.Items {
-		obj, err := fromLive(&list.Items[i])
+		obj, err := asCached(k, &list.Items[i])
 		if err != nil {
 			return nil, fmt.Errorf("list %s: %w", k, err)
 		}
@@ -141,14 +146,13 @@ func (a *Access) listLive(ctx context.Context, k informer.Kind, ns string, sel l
 	return out, nil
 }
 
-func (a *Access) getLive(ctx context.Context, k informer.Kind, ns, name string) (any, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.timeout)
-	defer cancel()
-	gvr := informer.GVR(k)
-	if k == informer.Secrets {
-		obj, err := a.meta.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+func (a *Access) getLive(ctx context.Context, k *kinds.Kind, ns, name string) (any, error) {
+	if k.Cache == kinds.Metadata {
+		ctx, cancel := context.WithTimeout(ctx, a.timeout)
+		defer cancel()
+		obj, err := a.meta.Resource(k.GVR).Namespace(namespaceOf(k, ns)).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return nil, fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
+			return nil, fmt.Errorf("get %s %s: %w", k, kinds.Key(ns, name), err)
 		}
 		return informer.StripForCache(obj)
 	}
@@ -156,35 +160,67 @@ func (a *Access) getLive(ctx context.Context, k informer.Kind, ns, name string) 
 	if err != nil {
 		return nil, err
 	}
-	return fromLive(u)
+	return asCached(k, u)
 }
 
 // getUnstructured reads one object from the API in full, bounded by the
 // Access's timeout.
-func (a *Access) getUnstructured(ctx context.Context, k informer.Kind, ns, name string) (*unstructured.Unstructured, error) {
+func (a *Access) getUnstructured(ctx context.Context, k *kinds.Kind, ns, name string) (*unstructured.Unstructured, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
-	u, err := a.dynamic.Resource(informer.GVR(k)).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	u, err := a.dynamic.Resource(k.GVR).Namespace(namespaceOf(k, ns)).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
+		return nil, fmt.Errorf("get %s %s: %w", k, kinds.Key(namespaceOf(k, ns), name), err)
 	}
 	return u, nil
 }
 
-// fromLive converts an unstructured built-in object from the API into its Go
-// type and strips it as the informers do, so both sources hand callers the
-// same objects.
-func fromLive(u *unstructured.Unstructured) (any, error) {
+func namespaceOf(k *kinds.Kind, ns string) string {
+	if !k.Namespaced {
+		return ""
+	}
+	return ns
+}
+
+// asCached turns an object read from the API into what k's informer would
+// have cached: a summary for pods and custom resources, the stripped typed
+// object for the others.
+func asCached(k *kinds.Kind, u *unstructured.Unstructured) (any, error) {
+	if k.Cache == kinds.Dynamic {
+		return k.Summarize(u, nil)
+	}
 	obj, err := typed(u)
 	if err != nil {
 		return nil, err
 	}
-	return informer.StripForCache(obj)
+	stripped, err := informer.StripForCache(obj)
+	if err != nil {
+		return nil, err
+	}
+	if k.Slim != nil {
+		stripped = k.Slim(stripped)
+	}
+	if k.Normalize != nil {
+		stripped = k.Normalize(stripped)
+	}
+	return stripped, nil
 }
+
+// objects is client-go's scheme with the CustomResourceDefinition types.
+var objects = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	if err := scheme.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	if err := apiextensionsv1.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 // typed converts an unstructured built-in object into its Go type.
 func typed(u *unstructured.Unstructured) (runtime.Object, error) {
-	obj, err := scheme.Scheme.New(u.GroupVersionKind())
+	obj, err := objects.New(u.GroupVersionKind())
 	if err != nil {
 		return nil, err
 	}
@@ -198,10 +234,7 @@ func typed(u *unstructured.Unstructured) (runtime.Object, error) {
 // managedFields. Secret values (data, stringData) are replaced by Redacted
 // and a Secret's last-applied-configuration annotation is dropped, since it
 // holds the values in plain text.
-func (a *Access) YAML(ctx context.Context, k informer.Kind, ns, name string) ([]byte, error) {
-	if !informer.Known(k) {
-		return nil, fmt.Errorf("unknown kind %q", k)
-	}
+func (a *Access) YAML(ctx context.Context, k *kinds.Kind, ns, name string) ([]byte, error) {
 	u, err := a.getUnstructured(ctx, k, ns, name)
 	if err != nil {
 		return nil, err
@@ -210,10 +243,10 @@ func (a *Access) YAML(ctx context.Context, k informer.Kind, ns, name string) ([]
 }
 
 // DetailsYAML renders an object for the details view; see YAML.
-func DetailsYAML(k informer.Kind, u *unstructured.Unstructured) ([]byte, error) {
+func DetailsYAML(k *kinds.Kind, u *unstructured.Unstructured) ([]byte, error) {
 	u = u.DeepCopy()
 	unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
-	if k == informer.Secrets {
+	if k.SecretValues {
 		for _, field := range []string{"data", "stringData"} {
 			values, ok, _ := unstructured.NestedMap(u.Object, field)
 			if !ok {
@@ -237,20 +270,21 @@ func DetailsYAML(k informer.Kind, u *unstructured.Unstructured) ([]byte, error) 
 // ns: from the cache once events have synced, else from the API (a details
 // panel opened before anyone looked at events still shows them).
 func (a *Access) EventsFor(ctx context.Context, ns, uid string) ([]any, error) {
-	if a.owner.Synced(informer.Events) {
+	events := kinds.Builtin(kinds.Events)
+	if a.owner.Synced(events.ID) {
 		return a.cache.EventsFor(uid)
 	}
-	_, _ = a.owner.Informer(informer.Events) // warm the cache for next time
+	_, _ = a.owner.Informer(events) // warm the cache for next time
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
-	list, err := a.dynamic.Resource(informer.GVR(informer.Events)).Namespace(ns).List(ctx,
+	list, err := a.dynamic.Resource(events.GVR).Namespace(ns).List(ctx,
 		metav1.ListOptions{FieldSelector: "involvedObject.uid=" + uid})
 	if err != nil {
 		return nil, fmt.Errorf("list events of %s: %w", uid, err)
 	}
 	out := make([]any, 0, len(list.Items))
 	for i := range list.Items {
-		obj, err := fromLive(&list.Items[i])
+		obj, err := asCached(events, &list.Items[i])
 		if err != nil {
 			return nil, err
 		}

@@ -9,7 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 )
 
@@ -17,7 +17,7 @@ import (
 // with the size of each value. The values are dropped before it returns:
 // nothing of them is kept, cached or logged.
 func (a *Access) SecretKeys(ctx context.Context, ns, name string) (string, []model.SecretKey, error) {
-	u, err := a.getUnstructured(ctx, informer.Secrets, ns, name)
+	u, err := a.getUnstructured(ctx, kinds.Builtin(kinds.Secrets), ns, name)
 	if err != nil {
 		return "", nil, err
 	}
@@ -35,7 +35,7 @@ func (a *Access) SecretKeys(ctx context.Context, ns, name string) (string, []mod
 // who asked to see it. It is fetched on each call and never kept. A value
 // that is not UTF-8 text comes back base64-encoded, and says so.
 func (a *Access) RevealSecretValue(ctx context.Context, ns, name, key string) (model.SecretValue, error) {
-	u, err := a.getUnstructured(ctx, informer.Secrets, ns, name)
+	u, err := a.getUnstructured(ctx, kinds.Builtin(kinds.Secrets), ns, name)
 	if err != nil {
 		return model.SecretValue{}, err
 	}
