@@ -62,7 +62,7 @@ type Set[R any] struct {
 // The new Set is at Version 1, so callers may use 0 for "never read".
 func New[R any](key func(R) string, less func(a, b R) bool, match func(R) bool, initial []R) *Set[R] {
 	s := &Set[R]{key: key, version: 1}
-	s.rebuild(less, match, initial)
+	s.rebuild(less, match, initial, false)
 	return s
 }
 
@@ -70,11 +70,19 @@ func New[R any](key func(R) string, less func(a, b R) bool, match func(R) bool, 
 // which should be every row the caller has (not only the matching ones).
 // nil less and match mean what they mean to New. Version always increases.
 func (s *Set[R]) Reset(less func(a, b R) bool, match func(R) bool, all []R) {
-	s.rebuild(less, match, all)
+	s.rebuild(less, match, all, false)
 	s.version++
 }
 
-func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R) {
+// ResetOrdered is Reset for rows that are already in less's order, ties
+// broken by key, without repeated keys (another Set's Window, say): it
+// skips the sort, the bulk of a Reset's cost at 100,000 rows.
+func (s *Set[R]) ResetOrdered(less func(a, b R) bool, match func(R) bool, all []R) {
+	s.rebuild(less, match, all, true)
+	s.version++
+}
+
+func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, ordered bool) {
 	if match == nil {
 		match = func(R) bool { return true }
 	}
@@ -100,7 +108,9 @@ func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R) {
 		s.byKey[k] = &slots[j]
 		s.rows = append(s.rows, &slots[j])
 	}
-	slices.SortFunc(s.rows, func(a, b *R) int { return s.compare(*a, *b) })
+	if !ordered {
+		slices.SortFunc(s.rows, func(a, b *R) int { return s.compare(*a, *b) })
+	}
 }
 
 // compare is the caller's order with ties broken by key. It is 0 only for
