@@ -9,12 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/dynamic"
@@ -26,6 +28,7 @@ import (
 	"crowsnest/backend/dao"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/plugin"
 	"crowsnest/backend/view"
@@ -44,11 +47,18 @@ type Session struct {
 	Context    string
 	Server     string
 
-	ctx      context.Context
-	cancel   context.CancelFunc
-	conns    *connTracker
-	client   kubernetes.Interface
+	ctx        context.Context
+	cancel     context.CancelFunc
+	conns      *connTracker
+	cfg        *rest.Config
+	httpClient *http.Client
+	client     kubernetes.Interface
+	// kinds is what this session's server serves: the built-in kinds and
+	// the kinds learnt from it (kinds.go).
+	kinds    *kinds.Registry
 	owner    *informer.Owner
+	bases    *view.Bases
+	fulls    fullObjects
 	reviewer *informer.Reviewer
 	// plugins supervises the context's exec credential plugin, if any:
 	// Stop ends a plugin that hangs, and errors name it and quote it.
@@ -59,17 +69,22 @@ type Session struct {
 	lastSeen atomic.Int64
 	// statusPending is set while a status event for object changes is due.
 	statusPending atomic.Bool
+	// learnKick and learnGone wake the learner (kinds.go).
+	learnKick chan struct{}
+	learnGone chan kinds.ID
+	learning  sync.Once
 
-	wg sync.WaitGroup // the recovery probe
+	wg sync.WaitGroup // the recovery probe and the learner
 
 	mu         sync.Mutex
 	stopped    bool
 	phase      string
 	message    string
-	connected  bool  // the server answered at least once
+	reached    bool  // the server answered at least once
 	staleSince int64 // Unix ms; see model.SessionStatus
 	recovering bool  // the recovery probe runs
 	views      map[string]*view.Live
+	watches    map[string]*detailsWatch
 	nextID     int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
@@ -110,29 +125,36 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	if err != nil {
 		return nil, fmt.Errorf("context %q: %w", name, err)
 	}
+	ext, err := apiextensionsclient.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return nil, fmt.Errorf("context %q: %w", name, err)
+	}
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{
 		Generation: gen, Context: name, Server: cfg.Host,
-		ctx: ctx, cancel: cancel, conns: conns, client: cs, emit: emit, plugins: plugins,
-		phase: model.PhaseConnecting, views: map[string]*view.Live{},
+		ctx: ctx, cancel: cancel, conns: conns, cfg: cfg, httpClient: httpClient, client: cs, emit: emit, plugins: plugins,
+		kinds: kinds.NewRegistry(), learnKick: make(chan struct{}, 1), learnGone: make(chan kinds.ID, 64),
+		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
 
 	s.owner = informer.New(ctx, informer.Options{
-		Client: cs, Metadata: md, Config: cfg,
+		Client: cs, Metadata: md, Dynamic: dyn, Extensions: ext, Config: cfg, Kinds: s.kinds,
 		Access:   s.reviewer,
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
-		OnWatchError: func(_ informer.Kind, err error) {
+		OnWatchError: func(k kinds.ID, err error) {
 			if unreachable(err) {
 				s.lostServer(err)
 			}
+			s.kindGone(k, err)
 		},
-		OnChange: func(informer.Kind) {
+		OnChange: func(kinds.ID) {
 			s.lastSeen.Store(time.Now().UnixMilli())
 			s.statusDirty()
 		},
 	})
+	s.bases = view.NewBases(s.owner)
 	s.access = dao.New(s.owner, dyn, md)
 	conns.onDialError = s.lostServer
 	return s, nil
@@ -148,6 +170,23 @@ func (s *Session) probe(timeout time.Duration) {
 		return
 	}
 	s.setPhase(model.PhaseConnected, "")
+}
+
+// connected starts what waits for the server to answer: learning what it
+// serves, once per session.
+func (s *Session) connected() {
+	s.learning.Do(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.stopped {
+			return
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.learn()
+		}()
+	})
 }
 
 func (s *Session) ping(timeout time.Duration) error {
@@ -174,12 +213,15 @@ func (s *Session) setPhase(phase, message string) {
 	}
 	switch {
 	case phase == model.PhaseConnected:
-		s.connected, s.staleSince = true, 0
-	case s.connected && s.staleSince == 0:
+		s.reached, s.staleSince = true, 0
+	case s.reached && s.staleSince == 0:
 		s.staleSince = time.Now().UnixMilli()
 	}
 	s.phase, s.message = phase, message
 	s.mu.Unlock()
+	if phase == model.PhaseConnected {
+		s.connected()
+	}
 	s.publishStatusNow()
 }
 
@@ -272,7 +314,8 @@ func (s *Session) Status() model.SessionStatus {
 	phase, msg, stale, ns := s.phase, s.message, s.staleSince, s.namespace
 	s.mu.Unlock()
 	st := model.SessionStatus{Generation: s.Generation, Context: s.Context, Server: s.Server,
-		Phase: phase, Message: s.plugins.ExplainText(msg), LastChange: s.lastSeen.Load(), StaleSince: stale, Namespace: ns}
+		Phase: phase, Message: s.plugins.ExplainText(msg), LastChange: s.lastSeen.Load(), StaleSince: stale, Namespace: ns,
+		KindsVersion: s.kinds.Version(), Kinds: []model.KindStatus{}}
 	for _, ks := range s.owner.Statuses() {
 		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State), Namespaces: ks.Namespaces}
 		if ks.Err != nil {
@@ -287,7 +330,7 @@ func (s *Session) Status() model.SessionStatus {
 		}
 		if ks.State != informer.StatePending {
 			k.Count = s.owner.Count(ks.Kind)
-			if ns != "" && informer.Namespaced(ks.Kind) {
+			if kind, err := s.kinds.Lookup(string(ks.Kind)); err == nil && ns != "" && kind.Namespaced {
 				k.NamespaceCount = s.owner.CountIn(ks.Kind, ns)
 			}
 		}
@@ -322,30 +365,22 @@ func (s *Session) statusDirty() {
 
 // RetryKind checks the kind's access again and starts its informers where
 // they are now allowed: the user's answer to "no access" or "access lost".
-func (s *Session) RetryKind(kind string) error {
-	k := informer.Kind(kind)
-	if !informer.Known(k) {
-		return fmt.Errorf("unknown kind %q", kind)
-	}
+func (s *Session) RetryKind(k *kinds.Kind) error {
 	if _, err := s.owner.Informer(k); err != nil {
 		return err
 	}
-	s.owner.Recheck(k)
+	s.owner.Recheck(k.ID)
 	return nil
 }
 
 // Can reports whether the user may perform verb ("get", "delete",
 // "patch"...) on kind in namespace, and if not, why; the UI disables what
 // is not allowed. Answers are cached for the session.
-func (s *Session) Can(verb, kind, namespace string) (model.Permission, error) {
-	k := informer.Kind(kind)
-	if !informer.Known(k) {
-		return model.Permission{}, fmt.Errorf("unknown kind %q", kind)
-	}
-	if !informer.Namespaced(k) {
+func (s *Session) Can(verb string, k *kinds.Kind, namespace string) (model.Permission, error) {
+	if !k.Namespaced {
 		namespace = ""
 	}
-	ok, reason, err := s.reviewer.Can(s.ctx, verb, informer.GVR(k), namespace)
+	ok, reason, err := s.reviewer.Can(s.ctx, verb, k.GVR, namespace)
 	if err != nil {
 		return model.Permission{}, s.plugins.Explain(err)
 	}
@@ -354,7 +389,7 @@ func (s *Session) Can(verb, kind, namespace string) (model.Permission, error) {
 		if namespace != "" {
 			where = "in namespace " + namespace
 		}
-		reason = fmt.Sprintf("your user may not %s %s %s", verb, kind, where)
+		reason = fmt.Sprintf("your user may not %s %s %s", verb, k.GVR.GroupResource(), where)
 	}
 	return model.Permission{Allowed: ok, Reason: reason}, nil
 }
@@ -368,6 +403,10 @@ func (s *Session) RevealSecretValue(namespace, name, key string) (model.SecretVa
 
 // OpenView opens a live table; see view.Open.
 func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
+	k, err := s.Kind(spec.Kind)
+	if err != nil {
+		return model.ViewInfo{}, err
+	}
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -378,7 +417,7 @@ func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 	// page must not close this session's view of the same number.
 	id := "g" + strconv.FormatUint(s.Generation, 10) + "v" + strconv.Itoa(s.nextID)
 	s.mu.Unlock()
-	v, err := view.Open(id, s.Generation, s.owner, spec, func(n model.ViewNotice) {
+	v, err := view.Open(id, s.Generation, s.bases, k, spec, func(n model.ViewNotice) {
 		s.notices.Notify(n.ViewID, model.EventViewChanged, n)
 	})
 	if err != nil {
@@ -409,11 +448,15 @@ func (s *Session) view(id string) (*view.Live, error) {
 
 // UpdateView changes a view's kind, namespace, selector, filter or sort.
 func (s *Session) UpdateView(id string, spec model.ViewSpec) (model.ViewInfo, error) {
+	k, err := s.Kind(spec.Kind)
+	if err != nil {
+		return model.ViewInfo{}, err
+	}
 	v, err := s.view(id)
 	if err != nil {
 		return model.ViewInfo{}, err
 	}
-	if err := v.Update(spec); err != nil {
+	if err := v.Update(k, spec); err != nil {
 		return model.ViewInfo{}, err
 	}
 	return v.Info(), nil
@@ -455,11 +498,14 @@ func (s *Session) Stop() {
 		return
 	}
 	s.stopped = true
-	views := s.views
-	s.views = nil
+	views, watches := s.views, s.watches
+	s.views, s.watches = nil, nil
 	s.mu.Unlock()
 	for _, v := range views {
 		v.Close()
+	}
+	for _, w := range watches {
+		w.stop()
 	}
 	s.cancel()
 	// A credential plugin that hangs holds the requests (and goroutines)
@@ -467,6 +513,7 @@ func (s *Session) Stop() {
 	s.plugins.Stop()
 	s.owner.Stop()
 	s.wg.Wait()
+	s.bases.Close()
 	s.notices.Stop()
 	// Closing the session's sockets ends the HTTP/2 read loops of
 	// connections that were still busy when the watches were cancelled.

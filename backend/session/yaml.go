@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"crowsnest/backend/dao"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 )
 
 // MaxYAML bounds a details YAML response; larger objects are cut with a
@@ -34,11 +34,6 @@ func YAMLHandler(b *Switchboard) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		kind, ns, name := informer.Kind(q.Get("kind")), q.Get("namespace"), q.Get("name")
-		if err := ValidateObject(string(kind), ns, name); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
 		s, err := b.Current()
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusServiceUnavailable)
@@ -48,7 +43,12 @@ func YAMLHandler(b *Switchboard) http.Handler {
 			http.Error(w, "stale session generation", http.StatusConflict)
 			return
 		}
-		out, err := s.Access().YAML(r.Context(), kind, ns, name)
+		k, ns, name, err := s.Object(q.Get("kind"), q.Get("namespace"), q.Get("name"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		out, err := s.Access().YAML(r.Context(), k, ns, name)
 		if err != nil {
 			status := http.StatusBadGateway
 			if errors.Is(err, dao.ErrNotFound) {
@@ -67,24 +67,35 @@ func YAMLHandler(b *Switchboard) http.Handler {
 	})
 }
 
-// ValidateObject checks a kind, namespace and name from the frontend before
-// they reach any API call.
-func ValidateObject(kind, ns, name string) error {
-	k := informer.Kind(kind)
-	if !informer.Known(k) {
-		return errors.New("unknown kind " + strconv.Quote(kind))
+// Object parses a kind, namespace and name from the page before they
+// reach any API call: the kind must be one this session serves, the
+// namespace (for a namespaced kind) and the name valid object names.
+func (s *Session) Object(kind, ns, name string) (*kinds.Kind, string, string, error) {
+	k, err := s.Kind(kind)
+	if err != nil {
+		return nil, "", "", err
 	}
-	if informer.Namespaced(k) {
+	if err := ValidateName(k, ns, name); err != nil {
+		return nil, "", "", err
+	}
+	return k, ns, name, nil
+}
+
+// ValidateName checks an object's namespace and name for its kind.
+func ValidateName(k *kinds.Kind, ns, name string) error {
+	if k.Namespaced {
 		if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
 			return errors.New("invalid namespace " + strconv.Quote(ns) + ": " + errs[0])
 		}
 	} else if ns != "" {
-		return errors.New(kind + " are not namespaced")
+		return errors.New(k.Label + " are not namespaced")
 	}
 	if name == "" || len(name) > 253 {
 		return errors.New("invalid name " + strconv.Quote(name))
 	}
-	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 && k != informer.Events {
+	// Event names carry a dot-separated suffix that is not always a DNS
+	// subdomain; every other kind's names are.
+	if errs := validation.IsDNS1123Subdomain(name); len(errs) > 0 && k.ID != kinds.Events {
 		return errors.New("invalid name " + strconv.Quote(name) + ": " + errs[0])
 	}
 	return nil
