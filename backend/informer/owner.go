@@ -126,13 +126,13 @@ type Owner struct {
 }
 
 type entry struct {
-	kind     *kinds.Kind
-	handle   *Handle
+	kind   *kinds.Kind
+	handle *Handle
 	// kctx is the kind's context, cancelled by stop (Forget) or when the
 	// owner stops; wg counts the kind's goroutines.
-	kctx context.Context
-	stop func()
-	wg   sync.WaitGroup
+	kctx     context.Context
+	stop     func()
+	wg       sync.WaitGroup
 	status   Status
 	count    atomic.Int64 // objects in the stores, kept by event handlers
 	checking atomic.Bool  // an access (re)check is running

@@ -14,8 +14,6 @@ import (
 	"crowsnest/backend/model"
 )
 
-
-
 func om(ns, name string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: ns, Name: name, UID: "u-x", CreationTimestamp: created, Labels: map[string]string{"app": name}}
 }

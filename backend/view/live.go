@@ -58,9 +58,9 @@ type shape struct {
 	kind *kinds.Kind
 	// eager: the filter or the sort reads rows, so entries are projected
 	// before they enter the Set (whose order must not change under it).
-	eager    bool
-	ordered  bool // the default order: the base's, no sort needed
-	less     func(a, b *entry) bool
+	eager   bool
+	ordered bool // the default order: the base's, no sort needed
+	less    func(a, b *entry) bool
 	// scope keeps the rows in the view's namespace that match its
 	// selector; match adds the text filter.
 	scope    func(*entry) bool
