@@ -19,6 +19,7 @@ import (
 	"crowsnest/backend/applog"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
@@ -73,7 +74,7 @@ func TestSessionLogNeverHoldsTheToken(t *testing.T) {
 	warm := func(model.SessionStatus) {
 		// What the app does on connect: start the namespaces informer.
 		if s, err := board.Current(); err == nil {
-			_, _ = s.Access().List(s.Ctx(), informer.Namespaces, "", "")
+			_, _ = s.Access().List(s.Ctx(), kinds.Namespaces, "", "")
 		}
 	}
 	board = session.NewSwitchboard(context.Background(), session.Options{

@@ -14,7 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 
 	"crowsnest/backend/bench"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/hack/controlplane"
 )
 
@@ -229,7 +229,7 @@ func BenchmarkPodUpdates(b *testing.B) {
 	s, pods := connectSynced(b, board, controlplane.ContextDemoAdmin)
 	cfg := f.restConfigFor(b, controlplane.ContextDemoAdmin)
 
-	objs, err := s.Access().Cache().List(informer.Pods, bench.LoadNamespace, nil)
+	objs, err := s.Access().Cache().List(kinds.Builtin(kinds.Pods), bench.LoadNamespace, nil)
 	if err != nil || len(objs) == 0 {
 		b.Fatalf("load pods: %d, %v", len(objs), err)
 	}

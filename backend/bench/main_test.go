@@ -15,7 +15,7 @@ import (
 
 	"crowsnest/backend/bench"
 	"crowsnest/backend/events"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/kubeconfig"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
@@ -169,7 +169,7 @@ func connectSynced(b *testing.B, board *session.Switchboard, context string) (*s
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.Access().Cache().List(informer.Pods, "", nil); err != nil {
+	if _, err := s.Access().Cache().List(kinds.Builtin(kinds.Pods), "", nil); err != nil {
 		b.Fatal(err)
 	}
 	n, err := bench.WaitPodsSynced(s, 2*time.Minute)

@@ -17,6 +17,7 @@ import (
 
 	"crowsnest/backend/cache"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 )
@@ -29,7 +30,7 @@ const (
 )
 
 // PodsSpec is the view the budgets talk about: every namespace, by name.
-var PodsSpec = model.ViewSpec{Kind: string(informer.Pods), SortBy: "name"}
+var PodsSpec = model.ViewSpec{Kind: string(kinds.Pods), SortBy: "name"}
 
 // Durations collects samples and summarises them.
 type Durations []time.Duration
@@ -89,7 +90,7 @@ const statusPoll = 5 * time.Millisecond
 func WaitPodsSynced(s *session.Session, timeout time.Duration) (int, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		if k, ok := KindStatus(s.Status(), informer.Pods); ok && k.State == string(informer.StateSynced) {
+		if k, ok := KindStatus(s.Status(), kinds.Pods); ok && k.State == string(informer.StateSynced) {
 			return k.Count, nil
 		}
 		if time.Now().After(deadline) {
@@ -100,7 +101,7 @@ func WaitPodsSynced(s *session.Session, timeout time.Duration) (int, error) {
 }
 
 // KindStatus finds kind k in a session status.
-func KindStatus(st model.SessionStatus, k informer.Kind) (model.KindStatus, bool) {
+func KindStatus(st model.SessionStatus, k kinds.ID) (model.KindStatus, bool) {
 	for _, ks := range st.Kinds {
 		if ks.Kind == string(k) {
 			return ks, true
@@ -136,7 +137,7 @@ func TimeSelectorQueries(r *cache.Reader, n int) (Durations, int, error) {
 	matches := 0
 	for range n {
 		began := time.Now()
-		objs, err := r.List(informer.Pods, LoadNamespace, sel)
+		objs, err := r.List(kinds.Builtin(kinds.Pods), LoadNamespace, sel)
 		d := time.Since(began)
 		if err != nil || len(objs) == 0 {
 			return took, 0, fmt.Errorf("list %s in %s: %d objects, %v", LoadSelector, LoadNamespace, len(objs), err)

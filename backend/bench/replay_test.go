@@ -19,6 +19,7 @@ import (
 	"crowsnest/backend/bench"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/backend/view"
@@ -37,6 +38,7 @@ type replay struct {
 	cancel    context.CancelFunc
 	inf       toolscache.SharedIndexInformer
 	handle    *informer.Handle
+	bases     *view.Bases
 	fw        *watch.FakeWatcher
 	notices   *events.Coalescer
 	pods      []*corev1.Pod // the list, as fetched (never modified)
@@ -110,7 +112,7 @@ func newReplay(pods []*corev1.Pod, emit events.Emitter) (*replay, error) {
 		time.Sleep(time.Millisecond)
 	}
 	var err error
-	if r.handle, err = informer.HandleOf(informer.Pods, r.inf); err != nil {
+	if r.handle, err = informer.HandleOf(kinds.Pods, r.inf); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -119,18 +121,21 @@ func newReplay(pods []*corev1.Pod, emit events.Emitter) (*replay, error) {
 }
 
 // Informer and Synced make the replay a view.Source of pods only.
-func (r *replay) Informer(k informer.Kind) (*informer.Handle, error) {
-	if k != informer.Pods {
+func (r *replay) Informer(k *kinds.Kind) (*informer.Handle, error) {
+	if k.ID != kinds.Pods {
 		return nil, fmt.Errorf("replay has pods only, not %s", k)
 	}
 	return r.handle, nil
 }
 
-func (r *replay) Synced(k informer.Kind) bool { return k == informer.Pods && r.inf.HasSynced() }
+func (r *replay) Synced(k kinds.ID) bool { return k == kinds.Pods && r.inf.HasSynced() }
 
 // open opens a view the way Session.OpenView does.
 func (r *replay) open(id string, spec model.ViewSpec) (*view.Live, error) {
-	return view.Open(id, 1, r, spec, func(n model.ViewNotice) {
+	if r.bases == nil {
+		r.bases = view.NewBases(r)
+	}
+	return view.Open(id, 1, r.bases, kinds.Builtin(kinds.Pods), spec, func(n model.ViewNotice) {
 		r.notices.Notify(n.ViewID, model.EventViewChanged, n)
 	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 )
@@ -66,7 +67,7 @@ func (t *statusTap) Emit(_ string, payload any) {
 	if !ok {
 		return
 	}
-	if k, ok := bench.KindStatus(st, informer.Pods); !ok || k.State != string(informer.StateSynced) {
+	if k, ok := bench.KindStatus(st, kinds.Pods); !ok || k.State != string(informer.StateSynced) {
 		return
 	}
 	t.mu.Lock()

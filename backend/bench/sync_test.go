@@ -15,6 +15,7 @@ import (
 
 	"crowsnest/backend/bench"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/hack/controlplane"
 )
 
@@ -39,7 +40,7 @@ func startPodCache(cfg *rest.Config) (*podCache, error) {
 		return nil, err
 	}
 	o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md, Config: cfg})
-	if _, err := o.Informer(informer.Pods); err != nil {
+	if _, err := o.Informer(kinds.Builtin(kinds.Pods)); err != nil {
 		o.Stop()
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func startPodCache(cfg *rest.Config) (*podCache, error) {
 // docs/PERFORMANCE.md).
 func (c *podCache) waitSynced(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for !c.owner.Synced(informer.Pods) {
+	for !c.owner.Synced(kinds.Pods) {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("pods not synced after %s", timeout)
 		}
@@ -61,7 +62,7 @@ func (c *podCache) waitSynced(timeout time.Duration) error {
 }
 
 func (c *podCache) len() int {
-	return c.owner.Count(informer.Pods)
+	return c.owner.Count(kinds.Pods)
 }
 
 func (c *podCache) stop() {

@@ -15,7 +15,7 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/bench"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/backend/view"
@@ -144,17 +144,14 @@ func startReference(cfg *rest.Config, p *latencyProbe) (*reference, error) {
 		c.stop()
 		return nil, err
 	}
-	inf, err := c.owner.Informer(informer.Pods)
+	inf, err := c.owner.Informer(kinds.Builtin(kinds.Pods))
 	if err != nil {
 		c.stop()
 		return nil, err
 	}
-	if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+	inf.Subscribe(toolscache.ResourceEventHandlerFuncs{
 		UpdateFunc: func(_, obj any) { p.watched(obj) },
-	}); err != nil {
-		c.stop()
-		return nil, err
-	}
+	})
 	return &reference{cache: c}, nil
 }
 

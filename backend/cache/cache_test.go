@@ -17,6 +17,7 @@ import (
 
 	"crowsnest/backend/cache"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 )
 
 func meta(ns, name string, labels map[string]string, owner types.UID) metav1.ObjectMeta {
@@ -42,8 +43,8 @@ func fixture(t *testing.T) *cache.Reader {
 	o := informer.New(context.Background(), informer.Options{Client: fake.NewClientset(objs...)})
 	t.Cleanup(o.Stop)
 	r := cache.New(o)
-	for _, k := range []informer.Kind{informer.Deployments, informer.ReplicaSets, informer.Pods, informer.Services, informer.Events} {
-		inf, err := o.Informer(k)
+	for _, k := range []kinds.ID{kinds.Deployments, kinds.ReplicaSets, kinds.Pods, kinds.Services, kinds.Events} {
+		inf, err := o.Informer(kinds.Builtin(k))
 		require.NoError(t, err)
 		require.True(t, toolscache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
 	}
@@ -77,7 +78,7 @@ func TestListBySelector(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sel, err := cache.ParseSelector(tt.selector)
 			require.NoError(t, err)
-			got, err := r.List(informer.Pods, tt.ns, sel)
+			got, err := r.List(kinds.Builtin(kinds.Pods), tt.ns, sel)
 			require.NoError(t, err)
 			assert.ElementsMatch(t, tt.want, names(got))
 		})
@@ -92,21 +93,22 @@ func TestInvalidSelector(t *testing.T) {
 
 func TestOwnersNodesServicesEvents(t *testing.T) {
 	r := fixture(t)
-	rs, err := r.Dependents(informer.ReplicaSets, "uid-web")
+	rs, err := r.Dependents(kinds.Builtin(kinds.ReplicaSets), "uid-web")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web-1"}, names(rs))
-	pods, err := r.Dependents(informer.Pods, "uid-web-1")
+	pods, err := r.Dependents(kinds.Builtin(kinds.Pods), "uid-web-1")
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"web-1-a", "web-1-b"}, names(pods))
 
-	onNode, err := r.PodsOnNode("n1")
+	onNode, err := r.ByIndex(kinds.Builtin(kinds.Pods), kinds.NodeIndex, "n1")
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"web-1-a", "db-0", "api-1"}, names(onNode))
 
-	svc, ok, err := r.Get(informer.Services, "shop", "web")
+	svc, ok, err := r.Get(kinds.Builtin(kinds.Services), "shop", "web")
 	require.NoError(t, err)
 	require.True(t, ok)
-	selected, err := r.ServicePods(svc.(*corev1.Service))
+	sel := labels.SelectorFromSet(svc.(*corev1.Service).Spec.Selector)
+	selected, err := r.List(kinds.Builtin(kinds.Pods), "shop", sel)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"web-1-a", "web-1-b"}, names(selected))
 

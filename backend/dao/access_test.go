@@ -19,6 +19,7 @@ import (
 
 	"crowsnest/backend/dao"
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 )
 
 func unstructuredPod(name string) *unstructured.Unstructured {
@@ -59,21 +60,22 @@ func TestListComesFromAPIUntilSynced(t *testing.T) {
 	})
 	a := dao.New(o, dyn, md)
 
-	rows, err := a.Rows(t.Context(), informer.Pods, "shop", "app=web")
+	pods := kinds.Builtin(kinds.Pods)
+	objs, err := a.List(t.Context(), pods, "shop", "app=web")
 	require.NoError(t, err)
-	require.Len(t, rows, 1)
-	assert.Equal(t, "from-api", rows[0].Name)
-	obj, err := a.Get(t.Context(), informer.Pods, "shop", "from-api")
+	require.Len(t, objs, 1)
+	assert.Equal(t, "from-api", pods.Row(objs[0]).Name)
+	obj, err := a.Get(t.Context(), pods, "shop", "from-api")
 	require.NoError(t, err)
-	assert.Empty(t, obj.(*informer.PodSummary).ManagedFields, "live reads are summarized like cached ones")
+	assert.Empty(t, obj.(*kinds.PodSummary).ManagedFields, "live reads are summarized like cached ones")
 
 	close(release)
-	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 10*time.Second, 10*time.Millisecond)
-	rows, err = a.Rows(t.Context(), informer.Pods, "shop", "app=web")
+	require.Eventually(t, func() bool { return o.Synced(kinds.Pods) }, 10*time.Second, 10*time.Millisecond)
+	objs, err = a.List(t.Context(), pods, "shop", "app=web")
 	require.NoError(t, err)
-	require.Len(t, rows, 1)
-	assert.Equal(t, "from-cache", rows[0].Name)
-	_, err = a.Get(t.Context(), informer.Pods, "shop", "from-api")
+	require.Len(t, objs, 1)
+	assert.Equal(t, "from-cache", pods.Row(objs[0]).Name)
+	_, err = a.Get(t.Context(), pods, "shop", "from-api")
 	assert.ErrorIs(t, err, dao.ErrNotFound)
 }
 
@@ -81,9 +83,7 @@ func TestListRejectsBadInput(t *testing.T) {
 	o := informer.New(context.Background(), informer.Options{Client: fake.NewClientset()})
 	t.Cleanup(o.Stop)
 	a := dao.New(o, nil, nil)
-	_, err := a.List(t.Context(), "widgets", "", "")
-	assert.ErrorContains(t, err, `unknown kind "widgets"`)
-	_, err = a.List(t.Context(), informer.Pods, "", "app in (a")
+	_, err := a.List(t.Context(), kinds.Builtin(kinds.Pods), "", "app in (a")
 	assert.ErrorContains(t, err, `invalid label selector "app in (a"`)
 }
 
@@ -98,7 +98,7 @@ func TestDetailsYAMLRedactsSecrets(t *testing.T) {
 		"data":       map[string]any{"password": "c2VjcmV0", "user": "YWRtaW4="},
 		"stringData": map[string]any{"token": "plain-secret-token"},
 	}}
-	out, err := dao.DetailsYAML(informer.Secrets, secret)
+	out, err := dao.DetailsYAML(kinds.Builtin(kinds.Secrets), secret)
 	require.NoError(t, err)
 	s := string(out)
 	for _, leaked := range []string{"c2VjcmV0", "YWRtaW4=", "plain-secret-token", "managedFields", "last-applied"} {
@@ -109,7 +109,7 @@ func TestDetailsYAMLRedactsSecrets(t *testing.T) {
 	assert.Contains(t, s, "team: shop")
 	assert.Contains(t, secret.Object["data"].(map[string]any)["password"], "c2VjcmV0", "the input is not modified")
 
-	pod, err := dao.DetailsYAML(informer.Pods, unstructuredPod("web"))
+	pod, err := dao.DetailsYAML(kinds.Builtin(kinds.Pods), unstructuredPod("web"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(pod), "managedFields")
 	assert.Contains(t, string(pod), "image: img:1")

@@ -14,19 +14,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/hack/controlplane"
 	"crowsnest/hack/faultproxy"
 	"crowsnest/hack/testcluster"
 )
-
-func statusOf(o *informer.Owner, k informer.Kind) informer.Status {
-	for _, s := range o.Statuses() {
-		if s.Kind == k {
-			return s
-		}
-	}
-	return informer.Status{}
-}
 
 // TestNamespaceScopedUser is the demo viewer, who may read everything in
 // one namespace and nothing else: pods are watched in that namespace only,
@@ -38,22 +30,22 @@ func TestNamespaceScopedUser(t *testing.T) {
 		Access: &informer.Reviewer{Client: cs, Namespace: controlplane.ViewerNamespace}})
 	defer o.Stop()
 
-	pods, err := o.Informer(informer.Pods)
+	pods, err := o.Informer(kinds.Builtin(kinds.Pods))
 	require.NoError(t, err)
-	_, err = o.Informer(informer.Nodes)
+	_, err = o.Informer(kinds.Builtin(kinds.Nodes))
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		return o.Synced(informer.Pods) && statusOf(o, informer.Nodes).State == informer.StateForbidden
-	}, 30*time.Second, 20*time.Millisecond, "pods %+v, nodes %+v", statusOf(o, informer.Pods), statusOf(o, informer.Nodes))
+		return o.Synced(kinds.Pods) && o.Status(kinds.Nodes).State == informer.StateForbidden
+	}, 30*time.Second, 20*time.Millisecond, "pods %+v, nodes %+v", o.Status(kinds.Pods), o.Status(kinds.Nodes))
 
-	st := statusOf(o, informer.Pods)
+	st := o.Status(kinds.Pods)
 	assert.Equal(t, informer.StateSynced, st.State)
 	assert.Equal(t, []string{controlplane.ViewerNamespace}, st.Namespaces)
 	assert.Equal(t, []string{controlplane.ViewerNamespace}, pods.Namespaces())
 	for _, obj := range pods.List() {
-		assert.Equal(t, controlplane.ViewerNamespace, obj.(*informer.PodSummary).Namespace)
+		assert.Equal(t, controlplane.ViewerNamespace, obj.(*kinds.PodSummary).Namespace)
 	}
-	assert.Contains(t, statusOf(o, informer.Nodes).Err.Error(), "no access")
+	assert.Contains(t, o.Status(kinds.Nodes).Err.Error(), "no access")
 
 	time.Sleep(2 * time.Second) // any retry loop would show by now
 	assert.Zero(t, counter.get("nodes list")+counter.get("nodes watch"), "a forbidden kind is never requested")
@@ -93,30 +85,30 @@ func TestAccessLostAndRegained(t *testing.T) {
 		Access: &informer.Reviewer{Client: cs, Namespace: ns}})
 	defer o.Stop()
 
-	cms, err := o.Informer(informer.ConfigMaps)
+	cms, err := o.Informer(kinds.Builtin(kinds.ConfigMaps))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return o.Synced(informer.ConfigMaps) }, 30*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return o.Synced(kinds.ConfigMaps) }, 30*time.Second, 20*time.Millisecond)
 	assert.Equal(t, []string{ns}, cms.Namespaces())
-	require.Equal(t, 2, o.Count(informer.ConfigMaps), "settings and the namespace's kube-root-ca.crt")
-	assert.Equal(t, 2, o.CountIn(informer.ConfigMaps, ns))
+	require.Equal(t, 2, o.Count(kinds.ConfigMaps), "settings and the namespace's kube-root-ca.crt")
+	assert.Equal(t, 2, o.CountIn(kinds.ConfigMaps, ns))
 
 	require.NoError(t, admin.RbacV1().RoleBindings(ns).Delete(ctx, "read", metav1.DeleteOptions{}))
 	proxy.Reset()
 	require.Eventually(t, func() bool {
-		st := statusOf(o, informer.ConfigMaps)
+		st := o.Status(kinds.ConfigMaps)
 		return st.State == informer.StateForbidden && st.Err != nil && strings.Contains(st.Err.Error(), "access lost")
-	}, 30*time.Second, 20*time.Millisecond, "status %+v", statusOf(o, informer.ConfigMaps))
+	}, 30*time.Second, 20*time.Millisecond, "status %+v", o.Status(kinds.ConfigMaps))
 	assert.Empty(t, cms.List(), "the objects of a lost namespace leave the cache")
-	assert.Zero(t, o.Count(informer.ConfigMaps))
-	assert.Zero(t, o.CountIn(informer.ConfigMaps, ns))
+	assert.Zero(t, o.Count(kinds.ConfigMaps))
+	assert.Zero(t, o.CountIn(kinds.ConfigMaps, ns))
 
 	binding.ResourceVersion = ""
 	_, err = admin.RbacV1().RoleBindings(ns).Create(ctx, binding, metav1.CreateOptions{})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
-		o.Recheck(informer.ConfigMaps) // the user's retry; a no-op while one runs
-		return o.Synced(informer.ConfigMaps) && o.Count(informer.ConfigMaps) == 2
-	}, 30*time.Second, 200*time.Millisecond, "status %+v", statusOf(o, informer.ConfigMaps))
-	assert.Equal(t, 2, o.CountIn(informer.ConfigMaps, ns), "counted again, not twice")
-	assert.Equal(t, informer.StateSynced, statusOf(o, informer.ConfigMaps).State)
+		o.Recheck(kinds.ConfigMaps) // the user's retry; a no-op while one runs
+		return o.Synced(kinds.ConfigMaps) && o.Count(kinds.ConfigMaps) == 2
+	}, 30*time.Second, 200*time.Millisecond, "status %+v", o.Status(kinds.ConfigMaps))
+	assert.Equal(t, 2, o.CountIn(kinds.ConfigMaps, ns), "counted again, not twice")
+	assert.Equal(t, informer.StateSynced, o.Status(kinds.ConfigMaps).State)
 }

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/hack/testcluster"
 )
 
@@ -108,7 +109,7 @@ func TestOneWatchPerKind(t *testing.T) {
 
 	var wg sync.WaitGroup
 	for range 10 {
-		for _, k := range informer.AllKinds() {
+		for _, k := range kinds.Builtins() {
 			wg.Go(func() {
 				for range 5 {
 					_, err := o.Informer(k)
@@ -119,8 +120,8 @@ func TestOneWatchPerKind(t *testing.T) {
 	}
 	wg.Wait()
 	require.Eventually(t, func() bool {
-		for _, k := range informer.AllKinds() {
-			if !o.Synced(k) {
+		for _, k := range kinds.Builtins() {
+			if !o.Synced(k.ID) {
 				return false
 			}
 		}
@@ -128,9 +129,9 @@ func TestOneWatchPerKind(t *testing.T) {
 	}, 30*time.Second, 20*time.Millisecond)
 	time.Sleep(2 * time.Second) // give any surplus request time to show
 
-	for _, k := range informer.AllKinds() {
-		assert.Equal(t, 1, counter.get(string(k)+" watch"), "%s: watches", k)
-		assert.LessOrEqual(t, counter.get(string(k)+" list"), 1, "%s: lists", k)
+	for _, k := range kinds.Builtins() {
+		assert.Equal(t, 1, counter.get(k.GVR.Resource+" watch"), "%s: watches", k)
+		assert.LessOrEqual(t, counter.get(k.GVR.Resource+" list"), 1, "%s: lists", k)
 	}
 }
 
@@ -162,7 +163,7 @@ func followChanges(t *testing.T, ns string, opts informer.Options) *informer.Own
 	cs := opts.Client
 	o := informer.New(context.Background(), opts)
 	defer o.Stop()
-	inf, err := o.Informer(informer.Pods)
+	inf, err := o.Informer(kinds.Builtin(kinds.Pods))
 	require.NoError(t, err)
 	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
 
@@ -175,11 +176,11 @@ func followChanges(t *testing.T, ns string, opts informer.Options) *informer.Own
 	_, err = cs.CoreV1().Pods(ns).Create(ctx, p, metav1.CreateOptions{FieldManager: "test"})
 	require.NoError(t, err)
 	key := ns + "/web"
-	var got *informer.PodSummary
+	var got *kinds.PodSummary
 	require.Eventually(t, func() bool {
 		obj, ok, _ := inf.GetByKey(key)
 		if ok {
-			got = obj.(*informer.PodSummary)
+			got = obj.(*kinds.PodSummary)
 		}
 		return ok
 	}, 10*time.Second, 10*time.Millisecond)
@@ -188,7 +189,7 @@ func followChanges(t *testing.T, ns string, opts informer.Options) *informer.Own
 
 	require.Eventually(t, func() bool {
 		obj, ok, _ := inf.GetByKey(key)
-		return ok && obj.(*informer.PodSummary).Phase == corev1.PodRunning
+		return ok && obj.(*kinds.PodSummary).Phase == corev1.PodRunning
 	}, 30*time.Second, 20*time.Millisecond, "kwok runs the pod and the informer sees it")
 
 	require.NoError(t, cs.CoreV1().Pods(ns).Delete(ctx, "web", metav1.DeleteOptions{GracePeriodSeconds: new(int64)}))
@@ -213,11 +214,11 @@ func TestRealStopLeavesNoGoroutine(t *testing.T) {
 	require.NoError(t, err)
 	for range 5 {
 		o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md})
-		for _, k := range informer.AllKinds() {
+		for _, k := range kinds.Builtins() {
 			_, err := o.Informer(k)
 			require.NoError(t, err)
 		}
-		require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 30*time.Second, 10*time.Millisecond)
+		require.Eventually(t, func() bool { return o.Synced(kinds.Pods) }, 30*time.Second, 10*time.Millisecond)
 		o.Stop()
 	}
 	// A watch's HTTP/2 stream ends in the connection's read loop after
@@ -270,9 +271,9 @@ func TestWireSummariesMatchLivePods(t *testing.T) {
 
 	o := informer.New(context.Background(), opts)
 	defer o.Stop()
-	h, err := o.Informer(informer.Pods)
+	h, err := o.Informer(kinds.Builtin(kinds.Pods))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 30*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return o.Synced(kinds.Pods) }, 30*time.Second, 10*time.Millisecond)
 
 	live, err := opts.Client.CoreV1().Pods("").List(t.Context(), metav1.ListOptions{})
 	require.NoError(t, err)
@@ -282,10 +283,10 @@ func TestWireSummariesMatchLivePods(t *testing.T) {
 		p := &live.Items[i]
 		obj, ok, err := h.GetByKey(p.Namespace + "/" + p.Name)
 		require.NoError(t, err)
-		if !ok || obj.(*informer.PodSummary).ResourceVersion != p.ResourceVersion {
+		if !ok || obj.(*kinds.PodSummary).ResourceVersion != p.ResourceVersion {
 			continue // changed since the list
 		}
-		assert.Equal(t, informer.SummarizePod(p), obj, "pod %s/%s", p.Namespace, p.Name)
+		assert.Equal(t, kinds.SummarizePod(p, nil), obj, "pod %s/%s", p.Namespace, p.Name)
 		compared++
 	}
 	assert.Greater(t, compared, len(live.Items)/2, "most pods are unchanged between the sync and the list")

@@ -3,7 +3,6 @@ package informer_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 	corev1 "k8s.io/api/core/v1"
+	extensionsfake "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset/fake"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 )
 
 func pod(ns, name string) *corev1.Pod {
@@ -61,7 +62,7 @@ func TestInformerIsRegisteredOnce(t *testing.T) {
 	got := make([]*informer.Handle, 20)
 	for i := range got {
 		wg.Go(func() {
-			inf, err := o.Informer(informer.Pods)
+			inf, err := o.Informer(kinds.Builtin(kinds.Pods))
 			assert.NoError(t, err)
 			got[i] = inf
 		})
@@ -70,31 +71,31 @@ func TestInformerIsRegisteredOnce(t *testing.T) {
 	for _, inf := range got {
 		assert.Same(t, got[0], inf)
 	}
-	assert.Equal(t, []informer.Kind{informer.Pods}, o.Started())
+	assert.Equal(t, []kinds.ID{kinds.Pods}, o.Started())
 }
 
 func TestStoreHoldsStrippedObjects(t *testing.T) {
 	o := newOwner(t, nil, pod("shop", "web-1"))
-	inf, err := o.Informer(informer.Pods)
+	inf, err := o.Informer(kinds.Builtin(kinds.Pods))
 	require.NoError(t, err)
 	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
 
 	obj, ok, err := inf.GetByKey("shop/web-1")
 	require.NoError(t, err)
 	require.True(t, ok)
-	p := obj.(*informer.PodSummary)
+	p := obj.(*kinds.PodSummary)
 	assert.Empty(t, p.ManagedFields)
 	assert.Empty(t, p.Annotations, "cached pods keep no annotations")
 	assert.Equal(t, "node-a", p.NodeName)
-	assert.Equal(t, []informer.ContainerSummary{{Name: "app", Image: "img/app:1", HasStatus: true, Restarts: 3,
-		State: informer.ContainerWaiting, Reason: "CrashLoopBackOff"}}, p.Containers,
+	assert.Equal(t, []kinds.ContainerSummary{{Name: "app", Image: "img/app:1", HasStatus: true, Restarts: 3,
+		State: kinds.ContainerWaiting, Reason: "CrashLoopBackOff"}}, p.Containers,
 		"name, image and state; no env, probes or messages")
 	assert.Equal(t, "ReplicaSet", p.OwnerReferences[0].Kind)
 
-	byOwner, err := inf.ByIndex(informer.OwnerIndex, "rs-uid")
+	byOwner, err := inf.ByIndex(kinds.OwnerIndex, "rs-uid")
 	require.NoError(t, err)
 	assert.Len(t, byOwner, 1)
-	byNode, err := inf.ByIndex(informer.NodeIndex, "node-a")
+	byNode, err := inf.ByIndex(kinds.NodeIndex, "node-a")
 	require.NoError(t, err)
 	assert.Len(t, byNode, 1)
 }
@@ -114,7 +115,7 @@ func TestStatusFollowsSync(t *testing.T) {
 	var mu sync.Mutex
 	var seen []informer.State
 	o := newOwner(t, func(s informer.Status) {
-		if s.Kind == informer.Pods {
+		if s.Kind == kinds.Pods {
 			mu.Lock()
 			seen = append(seen, s.State)
 			mu.Unlock()
@@ -123,9 +124,9 @@ func TestStatusFollowsSync(t *testing.T) {
 	for _, s := range o.Statuses() {
 		assert.Equal(t, informer.StatePending, s.State, s.Kind)
 	}
-	_, err := o.Informer(informer.Pods)
+	_, err := o.Informer(kinds.Builtin(kinds.Pods))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return o.Synced(kinds.Pods) }, 10*time.Second, 10*time.Millisecond)
 	require.Eventually(t, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -146,7 +147,7 @@ func TestSecretsAreMetadataOnly(t *testing.T) {
 		Client: fake.NewClientset(), Metadata: metadatafake.NewSimpleMetadataClient(scheme, secret),
 	})
 	t.Cleanup(o.Stop)
-	inf, err := o.Informer(informer.Secrets)
+	inf, err := o.Informer(kinds.Builtin(kinds.Secrets))
 	require.NoError(t, err)
 	require.True(t, cache.WaitForCacheSync(t.Context().Done(), inf.HasSynced))
 	obj, ok, err := inf.GetByKey("shop/db")
@@ -155,12 +156,14 @@ func TestSecretsAreMetadataOnly(t *testing.T) {
 	assert.IsType(t, &metav1.PartialObjectMetadata{}, obj, "the cache never holds secret values")
 }
 
-func TestUnknownKindAndStopped(t *testing.T) {
+func TestUnavailableKindAndStopped(t *testing.T) {
 	o := newOwner(t, nil)
-	_, err := o.Informer("widgets")
-	assert.ErrorContains(t, err, `unknown kind "widgets"`)
+	missing := *kinds.Builtin(kinds.Pods)
+	missing.Unavailable = "this cluster does not serve pods (v1)"
+	_, err := o.Informer(&missing)
+	assert.ErrorContains(t, err, "this cluster does not serve pods")
 	o.Stop()
-	_, err = o.Informer(informer.Pods)
+	_, err = o.Informer(kinds.Builtin(kinds.Pods))
 	assert.ErrorIs(t, err, informer.ErrStopped)
 	o.Stop() // twice is fine
 }
@@ -172,9 +175,10 @@ func TestStopLeavesNoGoroutine(t *testing.T) {
 		require.NoError(t, metav1.AddMetaToScheme(scheme))
 		o := informer.New(context.Background(), informer.Options{
 			Client: fake.NewClientset(pod("shop", "a")), Metadata: metadatafake.NewSimpleMetadataClient(scheme),
-			OnStatus: func(informer.Status) {},
+			Extensions: extensionsfake.NewClientset(),
+			OnStatus:   func(informer.Status) {},
 		})
-		for _, k := range informer.AllKinds() {
+		for _, k := range kinds.Builtins() {
 			_, err := o.Informer(k)
 			require.NoError(t, err)
 		}
@@ -205,18 +209,18 @@ func TestInformersFollowAccess(t *testing.T) {
 	tests := []struct {
 		name       string
 		access     checker
-		kind       informer.Kind
+		kind       kinds.ID
 		state      informer.State
 		namespaces []string
 		count      int
 	}{
-		{"cluster-wide", checker{allowed: map[string]bool{"": true}}, informer.Pods, informer.StateSynced, nil, 3},
+		{"cluster-wide", checker{allowed: map[string]bool{"": true}}, kinds.Pods, informer.StateSynced, nil, 3},
 		{"some namespaces", checker{allowed: map[string]bool{"a": true, "c": true}, namespaces: []string{"a", "b", "c"}},
-			informer.Pods, informer.StateSynced, []string{"a", "c"}, 2},
-		{"nowhere", checker{allowed: map[string]bool{}, namespaces: []string{"a", "b"}}, informer.Pods, informer.StateForbidden, nil, 0},
+			kinds.Pods, informer.StateSynced, []string{"a", "c"}, 2},
+		{"nowhere", checker{allowed: map[string]bool{}, namespaces: []string{"a", "b"}}, kinds.Pods, informer.StateForbidden, nil, 0},
 		{"cluster-scoped kind denied", checker{allowed: map[string]bool{"a": true}, namespaces: []string{"a"}},
-			informer.Nodes, informer.StateForbidden, nil, 0},
-		{"access unknown: try cluster-wide", checker{err: errors.New("review failed")}, informer.Pods, informer.StateSynced, nil, 3},
+			kinds.Nodes, informer.StateForbidden, nil, 0},
+		{"access unknown: try cluster-wide", checker{err: errors.New("review failed")}, kinds.Pods, informer.StateSynced, nil, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -225,11 +229,11 @@ func TestInformersFollowAccess(t *testing.T) {
 				Access: tc.access,
 			})
 			defer o.Stop()
-			h, err := o.Informer(tc.kind)
+			h, err := o.Informer(kinds.Builtin(tc.kind))
 			require.NoError(t, err)
 			var st informer.Status
 			require.Eventually(t, func() bool {
-				st = o.Statuses()[slices.Index(informer.AllKinds(), tc.kind)]
+				st = o.Status(tc.kind)
 				return st.State == tc.state
 			}, 10*time.Second, 5*time.Millisecond, "state %s", st.State)
 			assert.Equal(t, tc.namespaces, st.Namespaces)
@@ -248,21 +252,21 @@ func TestCountsPerNamespace(t *testing.T) {
 	cs := fake.NewClientset(pod("a", "p1"), pod("a", "p2"), pod("b", "p3"))
 	o := informer.New(context.Background(), informer.Options{Client: cs})
 	defer o.Stop()
-	_, err := o.Informer(informer.Pods)
+	_, err := o.Informer(kinds.Builtin(kinds.Pods))
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return o.Synced(informer.Pods) }, 10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, 2, o.CountIn(informer.Pods, "a"))
-	assert.Equal(t, 1, o.CountIn(informer.Pods, "b"))
-	assert.Zero(t, o.CountIn(informer.Pods, "c"))
-	assert.Zero(t, o.CountIn(informer.Deployments, "a"), "a kind not started counts nothing")
+	require.Eventually(t, func() bool { return o.Synced(kinds.Pods) }, 10*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 2, o.CountIn(kinds.Pods, "a"))
+	assert.Equal(t, 1, o.CountIn(kinds.Pods, "b"))
+	assert.Zero(t, o.CountIn(kinds.Pods, "c"))
+	assert.Zero(t, o.CountIn(kinds.Deployments, "a"), "a kind not started counts nothing")
 
 	ctx := t.Context()
 	_, err = cs.CoreV1().Pods("c").Create(ctx, pod("c", "p4"), metav1.CreateOptions{})
 	require.NoError(t, err)
 	require.NoError(t, cs.CoreV1().Pods("a").Delete(ctx, "p1", metav1.DeleteOptions{}))
 	require.Eventually(t, func() bool {
-		return o.CountIn(informer.Pods, "a") == 1 && o.CountIn(informer.Pods, "c") == 1
+		return o.CountIn(kinds.Pods, "a") == 1 && o.CountIn(kinds.Pods, "c") == 1
 	}, 10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, 1, o.CountIn(informer.Pods, "b"))
-	assert.Equal(t, 3, o.Count(informer.Pods))
+	assert.Equal(t, 1, o.CountIn(kinds.Pods, "b"))
+	assert.Equal(t, 3, o.Count(kinds.Pods))
 }

@@ -16,6 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
 	"k8s.io/client-go/kubernetes/scheme"
+
+	"crowsnest/backend/kinds"
 )
 
 // The wire reader must yield exactly what the transform makes of the pod
@@ -120,9 +122,9 @@ func genericSummary(t testing.TB, data []byte) runtime.Object {
 	require.NoError(t, err)
 	switch o := obj.(type) {
 	case *corev1.Pod:
-		return summarizePod(o, nil)
+		return kinds.SummarizePod(o, nil)
 	case *corev1.PodList:
-		return summarizePodList(o, nil)
+		return kinds.SummarizePodList(o, nil)
 	}
 	t.Fatalf("decoded %T", obj)
 	return nil
@@ -289,7 +291,7 @@ func BenchmarkPodDecode(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			summarizePod(obj.(*corev1.Pod), in)
+			kinds.SummarizePod(obj.(*corev1.Pod), in.str)
 		}
 	})
 }

@@ -84,7 +84,7 @@ func TestBlackHoledServer(t *testing.T) {
 	assert.False(t, info.Synced)
 	require.Eventually(t, func() bool { return b.Status().Phase == model.PhaseError }, 20*time.Second, 50*time.Millisecond)
 	assert.Contains(t, b.Status().Message, "cannot reach")
-	_, err = s.Details(t.Context(), "pods", "default", "nothing")
+	_, err = s.Details(t.Context(), mustKind(t, s, "pods"), "default", "nothing")
 	require.Error(t, err, "a live read gives up instead of hanging")
 
 	proxy.BlackHole(false)

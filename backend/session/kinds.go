@@ -28,6 +28,9 @@ func (s *Session) Kind(name string) (*kinds.Kind, error) {
 // Kinds lists every kind of the session, for the navigation and palette.
 func (s *Session) Kinds() model.KindList { return s.kinds.List(s.Generation) }
 
+// crdsKind is the built-in kind of CustomResourceDefinitions.
+const crdsKind = "customresourcedefinitions"
+
 // DiscoveryTimeout bounds discovery at connect.
 const DiscoveryTimeout = 15 * time.Second
 
@@ -59,8 +62,8 @@ func (s *Session) learn() {
 	// The CRDs kind's informer is the one the CRDs table shows, so the
 	// session holds one watch of CRDs whoever asks.
 	var crds *informer.Handle
-	crdKind := kinds.Builtin(kinds.CustomResourceDefinitions)
-	if l.served == nil || l.served[crdKind.GVR] {
+	crdKind, err := s.kinds.Lookup(crdsKind)
+	if err == nil && crdKind.Watchable() && (l.served == nil || l.served[crdKind.GVR]) {
 		h, err := s.owner.Informer(crdKind)
 		if err == nil {
 			crds = h

@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/hack/controlplane"
 	"crowsnest/hack/testcluster"
@@ -34,7 +35,7 @@ func TestSecretValuesOnlyOnRequest(t *testing.T) {
 	s := mustCurrent(t, b)
 	var d model.Details
 	require.Eventually(t, func() bool {
-		d, err = s.Details(t.Context(), "secrets", ns, "db")
+		d, err = s.Details(t.Context(), mustKind(t, s, "secrets"), ns, "db")
 		return err == nil
 	}, 10*time.Second, 50*time.Millisecond, "details: %v", err)
 	assert.Equal(t, []model.SecretKey{{Key: "blob", Size: 3}, {Key: "password", Size: 14}}, d.SecretKeys)
@@ -72,15 +73,15 @@ func TestPermissions(t *testing.T) {
 		{"get", "secrets", "kube-system", false},
 		{"list", "nodes", "", false},
 	} {
-		p, err := s.Can(tc.verb, tc.kind, tc.ns)
+		p, err := s.Can(tc.verb, mustKind(t, s, tc.kind), tc.ns)
 		require.NoError(t, err)
 		assert.Equal(t, tc.allowed, p.Allowed, "%s %s in %q", tc.verb, tc.kind, tc.ns)
 		if !tc.allowed {
 			assert.NotEmpty(t, p.Reason, "a refusal says why")
 		}
 	}
-	_, err = s.Can("get", "gadgets", "")
-	assert.ErrorContains(t, err, "unknown kind")
+	_, err = s.Kind("gadgets")
+	assert.ErrorIs(t, err, kinds.ErrUnknownKind)
 }
 
 // TestDetailsShowEventsBeforeEventsSync: the first details panel of a
@@ -103,8 +104,9 @@ func TestDetailsShowEventsBeforeEventsSync(t *testing.T) {
 	_, err = b.Switch(controlplane.ContextDemoAdmin)
 	require.NoError(t, err)
 	waitConnected(t, b)
-	d, err := mustCurrent(t, b).Details(t.Context(), "configmaps", ns, "settings")
+	d, err := mustCurrent(t, b).Details(t.Context(), mustKind(t, mustCurrent(t, b), "configmaps"), ns, "settings")
 	require.NoError(t, err)
 	require.Len(t, d.Events, 1)
-	assert.Equal(t, "settings.1", d.Events[0].Name)
+	assert.Equal(t, model.Event{Type: "Normal", Reason: "Checked", Message: "looked at it", Count: 1, LastSeen: d.Events[0].LastSeen}, d.Events[0])
+	assert.Positive(t, d.Events[0].LastSeen, "an event without timestamps is as old as its creation")
 }

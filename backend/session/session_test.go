@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"crowsnest/backend/events"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/plugin"
 	"crowsnest/backend/session"
@@ -61,6 +62,14 @@ func mustCurrent(t *testing.T, b *session.Switchboard) *session.Session {
 	s, err := b.Current()
 	require.NoError(t, err)
 	return s
+}
+
+// mustKind parses a kind name as the bound methods do.
+func mustKind(t *testing.T, s *session.Session, name string) *kinds.Kind {
+	t.Helper()
+	k, err := s.Kind(name)
+	require.NoError(t, err)
+	return k
 }
 
 func TestViewFollowsPodLifecycle(t *testing.T) {
@@ -143,7 +152,7 @@ func TestViewFollowsPodLifecycle(t *testing.T) {
 		return false
 	}), "status events are emitted")
 
-	d, err := s.Details(ctx, "pods", ns, "web-b")
+	d, err := s.Details(ctx, mustKind(t, s, "pods"), ns, "web-b")
 	require.NoError(t, err)
 	assert.Equal(t, "web-b", d.Row.Name)
 	assert.NotEmpty(t, d.Containers, "details read the full pod, not the slimmed cached one")
@@ -330,7 +339,7 @@ func TestRelatedObjects(t *testing.T) {
 	require.NoError(t, err)
 	s := mustCurrent(t, b)
 	related := func(kind, name string) map[string][]string {
-		d, err := s.Details(ctx, kind, ns, name)
+		d, err := s.Details(ctx, mustKind(t, s, kind), ns, name)
 		if err != nil {
 			return nil
 		}

@@ -16,7 +16,6 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 
 	wire "crowsnest/backend/model"
-	"crowsnest/backend/view"
 )
 
 // expiringSource lists pods and hands out watches the test can end with
@@ -85,7 +84,7 @@ func TestExpiredWatchRelists(t *testing.T) {
 	require.True(t, toolscache.WaitForCacheSync(ctx.Done(), inf.HasSynced))
 
 	notices := make(chan wire.ViewNotice, 100)
-	v, err := view.Open("v", 1, podSource{inf}, wire.ViewSpec{Kind: "pods"}, func(n wire.ViewNotice) { notices <- n })
+	v, err := open(t, newPodSource(t, inf), wire.ViewSpec{Kind: "pods"}, func(n wire.ViewNotice) { notices <- n })
 	require.NoError(t, err)
 	defer v.Close()
 	require.Equal(t, []string{"web-a", "web-b", "web-c"}, viewNames(t, v))

@@ -15,6 +15,7 @@ import (
 	toolscache "k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	wire "crowsnest/backend/model"
 	"crowsnest/backend/view"
 )
@@ -22,12 +23,27 @@ import (
 // podSource serves one pod informer over a fake clientset.
 type podSource struct {
 	inf toolscache.SharedIndexInformer
+	h   *informer.Handle
 }
 
-func (p podSource) Informer(informer.Kind) (*informer.Handle, error) {
-	return informer.HandleOf(informer.Pods, p.inf)
+func newPodSource(t *testing.T, inf toolscache.SharedIndexInformer) podSource {
+	h, err := informer.HandleOf(kinds.Pods, inf)
+	require.NoError(t, err)
+	return podSource{inf: inf, h: h}
 }
-func (p podSource) Synced(informer.Kind) bool { return p.inf.HasSynced() }
+
+func (p podSource) Informer(*kinds.Kind) (*informer.Handle, error) { return p.h, nil }
+func (p podSource) Synced(kinds.ID) bool                           { return p.inf.HasSynced() }
+
+var pods = kinds.Builtin(kinds.Pods)
+
+// open opens a view of pods on its own bases.
+func open(t *testing.T, src view.Source, spec wire.ViewSpec, notify func(wire.ViewNotice)) (*view.Live, error) {
+	t.Helper()
+	bases := view.NewBases(src)
+	t.Cleanup(bases.Close)
+	return view.Open("v", 1, bases, pods, spec, notify)
+}
 
 func testPod(ns, name, phase string, created int64) *corev1.Pod {
 	return &corev1.Pod{
@@ -51,7 +67,7 @@ func startPods(t *testing.T, pods ...*corev1.Pod) (*fake.Clientset, podSource) {
 	f.Start(ctx.Done())
 	t.Cleanup(func() { cancel(); f.Shutdown() })
 	require.True(t, toolscache.WaitForCacheSync(ctx.Done(), inf.HasSynced))
-	return cs, podSource{inf}
+	return cs, newPodSource(t, inf)
 }
 
 func viewNames(t *testing.T, v *view.Live) []string {
@@ -85,7 +101,7 @@ func TestLiveSortsFiltersAndProjectsRows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := view.Open("v", 1, src, tc.spec, func(n wire.ViewNotice) { notices <- n })
+			v, err := open(t, src, tc.spec, func(n wire.ViewNotice) { notices <- n })
 			require.NoError(t, err)
 			defer v.Close()
 			assert.Equal(t, tc.want, viewNames(t, v))
@@ -93,18 +109,18 @@ func TestLiveSortsFiltersAndProjectsRows(t *testing.T) {
 	}
 
 	// A window projects full rows, whatever the sort.
-	v, err := view.Open("v", 1, src, wire.ViewSpec{Kind: "pods"}, func(n wire.ViewNotice) { notices <- n })
+	v, err := open(t, src, wire.ViewSpec{Kind: "pods"}, func(n wire.ViewNotice) { notices <- n })
 	require.NoError(t, err)
 	defer v.Close()
 	w, err := v.Window(1, 1)
 	require.NoError(t, err)
 	require.Len(t, w.Rows, 1)
 	assert.Equal(t, wire.Row{Key: "a/web-1", Kind: "pods", Name: "web-1", Namespace: "a", UID: "uid-web-1", Created: 100,
-		Labels: map[string]string{"app": "web"}, Status: "Pending", Health: wire.HealthWarn, Ready: "0/1", Node: "node-a",
-		Images: []string{"img"}, Cells: map[string]string{"ip": ""}}, w.Rows[0])
+		Labels: map[string]string{"app": "web"}, Status: "Pending", Health: wire.HealthWarn,
+		Images: []string{"img"}, Cells: []string{"web-1", "a", "0/1", "Pending", "0", "100", "node-a", ""}}, w.Rows[0])
 
 	// Switching to a sort that reads rows, then changing a pod, keeps order.
-	require.NoError(t, v.Update(wire.ViewSpec{Kind: "pods", SortBy: "status"}))
+	require.NoError(t, v.Update(pods, wire.ViewSpec{Kind: "pods", SortBy: "status"}))
 	p := testPod("a", "web-1", "Succeeded", 100)
 	p.ResourceVersion = "2"
 	_, err = cs.CoreV1().Pods("a").Update(context.Background(), p, metav1.UpdateOptions{})

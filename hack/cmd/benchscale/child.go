@@ -18,7 +18,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"crowsnest/backend/bench"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/kubeconfig"
 	"crowsnest/backend/memlimit"
 	"crowsnest/backend/model"
@@ -238,7 +238,7 @@ func viewLatencies(s *session.Session, r *Result) error {
 	}
 	r.WindowP50MS, r.WindowP95MS = bench.MS(windows.Median()), bench.MS(windows.Quantile(0.95))
 
-	spec := model.ViewSpec{Kind: string(informer.Pods), Namespace: bench.LoadNamespace,
+	spec := model.ViewSpec{Kind: string(kinds.Pods), Namespace: bench.LoadNamespace,
 		Selector: bench.LoadSelector, SortBy: "name"}
 	var selOpens bench.Durations
 	for range 20 {
@@ -325,7 +325,7 @@ func countRequests(o childOptions) (RequestReport, error) {
 	report := RequestReport{Pods: pods, PeriodS: o.period.Seconds()}
 
 	namespaces := []string{"", bench.LoadNamespace}
-	if objs, err := s.Access().Cache().List(informer.Namespaces, "", nil); err == nil {
+	if objs, err := s.Access().Cache().List(kinds.Builtin(kinds.Namespaces), "", nil); err == nil {
 		for _, obj := range objs {
 			if m, err := meta.Accessor(obj); err == nil && len(namespaces) < 6 {
 				namespaces = append(namespaces, m.GetName())
@@ -336,12 +336,12 @@ func countRequests(o childOptions) (RequestReport, error) {
 	var open []string
 	deadline := time.Now().Add(o.period)
 	for round := 0; time.Now().Before(deadline); round++ {
-		for i, k := range informer.AllKinds() {
-			spec := model.ViewSpec{Kind: string(k), SortBy: "name"}
-			if informer.Namespaced(k) {
+		for i, k := range kinds.Builtins() {
+			spec := model.ViewSpec{Kind: string(k.ID), SortBy: "name"}
+			if k.Namespaced {
 				spec.Namespace = namespaces[(round+i)%len(namespaces)]
 			}
-			if k == informer.Pods {
+			if k.ID == kinds.Pods {
 				spec.Selector = selectors[round%len(selectors)]
 			}
 			info, err := s.OpenView(spec)
@@ -352,13 +352,13 @@ func countRequests(o childOptions) (RequestReport, error) {
 			if _, err := s.ViewRows(info.ID, 0, 50); err != nil {
 				return report, err
 			}
-			if _, err := s.Can("delete", string(k), spec.Namespace); err != nil {
+			if _, err := s.Can("delete", k, spec.Namespace); err != nil {
 				return report, err
 			}
 			open = append(open, info.ID)
 		}
 		// Keep the last round's views open, close the ones before it.
-		for len(open) > len(informer.AllKinds()) {
+		for len(open) > len(kinds.Builtins()) {
 			s.CloseView(open[0])
 			open = open[1:]
 		}
