@@ -12,7 +12,8 @@ type Data<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? n
 export type Row = model.Row;
 export type Window = Data<model.Window>;
 export type ViewInfo = model.ViewInfo;
-export type ViewNotice = { viewId: string; generation: number; version: number; count: number };
+/** ViewNotice is the payload of view:changed; removed: the view's kind is no longer served. */
+export type ViewNotice = { viewId: string; generation: number; version: number; count: number; removed?: boolean };
 export type SessionStatus = Data<model.SessionStatus>;
 export type KindStatus = model.KindStatus;
 export type ContextInfo = model.ContextInfo;

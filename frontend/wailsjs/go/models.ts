@@ -333,6 +333,7 @@ export namespace model {
 	    version: number;
 	    count: number;
 	    synced: boolean;
+	    removed?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ViewInfo(source);
@@ -345,6 +346,7 @@ export namespace model {
 	        this.version = source["version"];
 	        this.count = source["count"];
 	        this.synced = source["synced"];
+	        this.removed = source["removed"];
 	    }
 	}
 	export class ViewSpec {
