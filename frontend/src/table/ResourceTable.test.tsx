@@ -1,7 +1,7 @@
 import { act, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Row, Window } from '../api';
-import { kindInfo } from '../kinds';
+import { kindsById } from '../test/kindsFixture';
 import { ResourceTable } from './ResourceTable';
 import { SETTLE_MS } from './useRows';
 import { WindowCache } from './windowCache';
@@ -9,7 +9,10 @@ import { WindowCache } from './windowCache';
 const COUNT = 50_000;
 
 function pod(i: number): Row {
-  return { key: `load/pod-${i}`, kind: 'pods', name: `pod-${i}`, namespace: 'load', uid: String(i), created: 0, health: 'ok', status: 'Running' };
+  return {
+    key: `load/pod-${i}`, kind: 'pods', name: `pod-${i}`, namespace: 'load', uid: String(i), created: 0, health: 'ok', status: 'Running',
+    cells: [`pod-${i}`, 'load', '1/1', 'Running', '0', '0', '', 'node-1'],
+  };
 }
 
 function table() {
@@ -21,7 +24,7 @@ function table() {
   const none = () => undefined;
   const r = render(
     <ResourceTable
-      kind={kindInfo('pods')}
+      kind={kindsById.get('pods')!}
       namespace=""
       cache={cache}
       state="ready"

@@ -21,7 +21,7 @@ function backend() {
 function rows(offset: number, n: number, tag = 'v'): Row[] {
   return Array.from({ length: n }, (_, i) => ({
     key: `ns/${tag}-${offset + i}`, kind: 'pods', name: `${tag}-${offset + i}`, namespace: 'ns',
-    uid: String(offset + i), created: 0, health: 'ok',
+    uid: String(offset + i), created: 0, health: 'ok', cells: [],
   }));
 }
 
