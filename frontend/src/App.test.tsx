@@ -387,6 +387,21 @@ describe('App', () => {
     await waitFor(() => expect(fake.api.kinds).toHaveBeenCalledTimes(3));
   });
 
+  it('does not refetch open details when something else in the cluster changed', async () => {
+    await start();
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    await screen.findByTestId('details-facts');
+    expect(fake.api.watchDetails).toHaveBeenCalledWith('pods', 'shop', 'web-1');
+    act(() => fake.emitStatus({ ...fake.b.status, lastChange: Date.now() + 5000 }));
+    act(() => fake.change([row('web-1'), row('web-2')]));
+    await waitFor(() => expect(keys()).toHaveLength(2));
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    act(() => fake.objectChanged('w1'));
+    expect(fake.api.details).toHaveBeenCalledTimes(2);
+    fireEvent.click(screen.getByTestId('details-close'));
+    expect(fake.api.unwatchDetails).toHaveBeenCalledWith('w1');
+  });
+
   it('shows an empty state when the view has no rows', async () => {
     fake.b.rows = [];
     render(<App />);

@@ -397,7 +397,6 @@ export function App() {
           generation={generation}
           now={now}
           kinds={kinds.byId}
-          refreshToken={status?.lastChange ?? 0}
           onClose={() => setTarget(null)}
           onNavigate={navigate}
         />

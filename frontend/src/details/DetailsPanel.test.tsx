@@ -1,5 +1,6 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Details } from '../api';
 import { details, fake, row } from '../test/fakeBackend';
 import { kindsById } from '../test/kindsFixture';
 import { DetailsPanel, type Target } from './DetailsPanel';
@@ -15,7 +16,7 @@ const now = Date.now();
 const created = Math.floor(now / 1000) - 90;
 
 function panel(t: Target = target, generation = 1, onClose = () => {}, onNavigate = () => {}) {
-  return <DetailsPanel target={t} generation={generation} now={now} kinds={kindsById} refreshToken={0} onClose={onClose} onNavigate={onNavigate} />;
+  return <DetailsPanel target={t} generation={generation} now={now} kinds={kindsById} onClose={onClose} onNavigate={onNavigate} />;
 }
 
 /** factsShown reads the overview's facts as label: value pairs. */
@@ -128,16 +129,79 @@ describe('DetailsPanel', () => {
     expect(fake.api.can).toHaveBeenCalledWith('get', 'secrets', 'shop');
   });
 
-  it('refetches when the object may have changed, at most every 2 s', async () => {
-    const at = (token: string) => <DetailsPanel target={target} generation={1} now={now} kinds={kindsById} refreshToken={token} onClose={() => {}} onNavigate={() => {}} />;
-    const { rerender } = render(at('1/0'));
-    await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(1));
-    rerender(at('2/0'));
-    rerender(at('3/0'));
+  it('follows the object: refetched only on a notice for its watch, in this generation', async () => {
+    render(panel());
+    await waitFor(() => expect(fake.api.watchDetails).toHaveBeenCalledWith('pods', 'shop', 'web-1'));
+    await screen.findByTestId('details-facts');
     expect(fake.api.details).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(2), { timeout: 4000 });
-    await new Promise((r) => setTimeout(r, 300));
+    act(() => fake.objectChanged('w-other'));
+    act(() => fake.objectChanged('w1', { generation: 0 }));
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    fake.b.details = details(row('web-1', { status: 'CrashLoopBackOff', health: 'error' }));
+    act(() => fake.objectChanged('w1'));
     expect(fake.api.details).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(factsShown()).toContainEqual(['Status', 'CrashLoopBackOff']));
+  });
+
+  it('makes one more fetch for notices that arrive while one runs', async () => {
+    let answer: (d: Details) => void = () => {};
+    fake.api.details.mockImplementation(() => new Promise<Details>((resolve) => (answer = resolve)));
+    render(panel());
+    await waitFor(() => expect(fake.b.watches.has('w1')).toBe(true));
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    act(() => fake.objectChanged('w1'));
+    act(() => fake.objectChanged('w1'));
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    await act(async () => answer(details(row('web-1'))));
+    expect(fake.api.details).toHaveBeenCalledTimes(2);
+    await act(async () => answer(details(row('web-1'))));
+    expect(fake.api.details).toHaveBeenCalledTimes(2);
+  });
+
+  it('applies a notice that came before the watch said its id', async () => {
+    let watching: (id: string) => void = () => {};
+    fake.api.watchDetails.mockImplementation(() => new Promise<string>((resolve) => (watching = resolve)));
+    render(panel());
+    await screen.findByTestId('details-facts');
+    act(() => fake.objectChanged('w9'));
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    await act(async () => watching('w9'));
+    expect(fake.api.details).toHaveBeenCalledTimes(2);
+  });
+
+  it('says when the object was deleted, and asks for nothing more', async () => {
+    render(panel());
+    await screen.findByTestId('details-facts');
+    act(() => fake.objectChanged('w1', { gone: true }));
+    expect(screen.getByTestId('details-gone').textContent).toBe('This Pod was deleted; this is how it last was.');
+    expect(screen.getByTestId('details').getAttribute('data-gone')).toBe('true');
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('details-facts')).toBeTruthy();
+  });
+
+  it('ends its watch when it moves to another object and when it closes', async () => {
+    const { rerender, unmount } = render(panel());
+    await waitFor(() => expect(fake.b.watches.has('w1')).toBe(true));
+    rerender(panel({ kind: 'pods', namespace: 'shop', name: 'web-2', key: 'shop/web-2' }));
+    await waitFor(() => expect(fake.api.unwatchDetails).toHaveBeenCalledWith('w1'));
+    await waitFor(() => expect(fake.api.watchDetails).toHaveBeenLastCalledWith('pods', 'shop', 'web-2'));
+    await waitFor(() => expect(fake.b.watches.has('w2')).toBe(true));
+    // The old watch's notices no longer reach the panel.
+    const fetched = fake.api.details.mock.calls.length;
+    act(() => fake.objectChanged('w1'));
+    expect(fake.api.details).toHaveBeenCalledTimes(fetched);
+    unmount();
+    await waitFor(() => expect(fake.api.unwatchDetails).toHaveBeenLastCalledWith('w2'));
+    expect(fake.b.watches.size).toBe(0);
+  });
+
+  it('ends a watch whose id arrives after the panel closed', async () => {
+    let watching: (id: string) => void = () => {};
+    fake.api.watchDetails.mockImplementation(() => new Promise<string>((resolve) => (watching = resolve)));
+    const { unmount } = render(panel());
+    unmount();
+    await act(async () => watching('w5'));
+    expect(fake.api.unwatchDetails).toHaveBeenCalledWith('w5');
   });
 
   it('loads the YAML of the session generation into a read-only editor', async () => {

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
 import { age, dateAndTime } from '../time';
+import { useDetails } from './useDetails';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('./YamlEditor'));
@@ -21,12 +22,6 @@ interface Props {
   now: number;
   /** The session's kinds by id: the target's columns, and what related rows are. */
   kinds: ReadonlyMap<string, KindInfo>;
-  /**
-   * Changes when the object may have changed (the session's last change,
-   * which moves for a change of any kind, events included); the panel
-   * refetches at most every 2 s.
-   */
-  refreshToken: string | number;
   onClose: () => void;
   onNavigate: (row: Row) => void;
 }
@@ -34,49 +29,20 @@ interface Props {
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
 const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get(id)?.kind ?? id;
 
-const REFRESH_MS = 2000;
-
-/** DetailsPanel shows one object: facts, labels, conditions, containers, tables, related objects, events, YAML. */
-export function DetailsPanel({ target, generation, now, kinds, refreshToken, onClose, onNavigate }: Props) {
+/**
+ * DetailsPanel shows one object: facts, labels, conditions, containers,
+ * tables, related objects, events, YAML. It follows the object (useDetails):
+ * refetched when the backend says it changed, marked when it was deleted.
+ */
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
-  const [details, setDetails] = useState<Details | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-  const lastFetch = useRef(0);
+  const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
   const id = `${generation}|${target.kind}|${target.key}`;
-
-  useEffect(() => {
-    setDetails(null);
-    setError(null);
-    lastFetch.current = 0;
-  }, [id]);
-
-  useEffect(() => {
-    let live = true;
-    const run = () => {
-      lastFetch.current = Date.now();
-      api.details(target.kind, target.namespace, target.name).then(
-        (d) => {
-          if (!live) return;
-          setDetails(d);
-          setError(null);
-        },
-        (e: unknown) => live && setError(errorMessage(e)),
-      );
-    };
-    const wait = lastFetch.current + REFRESH_MS - Date.now();
-    const timer = wait > 0 ? setTimeout(run, wait) : (run(), undefined);
-    return () => {
-      live = false;
-      if (timer) clearTimeout(timer);
-    };
-  }, [id, target.kind, target.namespace, target.name, refreshToken, reload]);
-
   const info = kinds.get(target.kind);
   const what = kindName(kinds, target.kind);
   const row = details?.row;
   return (
-    <aside className="details" data-testid="details" data-key={target.key} aria-label={`${what} ${target.name}`}>
+    <aside className="details" data-testid="details" data-key={target.key} data-gone={gone || undefined} aria-label={`${what} ${target.name}`}>
       <header className="details-head">
         <div className="details-title">
           <span className="details-kind">{what}</span>
@@ -95,22 +61,20 @@ export function DetailsPanel({ target, generation, now, kinds, refreshToken, onC
         ))}
       </div>
       <div className="details-body">
-        {error && (
+        {gone && (
+          <p className="details-gone" data-testid="details-gone" role="status">
+            This {what} was deleted{details ? '; this is how it last was.' : '.'}
+          </p>
+        )}
+        {error && !gone && (
           <div className="panel-error" role="alert">
             <p>{error}</p>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                lastFetch.current = 0;
-                setReload((n) => n + 1);
-              }}
-            >
+            <button type="button" className="button" onClick={retry}>
               Retry
             </button>
           </div>
         )}
-        {!details && !error && tab !== 'yaml' && <p className="muted pad">Loading…</p>}
+        {!details && !error && !gone && tab !== 'yaml' && <p className="muted pad">Loading…</p>}
         {details && row && tab === 'overview' && (
           <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />
         )}
