@@ -1,55 +1,36 @@
 // The explorer against the real backend and the seeded local control plane:
 // the scenarios of the explorer issue, one after another on one page, as a
 // user would go through them. Each state is saved as a screenshot.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import {
   byId,
+  columnTitles,
   kubectl,
-  launch,
-  openApp,
+  objectKeys,
   openKind,
   pickContext,
   pickNamespace,
   settledTable,
   shot,
-  shotOnFailure,
   tableCount,
   typeInto,
   waitForCount,
   waitForRows,
-  type AppPage,
+  withApp,
 } from './harness';
 
 /** Pod keys (namespace/name) kubectl sees, optionally by selector. */
 function podKeys(context: string, namespace: string | null, selector = ''): string[] {
-  const args = ['--context', context, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'];
-  args.push(...(namespace === null ? ['-A'] : ['-n', namespace]));
-  if (selector) args.push('-l', selector);
-  return kubectl(args).split('\n').filter(Boolean).sort();
+  return objectKeys(context, 'pods', namespace, selector);
 }
 
 const stagingNamespaces = /^staging-(web|data)\//;
 
 describe('explorer', () => {
-  let browser: Browser;
-  let app: AppPage;
-
-  beforeAll(async () => {
-    browser = await launch();
-    app = await openApp(browser);
-  });
-
-  afterEach(async ({ task }) => {
-    await shotOnFailure(app, task);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = withApp();
 
   test('demo-admin shows the seeded pods', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await pickContext(page, 'demo-admin');
     await openKind(page, 'pods');
     await pickNamespace(page, '');
@@ -58,12 +39,14 @@ describe('explorer', () => {
     await settledTable(page, 'pods');
     await waitForCount(page, 'pods', want.length);
     const keys = await waitForRows(page, (k) => k.length > 10, 'seeded demo pods rendered');
+    // The columns are the backend's (Go's kinds registry), not the page's.
+    expect(await columnTitles(page)).toEqual(expect.arrayContaining(['Name', 'Namespace', 'Ready', 'Status', 'Restarts', 'Age']));
     expect(keys.every((k) => want.includes(k)), `rows not in the cluster: ${keys.filter((k) => !want.includes(k))}`).toBe(true);
     await shot(page, '01-demo-admin-pods');
   });
 
   test('a pod created with kubectl appears, and disappears when deleted', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     const name = `e2e-probe-${Date.now().toString(36)}`;
     const key = `shop/${name}`;
     await typeInto(page, 'filter', name);
@@ -89,7 +72,7 @@ describe('explorer', () => {
   });
 
   test('a label selector narrows the table; an invalid one says why', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     const selector = 'app=storefront,tier!=db';
     const want = podKeys('demo-admin', null, selector);
     expect(want.length).toBeGreaterThan(0);
@@ -111,7 +94,7 @@ describe('explorer', () => {
   });
 
   test('details of a pod show its YAML', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     const [key] = podKeys('demo-admin', 'shop', 'app=storefront');
     expect(key).toBeDefined();
     await typeInto(page, 'filter', key!.split('/')[1]!);
@@ -119,6 +102,14 @@ describe('explorer', () => {
     await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
     const details = page.locator(`[data-testid="details"][data-key="${key}"]`);
     await details.waitFor();
+    await details.locator('.details-kind', { hasText: 'Pod' }).waitFor();
+    // The panel follows the pod (a watch, not a timer): a new label shows while it stays open.
+    const [namespace, name] = key!.split('/') as [string, string];
+    const mark = `e2e-${Date.now().toString(36)}`;
+    kubectl(['--context', 'demo-admin', 'label', 'pod', '-n', namespace, name, `e2e-follow=${mark}`, '--overwrite']);
+    await details.locator('.chip', { hasText: mark }).waitFor({ timeout: 20_000 });
+    kubectl(['--context', 'demo-admin', 'label', 'pod', '-n', namespace, name, 'e2e-follow-']);
+    await details.locator('.chip', { hasText: mark }).waitFor({ state: 'detached', timeout: 20_000 });
     await byId(page, 'details-tab-yaml').click();
     const yaml = byId(page, 'yaml').locator('.cm-content');
     await yaml.waitFor();
@@ -136,7 +127,7 @@ describe('explorer', () => {
   });
 
   test('staging-admin shows only staging objects', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await pickContext(page, 'staging-admin');
     await openKind(page, 'pods');
     await pickNamespace(page, '');
@@ -151,7 +142,7 @@ describe('explorer', () => {
   });
 
   test('demo-viewer sees its namespace', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await pickContext(page, 'demo-viewer');
     await openKind(page, 'pods');
     await pickNamespace(page, 'shop');
@@ -164,7 +155,7 @@ describe('explorer', () => {
   });
 
   test('offline shows the error state with a retry', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await pickContext(page, 'offline');
     const error = byId(page, 'session-error');
     await error.waitFor({ timeout: 30_000 });
@@ -175,7 +166,7 @@ describe('explorer', () => {
   });
 
   test('an expired login names the plugin and says what it said', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await pickContext(page, 'demo-sso');
     const error = byId(page, 'session-error');
     await error.waitFor({ timeout: 30_000 });
@@ -191,7 +182,7 @@ describe('explorer', () => {
   });
 
   test('the page raised no errors', () => {
-    expect(app.pageErrors).toEqual([]);
-    expect(app.dialogs).toEqual([]);
+    expect(suite.app.pageErrors).toEqual([]);
+    expect(suite.app.dialogs).toEqual([]);
   });
 });

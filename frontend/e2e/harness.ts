@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -123,6 +124,28 @@ export async function openApp(browser: Browser, opts: { probe?: boolean; perf?: 
   return app;
 }
 
+/**
+ * withApp gives the tests of a describe block one page of the app: opened
+ * before them (and switched to context, when given), a screenshot of each
+ * test that fails, the browser closed after them.
+ */
+export function withApp(context?: string): { readonly app: AppPage } {
+  let browser: Browser | undefined;
+  const suite = {} as { app: AppPage };
+  beforeAll(async () => {
+    browser = await launch();
+    suite.app = await openApp(browser);
+    if (context) await pickContext(suite.app.page, context);
+  });
+  afterEach(async ({ task }) => {
+    await shotOnFailure(suite.app, task);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return suite;
+}
+
 export function byId(page: Page, id: string): Locator {
   return page.getByTestId(id);
 }
@@ -149,6 +172,14 @@ export function kubectl(args: string[], input?: string): string {
   });
 }
 
+/** Keys (namespace/name) of the objects of resource kubectl sees in context: in namespace, or all (null); by selector. */
+export function objectKeys(context: string, resource: string, namespace: string | null, selector = ''): string[] {
+  const args = ['--context', context, 'get', resource, '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'];
+  args.push(...(namespace === null ? ['-A'] : ['-n', namespace]));
+  if (selector) args.push('-l', selector);
+  return kubectl(args).split('\n').filter(Boolean).sort();
+}
+
 /** Switches to context name, unless the app is on it already. */
 export async function pickContext(page: Page, name: string): Promise<void> {
   const picker = byId(page, 'context-picker');
@@ -171,6 +202,33 @@ export async function pickNamespace(page: Page, namespace: string): Promise<void
 export async function openKind(page: Page, kind: string): Promise<void> {
   await byId(page, `nav-${kind}`).click();
   await page.locator(`[data-testid="resource-table"][data-kind="${kind}"]`).waitFor();
+}
+
+/**
+ * Opens a kind the navigation lists under an API group (custom resources,
+ * other API resources), opening the group first if it is closed. Kinds
+ * learnt from the server may be listed a moment after the session connects.
+ */
+export async function openGroupedKind(page: Page, navGroup: string, apiGroup: string, kind: string): Promise<void> {
+  const head = page.locator(`[data-nav-group="${navGroup}"] [data-testid="nav-apigroup-${apiGroup}"]`);
+  await head.waitFor({ timeout: 30_000 });
+  if ((await head.getAttribute('aria-expanded')) !== 'true') await head.click();
+  await openKind(page, kind);
+}
+
+/** The navigation groups in the order shown. */
+export function navGroups(page: Page): Promise<string[]> {
+  return page.$$eval('[data-nav-group]', (els) => els.map((e) => e.getAttribute('data-nav-group') ?? ''));
+}
+
+/** The table's column titles in the order shown. */
+export function columnTitles(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="resource-table"] [role="columnheader"]', (els) => els.map((e) => e.textContent?.trim() ?? ''));
+}
+
+/** The texts of the cells of the row with key, in column order. */
+export function rowCells(page: Page, key: string): Promise<string[]> {
+  return page.$$eval(`[data-testid="row"][data-key="${key}"] [role="gridcell"]`, (els) => els.map((e) => e.textContent?.trim() ?? ''));
 }
 
 /** The table once it has settled: ready (with rows) or empty. */

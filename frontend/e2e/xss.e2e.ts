@@ -1,20 +1,16 @@
 // Everything from the cluster is text. Objects whose annotations, data and
 // events carry script payloads are shown in the table, the details panel and
 // the YAML; nothing may run, be parsed as HTML, or reach the bound API.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   byId,
   kubectl,
-  launch,
-  openApp,
   openKind,
-  pickContext,
   pickNamespace,
   shot,
-  shotOnFailure,
   typeInto,
   waitForRows,
+  withApp,
   type AppPage,
 } from './harness';
 
@@ -61,9 +57,6 @@ async function assertInert(app: AppPage): Promise<void> {
 }
 
 describe('cluster data is text', () => {
-  let browser: Browser;
-  let app: AppPage;
-
   beforeAll(async () => {
     const annotations = payloads;
     apply({
@@ -93,17 +86,10 @@ describe('cluster data is text', () => {
       count: 1,
       source: { component: 'e2e' },
     });
-    browser = await launch();
-    app = await openApp(browser);
-    await pickContext(app.page, 'demo-admin');
   });
-
-  afterEach(async ({ task }) => {
-    await shotOnFailure(app, task);
-  });
+  const suite = withApp('demo-admin');
 
   afterAll(async () => {
-    await browser?.close();
     for (const kind of ['pod', 'configmap']) {
       kubectl(['--context', 'demo-admin', 'delete', kind, '-n', namespace, name, '--ignore-not-found', '--wait=false']);
     }
@@ -111,18 +97,18 @@ describe('cluster data is text', () => {
   });
 
   test('an event with a payload in its message and reason', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await openKind(page, 'events');
     await pickNamespace(page, namespace);
     await typeInto(page, 'filter', name);
     await waitForRows(page, (k) => k.length > 0 && k.every((key) => key.includes(name)), 'only the probe event');
     await page.locator('[data-testid="resource-table"]').getByText('back-off restarting', { exact: false }).first().waitFor();
     await shot(page, '10-xss-events');
-    await assertInert(app);
+    await assertInert(suite.app);
   });
 
   test('a pod with payloads in annotations and events', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await openKind(page, 'pods');
     await pickNamespace(page, namespace);
     await typeInto(page, 'filter', name);
@@ -142,12 +128,12 @@ describe('cluster data is text', () => {
       () => (document.querySelector('[data-testid="yaml"] .cm-content')?.textContent ?? '').includes('__crowsnestXSS'),
     );
     await shot(page, '13-xss-pod-yaml');
-    await assertInert(app);
+    await assertInert(suite.app);
     await byId(page, 'details-close').click();
   });
 
   test('a config map with payloads in annotations and data', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await openKind(page, 'configmaps');
     await typeInto(page, 'filter', name);
     await waitForRows(page, (k) => k.includes(`${namespace}/${name}`), 'the probe config map');
@@ -158,12 +144,12 @@ describe('cluster data is text', () => {
       () => (document.querySelector('[data-testid="yaml"] .cm-content')?.textContent ?? '').includes('index.html'),
     );
     await shot(page, '14-xss-configmap-yaml');
-    await assertInert(app);
+    await assertInert(suite.app);
   });
 
   // Last: it provokes the violations the tests above require none of.
   test('the CSP itself blocks inline script and handlers', async () => {
-    const { page } = app;
+    const { page } = suite.app;
     await page.evaluate(() => {
       const script = document.createElement('script');
       script.textContent = "window.__crowsnestXSS('csp-inline')";

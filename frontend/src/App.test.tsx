@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import { fake, row, status } from './test/fakeBackend';
+import { KINDS } from './test/kindsFixture';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
@@ -253,6 +254,152 @@ describe('App', () => {
     act(() => fake.emitStatus({ ...fake.b.status, namespace: 'shop' }));
     expect(screen.getByTestId('nav-count-pods').textContent).toBe('12');
     expect(screen.getByTestId('nav-count-nodes').textContent).toBe('4');
+  });
+
+  it('lists the kinds the backend sends, by group, custom ones by API group', async () => {
+    await start();
+    const groups = Array.from(document.querySelectorAll('[data-nav-group]')).map((g) => g.getAttribute('data-nav-group'));
+    expect(groups).toEqual(['Workloads', 'Network', 'Config', 'Access control', 'Cluster', 'Custom resources', 'API resources']);
+    const custom = document.querySelector('[data-nav-group="Custom resources"]')!;
+    const data = within(custom as HTMLElement).getByTestId('nav-apigroup-data.crowsnest.io');
+    expect(within(custom as HTMLElement).getByTestId('nav-apigroup-platform.crowsnest.io')).toBeTruthy();
+    // Closed until opened, or until one of its kinds is shown.
+    expect(data.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByTestId('nav-databases.data.crowsnest.io')).toBeNull();
+    fireEvent.click(data);
+    expect(data.getAttribute('aria-expanded')).toBe('true');
+    expect(within(custom as HTMLElement).getAllByRole('button').map((b) => b.textContent)).toEqual([
+      'data.crowsnest.io2', 'Databases', 'Backups', 'platform.crowsnest.io1',
+    ]);
+    fireEvent.click(screen.getByTestId('nav-databases.data.crowsnest.io'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('databases.data.crowsnest.io'));
+    expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ kind: 'databases.data.crowsnest.io', sortBy: '' }));
+    fireEvent.click(data);
+    expect(screen.queryByTestId('nav-databases.data.crowsnest.io')).toBeNull();
+    fireEvent.click(screen.getByTestId('nav-pods'));
+    fireEvent.click(data);
+    expect(screen.getByTestId('nav-databases.data.crowsnest.io')).toBeTruthy();
+  });
+
+  it('shows a custom kind\'s columns from the backend, and opens the group of the kind shown', async () => {
+    await start();
+    const created = Math.floor(Date.now() / 1000) - 3 * 86400; // an age that reads 3d for an hour
+    fake.b.rows = [row('orders-db', { kind: 'databases.data.crowsnest.io', created, status: 'True' }, { engine: 'postgres', version: '16.4', replicas: '3', storage: '20Gi' })];
+    fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'db' } });
+    const first = screen.getAllByTestId('palette-item')[0]!;
+    expect(first.textContent).toBe('Go toDatabasesCustom resources · data.crowsnest.io');
+    fireEvent.keyDown(screen.getByTestId('palette-input'), { key: 'Enter' });
+    await waitFor(() => expect(keys()).toEqual(['shop/orders-db']));
+    expect(screen.getByTestId('nav-apigroup-data.crowsnest.io').getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByTestId('nav-databases.data.crowsnest.io').getAttribute('aria-current')).toBe('page');
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers).toEqual(['Name', 'Namespace', 'Engine', 'Version', 'Replicas', 'Ready', 'Storage', 'Age']);
+    const cells = within(screen.getAllByTestId('row')[0]!).getAllByRole('gridcell').map((c) => c.textContent);
+    expect(cells).toEqual(['orders-db', 'shop', 'postgres', '16.4', '3', 'True', '20Gi', '3d']);
+    expect(screen.getByTestId('filter').getAttribute('placeholder')).toBe('Filter databases');
+  });
+
+  it('finds kinds in the palette by short name, API kind and plural', async () => {
+    await start();
+    fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
+    const input = screen.getByTestId('palette-input');
+    const first = () => screen.getAllByTestId('palette-item')[0]!.querySelector('.palette-label')?.textContent;
+    fireEvent.change(input, { target: { value: 'svc' } });
+    expect(first()).toBe('Services');
+    fireEvent.change(input, { target: { value: 'deploy' } });
+    expect(first()).toBe('Deployments');
+    fireEvent.change(input, { target: { value: 'Tenant' } });
+    expect(first()).toBe('Tenants');
+    fireEvent.change(input, { target: { value: 'NodeMetrics' } });
+    const metrics = screen.getAllByTestId('palette-item')[0]!;
+    expect(metrics.getAttribute('aria-disabled')).toBe('true');
+    expect(metrics.getAttribute('title')).toBe('the server does not let it be watched');
+    fireEvent.keyDown(input, { key: 'Enter' });
+    expect(screen.getByTestId('palette')).toBeTruthy(); // nothing ran
+    expect(table().getAttribute('data-kind')).toBe('pods');
+  });
+
+  it('shows a kind the server cannot watch disabled, with the reason', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-apigroup-metrics.k8s.io'));
+    const item = screen.getByTestId('nav-nodes.metrics.k8s.io') as HTMLButtonElement;
+    expect(item.disabled).toBe(true);
+    expect(item.getAttribute('title')).toBe('the server does not let it be watched');
+  });
+
+  it('says so when the kind shown is removed from the cluster, and asks for it no more', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-apigroup-data.crowsnest.io'));
+    fireEvent.click(screen.getByTestId('nav-databases.data.crowsnest.io'));
+    await waitFor(() => expect(fake.api.updateView).toHaveBeenLastCalledWith('v1', expect.objectContaining({ kind: 'databases.data.crowsnest.io' })));
+    await waitFor(() => expect(table().getAttribute('data-state')).not.toBe('loading'));
+    act(() => fake.removeKind('databases.data.crowsnest.io'));
+    const removed = await screen.findByTestId('kind-removed');
+    expect(removed.textContent).toContain('Databases were removed from the cluster');
+    await waitFor(() => expect(fake.api.kinds).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(fake.api.closeView).toHaveBeenCalledWith('v1'));
+    expect(screen.queryByTestId('nav-databases.data.crowsnest.io')).toBeNull();
+    const asked = [fake.api.openView.mock.calls.length, fake.api.updateView.mock.calls.length, fake.api.viewRows.mock.calls.length];
+    act(() => fake.emitStatus({ ...fake.b.status, lastChange: Date.now() + 1000 }));
+    expect(screen.getByTestId('kind-removed')).toBeTruthy();
+    expect([fake.api.openView.mock.calls.length, fake.api.updateView.mock.calls.length, fake.api.viewRows.mock.calls.length]).toEqual(asked);
+    fireEvent.click(screen.getByTestId('kind-removed-back'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('pods'));
+    await waitFor(() => expect(keys()).toHaveLength(3));
+  });
+
+  it('says so when the kinds listed no longer hold the kind shown', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-events'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('events'));
+    act(() => fake.serveKinds(KINDS.filter((k) => k.id !== 'events')));
+    expect((await screen.findByTestId('kind-removed')).textContent).toContain('Events were removed from the cluster');
+    // Served again (its CRD created anew): the table comes back.
+    act(() => fake.serveKinds(KINDS));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('events'));
+  });
+
+  it('says so when the new context does not serve the kind shown', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-apigroup-data.crowsnest.io'));
+    fireEvent.click(screen.getByTestId('nav-databases.data.crowsnest.io'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('databases.data.crowsnest.io'));
+    fake.b.kinds = KINDS.filter((k) => !k.custom);
+    act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin' })));
+    const panel = await screen.findByTestId('kind-removed');
+    expect(panel.textContent).toContain('Databases are not served by staging-admin');
+    expect(screen.queryByTestId('nav-apigroup-data.crowsnest.io')).toBeNull();
+    fireEvent.click(screen.getByTestId('kind-removed-back'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('pods'));
+  });
+
+  it('asks for the kinds again only when the session says they changed', async () => {
+    await start();
+    expect(fake.api.kinds).toHaveBeenCalledTimes(1);
+    act(() => fake.emitStatus({ ...fake.b.status, lastChange: Date.now() + 1000, kinds: [{ kind: 'pods', state: 'synced', count: 4 }] }));
+    await waitFor(() => expect(screen.getByTestId('nav-count-pods').textContent).toBe('4'));
+    expect(fake.api.kinds).toHaveBeenCalledTimes(1);
+    act(() => fake.serveKinds([...KINDS.slice(0, 2)]));
+    await waitFor(() => expect(fake.api.kinds).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(screen.queryByTestId('nav-events')).toBeNull());
+    act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin', kindsVersion: 1 })));
+    await waitFor(() => expect(fake.api.kinds).toHaveBeenCalledTimes(3));
+  });
+
+  it('does not refetch open details when something else in the cluster changed', async () => {
+    await start();
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    await screen.findByTestId('details-facts');
+    expect(fake.api.watchDetails).toHaveBeenCalledWith('pods', 'shop', 'web-1');
+    act(() => fake.emitStatus({ ...fake.b.status, lastChange: Date.now() + 5000 }));
+    act(() => fake.change([row('web-1'), row('web-2')]));
+    await waitFor(() => expect(keys()).toHaveLength(2));
+    expect(fake.api.details).toHaveBeenCalledTimes(1);
+    act(() => fake.objectChanged('w1'));
+    expect(fake.api.details).toHaveBeenCalledTimes(2);
+    fireEvent.click(screen.getByTestId('details-close'));
+    expect(fake.api.unwatchDetails).toHaveBeenCalledWith('w1');
   });
 
   it('shows an empty state when the view has no rows', async () => {

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { api, errorMessage, type Row, type ViewSpec } from './api';
+import { api, errorMessage, type KindInfo, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
-import { kindInfo, KINDS } from './kinds';
 import { ContextPicker } from './session/ContextPicker';
 import { NamespacePicker } from './session/NamespacePicker';
 import { StatusBar } from './session/StatusBar';
+import { useKinds, useShownKind } from './session/useKinds';
 import { useSession } from './session/useSession';
+import { kindCommands } from './shell/commands';
 import { Nav } from './shell/Nav';
 import { SettingsPanel } from './shell/SettingsPanel';
 import { applyTheme } from './theme';
@@ -28,6 +29,9 @@ const STEPS: Record<string, number> = {
   End: Number.MAX_SAFE_INTEGER,
 };
 
+/** The kind a session starts on, when the cluster serves it. */
+const START_KIND = 'pods';
+
 /** useDebounced follows value after it has stayed the same for ms. */
 function useDebounced<T>(value: T, ms: number): [T, (v: T) => void] {
   const [out, setOut] = useState(value);
@@ -47,7 +51,7 @@ export function App() {
   const phase = status?.phase ?? 'idle';
   const now = useNow(1000);
 
-  const [kind, setKind] = useState('pods');
+  const [kind, setKind] = useState(START_KIND);
   const [nsByContext, setNsByContext] = useState<Record<string, string>>({});
   const [theme, setTheme] = useState('system');
   useEffect(() => applyTheme(theme), [theme]);
@@ -81,12 +85,20 @@ export function App() {
   // kubectl's fallback, so such contexts start on all namespaces.
   const ctxNamespace = ctxInfo?.namespace && ctxInfo.namespace !== 'default' ? ctxInfo.namespace : '';
   const namespace = nsByContext[context] ?? ctxNamespace;
-  const info = kindInfo(kind);
-  const sort = sorts[kind] ?? info.sort ?? { sortBy: '', desc: false };
-  const spec: ViewSpec = { kind, namespace: info.namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
   const enabled = generation > 0 && context !== '';
-  const view = useView(generation, enabled, spec, reopen);
+
+  const kinds = useKinds(generation, status?.kindsVersion ?? 0, phase === 'connected', enabled);
+  // A kind no longer served (its CRD deleted), or never listed by this
+  // session (another context's kind), is not asked for.
+  const { info, table: tableKind, label, namespaced, unserved, gone } = useShownKind(kinds, kind);
+  const sort = sorts[kind] ?? (info?.sortBy ? { sortBy: info.sortBy, desc: !!info.desc } : { sortBy: '', desc: false });
+  const spec: ViewSpec = { kind, namespace: namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
+  const view = useView(generation, enabled && !unserved, spec, reopen);
   const { cache } = view;
+  const { markRemoved } = kinds;
+  useEffect(() => {
+    if (view.removed) markRemoved(kind);
+  }, [view.removed, kind, markRemoved]);
 
   // The session counts each kind in the namespace looked at, for the nav.
   useEffect(() => {
@@ -196,7 +208,7 @@ export function App() {
   }, [palette, settingsOpen, open]);
 
   const commands = useMemo<Command[]>(() => {
-    const out: Command[] = KINDS.map((k) => ({ id: 'kind:' + k.id, group: 'Go to', label: k.label, hint: k.group, run: () => pickKind(k.id) }));
+    const out: Command[] = kindCommands(kinds.list, pickKind);
     out.push({ id: 'ns:', group: 'Namespace', label: 'All namespaces', run: () => pickNamespace('') });
     out.push({ id: 'settings', group: 'App', label: 'Settings', hint: 'plugin PATH, files', run: () => setSettingsOpen(true) });
     for (const n of namespaces) out.push({ id: 'ns:' + n, group: 'Namespace', label: n, run: () => pickNamespace(n) });
@@ -204,19 +216,19 @@ export function App() {
       out.push({ id: 'ctx:' + c.name, group: 'Context', label: c.name, hint: c.valid ? c.cluster : 'invalid', run: () => session.switchTo(c.name) });
     }
     return out;
-  }, [namespaces, contexts, pickKind, pickNamespace, session]);
+  }, [kinds.list, namespaces, contexts, pickKind, pickNamespace, session]);
 
   const kindStatus = status?.kinds?.find((k) => k.kind === kind);
   const count = cache.count;
   let tableState: TableState = 'ready';
   const forbidden = kindStatus?.state === 'forbidden';
   if (view.error || forbidden || (kindStatus?.state === 'error' && count === 0)) tableState = 'error';
-  else if (!cache.loaded || view.opening || (count === 0 && kindStatus?.state !== 'synced')) tableState = 'loading';
+  else if (!info || !cache.loaded || view.opening || (count === 0 && kindStatus?.state !== 'synced')) tableState = 'loading';
   else if (count === 0) tableState = 'empty';
 
   const sessionFailed = (phase === 'error' && session.staleSince === null) || session.switchError !== null;
   const retry = () => session.switchTo(context || session.switching || '');
-  const scope = info.namespaced ? (namespace ? `in ${namespace}` : 'in all namespaces') : 'cluster-wide';
+  const scope = namespaced ? (namespace ? `in ${namespace}` : 'in all namespaces') : 'cluster-wide';
   const filtered = filter !== '' || selector !== '';
 
   return (
@@ -238,7 +250,14 @@ export function App() {
         </button>
       </header>
 
-      <Nav kind={kind} kinds={status?.kinds ?? []} inNamespace={namespace !== '' && (status?.namespace ?? '') === namespace} onPick={pickKind} />
+      <Nav
+        kind={kind}
+        kinds={kinds.list}
+        statuses={status?.kinds ?? []}
+        inNamespace={namespace !== '' && (status?.namespace ?? '') === namespace}
+        error={kinds.error}
+        onPick={pickKind}
+      />
 
       <main className="content">
         {session.switching !== null ? (
@@ -261,12 +280,14 @@ export function App() {
             <h2>Choose a context</h2>
             <p className="muted">Pick a kubeconfig context at the top left to see its workloads, live.</p>
           </div>
+        ) : unserved ? (
+          <KindRemoved kind={kind} label={label} gone={gone} context={context} back={kinds.byId.get(START_KIND) ?? kinds.list.find((k) => !k.unavailable)} onPick={pickKind} />
         ) : (
           <>
             <div className="toolbar">
               <div className="title">
-                <h1>{info.label}</h1>
-                <TitleCount cache={cache} what={`${info.label.toLowerCase()} ${scope}`} loading={tableState === 'loading'} />
+                <h1>{label}</h1>
+                <TitleCount cache={cache} what={`${label.toLowerCase()} ${scope}`} loading={tableState === 'loading'} />
                 <span className="muted scope">{scope}</span>
                 {kindStatus && kindStatus.state !== 'synced' && kindStatus.state !== 'pending' && (
                   <span className={'sync-chip sync-' + kindStatus.state} title={kindStatus.error ?? ''}>
@@ -280,7 +301,7 @@ export function App() {
                   <input
                     ref={filterInput}
                     data-testid="filter"
-                    placeholder="Filter name, namespace, status, node"
+                    placeholder={`Filter ${label.toLowerCase()}`}
                     value={filterText}
                     spellCheck={false}
                     aria-label="Filter"
@@ -319,8 +340,8 @@ export function App() {
             )}
             <ResourceTable
               handle={table}
-              kind={info}
-              namespace={info.namespaced ? namespace : 'cluster'}
+              kind={tableKind}
+              namespace={namespaced ? namespace : 'cluster'}
               cache={cache}
               state={tableState}
               now={now}
@@ -329,10 +350,10 @@ export function App() {
               selectedKey={selectedKey}
               onSelect={select}
               onOpen={open}
-              loading={<TableLoading label={info.label} state={kindStatus?.state} />}
+              loading={<TableLoading label={label} state={kindStatus?.state} />}
               empty={
                 <div className="state-panel small">
-                  <h2>{filtered ? `No ${info.label.toLowerCase()} match` : `No ${info.label.toLowerCase()} ${scope}`}</h2>
+                  <h2>{filtered ? `No ${label.toLowerCase()} match` : `No ${label.toLowerCase()} ${scope}`}</h2>
                   {filtered && (
                     <button
                       type="button"
@@ -351,7 +372,7 @@ export function App() {
               }
               error={
                 <div className="state-panel small error" role="alert">
-                  <h2>{forbidden ? `No access to ${info.label.toLowerCase()}` : `Cannot list ${info.label.toLowerCase()}`}</h2>
+                  <h2>{forbidden ? `No access to ${label.toLowerCase()}` : `Cannot list ${label.toLowerCase()}`}</h2>
                   <p className="state-message">{view.error ?? kindStatus?.error}</p>
                   <button
                     type="button"
@@ -375,13 +396,13 @@ export function App() {
           target={target}
           generation={generation}
           now={now}
-          refreshToken={status?.lastChange ?? 0}
+          kinds={kinds.byId}
           onClose={() => setTarget(null)}
           onNavigate={navigate}
         />
       )}
 
-      <StatusBar status={status} staleSince={session.staleSince} kind={kind} now={now} />
+      <StatusBar status={status} staleSince={session.staleSince} kind={kind} kinds={kinds.byId} now={now} />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
     </div>
@@ -395,6 +416,22 @@ function TitleCount({ cache, what, loading }: { cache: WindowCache; what: string
     <span className="title-count" title={`${count} ${what}`}>
       {loading && count === 0 ? '' : formatCount(count)}
     </span>
+  );
+}
+
+/** KindRemoved stands for the table of a kind the session no longer (or never) served, with a way back. */
+function KindRemoved(p: { kind: string; label: string; gone: boolean; context: string; back: KindInfo | undefined; onPick: (kind: string) => void }) {
+  const { back } = p;
+  return (
+    <div className="state-panel" data-testid="kind-removed" data-kind={p.kind} role="status">
+      <h2>{p.gone ? `${p.label} were removed from the cluster` : `${p.label} are not served by ${p.context}`}</h2>
+      <p className="muted">{p.gone ? 'Their resource definition was deleted; nothing more is asked for them.' : 'This context does not list this kind.'}</p>
+      {back && (
+        <button type="button" className="button primary" data-testid="kind-removed-back" onClick={() => p.onPick(back.id)}>
+          Go to {back.label}
+        </button>
+      )}
+    </div>
   );
 }
 

@@ -1,100 +1,131 @@
-// The kinds the explorer shows, how the navigation groups them and which
-// columns each table has. Column ids are the backend's sort keys (see
-// backend/view: name, namespace, age, status, ready, restarts, node, or a
-// Cells key), so a header click sorts on the server.
-import type { Row } from './api';
-import { age } from './time';
+// How a kind's columns, which the backend sends (api.kinds), are drawn: the
+// width, alignment, formatting and the order they give way in when the table
+// is narrow all follow from a column's value type, so any kind, built in or
+// custom, is drawn without the page knowing it. Column ids are the
+// backend's sort keys: a header click sorts on the server.
+import type { Column, ColumnType, KindInfo, Row } from './api';
+import { age, shortDuration } from './time';
 
-export interface Column {
+/** TableColumn is a column of a kind as a table draws it, worked out once per kind. */
+export interface TableColumn {
   id: string;
   header: string;
+  type: ColumnType;
+  /** The position of the column's value in a row's cells. */
+  cell: number;
   /** CSS grid track: a fixed width or a share of the rest. */
   width: string;
-  text: (r: Row, now: number) => string;
   align?: 'end';
-  /** status columns are coloured by the row's health. */
+  /** The column carrying the row's status, coloured by its health. */
   health?: boolean;
-  /** When the table is too narrow, columns with the highest drop go first; unset never goes. */
+  /** Above 0: shown only when the table is wide enough for every column (and in details). */
+  priority: number;
+  /** When the table is too narrow, columns with the highest drop go first (the rightmost of equals); unset never goes. */
   drop?: number;
+  description?: string;
+  /** text formats the column's cell of a row; now (ms) is for ages. */
+  text: (r: Row, now: number) => string;
 }
 
-export interface KindInfo {
-  id: string;
-  label: string;
-  group: 'Workloads' | 'Network' | 'Config' | 'Storage' | 'Cluster';
-  namespaced: boolean;
-  columns: Column[];
-  /** The sort a table starts with; unset is the backend's namespace, name. */
-  sort?: { sortBy: string; desc: boolean };
+const TYPES: ReadonlySet<string> = new Set<ColumnType>(['text', 'integer', 'number', 'boolean', 'quantity', 'duration', 'timestamp']);
+
+/** columnType is a column's type, text for one this page does not know. */
+export function columnType(c: Column): ColumnType {
+  return TYPES.has(c.type) ? (c.type as ColumnType) : 'text';
 }
 
-const cell = (key: string) => (r: Row) => r.cells?.[key] ?? '';
-const sinceCell = (key: string) => (r: Row, now: number) => {
-  const t = Number(r.cells?.[key] ?? '');
-  return t > 0 ? age(t, now) : '';
-};
-
-const name: Column = { id: 'name', header: 'Name', width: 'minmax(220px, 3fr)', text: (r) => r.name };
-const namespace: Column = { id: 'namespace', header: 'Namespace', width: 'minmax(90px, 1fr)', text: (r) => r.namespace ?? '', drop: 1 };
-const ageCol: Column = { id: 'age', header: 'Age', width: '64px', text: (r, now) => age(r.created, now), align: 'end' };
-const status: Column = { id: 'status', header: 'Status', width: 'minmax(110px, 1fr)', text: (r) => r.status ?? '', health: true };
-const ready: Column = { id: 'ready', header: 'Ready', width: '64px', text: (r) => r.ready ?? '', align: 'end' };
-const num = (id: string, header: string): Column => ({ id, header, width: '96px', text: cell(id), align: 'end', drop: 2 });
-const text = (id: string, header: string, width = 'minmax(90px, 1fr)'): Column => ({ id, header, width, text: cell(id), drop: 2 });
-
-export const KINDS: KindInfo[] = [
-  {
-    id: 'pods', label: 'Pods', group: 'Workloads', namespaced: true,
-    columns: [name, namespace, ready, status,
-      { id: 'restarts', header: 'Restarts', width: '76px', text: (r) => String(r.restarts ?? 0), align: 'end', drop: 2 },
-      ageCol, { id: 'node', header: 'Node', width: 'minmax(90px, 1fr)', text: (r) => r.node ?? '', drop: 3 }],
-  },
-  { id: 'deployments', label: 'Deployments', group: 'Workloads', namespaced: true,
-    columns: [name, namespace, ready, num('upToDate', 'Up-to-date'), num('available', 'Available'), status, ageCol] },
-  { id: 'replicasets', label: 'ReplicaSets', group: 'Workloads', namespaced: true,
-    columns: [name, namespace, num('desired', 'Desired'), num('current', 'Current'), ready, status, ageCol] },
-  { id: 'statefulsets', label: 'StatefulSets', group: 'Workloads', namespaced: true, columns: [name, namespace, ready, status, ageCol] },
-  { id: 'daemonsets', label: 'DaemonSets', group: 'Workloads', namespaced: true,
-    columns: [name, namespace, num('desired', 'Desired'), ready, num('upToDate', 'Up-to-date'), num('available', 'Available'), status, ageCol] },
-  { id: 'jobs', label: 'Jobs', group: 'Workloads', namespaced: true,
-    columns: [name, namespace, { ...ready, header: 'Completions', width: '100px' }, status, text('duration', 'Duration', '90px'), ageCol] },
-  { id: 'cronjobs', label: 'CronJobs', group: 'Workloads', namespaced: true,
-    columns: [name, namespace, text('schedule', 'Schedule', 'minmax(100px, 1fr)'), status, num('active', 'Active'),
-      { id: 'lastSchedule', header: 'Last schedule', width: '110px', text: sinceCell('lastSchedule'), align: 'end' }, ageCol] },
-  { id: 'services', label: 'Services', group: 'Network', namespaced: true,
-    columns: [name, namespace, text('type', 'Type', '110px'), text('clusterIP', 'Cluster IP', '120px'), text('ports', 'Ports'), ageCol] },
-  { id: 'ingresses', label: 'Ingresses', group: 'Network', namespaced: true,
-    columns: [name, namespace, text('class', 'Class', '100px'), text('hosts', 'Hosts', 'minmax(120px, 2fr)'), ageCol] },
-  { id: 'configmaps', label: 'ConfigMaps', group: 'Config', namespaced: true, columns: [name, namespace, num('keys', 'Keys'), ageCol] },
-  { id: 'secrets', label: 'Secrets', group: 'Config', namespaced: true, columns: [name, namespace, ageCol] },
-  { id: 'persistentvolumeclaims', label: 'PVCs', group: 'Storage', namespaced: true,
-    columns: [name, namespace, status, text('volume', 'Volume'), text('capacity', 'Capacity', '90px'), text('storageClass', 'Storage class'), ageCol] },
-  { id: 'nodes', label: 'Nodes', group: 'Cluster', namespaced: false,
-    columns: [name, status, text('roles', 'Roles'), text('version', 'Version', '110px'), text('internalIP', 'Internal IP', '120px'), ageCol] },
-  { id: 'namespaces', label: 'Namespaces', group: 'Cluster', namespaced: false, columns: [name, status, ageCol] },
-  { id: 'events', label: 'Events', group: 'Cluster', namespaced: true, sort: { sortBy: 'lastSeen', desc: true },
-    columns: [
-      { id: 'lastSeen', header: 'Last seen', width: '84px', text: sinceCell('lastSeen'), align: 'end' },
-      namespace, { ...status, header: 'Type', width: '84px' }, text('reason', 'Reason', 'minmax(100px, 1fr)'),
-      text('object', 'Object', 'minmax(140px, 1.5fr)'), { ...text('message', 'Message', 'minmax(200px, 4fr)'), drop: undefined }, num('count', 'Count')] },
-];
-
-export const GROUPS = ['Workloads', 'Network', 'Config', 'Storage', 'Cluster'] as const;
-
-const byId = new Map(KINDS.map((k) => [k.id, k]));
-
-/** kindInfo returns the kind's table definition; unknown ids get a generic one. */
-export function kindInfo(id: string): KindInfo {
-  return byId.get(id) ?? { id, label: id, group: 'Cluster', namespaced: true, columns: [name, namespace, ageCol] };
+/** formatCell renders a cell of a column type: a timestamp as an age, a duration short, the rest as sent. */
+export function formatCell(type: ColumnType, value: string | undefined, now: number): string {
+  if (!value) return '';
+  switch (type) {
+    case 'timestamp': {
+      const t = Number(value);
+      return t > 0 ? age(t, now) : '';
+    }
+    case 'duration':
+      return shortDuration(value);
+    default:
+      return value;
+  }
 }
 
-/** columnsFor drops the namespace column when one namespace is shown. */
-export function columnsFor(kind: KindInfo, namespace: string): Column[] {
-  return namespace ? kind.columns.filter((c) => c.id !== 'namespace') : kind.columns;
+/** The shared columns every kind has (model.Column). */
+const NAME = 'name';
+const NAMESPACE = 'namespace';
+const AGE = 'age';
+
+const NUMERIC: ReadonlySet<ColumnType> = new Set<ColumnType>(['integer', 'number', 'quantity', 'duration', 'timestamp']);
+
+/** fixedWidth is the width of a fixed track: the type's own, or what its title needs. */
+function fixedWidth(least: number, title: string): string {
+  return `${Math.max(least, Math.ceil(title.length * 7 + 24))}px`;
+}
+
+/** tableColumn works out how one column of a kind is drawn. */
+function tableColumn(c: Column, cell: number): TableColumn {
+  const type = columnType(c);
+  const base = { id: c.id, header: c.title, type, cell, priority: c.priority ?? 0, description: c.description || undefined };
+  const text = (r: Row, now: number) => formatCell(type, r.cells?.[cell], now);
+  if (c.id === NAME) return { ...base, width: 'minmax(220px, 3fr)', text };
+  if (c.id === NAMESPACE) return { ...base, width: 'minmax(90px, 1fr)', drop: 1, text };
+  // The status and times (an age, when an event was last seen) stay
+  // however narrow; so does free text that deserves room (a message).
+  const keep = c.health || type === 'timestamp' || c.wide;
+  const drop = keep ? undefined : 2;
+  const health = c.health || undefined;
+  if (type === 'text') {
+    const width = c.wide ? 'minmax(180px, 3fr)' : health ? 'minmax(110px, 1fr)' : 'minmax(90px, 1fr)';
+    return { ...base, width, health, drop, text };
+  }
+  if (type === 'boolean') return { ...base, width: fixedWidth(72, c.title), health, drop, text };
+  const least = type === 'timestamp' ? 64 : type === 'duration' ? 80 : 72;
+  return { ...base, width: fixedWidth(least, c.title), align: NUMERIC.has(type) ? 'end' : undefined, health, drop, text };
+}
+
+interface KindColumns {
+  all: TableColumn[];
+  /** all without the namespace column: a table of one namespace. */
+  inNamespace: TableColumn[];
+}
+
+// Worked out once per kind object: the kinds store keeps a kind's object
+// while it does not change, so rows never derive their columns again.
+const derived = new WeakMap<KindInfo, KindColumns>();
+
+function kindColumns(kind: KindInfo): KindColumns {
+  let d = derived.get(kind);
+  if (!d) {
+    const all = (kind.columns ?? []).map(tableColumn);
+    d = { all, inNamespace: all.filter((c) => c.id !== NAMESPACE) };
+    derived.set(kind, d);
+  }
+  return d;
+}
+
+/** columnsFor is every column of a kind in its order, without the namespace column when one namespace is shown. */
+export function columnsFor(kind: KindInfo, namespace: string): TableColumn[] {
+  const d = kindColumns(kind);
+  return namespace ? d.inNamespace : d.all;
+}
+
+/** detailColumns are the columns a details panel lists as facts: all but name, namespace and age. */
+export function detailColumns(kind: KindInfo): TableColumn[] {
+  return kindColumns(kind).all.filter((c) => c.id !== NAME && c.id !== NAMESPACE && c.id !== AGE);
+}
+
+/**
+ * visibleColumns is what a table of width shows: every column when all of
+ * them fit, else the priority-0 ones, fitted (0 = width unknown: the
+ * priority-0 ones).
+ */
+export function visibleColumns(cols: TableColumn[], width: number): TableColumn[] {
+  if (width > 0 && minWidth(cols) <= width) return cols;
+  const main = cols.every((c) => c.priority === 0) ? cols : cols.filter((c) => c.priority === 0);
+  return fitColumns(main, width);
 }
 
 /** minWidth is the narrowest the columns may get, in pixels, with gaps and padding. */
-export function minWidth(cols: Column[]): number {
+export function minWidth(cols: TableColumn[]): number {
   let w = 24 + 12 * (cols.length - 1);
   for (const c of cols) w += Number(/(\d+)px/.exec(c.width)?.[1] ?? 80);
   return w;
@@ -108,7 +139,7 @@ export function minWidth(cols: Column[]): number {
  * scroll fills every row on screen anew each frame. Width 0 (not measured
  * yet) keeps the columns' own tracks.
  */
-export function trackWidths(cols: Column[], width: number): string {
+export function trackWidths(cols: TableColumn[], width: number): string {
   if (width <= 0) return cols.map((c) => c.width).join(' ');
   const tracks = cols.map((c) => {
     const fixed = /^(\d+(?:\.\d+)?)px$/.exec(c.width);
@@ -139,7 +170,7 @@ export function trackWidths(cols: Column[], width: number): string {
  * fitColumns drops the most droppable columns until the rest fit in width
  * (0 = unknown: keep all). What still does not fit scrolls sideways.
  */
-export function fitColumns(cols: Column[], width: number): Column[] {
+export function fitColumns(cols: TableColumn[], width: number): TableColumn[] {
   let out = cols;
   while (width > 0 && minWidth(out) > width) {
     let worst = -1;

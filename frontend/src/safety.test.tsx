@@ -5,7 +5,8 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import type { ContextInfo, Row } from './api';
-import { fake, row, status } from './test/fakeBackend';
+import { details, fake, row, status } from './test/fakeBackend';
+import { KINDS } from './test/kindsFixture';
 
 vi.mock('./api', async (importOriginal) => {
   const real = await importOriginal<typeof import('./api')>();
@@ -24,10 +25,11 @@ const PAYLOADS = [
 ];
 
 const hostileRow = (p: string, i: number): Row =>
-  row(p, {
-    key: `ns${i}/${p}`, namespace: `ns${i}`, status: p, node: p, ready: p, images: [p],
-    labels: { [p]: p, app: p }, cells: { ip: p, message: p, reason: p, lastSeen: '0' },
-  });
+  row(
+    p,
+    { key: `ns${i}/${p}`, namespace: `ns${i}`, status: p, images: [p], labels: { [p]: p, app: p } },
+    { ready: p, restarts: p, ip: p, node: p },
+  );
 
 function assertInert(root: ParentNode = document.body) {
   expect(root.querySelector('img, script, svg, iframe, object, embed, style, b, a[href]')).toBeNull();
@@ -80,6 +82,37 @@ describe('cluster data is rendered as text', () => {
     assertInert();
   });
 
+  it('in kinds learnt from the cluster: navigation, headers, details, palette', async () => {
+    const evil = PAYLOADS.map((p, i) => ({
+      id: `evil${i}.${i}.evil.io`, kind: p, label: p, nav: 'Custom resources', apiGroup: `${i}${p}`, version: 'v1', resource: `evil${i}`,
+      namespaced: true, custom: true, shortNames: [p], unavailable: i === 1 ? p : undefined,
+      columns: [{ id: 'name', title: 'Name', type: 'text' }, { id: 'x', title: p, type: 'text', description: p }, { id: 'y', title: p + i, type: 'text', priority: 1 }],
+    }));
+    fake.b.kinds = [...KINDS, ...evil];
+    fake.b.rows = [row('web-1')];
+    render(<App />);
+    await waitFor(() => expect(screen.getAllByTestId('row')).toHaveLength(1));
+    for (const k of evil) fireEvent.click(screen.getByTestId('nav-apigroup-' + k.apiGroup));
+    for (const k of evil) shown(k.label);
+    assertInert();
+    const k0 = evil[0]!;
+    const cr = row('cr-1', { kind: k0.id, cells: ['cr-1', PAYLOADS[3]!, PAYLOADS[4]!] });
+    fake.b.rows = [cr];
+    fake.b.details = details(cr, { summary: [{ label: PAYLOADS[5]!, value: PAYLOADS[6]! }] });
+    fireEvent.click(screen.getByTestId('nav-' + k0.id));
+    await waitFor(() => expect(screen.getAllByTestId('row').map((r) => r.getAttribute('data-key'))).toEqual(['shop/cr-1']));
+    expect(screen.getByTestId('sort-x').textContent).toBe(k0.columns[1]!.title);
+    shown(PAYLOADS[3]!);
+    assertInert();
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    await waitFor(() => expect(screen.getByTestId('details-facts').textContent).toContain(PAYLOADS[4]));
+    assertInert();
+    fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
+    fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'evil' } });
+    expect(screen.getAllByTestId('palette-item').length).toBeGreaterThan(0);
+    assertInert();
+  });
+
   it('in every part of the details panel, including events', async () => {
     fake.b.rows = [row('web-1')];
     const p0 = PAYLOADS[0]!;
@@ -89,7 +122,8 @@ describe('cluster data is rendered as text', () => {
       summary: PAYLOADS.map((p) => ({ label: p, value: p })),
       conditions: PAYLOADS.map((p) => ({ type: p, status: 'False', reason: p, message: p })),
       containers: PAYLOADS.map((p, i) => ({ name: p + i, image: p, ready: false, state: p, ports: [p] })),
-      events: PAYLOADS.map((p, i) => ({ ...hostileRow(p, i), kind: 'events', health: 'warn' })),
+      tables: PAYLOADS.map((p) => ({ title: p, columns: [p, p], rows: [[p, p]] })),
+      events: PAYLOADS.map((p) => ({ type: 'Warning', reason: p, message: p, count: 2, lastSeen: 0, source: p })),
       related: PAYLOADS.map((p, i) => ({ ...hostileRow(p, i), kind: 'replicasets' })),
     };
     render(<App />);

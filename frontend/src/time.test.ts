@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { age, clock, count, dateAndTime } from './time';
+import { age, clock, count, dateAndTime, shortDuration } from './time';
 
 describe('age', () => {
   const now = 1_000_000_000_000;
@@ -12,6 +12,13 @@ describe('age', () => {
     expect(age(0, now)).toBe('');
     expect(age(now / 1000 + 60, now)).toBe('0s');
   });
+});
+
+describe('shortDuration', () => {
+  it.each([
+    ['1m30s', '90s'], ['2h0m0s', '120m'], ['9h0m0s', '9h'], ['3h25m10s', '3h25m'], ['45s', '45s'], ['1.5h', '90m'], ['26h', '26h'],
+    ['250ms', '250ms'], ['0s', '0s'], ['-3s', '-3s'], ['', ''], ['soon', 'soon'], ['12', '12'],
+  ])('%s is %s', (d, want) => expect(shortDuration(d)).toBe(want));
 });
 
 describe('formatters', () => {

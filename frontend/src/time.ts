@@ -6,7 +6,12 @@ import { useEffect, useState } from 'react';
  */
 export function age(unixSeconds: number, nowMs: number): string {
   if (!unixSeconds) return '';
-  let s = Math.max(0, Math.floor(nowMs / 1000 - unixSeconds));
+  return span(Math.max(0, Math.floor(nowMs / 1000 - unixSeconds)));
+}
+
+/** span renders a number of seconds as kubectl shows durations: 90s, 3m12s, 5h4m, 2d3h. */
+export function span(seconds: number): string {
+  let s = Math.floor(seconds);
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);
   s %= 60;
@@ -19,6 +24,21 @@ export function age(unixSeconds: number, nowMs: number): string {
   if (d < 8) return h % 24 ? `${d}d${h % 24}h` : `${d}d`;
   if (d < 365 * 2) return `${d}d`;
   return `${Math.floor(d / 365)}y${d % 365 ? `${d % 365}d` : ''}`;
+}
+
+const GO_UNITS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, 'µs': 1e-6, ns: 1e-9 };
+
+/**
+ * shortDuration renders a Go duration ("1m30s", "2h0m0s") the kubectl way
+ * ("90s", "2h"); under a second, or not a duration, it is shown as sent.
+ */
+export function shortDuration(text: string): string {
+  const m = /^(-?)((?:\d+(?:\.\d*)?(?:h|m|s|ms|us|µs|ns))+)$/.exec(text);
+  if (!m) return text;
+  let seconds = 0;
+  for (const part of m[2]!.matchAll(/(\d+(?:\.\d*)?)(h|ms|m|s|us|µs|ns)/g)) seconds += Number(part[1]) * GO_UNITS[part[2]!]!;
+  if (m[1] || seconds < 1) return text;
+  return span(seconds);
 }
 
 // Formatters made once: toLocaleString and its kin build a new one per call,

@@ -6,14 +6,33 @@ import * as App from '../../wailsjs/go/main/App';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import type { model, settings } from '../../wailsjs/go/models';
 
-// The generated classes carry a convertValues helper; the app only needs data.
-type Data<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+// The generated classes carry a convertValues helper, at any depth; the app
+// only needs data.
+type Data<T> = T extends (infer E)[]
+  ? Data<E>[]
+  : T extends object
+    ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: Data<T[K]> }
+    : T;
 
+/** Row is one table row: cells hold one value per column of its kind, in the kind's column order. */
 export type Row = model.Row;
 export type Window = Data<model.Window>;
 export type ViewInfo = model.ViewInfo;
-export type ViewNotice = { viewId: string; generation: number; version: number; count: number };
+/** ViewNotice is the payload of view:changed; removed: the view's kind is no longer served. */
+export type ViewNotice = { viewId: string; generation: number; version: number; count: number; removed?: boolean };
+/** ObjectNotice is the payload of object:changed: the object a details watch follows changed, or is gone. */
+export type ObjectNotice = { watchId: string; generation: number; version: number; gone?: boolean };
 export type SessionStatus = Data<model.SessionStatus>;
+/** KindInfo describes one kind the session can show: its navigation group, columns and default sort. */
+export type KindInfo = Data<model.KindInfo>;
+export type KindList = Data<model.KindList>;
+/** Column is one column of a kind's table; its type says how cells sort, size and read. */
+export type Column = model.Column;
+export type ColumnType = 'text' | 'integer' | 'number' | 'boolean' | 'quantity' | 'duration' | 'timestamp';
+/** ObjectEvent is one Kubernetes Event about the object of a details panel. */
+export type ObjectEvent = model.Event;
+/** FactTable is a small table of a details panel (a Role's rules, an HPA's metrics). */
+export type FactTable = model.Table;
 export type KindStatus = model.KindStatus;
 export type ContextInfo = model.ContextInfo;
 export type Details = Data<model.Details>;
@@ -30,6 +49,7 @@ export type SecretKey = model.SecretKey;
 export type ViewSpec = Data<model.ViewSpec>;
 
 export const EVENT_VIEW_CHANGED = 'view:changed';
+export const EVENT_OBJECT_CHANGED = 'object:changed';
 /** The most rows viewRows answers (the backend's view.MaxTableWindow). */
 export const MAX_WINDOW = 200;
 export const EVENT_SESSION_STATUS = 'session:status';
@@ -47,6 +67,8 @@ export const api = {
   switchContext: (name: string): Promise<SessionStatus> => App.SwitchContext(name),
   status: (): Promise<SessionStatus> => App.Status(),
   namespaces: (): Promise<string[]> => App.Namespaces(),
+  /** kinds lists the kinds of the current session in display order; ask again when the status's kindsVersion moves. */
+  kinds: (): Promise<KindList> => App.Kinds(),
   /** focusNamespace tells session generation which namespace the user looks at, so its status counts kinds there. */
   focusNamespace: (generation: number, namespace: string): Promise<void> => App.FocusNamespace(generation, namespace),
   openView: (spec: ViewSpec): Promise<ViewInfo> => App.OpenView(spec),
@@ -55,6 +77,13 @@ export const api = {
   viewRows: (id: string, offset: number, limit: number): Promise<Window> => App.ViewTableRows(id, offset, limit),
   closeView: (id: string): Promise<void> => App.CloseView(id),
   details: (kind: string, namespace: string, name: string): Promise<Details> => App.Details(kind, namespace, name),
+  /**
+   * watchDetails follows one object for a details panel: the backend emits
+   * object:changed with the returned id whenever the object, the events
+   * about it or its dependents change. End it with unwatchDetails.
+   */
+  watchDetails: (kind: string, namespace: string, name: string): Promise<string> => App.WatchDetails(kind, namespace, name),
+  unwatchDetails: (id: string): Promise<void> => App.UnwatchDetails(id),
   settings: (): Promise<Settings> => App.Settings(),
   saveSettings: (s: Settings): Promise<void> => App.SaveSettings(s as Parameters<typeof App.SaveSettings>[0]),
   desktop: (): Promise<Desktop> => App.Desktop(),
@@ -74,6 +103,10 @@ export const api = {
   },
   onSessionStatus(cb: (s: SessionStatus) => void): () => void {
     return EventsOn(EVENT_SESSION_STATUS, (s: SessionStatus) => cb(s));
+  },
+  /** onObjectChanged subscribes to the notices of details watches; it returns the unsubscribe. */
+  onObjectChanged(cb: (n: ObjectNotice) => void): () => void {
+    return EventsOn(EVENT_OBJECT_CHANGED, (n: ObjectNotice) => cb(n));
   },
 
   /**

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { api, errorMessage, type Details, type Row } from '../api';
-import { kindInfo } from '../kinds';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { api, errorMessage, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { detailColumns } from '../kinds';
 import { age, dateAndTime } from '../time';
+import { useDetails } from './useDetails';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('./YamlEditor'));
@@ -19,61 +20,32 @@ interface Props {
   target: Target;
   generation: number;
   now: number;
-  /**
-   * Changes when the object may have changed (the session's last change,
-   * which moves for a change of any kind, events included); the panel
-   * refetches at most every 2 s.
-   */
-  refreshToken: string | number;
+  /** The session's kinds by id: the target's columns, and what related rows are. */
+  kinds: ReadonlyMap<string, KindInfo>;
   onClose: () => void;
   onNavigate: (row: Row) => void;
 }
 
-const REFRESH_MS = 2000;
+/** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
+const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get(id)?.kind ?? id;
 
-/** DetailsPanel shows one object: facts, labels, conditions, containers, related objects, events, YAML. */
-export function DetailsPanel({ target, generation, now, refreshToken, onClose, onNavigate }: Props) {
+/**
+ * DetailsPanel shows one object: facts, labels, conditions, containers,
+ * tables, related objects, events, YAML. It follows the object (useDetails):
+ * refetched when the backend says it changed, marked when it was deleted.
+ */
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
-  const [details, setDetails] = useState<Details | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-  const lastFetch = useRef(0);
+  const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
   const id = `${generation}|${target.kind}|${target.key}`;
-
-  useEffect(() => {
-    setDetails(null);
-    setError(null);
-    lastFetch.current = 0;
-  }, [id]);
-
-  useEffect(() => {
-    let live = true;
-    const run = () => {
-      lastFetch.current = Date.now();
-      api.details(target.kind, target.namespace, target.name).then(
-        (d) => {
-          if (!live) return;
-          setDetails(d);
-          setError(null);
-        },
-        (e: unknown) => live && setError(errorMessage(e)),
-      );
-    };
-    const wait = lastFetch.current + REFRESH_MS - Date.now();
-    const timer = wait > 0 ? setTimeout(run, wait) : (run(), undefined);
-    return () => {
-      live = false;
-      if (timer) clearTimeout(timer);
-    };
-  }, [id, target.kind, target.namespace, target.name, refreshToken, reload]);
-
-  const info = kindInfo(target.kind);
+  const info = kinds.get(target.kind);
+  const what = kindName(kinds, target.kind);
   const row = details?.row;
   return (
-    <aside className="details" data-testid="details" data-key={target.key} aria-label={`${info.label} ${target.name}`}>
+    <aside className="details" data-testid="details" data-key={target.key} data-gone={gone || undefined} aria-label={`${what} ${target.name}`}>
       <header className="details-head">
         <div className="details-title">
-          <span className="details-kind">{info.label.replace(/s$/, '')}</span>
+          <span className="details-kind">{what}</span>
           <h2 className="details-name">{target.name}</h2>
           {target.namespace && <span className="details-ns">in {target.namespace}</span>}
         </div>
@@ -89,23 +61,23 @@ export function DetailsPanel({ target, generation, now, refreshToken, onClose, o
         ))}
       </div>
       <div className="details-body">
-        {error && (
+        {gone && (
+          <p className="details-gone" data-testid="details-gone" role="status">
+            This {what} was deleted{details ? '; this is how it last was.' : '.'}
+          </p>
+        )}
+        {error && !gone && (
           <div className="panel-error" role="alert">
             <p>{error}</p>
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                lastFetch.current = 0;
-                setReload((n) => n + 1);
-              }}
-            >
+            <button type="button" className="button" onClick={retry}>
               Retry
             </button>
           </div>
         )}
-        {!details && !error && tab !== 'yaml' && <p className="muted pad">Loading…</p>}
-        {details && row && tab === 'overview' && <Overview d={details} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />}
+        {!details && !error && !gone && tab !== 'yaml' && <p className="muted pad">Loading…</p>}
+        {details && row && tab === 'overview' && (
+          <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />
+        )}
         {details && tab === 'events' && <EventList events={details.events ?? []} now={now} />}
         {tab === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
       </div>
@@ -113,53 +85,73 @@ export function DetailsPanel({ target, generation, now, refreshToken, onClose, o
   );
 }
 
-function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; onNavigate: (r: Row) => void; onEvents: () => void }) {
+interface FactItem {
+  label: string;
+  value: string;
+  /** The row's health colours it (the kind's status column). */
+  health?: string;
+  /** Shown on hover (a timestamp's date). */
+  title?: string;
+}
+
+/**
+ * facts are the overview's facts: the row's status and age, the value of
+ * each of its kind's columns (wide-only ones too), then the kind's summary.
+ * A label is shown once: the summary's fact over a column's, a column's
+ * over the row's own status or age.
+ */
+function facts(d: Details, info: KindInfo | undefined, now: number): FactItem[] {
+  const r = d.row;
+  const summary = d.summary ?? [];
+  const taken = new Set(summary.map((f) => f.label.toLowerCase()));
+  const cols = info ? detailColumns(info) : [];
+  const fromColumns: FactItem[] = [];
+  for (const c of cols) {
+    const value = c.text(r, now);
+    if (value === '' || taken.has(c.header.toLowerCase())) continue;
+    taken.add(c.header.toLowerCase());
+    const t = c.type === 'timestamp' ? Number(r.cells?.[c.cell]) : 0;
+    fromColumns.push({ label: c.header, value, health: c.health ? r.health : undefined, title: t > 0 ? dateAndTime(t * 1000) : undefined });
+  }
+  const head: FactItem[] = [];
+  if (r.status && !taken.has('status') && !cols.some((c) => c.health)) head.push({ label: 'Status', value: r.status, health: r.health });
+  if (!taken.has('age')) head.push({ label: 'Age', value: age(r.created, now), title: dateAndTime(r.created * 1000) });
+  return [...head, ...fromColumns, ...summary.map((f) => ({ label: f.label, value: f.value }))];
+}
+
+interface OverviewProps {
+  d: Details;
+  info: KindInfo | undefined;
+  kinds: ReadonlyMap<string, KindInfo>;
+  now: number;
+  onNavigate: (r: Row) => void;
+  onEvents: () => void;
+}
+
+function Overview({ d, info, kinds, now, onNavigate, onEvents }: OverviewProps) {
   const r = d.row;
   const labels = Object.entries(r.labels ?? {});
   const annotations = Object.entries(d.annotations ?? {});
   const events = d.events ?? [];
-  // The kind's summary may already hold a fact the row has; show it once.
-  const has = new Set((d.summary ?? []).map((f) => f.label.toLowerCase()));
   return (
     <div className="overview">
-      <dl className="facts">
-        {r.status && !has.has('status') && (
-          <>
-            <dt>Status</dt>
-            <dd className={'health-' + r.health}>
-              <span className="status-dot" aria-hidden="true" />
-              {r.status}
-            </dd>
-          </>
-        )}
-        <dt>Age</dt>
-        <dd title={dateAndTime(r.created * 1000)}>{age(r.created, now)}</dd>
-        {r.ready && !has.has('ready') && (
-          <>
-            <dt>Ready</dt>
-            <dd>{r.ready}</dd>
-          </>
-        )}
-        {r.node && !has.has('node') && (
-          <>
-            <dt>Node</dt>
-            <dd>{r.node}</dd>
-          </>
-        )}
-        {(d.summary ?? []).map((f, i) => (
-          <Fact key={i} label={f.label} value={f.value} />
+      <dl className="facts" data-testid="details-facts">
+        {facts(d, info, now).map((f, i) => (
+          <Fact key={i} {...f} />
         ))}
       </dl>
 
-      {r.kind === 'secrets' && (
-        <Section title="Keys" count={d.secretKeys?.length ?? 0}>
-          <ul className="secret-keys">
-            {(d.secretKeys ?? []).map((k) => (
-              <SecretKeyItem key={k.key} namespace={r.namespace ?? ''} name={r.name} secretKey={k.key} size={k.size} />
-            ))}
-          </ul>
-        </Section>
-      )}
+      <Section title="Keys" count={d.secretKeys?.length ?? 0}>
+        <ul className="secret-keys">
+          {(d.secretKeys ?? []).map((k) => (
+            <SecretKeyItem key={k.key} kind={r.kind} namespace={r.namespace ?? ''} name={r.name} secretKey={k.key} size={k.size} />
+          ))}
+        </ul>
+      </Section>
+
+      {(d.tables ?? []).map((t, i) => (
+        <FactTableSection key={i} table={t} />
+      ))}
 
       <Section title="Labels" count={labels.length}>
         <ul className="chips">
@@ -202,8 +194,8 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
           {(d.containers ?? []).map((c, i) => (
             <li key={i} className="container">
               <div className="container-head">
-                {/* A workload's pod template has no readiness of its own. */}
-                {r.kind === 'pods' && <span className={'ready-dot' + (c.ready ? ' ok' : '')} title={c.ready ? 'Ready' : 'Not ready'} />}
+                {/* A workload's pod template has no state, nor readiness, of its own. */}
+                {c.state && <span className={'ready-dot' + (c.ready ? ' ok' : '')} title={c.ready ? 'Ready' : 'Not ready'} />}
                 <span className="container-name">{c.name}</span>
                 {c.init && <span className="tag">init</span>}
                 {c.state && <span className="container-state">{c.state}</span>}
@@ -222,8 +214,16 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
         <ul className="related">
           {(d.related ?? []).map((rel) => (
             <li key={rel.kind + '/' + rel.key}>
-              <button type="button" className="related-link" data-testid="related-link" data-kind={rel.kind} data-key={rel.key} title={`${kindInfo(rel.kind).label}: ${rel.key}`} onClick={() => onNavigate(rel)}>
-                <span className="related-kind">{kindInfo(rel.kind).label.replace(/s$/, '')}</span>
+              <button
+                type="button"
+                className="related-link"
+                data-testid="related-link"
+                data-kind={rel.kind}
+                data-key={rel.key}
+                title={`${kinds.get(rel.kind)?.label ?? rel.kind}: ${rel.key}`}
+                onClick={() => onNavigate(rel)}
+              >
+                <span className="related-kind">{kindName(kinds, rel.kind)}</span>
                 <span className="related-name">{rel.name}</span>
                 {rel.status && <span className={'related-status health-' + rel.health}>{rel.status}</span>}
               </button>
@@ -249,7 +249,7 @@ function Overview({ d, now, onNavigate, onEvents }: { d: Details; now: number; o
  * the user asks to reveal it, kept in this component alone, and dropped on
  * Hide or when the panel moves to another object.
  */
-function SecretKeyItem({ namespace, name, secretKey, size }: { namespace: string; name: string; secretKey: string; size: number }) {
+function SecretKeyItem({ kind, namespace, name, secretKey, size }: { kind: string; namespace: string; name: string; secretKey: string; size: number }) {
   const [value, setValue] = useState<{ text: string; base64: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -259,14 +259,14 @@ function SecretKeyItem({ namespace, name, secretKey, size }: { namespace: string
     setValue(null);
     setError(null);
     let live = true;
-    api.can('get', 'secrets', namespace).then(
+    api.can('get', kind, namespace).then(
       (p) => live && setDenied(p.allowed ? null : p.reason || 'not allowed'),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [namespace, name, secretKey]);
+  }, [kind, namespace, name, secretKey]);
   const reveal = () => {
     setBusy(true);
     setError(null);
@@ -308,12 +308,44 @@ function SecretKeyItem({ namespace, name, secretKey, size }: { namespace: string
   );
 }
 
-function Fact({ label, value }: { label: string; value: string }) {
+function Fact({ label, value, health, title }: FactItem) {
   return (
     <>
       <dt>{label}</dt>
-      <dd>{value}</dd>
+      <dd className={health ? 'health-' + health : undefined} title={title}>
+        {health && <span className="status-dot" aria-hidden="true" />}
+        {value}
+      </dd>
     </>
+  );
+}
+
+/** FactTableSection shows one of the kind's tables (a Role's rules...), as text. */
+function FactTableSection({ table }: { table: FactTable }) {
+  const rows = table.rows ?? [];
+  return (
+    <Section title={table.title} count={rows.length}>
+      <div className="fact-table-wrap">
+        <table className="fact-table" data-testid="details-table">
+          <thead>
+            <tr>
+              {(table.columns ?? []).map((c, i) => (
+                <th key={i}>{c}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                {r.map((v, j) => (
+                  <td key={j}>{v}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Section>
   );
 }
 
@@ -329,26 +361,24 @@ function Section({ title, count, children }: { title: string; count: number; chi
   );
 }
 
-function EventList({ events, now }: { events: Row[]; now: number }) {
+function EventList({ events, now }: { events: ObjectEvent[]; now: number }) {
   if (events.length === 0) return <p className="muted pad">No events for this object.</p>;
   return (
     <ul className="events">
-      {events.map((e) => {
-        const last = Number(e.cells?.lastSeen ?? 0) || e.created;
-        const count = Number(e.cells?.count ?? 0);
-        return (
-          <li key={e.key} className={'event health-' + e.health}>
-            <div className="event-head">
-              <span className="event-type">{e.status}</span>
-              <span className="event-reason">{e.cells?.reason}</span>
-              <span className="event-age">
-                {age(last, now)} ago{count > 1 ? ` · ×${count}` : ''}
-              </span>
-            </div>
-            <p className="event-message">{e.cells?.message}</p>
-          </li>
-        );
-      })}
+      {events.map((e, i) => (
+        <li key={i} className={'event health-' + (e.type === 'Warning' ? 'warn' : 'neutral')}>
+          <div className="event-head">
+            <span className="event-type">{e.type}</span>
+            <span className="event-reason">{e.reason}</span>
+            <span className="event-age" title={e.lastSeen ? dateAndTime(e.lastSeen * 1000) : undefined}>
+              {e.lastSeen ? `${age(e.lastSeen, now)} ago` : ''}
+              {e.count > 1 ? ` · ×${e.count}` : ''}
+            </span>
+          </div>
+          <p className="event-message">{e.message}</p>
+          {e.source && <p className="event-source">{e.source}</p>}
+        </li>
+      ))}
     </ul>
   );
 }

@@ -1,6 +1,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { status } from '../test/fakeBackend';
+import { kindsById } from '../test/kindsFixture';
 import { StatusBar } from './StatusBar';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
@@ -12,6 +13,7 @@ describe('StatusBar', () => {
     render(
       <StatusBar
         kind="pods"
+        kinds={kindsById}
         now={now}
         staleSince={null}
         status={status({
@@ -37,13 +39,13 @@ describe('StatusBar', () => {
   });
 
   it('says since when the data is stale once disconnected', () => {
-    render(<StatusBar kind="pods" now={now} staleSince={now - 60_000} status={status({ phase: 'error', message: 'connection refused' })} />);
+    render(<StatusBar kind="pods" kinds={kindsById} now={now} staleSince={now - 60_000} status={status({ phase: 'error', message: 'connection refused' })} />);
     expect(screen.getByTestId('status-bar').getAttribute('data-phase')).toBe('error');
     expect(screen.getByTestId('status-stale').textContent).toMatch(/^Disconnected · data stale since /);
   });
 
   it('says reconnecting, with the stale time, while the server is lost', () => {
-    render(<StatusBar kind="pods" now={now} staleSince={now - 5_000} status={status({ phase: 'reconnecting', staleSince: now - 5_000 })} />);
+    render(<StatusBar kind="pods" kinds={kindsById} now={now} staleSince={now - 5_000} status={status({ phase: 'reconnecting', staleSince: now - 5_000 })} />);
     const bar = screen.getByTestId('status-bar');
     expect(bar.getAttribute('data-phase')).toBe('reconnecting');
     expect(bar.textContent).toContain('Reconnecting');
@@ -51,12 +53,12 @@ describe('StatusBar', () => {
   });
 
   it('counts kinds without access as failing', () => {
-    render(<StatusBar kind="nodes" now={now} staleSince={null} status={status({ kinds: [{ kind: 'nodes', state: 'forbidden', error: 'no access', count: 0 }] })} />);
+    render(<StatusBar kind="nodes" kinds={kindsById} now={now} staleSince={null} status={status({ kinds: [{ kind: 'nodes', state: 'forbidden', error: 'no access', count: 0 }] })} />);
     expect(screen.getByTestId('status-bar').textContent).toContain('0/1 kinds synced · 1 failing');
   });
 
   it('counts failing kinds', () => {
-    render(<StatusBar kind="nodes" now={now} staleSince={null} status={status({ kinds: [{ kind: 'nodes', state: 'error', error: 'forbidden', count: 0 }] })} />);
+    render(<StatusBar kind="nodes" kinds={kindsById} now={now} staleSince={null} status={status({ kinds: [{ kind: 'nodes', state: 'error', error: 'forbidden', count: 0 }] })} />);
     expect(screen.getByTestId('status-bar').textContent).toContain('0/1 kinds synced · 1 failing');
   });
 });

@@ -1,11 +1,12 @@
-import type { SessionStatus } from '../api';
-import { kindInfo } from '../kinds';
+import type { KindInfo, SessionStatus } from '../api';
 import { age, clock, count, dateAndTime } from '../time';
 
 interface Props {
   status: SessionStatus | null;
   staleSince: number | null;
   kind: string;
+  /** The session's kinds by id, for their labels. */
+  kinds: ReadonlyMap<string, KindInfo>;
   now: number;
 }
 
@@ -18,14 +19,15 @@ const PHASE_TEXT: Record<string, string> = {
 };
 
 /** StatusBar shows the connection, what is synced and watched, and when data last changed. */
-export function StatusBar({ status, staleSince, kind, now }: Props) {
+export function StatusBar({ status, staleSince, kind, kinds: known, now }: Props) {
+  const label = (id: string) => known.get(id)?.label ?? id;
   const phase = status?.phase ?? 'idle';
   const kinds = (status?.kinds ?? []).filter((k) => k.state !== 'pending');
   const cached = kinds.reduce((n, k) => n + (k.count || 0), 0);
   const current = kinds.find((k) => k.kind === kind);
   const synced = kinds.filter((k) => k.state === 'synced').length;
   const failing = kinds.filter((k) => k.state === 'error' || k.state === 'forbidden');
-  const detail = kinds.map((k) => `${kindInfo(k.kind).label}: ${k.state}${k.error ? ` (${k.error})` : ''}, ${k.count}`).join('\n');
+  const detail = kinds.map((k) => `${label(k.kind)}: ${k.state}${k.error ? ` (${k.error})` : ''}, ${k.count}`).join('\n');
   return (
     <footer className="status-bar" data-testid="status-bar" data-phase={phase}>
       <span className={'phase-dot phase-' + phase} aria-hidden="true" />
@@ -40,7 +42,7 @@ export function StatusBar({ status, staleSince, kind, now }: Props) {
       )}
       {current && (
         <span className={'status-item sync-' + current.state} title={current.error ?? ''}>
-          {kindInfo(current.kind).label} {current.state}
+          {label(current.kind)} {current.state}
         </span>
       )}
       {kinds.length > 0 && (

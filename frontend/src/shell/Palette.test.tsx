@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Palette, rank } from './Palette';
+import { Palette, rank, score } from './Palette';
 
 describe('rank', () => {
   it('prefers prefixes, then word starts, then substrings, then letters in order', () => {
@@ -9,6 +9,16 @@ describe('rank', () => {
     expect(rank('ReplicaSets', 'set')).toBe(2);
     expect(rank('StatefulSets', 'sfs')).toBe(1);
     expect(rank('Pods', 'xyz')).toBe(0);
+  });
+});
+
+describe('score', () => {
+  it('finds a command by its keywords as well as its label', () => {
+    const db = { id: 'db', group: 'Go to', label: 'Databases', keywords: ['Database', 'databases', 'db'], run: () => {} };
+    const deploy = { id: 'dp', group: 'Go to', label: 'Deployments', keywords: ['Deployment', 'deployments', 'deploy'], run: () => {} };
+    expect(score(db, 'db')).toBe(4);
+    expect(score(deploy, 'db')).toBe(0);
+    expect(score({ ...db, keywords: [] }, 'db')).toBe(1);
   });
 });
 
@@ -28,6 +38,19 @@ describe('Palette', () => {
     fireEvent.keyDown(input, { key: 'Enter' });
     expect(run).toHaveBeenCalledWith('DaemonSets');
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('shows a disabled command with its reason and does not run it', () => {
+    const run = vi.fn();
+    const onClose = vi.fn();
+    render(<Palette commands={[{ id: 'm', group: 'Go to', label: 'NodeMetrics', disabled: 'cannot be watched', run }]} onClose={onClose} />);
+    const item = screen.getByTestId('palette-item');
+    expect(item.getAttribute('aria-disabled')).toBe('true');
+    expect(item.getAttribute('title')).toBe('cannot be watched');
+    fireEvent.click(item);
+    fireEvent.keyDown(screen.getByTestId('palette-input'), { key: 'Enter' });
+    expect(run).not.toHaveBeenCalled();
+    expect(onClose).not.toHaveBeenCalled();
   });
 
   it('closes on Escape without running anything', () => {

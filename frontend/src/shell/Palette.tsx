@@ -5,6 +5,10 @@ export interface Command {
   group: string;
   label: string;
   hint?: string;
+  /** Other words the command is found by (a kind's API kind, plural and short names). */
+  keywords?: string[];
+  /** Why the command cannot run now, if it cannot: shown, disabled. */
+  disabled?: string;
   run: () => void;
 }
 
@@ -26,6 +30,13 @@ export function rank(label: string, query: string): number {
   return i === q.length ? 1 : 0;
 }
 
+/** score is how well a command matches a query: by its label, its group and label, or one of its keywords. */
+export function score(c: Command, query: string): number {
+  let s = Math.max(rank(c.label, query), rank(`${c.group} ${c.label}`, query) - 1);
+  for (const k of c.keywords ?? []) s = Math.max(s, rank(k, query));
+  return s;
+}
+
 /** Palette is the Ctrl/Cmd+K command palette: go to a kind, pick a namespace, switch context. */
 export function Palette({ commands, onClose }: Props) {
   const [query, setQuery] = useState('');
@@ -34,7 +45,7 @@ export function Palette({ commands, onClose }: Props) {
   const list = useRef<HTMLUListElement>(null);
   useEffect(() => input.current?.focus(), []);
   const shown = useMemo(() => {
-    const scored = commands.map((c) => ({ c, s: Math.max(rank(c.label, query), rank(`${c.group} ${c.label}`, query) - 1) })).filter((x) => x.s > 0);
+    const scored = commands.map((c) => ({ c, s: score(c, query) })).filter((x) => x.s > 0);
     scored.sort((a, b) => b.s - a.s);
     return scored.slice(0, 50).map((x) => x.c);
   }, [commands, query]);
@@ -43,7 +54,7 @@ export function Palette({ commands, onClose }: Props) {
     list.current?.querySelector('[aria-selected="true"]')?.scrollIntoView?.({ block: 'nearest' });
   }, [active]);
   const run = (c: Command | undefined) => {
-    if (!c) return;
+    if (!c || c.disabled) return;
     onClose();
     c.run();
   };
@@ -85,6 +96,8 @@ export function Palette({ commands, onClose }: Props) {
                 aria-selected={i === active}
                 className={'palette-item' + (i === active ? ' active' : '')}
                 data-testid="palette-item"
+                aria-disabled={c.disabled ? true : undefined}
+                title={c.disabled}
                 onMouseEnter={() => setActive(i)}
                 onClick={() => run(c)}
               >

@@ -1,15 +1,18 @@
-import { act, render } from '@testing-library/react';
+import { act } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Row, Window } from '../api';
-import { kindInfo } from '../kinds';
-import { ResourceTable } from './ResourceTable';
+import { kindsById } from '../test/kindsFixture';
+import { renderTable } from '../test/table';
 import { SETTLE_MS } from './useRows';
 import { WindowCache } from './windowCache';
 
 const COUNT = 50_000;
 
 function pod(i: number): Row {
-  return { key: `load/pod-${i}`, kind: 'pods', name: `pod-${i}`, namespace: 'load', uid: String(i), created: 0, health: 'ok', status: 'Running' };
+  return {
+    key: `load/pod-${i}`, kind: 'pods', name: `pod-${i}`, namespace: 'load', uid: String(i), created: 0, health: 'ok', status: 'Running',
+    cells: [`pod-${i}`, 'load', '1/1', 'Running', '0', '0', '', 'node-1'],
+  };
 }
 
 function table() {
@@ -18,24 +21,7 @@ function table() {
       Promise.resolve({ viewId, generation: 1, version: 1, count: COUNT, offset, rows: Array.from({ length: Math.min(limit, COUNT - offset) }, (_, k) => pod(offset + k)) }),
   });
   cache.attach({ id: 'v1', generation: 1, version: 1, count: COUNT, synced: true });
-  const none = () => undefined;
-  const r = render(
-    <ResourceTable
-      kind={kindInfo('pods')}
-      namespace=""
-      cache={cache}
-      state="ready"
-      now={0}
-      sort={{ sortBy: 'name', desc: false }}
-      onSort={none}
-      selectedKey={null}
-      onSelect={none}
-      onOpen={none}
-      empty={null}
-      loading={null}
-      error={null}
-    />,
-  );
+  const r = renderTable(kindsById.get('pods')!, cache, 0, { sortBy: 'name', desc: false });
   const scroller = r.container.querySelector('.tbody') as HTMLElement;
   const inner = r.container.querySelector('.tbody-inner') as HTMLElement;
   const shown = () => Array.from(inner.querySelectorAll('[data-testid="row"]')).map((el) => Number(el.getAttribute('aria-rowindex')) - 1);

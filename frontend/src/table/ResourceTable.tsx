@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type Ref } from 'react';
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
-import type { Row } from '../api';
-import { columnsFor, fitColumns, minWidth, trackWidths, type Column, type KindInfo } from '../kinds';
+import type { KindInfo, Row } from '../api';
+import { columnsFor, minWidth, trackWidths, visibleColumns, type TableColumn } from '../kinds';
 import { useRows } from './useRows';
 import type { WindowCache } from './windowCache';
 
@@ -48,7 +48,7 @@ interface RowProps {
   row: Row | undefined;
   top: number;
   template: string;
-  cols: Column[];
+  cols: TableColumn[];
   texts: string[];
   selected: boolean;
   onPick: (index: number, row: Row) => void;
@@ -118,7 +118,7 @@ export function ResourceTable(p: Props) {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const cols = useMemo(() => fitColumns(columnsFor(kind, namespace), width), [kind, namespace, width]);
+  const cols = useMemo(() => visibleColumns(columnsFor(kind, namespace), width), [kind, namespace, width]);
   const count = cache.count;
 
   const rows = useRows(scroller, count, ROW_HEIGHT, HEADER_HEIGHT, 4);
@@ -143,7 +143,7 @@ export function ResourceTable(p: Props) {
   // TanStack Table orders the columns and their headers; the cells on screen
   // are drawn by TableRow from the window cache, not from a row model.
   const table = useTable({ features, columns: columnDefs, data: NO_DATA });
-  const byId = useMemo(() => new Map<string, Column>(cols.map((c) => [c.id, c])), [cols]);
+  const byId = useMemo(() => new Map<string, TableColumn>(cols.map((c) => [c.id, c])), [cols]);
   const template = useMemo(() => trackWidths(cols, width), [cols, width]);
   const narrowest = minWidth(cols);
 
@@ -230,7 +230,7 @@ export function ResourceTable(p: Props) {
               aria-sort={active ? (sort.desc ? 'descending' : 'ascending') : 'none'}
               className={'th' + (col?.align === 'end' ? ' end' : '') + (active ? ' sorted' : '')}
               data-testid={'sort-' + h.column.id}
-              title={`Sort by ${col?.header ?? h.column.id}`}
+              title={`Sort by ${col?.header ?? h.column.id}${col?.description ? `\n${col.description}` : ''}`}
               onClick={() => headerClick(h.column.id)}
             >
               <span className="th-label">{col?.header}</span>
@@ -244,7 +244,10 @@ export function ResourceTable(p: Props) {
         {state === 'empty' && p.empty}
         <div className="tbody-inner" style={{ height: count * ROW_HEIGHT, minWidth: narrowest }}>
           {drawn.map((index) => {
-            const row = cache.row(index);
+            // Cells are read by position: a row of another kind (the view
+            // still answering for the kind shown before) waits as a placeholder.
+            const found = cache.row(index);
+            const row = found && found.kind === kind.id ? found : undefined;
             return (
               <TableRow
                 key={index % slots}

@@ -12,7 +12,7 @@ function sameMap(a: Record<string, string> | undefined, b: Record<string, string
   return n === 0;
 }
 
-function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.length !== b.length) return false;
   return a.every((x, i) => x === b[i]);
@@ -22,8 +22,7 @@ function sameList(a: string[] | undefined, b: string[] | undefined): boolean {
 export function sameRow(a: Row, b: Row): boolean {
   return (
     a.key === b.key && a.uid === b.uid && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace &&
-    a.created === b.created && a.status === b.status && a.health === b.health && a.ready === b.ready &&
-    a.restarts === b.restarts && a.node === b.node && sameList(a.images, b.images) &&
-    sameMap(a.labels, b.labels) && sameMap(a.cells, b.cells)
+    a.created === b.created && a.status === b.status && a.health === b.health && sameList(a.cells, b.cells) &&
+    sameList(a.images, b.images) && sameMap(a.labels, b.labels)
   );
 }

@@ -10,6 +10,8 @@ export interface ViewState {
   /** The last spec change was refused (an invalid label selector...). */
   specError: string | null;
   opening: boolean;
+  /** The view's kind is no longer served (its CRD was deleted). */
+  removed: boolean;
 }
 
 const specKey = (s: ViewSpec) => JSON.stringify([s.kind, s.namespace, s.selector, s.filter, s.sortBy, s.desc]);
@@ -28,7 +30,7 @@ export function useView(generation: number, enabled: boolean, spec: ViewSpec, re
   // The page re-renders when the state it shows of the view changes (empty
   // or not, loaded, error), not for every window of rows or new count: the
   // table and the count in the title follow those themselves.
-  useSyncExternalStore(cache.subscribe, () => `${cache.count === 0}|${cache.loaded}|${cache.error ?? ''}`);
+  useSyncExternalStore(cache.subscribe, () => `${cache.count === 0}|${cache.loaded}|${cache.removed}|${cache.error ?? ''}`);
   const [error, setError] = useState<string | null>(null);
   const [specError, setSpecError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
@@ -115,5 +117,5 @@ export function useView(generation: number, enabled: boolean, spec: ViewSpec, re
     apply.current();
   }, [key]);
 
-  return { cache, error: error ?? (cache.error && !cache.loaded ? cache.error : null), specError, opening };
+  return { cache, error: error ?? (cache.error && !cache.loaded ? cache.error : null), specError, opening, removed: cache.removed };
 }

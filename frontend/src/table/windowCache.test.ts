@@ -21,7 +21,7 @@ function backend() {
 function rows(offset: number, n: number, tag = 'v'): Row[] {
   return Array.from({ length: n }, (_, i) => ({
     key: `ns/${tag}-${offset + i}`, kind: 'pods', name: `${tag}-${offset + i}`, namespace: 'ns',
-    uid: String(offset + i), created: 0, health: 'ok',
+    uid: String(offset + i), created: 0, health: 'ok', cells: [],
   }));
 }
 
@@ -55,6 +55,36 @@ async function scrolling(opts: Partial<WindowCacheOptions> = {}) {
 }
 
 describe('WindowCache', () => {
+  it('forgets the rows of a view whose kind was removed, and asks for nothing more', async () => {
+    const { b, c } = await showing(50);
+    expect(c.row(0)).toBeDefined();
+    const asked = b.calls.length;
+    const seen = vi.fn();
+    c.subscribe(seen);
+    c.notice({ viewId: 'v1', generation: 1, version: 2, count: 0, removed: true });
+    expect(seen).toHaveBeenCalled();
+    expect(c.removed).toBe(true);
+    expect(c.count).toBe(0);
+    expect(c.row(0)).toBeUndefined();
+    c.setRange(0, 19);
+    c.notice({ viewId: 'v1', generation: 1, version: 3, count: 5 });
+    await flush();
+    expect(b.calls.length).toBe(asked);
+    expect(c.count).toBe(0);
+    c.detach();
+    expect(c.removed).toBe(false);
+  });
+
+  it('starts removed when the view was opened on a kind no longer served', () => {
+    const b = backend();
+    const c = new WindowCache({ fetch: b.fetch });
+    c.attach({ id: 'v1', generation: 1, version: 1, count: 0, synced: true, removed: true });
+    c.setRange(0, 19);
+    expect(c.removed).toBe(true);
+    expect(c.loaded).toBe(true);
+    expect(b.calls).toHaveLength(0);
+  });
+
   it('fetches the pages the viewport shows, with prefetch, and nothing else', async () => {
     const b = backend();
     const c = new WindowCache({ fetch: b.fetch, pageSize: 100, prefetch: 40, maxInFlight: 4 });

@@ -16,6 +16,9 @@
 //   twice concurrently. Requests are chosen when a slot frees, from the range
 //   the user is looking at then (or will be, while moving fast), so scrolling
 //   through 50,000 rows never asks for every page it passes.
+// - A view whose kind is no longer served (its CRD was deleted) says so in
+//   its info or a notice: the cache forgets its rows, is marked removed and
+//   asks for nothing more.
 // - A row's object is kept when a refetch brings it back unchanged, so
 //   whatever renders rows can skip the ones that did not change.
 // - Anything naming another generation or view id, or answering a request
@@ -88,6 +91,8 @@ export class WindowCache {
   /** True once the first page (or an empty view) has arrived since attach. */
   loaded = false;
   error: string | null = null;
+  /** The view's kind is no longer served: nothing more is fetched. */
+  removed = false;
 
   private readonly fetchWindow: FetchWindow;
   private readonly pageSize: number;
@@ -149,7 +154,12 @@ export class WindowCache {
       this.count = early.count;
     }
     this.loaded = info.count === 0;
+    this.removed = !!info.removed || (early?.generation === info.generation && !!early.removed);
     this.forget();
+    if (this.removed) {
+      this.count = 0;
+      this.loaded = true;
+    }
     // With no viewport known yet (an empty table until now), ask for the top
     // at once rather than after the table has rendered and measured.
     if (this.end < this.start) {
@@ -168,6 +178,7 @@ export class WindowCache {
     this.version = 0;
     this.count = 0;
     this.loaded = false;
+    this.removed = false;
     this.forget();
     this.changed();
   }
@@ -187,6 +198,17 @@ export class WindowCache {
         if (this.early.size >= 8) this.early.clear();
         this.early.set(n.viewId, n);
       }
+      return;
+    }
+    if (this.removed) return;
+    if (n.removed) {
+      this.epoch++;
+      this.removed = true;
+      this.version = Math.max(this.version, n.version);
+      this.count = 0;
+      this.loaded = true;
+      this.forget();
+      this.changed();
       return;
     }
     if (n.version <= this.version) return;
@@ -339,7 +361,7 @@ export class WindowCache {
   }
 
   private pump(onNotice = false): void {
-    if (!this.viewId) return;
+    if (!this.viewId || this.removed) return;
     this.dropOutside();
     const lead = this.lead();
     if (lead !== 0) {

@@ -14,6 +14,30 @@ export namespace model {
 	        this.kubeconfigFiles = source["kubeconfigFiles"];
 	    }
 	}
+	export class Column {
+	    id: string;
+	    title: string;
+	    type: string;
+	    priority?: number;
+	    health?: boolean;
+	    wide?: boolean;
+	    description?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Column(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.type = source["type"];
+	        this.priority = source["priority"];
+	        this.health = source["health"];
+	        this.wide = source["wide"];
+	        this.description = source["description"];
+	    }
+	}
 	export class Condition {
 	    type: string;
 	    status: string;
@@ -152,11 +176,8 @@ export namespace model {
 	    labels?: Record<string, string>;
 	    status?: string;
 	    health: string;
-	    ready?: string;
-	    restarts?: number;
-	    node?: string;
 	    images?: string[];
-	    cells?: Record<string, string>;
+	    cells: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Row(source);
@@ -173,20 +194,56 @@ export namespace model {
 	        this.labels = source["labels"];
 	        this.status = source["status"];
 	        this.health = source["health"];
-	        this.ready = source["ready"];
-	        this.restarts = source["restarts"];
-	        this.node = source["node"];
 	        this.images = source["images"];
 	        this.cells = source["cells"];
+	    }
+	}
+	export class Event {
+	    type: string;
+	    reason: string;
+	    message: string;
+	    count: number;
+	    lastSeen: number;
+	    source?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Event(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.reason = source["reason"];
+	        this.message = source["message"];
+	        this.count = source["count"];
+	        this.lastSeen = source["lastSeen"];
+	        this.source = source["source"];
+	    }
+	}
+	export class Table {
+	    title: string;
+	    columns: string[];
+	    rows: string[][];
+	
+	    static createFrom(source: any = {}) {
+	        return new Table(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.title = source["title"];
+	        this.columns = source["columns"];
+	        this.rows = source["rows"];
 	    }
 	}
 	export class Details {
 	    row: Row;
 	    annotations?: Record<string, string>;
 	    summary: Field[];
+	    tables?: Table[];
 	    conditions: Condition[];
 	    containers: Container[];
-	    events: Row[];
+	    events: Event[];
 	    related: Row[];
 	    secretKeys?: SecretKey[];
 	
@@ -199,13 +256,105 @@ export namespace model {
 	        this.row = this.convertValues(source["row"], Row);
 	        this.annotations = source["annotations"];
 	        this.summary = this.convertValues(source["summary"], Field);
+	        this.tables = this.convertValues(source["tables"], Table);
 	        this.conditions = this.convertValues(source["conditions"], Condition);
 	        this.containers = this.convertValues(source["containers"], Container);
-	        this.events = this.convertValues(source["events"], Row);
+	        this.events = this.convertValues(source["events"], Event);
 	        this.related = this.convertValues(source["related"], Row);
 	        this.secretKeys = this.convertValues(source["secretKeys"], SecretKey);
 	    }
+
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
+	export class KindInfo {
+	    id: string;
+	    kind: string;
+	    label: string;
+	    nav: string;
+	    apiGroup?: string;
+	    version: string;
+	    resource: string;
+	    namespaced: boolean;
+	    shortNames?: string[];
+	    columns: Column[];
+	    sortBy?: string;
+	    desc?: boolean;
+	    custom?: boolean;
+	    unavailable?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KindInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.nav = source["nav"];
+	        this.apiGroup = source["apiGroup"];
+	        this.version = source["version"];
+	        this.resource = source["resource"];
+	        this.namespaced = source["namespaced"];
+	        this.shortNames = source["shortNames"];
+	        this.columns = this.convertValues(source["columns"], Column);
+	        this.sortBy = source["sortBy"];
+	        this.desc = source["desc"];
+	        this.custom = source["custom"];
+	        this.unavailable = source["unavailable"];
+	    }
+
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class KindList {
+	    generation: number;
+	    version: number;
+	    kinds: KindInfo[];
+	
+	    static createFrom(source: any = {}) {
+	        return new KindList(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.kinds = this.convertValues(source["kinds"], KindInfo);
+	    }
+
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;
@@ -286,6 +435,7 @@ export namespace model {
 	    phase: string;
 	    message?: string;
 	    kinds: KindStatus[];
+	    kindsVersion: number;
 	    namespace?: string;
 	    watches: number;
 	    lastChange?: number;
@@ -303,6 +453,7 @@ export namespace model {
 	        this.phase = source["phase"];
 	        this.message = source["message"];
 	        this.kinds = this.convertValues(source["kinds"], KindStatus);
+	        this.kindsVersion = source["kindsVersion"];
 	        this.namespace = source["namespace"];
 	        this.watches = source["watches"];
 	        this.lastChange = source["lastChange"];
@@ -333,6 +484,7 @@ export namespace model {
 	    version: number;
 	    count: number;
 	    synced: boolean;
+	    removed?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ViewInfo(source);
@@ -345,6 +497,7 @@ export namespace model {
 	        this.version = source["version"];
 	        this.count = source["count"];
 	        this.synced = source["synced"];
+	        this.removed = source["removed"];
 	    }
 	}
 	export class ViewSpec {

@@ -17,6 +17,8 @@ export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Detai
 
 export function FocusNamespace(arg1:number,arg2:string):Promise<void>;
 
+export function Kinds():Promise<model.KindList>;
+
 export function Namespaces():Promise<Array<string>>;
 
 export function OpenLogFolder():Promise<void>;
@@ -37,8 +39,10 @@ export function Status():Promise<model.SessionStatus>;
 
 export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
 
+export function UnwatchDetails(arg1:string):Promise<void>;
+
 export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;
 
-export function ViewRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;
-
 export function ViewTableRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;
+
+export function WatchDetails(arg1:string,arg2:string,arg3:string):Promise<string>;

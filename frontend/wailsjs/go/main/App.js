@@ -30,6 +30,10 @@ export function FocusNamespace(arg1, arg2) {
   return window['go']['main']['App']['FocusNamespace'](arg1, arg2);
 }
 
+export function Kinds() {
+  return window['go']['main']['App']['Kinds']();
+}
+
 export function Namespaces() {
   return window['go']['main']['App']['Namespaces']();
 }
@@ -70,14 +74,18 @@ export function SwitchContext(arg1) {
   return window['go']['main']['App']['SwitchContext'](arg1);
 }
 
+export function UnwatchDetails(arg1) {
+  return window['go']['main']['App']['UnwatchDetails'](arg1);
+}
+
 export function UpdateView(arg1, arg2) {
   return window['go']['main']['App']['UpdateView'](arg1, arg2);
 }
 
-export function ViewRows(arg1, arg2, arg3) {
-  return window['go']['main']['App']['ViewRows'](arg1, arg2, arg3);
-}
-
 export function ViewTableRows(arg1, arg2, arg3) {
   return window['go']['main']['App']['ViewTableRows'](arg1, arg2, arg3);
+}
+
+export function WatchDetails(arg1, arg2, arg3) {
+  return window['go']['main']['App']['WatchDetails'](arg1, arg2, arg3);
 }
