@@ -37,10 +37,7 @@ func (e wailsEmitter) Emit(name string, payload any) { runtime.EventsEmit(e.ctx,
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	var board *session.Switchboard
-	emitter := a.desk.sessions.Emitter(wailsEmitter{ctx}, func(st model.SessionStatus) { warmNamespaces(board, st) })
-	board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: emitter})
-	a.board = board
+	a.board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: a.desk.sessions.Emitter(wailsEmitter{ctx})})
 	// The first context connects once the page is up (connectFirst in
 	// desktop.go), so a second launch, which exits before that, never does.
 }

@@ -16,7 +16,6 @@ import (
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"crowsnest/backend/applog"
-	"crowsnest/backend/informer"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/backend/settings"
@@ -149,20 +148,6 @@ func (d *desktop) startContext(b *session.Switchboard) string {
 func (d *desktop) rememberContext(name string) {
 	if err := d.settings.Update(func(s *settings.Settings) { s.LastContext = name }); err != nil {
 		d.log.Error("save last context", "error", err)
-	}
-}
-
-// warmNamespaces starts the namespaces informer of a session that just
-// connected: the namespace picker needs the list in every view, so it is
-// read once at connect (one LIST+WATCH that later namespace views share),
-// and its sync is logged, so the log shows a working connection.
-func warmNamespaces(b *session.Switchboard, st model.SessionStatus) {
-	s, err := b.Current()
-	if err != nil || s.Generation != st.Generation {
-		return
-	}
-	if _, err := s.Access().List(s.Ctx(), informer.Namespaces, "", ""); err != nil {
-		slog.Warn("list namespaces at connect", "context", st.Context, "error", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"strings"
@@ -60,7 +61,7 @@ type Session struct {
 	// statusPending is set while a status event for object changes is due.
 	statusPending atomic.Bool
 
-	wg sync.WaitGroup // the recovery probe
+	wg sync.WaitGroup // the recovery probe and the namespaces warm-up
 
 	mu         sync.Mutex
 	stopped    bool
@@ -172,6 +173,10 @@ func (s *Session) setPhase(phase, message string) {
 		s.mu.Unlock()
 		return
 	}
+	first := phase == model.PhaseConnected && !s.connected
+	if first {
+		s.wg.Add(1) // warmNamespaces
+	}
 	switch {
 	case phase == model.PhaseConnected:
 		s.connected, s.staleSince = true, 0
@@ -181,6 +186,21 @@ func (s *Session) setPhase(phase, message string) {
 	s.phase, s.message = phase, message
 	s.mu.Unlock()
 	s.publishStatusNow()
+	if first {
+		go s.warmNamespaces()
+	}
+}
+
+// warmNamespaces starts the namespaces informer when the session first
+// connects: the namespace picker needs the list in every view, so it is
+// read at connect (one LIST+WATCH that later namespace views share), and
+// its sync in the status (and so in the app's log) shows a working
+// connection. Runs after the connected status has gone out.
+func (s *Session) warmNamespaces() {
+	defer s.wg.Done()
+	if _, err := s.access.List(s.ctx, informer.Namespaces, "", ""); err != nil && s.ctx.Err() == nil {
+		slog.Warn("list namespaces at connect", "context", s.Context, "error", s.plugins.Explain(err))
+	}
 }
 
 // lostServer is a watch failing to reach a server that had answered: the
