@@ -7,11 +7,11 @@ package dao
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -83,6 +83,8 @@ func (a *Access) Rows(ctx context.Context, k informer.Kind, ns, selector string)
 }
 
 // Get returns one object, from the cache once synced, else from the API.
+// An object that does not exist is an error for which apierrors.IsNotFound
+// holds, from either source.
 func (a *Access) Get(ctx context.Context, k informer.Kind, ns, name string) (any, error) {
 	if !informer.Known(k) {
 		return nil, fmt.Errorf("unknown kind %q", k)
@@ -100,14 +102,15 @@ func (a *Access) Get(ctx context.Context, k informer.Kind, ns, name string) (any
 	return a.getLive(ctx, k, ns, name)
 }
 
-// ErrNotFound is wrapped by errors for objects that do not exist.
-var ErrNotFound = errors.New("not found")
-
+// notFound is the API server's own NotFound for an object a synced cache
+// does not hold, so that callers tell a missing object the one way,
+// whichever source answered: apierrors.IsNotFound.
 func notFound(k informer.Kind, ns, name string) error {
+	err := apierrors.NewNotFound(informer.GVR(k).GroupResource(), name)
 	if ns == "" {
-		return fmt.Errorf("%s %q: %w", k, name, ErrNotFound)
+		return fmt.Errorf("get %s %s: %w", k, name, err)
 	}
-	return fmt.Errorf("%s %s/%s: %w", k, ns, name, ErrNotFound)
+	return fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
 }
 
 func (a *Access) listLive(ctx context.Context, k informer.Kind, ns string, sel labels.Selector) ([]any, error) {
