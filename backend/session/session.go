@@ -320,11 +320,14 @@ func (s *Session) publishStatus() {
 	s.notices.Notify("session", model.EventSessionStatus, s.Status())
 }
 
-// publishStatusNow sends the status at once, for a change of phase or of a
-// kind's sync state: the UI should not wait out the coalescing interval of
-// count updates to learn that pods have synced. Such changes are rare.
-func (s *Session) publishStatusNow() {
-	s.notices.NotifyNow("session", model.EventSessionStatus, s.Status())
+// publishStatusNow sends the status at once, and returns it, for a change
+// of phase or of a kind's sync state: the UI should not wait out the
+// coalescing interval of count updates to learn that pods have synced.
+// Such changes are rare.
+func (s *Session) publishStatusNow() model.SessionStatus {
+	st := s.Status()
+	s.notices.NotifyNow("session", model.EventSessionStatus, st)
+	return st
 }
 
 // statusDirty publishes the status for an object change (new counts, last
