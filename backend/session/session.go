@@ -83,7 +83,8 @@ var ErrStopped = fmt.Errorf("session stopped")
 
 // start builds a session for cfg. It does not contact the server: probe
 // does that in the background, so no caller waits on an unreachable host.
-func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (*Session, error) {
+// When it fails, nothing of the session is left behind.
+func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (_ *Session, err error) {
 	cfg = rest.CopyConfig(cfg)
 	// The wrapped config also keeps client-go from sharing one cached
 	// plugin runner (and its credentials) between two sessions.
@@ -91,25 +92,30 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	if err != nil {
 		return nil, fmt.Errorf("context %q: %w", name, err)
 	}
+	defer func() {
+		if err != nil {
+			plugins.Close() // its directory: no plugin has run yet
+			err = fmt.Errorf("context %q: %w", name, err)
+		}
+	}()
 	cfg.ExecProvider = exec
 	conns := &connTracker{}
 	cfg.Dial = conns.wrap(cfg.Dial)
 	httpClient, err := rest.HTTPClientFor(cfg)
 	if err != nil {
-		plugins.Close()
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	cs, err := kubernetes.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	dyn, err := dynamic.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	md, err := metadata.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{
