@@ -125,32 +125,18 @@ func (a *App) UpdateView(id string, spec model.ViewSpec) (model.ViewInfo, error)
 	return s.UpdateView(id, spec)
 }
 
-// ViewRows returns up to limit rows of a view from offset.
-func (a *App) ViewRows(id string, offset, limit int) (model.Window, error) {
-	return a.window(offset, limit, view.MaxWindow, func(s *session.Session) (model.Window, error) {
-		return s.ViewRows(id, offset, limit)
-	})
-}
-
 // ViewTableRows returns up to limit rows of a view from offset as its table
 // shows them (view.TableWindow): without labels and images, so that a window
 // of up to view.MaxTableWindow rows stays small.
 func (a *App) ViewTableRows(id string, offset, limit int) (model.Window, error) {
-	return a.window(offset, limit, view.MaxTableWindow, func(s *session.Session) (model.Window, error) {
-		return view.TableWindow(func(offset, limit int) (model.Window, error) { return s.ViewRows(id, offset, limit) }, offset, limit)
-	})
-}
-
-// window checks a window's bounds, then reads it from the current session.
-func (a *App) window(offset, limit, most int, read func(*session.Session) (model.Window, error)) (model.Window, error) {
-	if offset < 0 || limit < 0 || limit > most {
-		return model.Window{}, fmt.Errorf("invalid window %d+%d (limit at most %d)", offset, limit, most)
+	if offset < 0 || limit < 0 || limit > view.MaxTableWindow {
+		return model.Window{}, fmt.Errorf("invalid window %d+%d (limit at most %d)", offset, limit, view.MaxTableWindow)
 	}
 	s, err := a.board.Current()
 	if err != nil {
 		return model.Window{}, err
 	}
-	return read(s)
+	return view.TableWindow(func(offset, limit int) (model.Window, error) { return s.ViewRows(id, offset, limit) }, offset, limit)
 }
 
 // RetryKind checks a kind's access again after "no access" or "access

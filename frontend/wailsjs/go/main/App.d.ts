@@ -39,6 +39,4 @@ export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
 
 export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;
 
-export function ViewRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;
-
 export function ViewTableRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;

@@ -74,10 +74,6 @@ export function UpdateView(arg1, arg2) {
   return window['go']['main']['App']['UpdateView'](arg1, arg2);
 }
 
-export function ViewRows(arg1, arg2, arg3) {
-  return window['go']['main']['App']['ViewRows'](arg1, arg2, arg3);
-}
-
 export function ViewTableRows(arg1, arg2, arg3) {
   return window['go']['main']['App']['ViewTableRows'](arg1, arg2, arg3);
 }
