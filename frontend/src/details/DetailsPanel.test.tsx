@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake, row } from '../test/fakeBackend';
 import { DetailsPanel } from './DetailsPanel';
@@ -91,14 +91,22 @@ describe('DetailsPanel', () => {
   });
 
   it('refetches when the object may have changed, at most every 2 s', async () => {
-    const { rerender } = render(<DetailsPanel target={target} generation={1} now={now} refreshToken="1/0" onClose={() => {}} onNavigate={() => {}} />);
-    await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(1));
-    rerender(<DetailsPanel target={target} generation={1} now={now} refreshToken="2/0" onClose={() => {}} onNavigate={() => {}} />);
-    rerender(<DetailsPanel target={target} generation={1} now={now} refreshToken="3/0" onClose={() => {}} onNavigate={() => {}} />);
-    expect(fake.api.details).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(2), { timeout: 4000 });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(fake.api.details).toHaveBeenCalledTimes(2);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const panel = (token: string) => <DetailsPanel target={target} generation={1} now={now} refreshToken={token} onClose={() => {}} onNavigate={() => {}} />;
+      const { rerender } = render(panel('1/0'));
+      expect(fake.api.details).toHaveBeenCalledTimes(1);
+      rerender(panel('2/0'));
+      rerender(panel('3/0'));
+      await act(() => vi.advanceTimersByTimeAsync(1999));
+      expect(fake.api.details).toHaveBeenCalledTimes(1);
+      await act(() => vi.advanceTimersByTimeAsync(1));
+      expect(fake.api.details).toHaveBeenCalledTimes(2); // both changes, in one fetch
+      await act(() => vi.advanceTimersByTimeAsync(10_000));
+      expect(fake.api.details).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('loads the YAML of the session generation into a read-only editor', async () => {
