@@ -4,18 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
-	"github.com/wailsapp/wails/v2/pkg/runtime"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"crowsnest/backend/applog"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kubeconfig"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
+	"crowsnest/backend/settings"
+	"crowsnest/backend/shellenv"
 	"crowsnest/backend/view"
 )
 
@@ -25,41 +27,12 @@ type App struct {
 	ctx   context.Context
 	board *session.Switchboard
 	desk  *desktop // log, settings, exec-plugin PATH (desktop.go)
+
+	firstPage sync.Once // the first DOM-ready of the window (wails.go)
 }
 
 // NewApp returns an App; Wails calls startup before any bound method.
 func NewApp(desk *desktop) *App { return &App{desk: desk} }
-
-// wailsEmitter sends backend events through the Wails runtime.
-type wailsEmitter struct{ ctx context.Context }
-
-func (e wailsEmitter) Emit(name string, payload any) { runtime.EventsEmit(e.ctx, name, payload) }
-
-func (a *App) startup(ctx context.Context) {
-	a.ctx = ctx
-	var board *session.Switchboard
-	emitter := a.desk.sessions.Emitter(wailsEmitter{ctx}, func(st model.SessionStatus) { warmNamespaces(board, st) })
-	board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: emitter})
-	a.board = board
-	// The first context connects once the page is up (connectFirst in
-	// desktop.go), so a second launch, which exits before that, never does.
-}
-
-// serveHTTP serves what is too big for a bound call's result (an object's
-// YAML) to the page, behind Wails' AssetServer: no port is opened.
-func (a *App) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if a.board == nil {
-		http.Error(w, "starting", http.StatusServiceUnavailable)
-		return
-	}
-	session.YAMLHandler(a.board).ServeHTTP(w, r)
-}
-
-func (a *App) shutdown(context.Context) {
-	if a.board != nil {
-		a.board.Stop()
-	}
-}
 
 // About reports the version and the kubeconfig files the app reads, in the
 // order kubectl reads them; files that do not exist are left out.
@@ -152,32 +125,18 @@ func (a *App) UpdateView(id string, spec model.ViewSpec) (model.ViewInfo, error)
 	return s.UpdateView(id, spec)
 }
 
-// ViewRows returns up to limit rows of a view from offset.
-func (a *App) ViewRows(id string, offset, limit int) (model.Window, error) {
-	return a.window(offset, limit, view.MaxWindow, func(s *session.Session) (model.Window, error) {
-		return s.ViewRows(id, offset, limit)
-	})
-}
-
 // ViewTableRows returns up to limit rows of a view from offset as its table
 // shows them (view.TableWindow): without labels and images, so that a window
 // of up to view.MaxTableWindow rows stays small.
 func (a *App) ViewTableRows(id string, offset, limit int) (model.Window, error) {
-	return a.window(offset, limit, view.MaxTableWindow, func(s *session.Session) (model.Window, error) {
-		return view.TableWindow(func(offset, limit int) (model.Window, error) { return s.ViewRows(id, offset, limit) }, offset, limit)
-	})
-}
-
-// window checks a window's bounds, then reads it from the current session.
-func (a *App) window(offset, limit, most int, read func(*session.Session) (model.Window, error)) (model.Window, error) {
-	if offset < 0 || limit < 0 || limit > most {
-		return model.Window{}, fmt.Errorf("invalid window %d+%d (limit at most %d)", offset, limit, most)
+	if offset < 0 || limit < 0 || limit > view.MaxTableWindow {
+		return model.Window{}, fmt.Errorf("invalid window %d+%d (limit at most %d)", offset, limit, view.MaxTableWindow)
 	}
 	s, err := a.board.Current()
 	if err != nil {
 		return model.Window{}, err
 	}
-	return read(s)
+	return view.TableWindow(func(offset, limit int) (model.Window, error) { return s.ViewRows(id, offset, limit) }, offset, limit)
 }
 
 // RetryKind checks a kind's access again after "no access" or "access
@@ -228,6 +187,61 @@ func (a *App) Details(kind, namespace, name string) (model.Details, error) {
 		return model.Details{}, err
 	}
 	return s.Details(s.Ctx(), kind, namespace, name)
+}
+
+// Settings returns the saved preferences.
+func (a *App) Settings() settings.Settings { return a.desk.settings.Get() }
+
+// SaveSettings validates and saves the user's preferences; a change of the
+// extra PATH entries applies to the next connection. The last context and
+// the window geometry are the app's to record, so a page holding an older
+// copy cannot overwrite them.
+func (a *App) SaveSettings(s settings.Settings) error {
+	err := a.desk.settings.Update(func(cur *settings.Settings) {
+		s.LastContext, s.Window = cur.LastContext, cur.Window
+		*cur = s
+	})
+	if err != nil {
+		return err
+	}
+	a.desk.waitPath() // the base PATH the extra entries are added to
+	a.desk.applyPath(s.ExtraPath)
+	return nil
+}
+
+// RememberNamespace records the namespace chosen for a context ("" = all).
+func (a *App) RememberNamespace(context, namespace string) error {
+	if len(context) == 0 || len(context) > 1024 || len(namespace) > 63 {
+		return fmt.Errorf("invalid context or namespace name")
+	}
+	return a.desk.settings.Update(func(s *settings.Settings) {
+		if s.Namespaces == nil {
+			s.Namespaces = map[string]string{}
+		}
+		s.Namespaces[context] = namespace
+	})
+}
+
+// Desktop reports where the settings and the log are, any problem found with
+// them at start-up, and the PATH exec plugins are looked up in.
+func (a *App) Desktop() model.Desktop {
+	d := a.desk
+	d.waitPath()
+	info := model.Desktop{Version: Version, SettingsFile: d.settings.Path(), SettingsProblem: d.settings.Problem(),
+		LogProblem: d.logErr, Path: shellenv.Split(os.Getenv("PATH")),
+		PathSource: d.basePath.Source, PathProblem: d.basePath.Problem}
+	if d.logFile != nil {
+		info.LogFile = d.logFile.Path()
+	}
+	return info
+}
+
+// OpenLogFolder shows the log directory in the file manager.
+func (a *App) OpenLogFolder() error {
+	if a.desk.logFile == nil {
+		return fmt.Errorf("no log file: %s", a.desk.logErr)
+	}
+	return applog.OpenFolder(a.desk.logFile.Dir())
 }
 
 func validateSpec(spec model.ViewSpec) error {

@@ -62,12 +62,10 @@ func FuzzBoundMethods(f *testing.F) {
 		if info, err := a.OpenView(spec); err == nil {
 			assert.True(t, informer.Known(informer.Kind(kind)), "a view of an unknown kind %q", kind)
 			_, _ = a.UpdateView(info.ID, spec)
-			_, _ = a.ViewRows(info.ID, offset, limit)
 			_, _ = a.ViewTableRows(info.ID, offset, limit)
 			a.CloseView(info.ID)
 		}
 		_, _ = a.UpdateView(text, spec)
-		_, _ = a.ViewRows(text, offset, limit)
 		_, _ = a.ViewTableRows(text, offset, limit)
 		a.CloseView(text)
 

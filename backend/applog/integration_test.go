@@ -18,9 +18,6 @@ import (
 
 	"crowsnest/backend/applog"
 	"crowsnest/backend/events"
-	"crowsnest/backend/informer"
-	"crowsnest/backend/kinds"
-	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
 	"crowsnest/hack/testcluster"
@@ -70,15 +67,8 @@ func TestSessionLogNeverHoldsTheToken(t *testing.T) {
 	var buf syncBuffer
 	log := applog.New(&buf, slog.LevelDebug)
 	sessions := applog.NewSessionLog(log)
-	var board *session.Switchboard
-	warm := func(model.SessionStatus) {
-		// What the app does on connect: start the namespaces informer.
-		if s, err := board.Current(); err == nil {
-			_, _ = s.Access().List(s.Ctx(), kinds.Namespaces, "", "")
-		}
-	}
-	board = session.NewSwitchboard(context.Background(), session.Options{
-		Version: "test", Emitter: sessions.Emitter(&events.Recorder{}, warm),
+	board := session.NewSwitchboard(context.Background(), session.Options{
+		Version: "test", Emitter: sessions.Emitter(&events.Recorder{}),
 		Paths: func() []string { return []string{env.Kubeconfig()} },
 	})
 	t.Cleanup(board.Stop)

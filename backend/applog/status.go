@@ -31,13 +31,12 @@ func NewSessionLog(log *slog.Logger) *SessionLog {
 	return &SessionLog{log: log, kinds: map[string]string{}}
 }
 
-// Observe logs what changed since the last status, and reports whether this
-// status is the one where its session first became connected.
-func (l *SessionLog) Observe(st model.SessionStatus) (connected bool) {
+// Observe logs what changed since the last status.
+func (l *SessionLog) Observe(st model.SessionStatus) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if st.Generation < l.gen {
-		return false // a late event of a session already replaced
+		return // a late event of a session already replaced
 	}
 	if st.Generation != l.gen {
 		l.gen, l.phase, l.kinds = st.Generation, "", map[string]string{}
@@ -47,7 +46,6 @@ func (l *SessionLog) Observe(st model.SessionStatus) (connected bool) {
 		l.phase = st.Phase
 		switch st.Phase {
 		case model.PhaseConnected:
-			connected = true
 			l.log.Info("session connected", append(attrs, "server", st.Server)...)
 		case model.PhaseError:
 			l.log.Error("session failed", append(attrs, "server", st.Server, "error", st.Message)...)
@@ -70,28 +68,22 @@ func (l *SessionLog) Observe(st model.SessionStatus) (connected bool) {
 			l.log.Info("kind "+k.State, append(attrs, "kind", k.Kind)...)
 		}
 	}
-	return connected
 }
 
 // Emitter returns an events.Emitter that passes every event on to next and
-// logs session status events through l. When a session first connects,
-// onConnected (if set) runs in a goroutine of its own, so it may call back
-// into the session.
-func (l *SessionLog) Emitter(next events.Emitter, onConnected func(model.SessionStatus)) events.Emitter {
-	return statusEmitter{next: next, log: l, onConnected: onConnected}
+// logs session status events through l.
+func (l *SessionLog) Emitter(next events.Emitter) events.Emitter {
+	return statusEmitter{next: next, log: l}
 }
 
 type statusEmitter struct {
-	next        events.Emitter
-	log         *SessionLog
-	onConnected func(model.SessionStatus)
+	next events.Emitter
+	log  *SessionLog
 }
 
 func (e statusEmitter) Emit(name string, payload any) {
 	if st, ok := payload.(model.SessionStatus); ok && name == model.EventSessionStatus {
-		if e.log.Observe(st) && e.onConnected != nil {
-			go e.onConnected(st)
-		}
+		e.log.Observe(st)
 	}
 	e.next.Emit(name, payload)
 }

@@ -9,12 +9,12 @@ package dao
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -70,6 +70,8 @@ func (a *Access) List(ctx context.Context, k *kinds.Kind, ns, selector string) (
 }
 
 // Get returns one object, from the cache once synced, else from the API.
+// An object that does not exist is an error for which apierrors.IsNotFound
+// holds, from either source.
 func (a *Access) Get(ctx context.Context, k *kinds.Kind, ns, name string) (any, error) {
 	obj, ok, err := a.cache.Get(k, ns, name)
 	if err != nil {
@@ -103,14 +105,15 @@ func (a *Access) Full(ctx context.Context, k *kinds.Kind, ns, name string) (any,
 	return typed(u)
 }
 
-// ErrNotFound is wrapped by errors for objects that do not exist.
-var ErrNotFound = errors.New("not found")
-
+// notFound is the API server's own NotFound for an object a synced cache
+// does not hold, so that callers tell a missing object the one way,
+// whichever source answered: apierrors.IsNotFound.
 func notFound(k *kinds.Kind, ns, name string) error {
+	err := apierrors.NewNotFound(k.GVR.GroupResource(), name)
 	if ns == "" {
-		return fmt.Errorf("%s %q: %w", k, name, ErrNotFound)
+		return fmt.Errorf("get %s %s: %w", k, name, err)
 	}
-	return fmt.Errorf("%s %s/%s: %w", k, ns, name, ErrNotFound)
+	return fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
 }
 
 func (a *Access) listLive(ctx context.Context, k *kinds.Kind, ns string, sel labels.Selector) ([]any, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -76,7 +77,8 @@ func TestListComesFromAPIUntilSynced(t *testing.T) {
 	require.Len(t, objs, 1)
 	assert.Equal(t, "from-cache", pods.Row(objs[0]).Name)
 	_, err = a.Get(t.Context(), pods, "shop", "from-api")
-	assert.ErrorIs(t, err, dao.ErrNotFound)
+	assert.True(t, apierrors.IsNotFound(err), "not in the synced cache is the API's NotFound: %v", err)
+	assert.EqualError(t, err, `get pods shop/from-api: pods "from-api" not found`)
 }
 
 func TestListRejectsBadInput(t *testing.T) {

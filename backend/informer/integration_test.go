@@ -75,6 +75,21 @@ func (c *requestCounter) get(key string) int {
 	return c.counts[key]
 }
 
+// watching reports whether every reflector of kinds that has listed has
+// gone on to open its watch (a reflector lists, then watches; a kind marked
+// synced has listed but may not have sent its watch yet): the point after
+// which a surplus informer or a relist would have shown in the counts.
+func (c *requestCounter) watching(kinds ...informer.Kind) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range kinds {
+		if w := c.counts[string(k)+" watch"]; w == 0 || w < c.counts[string(k)+" list"] {
+			return false
+		}
+	}
+	return true
+}
+
 func countingClients(t *testing.T, cfg *rest.Config) (*requestCounter, kubernetes.Interface, metadata.Interface) {
 	counter, opts := countingOptions(t, cfg)
 	return counter, opts.Client, opts.Metadata
@@ -127,7 +142,8 @@ func TestOneWatchPerKind(t *testing.T) {
 		}
 		return true
 	}, 30*time.Second, 20*time.Millisecond)
-	time.Sleep(2 * time.Second) // give any surplus request time to show
+	require.Eventually(t, func() bool { return counter.watching(informer.AllKinds()...) }, 30*time.Second, 20*time.Millisecond)
+	o.Stop() // no request after this: the counts are final
 
 	for _, k := range kinds.Builtins() {
 		assert.Equal(t, 1, counter.get(k.GVR.Resource+" watch"), "%s: watches", k)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -74,7 +75,7 @@ type Session struct {
 	learnGone chan kinds.ID
 	learning  sync.Once
 
-	wg sync.WaitGroup // the recovery probe and the learner
+	wg sync.WaitGroup // the recovery probe, the learner and the namespaces warm-up
 
 	mu         sync.Mutex
 	stopped    bool
@@ -97,7 +98,8 @@ var ErrStopped = fmt.Errorf("session stopped")
 
 // start builds a session for cfg. It does not contact the server: probe
 // does that in the background, so no caller waits on an unreachable host.
-func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (*Session, error) {
+// When it fails, nothing of the session is left behind.
+func start(parent context.Context, gen uint64, name, namespace string, cfg *rest.Config, emit events.Emitter) (_ *Session, err error) {
 	cfg = rest.CopyConfig(cfg)
 	// The wrapped config also keeps client-go from sharing one cached
 	// plugin runner (and its credentials) between two sessions.
@@ -105,25 +107,30 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	if err != nil {
 		return nil, fmt.Errorf("context %q: %w", name, err)
 	}
+	defer func() {
+		if err != nil {
+			plugins.Close() // its directory: no plugin has run yet
+			err = fmt.Errorf("context %q: %w", name, err)
+		}
+	}()
 	cfg.ExecProvider = exec
 	conns := &connTracker{}
 	cfg.Dial = conns.wrap(cfg.Dial)
 	httpClient, err := rest.HTTPClientFor(cfg)
 	if err != nil {
-		plugins.Close()
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	cs, err := kubernetes.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	dyn, err := dynamic.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	md, err := metadata.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
-		return nil, fmt.Errorf("context %q: %w", name, err)
+		return nil, err
 	}
 	ext, err := apiextensionsclient.NewForConfigAndClient(cfg, httpClient)
 	if err != nil {
@@ -172,8 +179,8 @@ func (s *Session) probe(timeout time.Duration) {
 	s.setPhase(model.PhaseConnected, "")
 }
 
-// connected starts what waits for the server to answer: learning what it
-// serves, once per session.
+// connected starts, once per session, what waits for the server to
+// answer: warming the namespaces and learning what the server serves.
 func (s *Session) connected() {
 	s.learning.Do(func() {
 		s.mu.Lock()
@@ -181,7 +188,11 @@ func (s *Session) connected() {
 		if s.stopped {
 			return
 		}
-		s.wg.Add(1)
+		s.wg.Add(2)
+		go func() {
+			defer s.wg.Done()
+			s.warmNamespaces()
+		}()
 		go func() {
 			defer s.wg.Done()
 			s.learn()
@@ -219,10 +230,21 @@ func (s *Session) setPhase(phase, message string) {
 	}
 	s.phase, s.message = phase, message
 	s.mu.Unlock()
+	s.publishStatusNow()
 	if phase == model.PhaseConnected {
 		s.connected()
 	}
-	s.publishStatusNow()
+}
+
+// warmNamespaces starts the namespaces informer when the session first
+// connects: the namespace picker needs the list in every view, so it is
+// read at connect (one LIST+WATCH that later namespace views share), and
+// its sync in the status (and so in the app's log) shows a working
+// connection. Runs after the connected status has gone out.
+func (s *Session) warmNamespaces() {
+	if _, err := s.access.List(s.ctx, kinds.Builtin(kinds.Namespaces), "", ""); err != nil && s.ctx.Err() == nil {
+		slog.Warn("list namespaces at connect", "context", s.Context, "error", s.plugins.Explain(err))
+	}
 }
 
 // lostServer is a watch failing to reach a server that had answered: the
@@ -343,11 +365,14 @@ func (s *Session) publishStatus() {
 	s.notices.Notify("session", model.EventSessionStatus, s.Status())
 }
 
-// publishStatusNow sends the status at once, for a change of phase or of a
-// kind's sync state: the UI should not wait out the coalescing interval of
-// count updates to learn that pods have synced. Such changes are rare.
-func (s *Session) publishStatusNow() {
-	s.notices.NotifyNow("session", model.EventSessionStatus, s.Status())
+// publishStatusNow sends the status at once, and returns it, for a change
+// of phase or of a kind's sync state: the UI should not wait out the
+// coalescing interval of count updates to learn that pods have synced.
+// Such changes are rare.
+func (s *Session) publishStatusNow() model.SessionStatus {
+	st := s.Status()
+	s.notices.NotifyNow("session", model.EventSessionStatus, st)
+	return st
 }
 
 // statusDirty publishes the status for an object change (new counts, last

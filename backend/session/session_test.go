@@ -185,6 +185,30 @@ func nodeNames(t *testing.T, b *session.Switchboard) []string {
 	return names
 }
 
+// TestConnectWarmsNamespaces: a session that connects starts its
+// namespaces informer itself (the namespace picker needs the list in every
+// view), so its status shows namespaces synced without anyone asking.
+func TestConnectWarmsNamespaces(t *testing.T) {
+	env := testcluster.Get(t)
+	_, rec, s := connectedDemo(t, env)
+	wctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, rec.WaitFor(wctx, func(evs []events.Recorded) bool {
+		for _, e := range evs {
+			st, ok := e.Payload.(model.SessionStatus)
+			if !ok || st.Generation != s.Generation || st.Phase != model.PhaseConnected {
+				continue
+			}
+			for _, k := range st.Kinds {
+				if k.Kind == "namespaces" && k.State == "synced" && k.Count > 0 {
+					return true
+				}
+			}
+		}
+		return false
+	}), "a connected status with namespaces synced; status now %+v", s.Status())
+}
+
 func TestSwitchShowsOnlyTheRightCluster(t *testing.T) {
 	env := testcluster.Get(t)
 	b, _ := newBoard(t, env)

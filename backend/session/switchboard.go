@@ -128,21 +128,33 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	if err == nil {
 		s, err = start(b.appCtx, gen, name, contextNamespace(kc.Contexts(), name), cfg, b.opts.Emitter)
 	}
+	// Events go out after b.mu is released, so an Emitter may call back
+	// into the Switchboard. The switch still holds b.switching, so no later
+	// switch's events overtake these.
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if err != nil {
 		b.failed = model.SessionStatus{Generation: gen, Context: name, Phase: model.PhaseError, Message: err.Error()}
-		b.opts.Emitter.Emit(model.EventSessionStatus, b.failed)
-		return b.failed, err
+		failed := b.failed
+		b.mu.Unlock()
+		b.opts.Emitter.Emit(model.EventSessionStatus, failed)
+		return failed, err
+	}
+	if b.stopped {
+		b.mu.Unlock()
+		s.Stop()
+		return model.SessionStatus{}, ErrStopped
 	}
 	b.current = s
 	b.wg.Add(1)
+	b.mu.Unlock()
+	// The session's first status goes through its own coalescer, in order
+	// with every later status of the session, and before the probe starts,
+	// so "connecting" never follows "connected".
+	st := s.publishStatusNow()
 	go func() {
 		defer b.wg.Done()
 		s.probe(ProbeTimeout)
 	}()
-	st := s.Status()
-	b.opts.Emitter.Emit(model.EventSessionStatus, st)
 	return st, nil
 }
 

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strconv"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/validation"
 
-	"crowsnest/backend/dao"
 	"crowsnest/backend/kinds"
 )
 
@@ -22,7 +22,8 @@ const YAMLPath = "/api/yaml"
 // object's YAML from the current session (see dao.Access.YAML). Wails mounts
 // it behind its AssetServer, so no port is opened. A request naming an older
 // session generation gets 409, so a slow response never shows another
-// context's object.
+// context's object; an object the API server does not have gets 404, and
+// any other failure to read it 502.
 func YAMLHandler(b *Switchboard) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != YAMLPath {
@@ -51,7 +52,7 @@ func YAMLHandler(b *Switchboard) http.Handler {
 		out, err := s.Access().YAML(r.Context(), k, ns, name)
 		if err != nil {
 			status := http.StatusBadGateway
-			if errors.Is(err, dao.ErrNotFound) {
+			if apierrors.IsNotFound(err) {
 				status = http.StatusNotFound
 			}
 			http.Error(w, err.Error(), status)
