@@ -12,7 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"crowsnest/backend/applog"
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/kubeconfig"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
@@ -75,7 +75,7 @@ func (a *App) Namespaces() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	objs, err := s.Access().List(s.Ctx(), informer.Namespaces, "", "")
+	objs, err := s.Access().List(s.Ctx(), kinds.Builtin(kinds.Namespaces), "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -139,6 +139,18 @@ func (a *App) ViewTableRows(id string, offset, limit int) (model.Window, error) 
 	return view.TableWindow(func(offset, limit int) (model.Window, error) { return s.ViewRows(id, offset, limit) }, offset, limit)
 }
 
+// Kinds lists every kind the current context serves: the built-in ones
+// and those learnt from the server (custom resources), with their
+// navigation group and typed columns. The status's kindsVersion says when
+// to ask again.
+func (a *App) Kinds() (model.KindList, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.KindList{}, err
+	}
+	return s.Kinds(), nil
+}
+
 // RetryKind checks a kind's access again after "no access" or "access
 // lost", and starts watching it where it is now allowed.
 func (a *App) RetryKind(kind string) error {
@@ -146,17 +158,28 @@ func (a *App) RetryKind(kind string) error {
 	if err != nil {
 		return err
 	}
-	return s.RetryKind(kind)
+	k, err := s.Kind(kind)
+	if err != nil {
+		return err
+	}
+	return s.RetryKind(k)
 }
 
 // Can reports whether the user may perform verb on kind in namespace, and
 // if not, why (the UI disables what is not allowed, with the reason).
 func (a *App) Can(verb, kind, namespace string) (model.Permission, error) {
+	if verb == "" || len(verb) > 64 || len(namespace) > 63 {
+		return model.Permission{}, errors.New("invalid verb or namespace")
+	}
 	s, err := a.board.Current()
 	if err != nil {
 		return model.Permission{}, err
 	}
-	return s.Can(verb, kind, namespace)
+	k, err := s.Kind(kind)
+	if err != nil {
+		return model.Permission{}, err
+	}
+	return s.Can(verb, k, namespace)
 }
 
 // RevealSecretValue shows one value of a Secret, on the user's explicit
@@ -179,14 +202,37 @@ func (a *App) CloseView(id string) {
 // Details returns an object's summary row, its events and related objects.
 // Its YAML is fetched from session.YAMLPath.
 func (a *App) Details(kind, namespace, name string) (model.Details, error) {
-	if err := session.ValidateObject(kind, namespace, name); err != nil {
-		return model.Details{}, err
-	}
 	s, err := a.board.Current()
 	if err != nil {
 		return model.Details{}, err
 	}
-	return s.Details(s.Ctx(), kind, namespace, name)
+	k, ns, name, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return model.Details{}, err
+	}
+	return s.Details(s.Ctx(), k, ns, name)
+}
+
+// WatchDetails follows an object for its details panel: the returned id is
+// on every "object:changed" event about the object, the events about it or
+// its related objects, after which the page asks for Details again.
+func (a *App) WatchDetails(kind, namespace, name string) (string, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return "", err
+	}
+	k, ns, name, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return "", err
+	}
+	return s.WatchDetails(k, ns, name)
+}
+
+// UnwatchDetails stops following a details panel's object.
+func (a *App) UnwatchDetails(id string) {
+	if s, err := a.board.Current(); err == nil {
+		s.UnwatchDetails(id)
+	}
 }
 
 // Settings returns the saved preferences.
@@ -244,11 +290,9 @@ func (a *App) OpenLogFolder() error {
 	return applog.OpenFolder(a.desk.logFile.Dir())
 }
 
+// validateSpec bounds a view spec's fields; the session parses its kind.
 func validateSpec(spec model.ViewSpec) error {
-	if !informer.Known(informer.Kind(spec.Kind)) {
-		return fmt.Errorf("unknown kind %q", spec.Kind)
-	}
-	if len(spec.Namespace) > 63 || len(spec.Selector) > 4096 || len(spec.Filter) > 1024 || len(spec.SortBy) > 64 {
+	if len(spec.Kind) > 316 || len(spec.Namespace) > 63 || len(spec.Selector) > 4096 || len(spec.Filter) > 1024 || len(spec.SortBy) > 64 {
 		return errors.New("view spec field too long")
 	}
 	return nil

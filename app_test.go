@@ -11,7 +11,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"crowsnest/backend/informer"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 )
@@ -60,7 +60,7 @@ func FuzzBoundMethods(f *testing.F) {
 	f.Fuzz(func(t *testing.T, kind, ns, name, selector, filter, sortBy, text string, offset, limit int, gen uint64) {
 		spec := model.ViewSpec{Kind: kind, Namespace: ns, Selector: selector, Filter: filter, SortBy: sortBy, Desc: offset%2 == 0}
 		if info, err := a.OpenView(spec); err == nil {
-			assert.True(t, informer.Known(informer.Kind(kind)), "a view of an unknown kind %q", kind)
+			assert.NotNil(t, kinds.Builtin(kinds.ID(kind)), "a view of an unknown kind %q", kind)
 			_, _ = a.UpdateView(info.ID, spec)
 			_, _ = a.ViewTableRows(info.ID, offset, limit)
 			a.CloseView(info.ID)
@@ -77,6 +77,10 @@ func FuzzBoundMethods(f *testing.F) {
 		assert.Error(t, err)
 		_, err = a.Can(text, kind, ns)
 		assert.Error(t, err)
+		if id, err := a.WatchDetails(kind, ns, name); err == nil {
+			assert.NotNil(t, kinds.Builtin(kinds.ID(kind)), "a details watch of an unknown kind %q", kind)
+			a.UnwatchDetails(id)
+		}
 		_ = a.FocusNamespace(gen, ns)
 		_ = a.RetryKind(kind)
 	})

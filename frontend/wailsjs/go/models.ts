@@ -152,6 +152,44 @@ export namespace model {
 	        this.size = source["size"];
 	    }
 	}
+	export class Event {
+	    type: string;
+	    reason: string;
+	    message: string;
+	    count: number;
+	    lastSeen: number;
+	    source?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Event(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.reason = source["reason"];
+	        this.message = source["message"];
+	        this.count = source["count"];
+	        this.lastSeen = source["lastSeen"];
+	        this.source = source["source"];
+	    }
+	}
+	export class Table {
+	    title: string;
+	    columns: string[];
+	    rows: string[][];
+	
+	    static createFrom(source: any = {}) {
+	        return new Table(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.title = source["title"];
+	        this.columns = source["columns"];
+	        this.rows = source["rows"];
+	    }
+	}
 	export class Field {
 	    label: string;
 	    value: string;
@@ -198,44 +236,6 @@ export namespace model {
 	        this.cells = source["cells"];
 	    }
 	}
-	export class Event {
-	    type: string;
-	    reason: string;
-	    message: string;
-	    count: number;
-	    lastSeen: number;
-	    source?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Event(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.reason = source["reason"];
-	        this.message = source["message"];
-	        this.count = source["count"];
-	        this.lastSeen = source["lastSeen"];
-	        this.source = source["source"];
-	    }
-	}
-	export class Table {
-	    title: string;
-	    columns: string[];
-	    rows: string[][];
-	
-	    static createFrom(source: any = {}) {
-	        return new Table(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.title = source["title"];
-	        this.columns = source["columns"];
-	        this.rows = source["rows"];
-	    }
-	}
 	export class Details {
 	    row: Row;
 	    annotations?: Record<string, string>;
@@ -263,7 +263,7 @@ export namespace model {
 	        this.related = this.convertValues(source["related"], Row);
 	        this.secretKeys = this.convertValues(source["secretKeys"], SecretKey);
 	    }
-
+	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;
@@ -282,6 +282,7 @@ export namespace model {
 		    return a;
 		}
 	}
+	
 	
 	export class KindInfo {
 	    id: string;
@@ -320,7 +321,7 @@ export namespace model {
 	        this.custom = source["custom"];
 	        this.unavailable = source["unavailable"];
 	    }
-
+	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;
@@ -354,7 +355,7 @@ export namespace model {
 	        this.version = source["version"];
 	        this.kinds = this.convertValues(source["kinds"], KindInfo);
 	    }
-
+	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
 		    if (!a) {
 		        return a;
@@ -373,7 +374,6 @@ export namespace model {
 		    return a;
 		}
 	}
-	
 	export class KindStatus {
 	    kind: string;
 	    state: string;
@@ -478,6 +478,7 @@ export namespace model {
 		    return a;
 		}
 	}
+	
 	export class ViewInfo {
 	    id: string;
 	    generation: number;
