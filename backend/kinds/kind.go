@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
@@ -206,7 +207,7 @@ func StatusColumn(title string) Column {
 }
 
 // Relation says how objects of another kind relate to an object of this
-// one. Exactly one of Owned, Selector, IndexKey and Names is set.
+// one. Exactly one of Owned, Selector, IndexKey, Names and Refs is set.
 type Relation struct {
 	Kind ID
 	// Owned: the objects of Kind whose owner references name this object.
@@ -219,6 +220,10 @@ type Relation struct {
 	// Names: the objects of Kind this object names (in its namespace, for
 	// a namespaced Kind).
 	Names func(obj any) []string
+	// Refs: the objects of a namespaced Kind this object names with their
+	// namespace, where that is not its own: a PersistentVolume's claim, a
+	// binding's service accounts, a webhook's Service.
+	Refs func(obj any) []types.NamespacedName
 }
 
 // ErrUnknownKind is wrapped by the error for a kind this session does not
