@@ -222,11 +222,11 @@ func scaled(have, want int32) (string, string) {
 	}
 }
 
-// joinCut joins values with ", ", keeping a table cell short: past max
-// values it says how many more there are.
-func joinCut(values []string, max int) string {
+// joinCut joins values with sep, keeping a table cell short: past max
+// values it says how many more there are, as kubectl does.
+func joinCut(values []string, sep string, max int) string {
 	if len(values) <= max {
-		return strings.Join(values, ",")
+		return strings.Join(values, sep)
 	}
-	return strings.Join(values[:max], ",") + fmt.Sprintf(" + %d more...", len(values)-max)
+	return strings.Join(values[:max], sep) + fmt.Sprintf(" + %d more...", len(values)-max)
 }

@@ -33,7 +33,7 @@ func init() {
 				for _, rule := range o.Spec.Rules {
 					hosts = append(hosts, orStar(rule.Host))
 				}
-				return joinCut(hosts, 4)
+				return joinCut(hosts, ",", 4)
 			}, Wide),
 			Col("address", "Address", model.TypeText, func(o *networkingv1.Ingress) string {
 				var addrs []string
