@@ -167,6 +167,14 @@ func yes(b bool) string {
 	return ""
 }
 
+// yesNo is a boolean in a table, where a blank cell would read as unknown.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "-"
