@@ -1,6 +1,7 @@
 package kinds_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,6 +57,57 @@ func TestEveryBuiltinKindProjectsItsColumns(t *testing.T) {
 	}
 }
 
+// Every relation of a built-in kind names a built-in kind, relates in
+// exactly one way that fits both kinds' scopes, and finds something for
+// some sample: a relation nothing exercises fails here.
+func TestEveryRelationResolves(t *testing.T) {
+	for _, k := range kinds.Builtins() {
+		for i, rel := range k.Related {
+			t.Run(fmt.Sprintf("%s/%d-%s", k.ID, i, rel.Kind), func(t *testing.T) {
+				to := kinds.Builtin(rel.Kind)
+				require.NotNil(t, to, "relation to an unknown kind")
+				ways := 0
+				for _, set := range []bool{rel.Owned, rel.Selector != nil, rel.IndexKey != nil, rel.Names != nil, rel.Refs != nil} {
+					if set {
+						ways++
+					}
+				}
+				require.Equal(t, 1, ways, "set exactly one of Owned, Selector, IndexKey, Names, Refs")
+				if rel.Names != nil && to.Namespaced {
+					require.True(t, k.Namespaced, "a cluster-scoped kind names namespaced objects with Refs")
+				}
+				if rel.Refs != nil {
+					require.True(t, to.Namespaced, "Refs are for namespaced kinds; Names name cluster-scoped ones")
+				}
+				if rel.Owned {
+					return
+				}
+				if rel.IndexKey != nil {
+					assert.NotEmpty(t, rel.Index)
+				}
+				found := false
+				for _, obj := range samples[k.ID] {
+					switch {
+					case rel.Selector != nil:
+						found = found || rel.Selector(obj) != nil
+					case rel.IndexKey != nil:
+						found = found || rel.IndexKey(obj) != ""
+					case rel.Names != nil:
+						found = found || len(rel.Names(obj)) > 0
+					case rel.Refs != nil:
+						for _, ref := range rel.Refs(obj) {
+							assert.NotEmpty(t, ref.Namespace, "ref %v", ref)
+							assert.NotEmpty(t, ref.Name, "ref %v", ref)
+							found = true
+						}
+					}
+				}
+				assert.True(t, found, "no sample relates to %s: give the samples a value for it", rel.Kind)
+			})
+		}
+	}
+}
+
 func TestColumnTypesAreKnown(t *testing.T) {
 	known := map[string]bool{model.TypeText: true, model.TypeInteger: true, model.TypeNumber: true, model.TypeBoolean: true,
 		model.TypeQuantity: true, model.TypeDuration: true, model.TypeTimestamp: true}
@@ -102,4 +154,51 @@ func TestRegistryLookup(t *testing.T) {
 	gk, ok := r.ForGroupKind("apps", "Deployment")
 	require.True(t, ok)
 	assert.Equal(t, kinds.Deployments, gk.ID)
+}
+
+// cells projects obj as a row of the built-in kind id, by column id.
+func cells(t *testing.T, id kinds.ID, obj any) map[string]string {
+	t.Helper()
+	k := kinds.Builtin(id)
+	require.NotNil(t, k, "kind %s", id)
+	r := k.Row(obj)
+	out := make(map[string]string, len(k.Columns))
+	for i, c := range k.Columns {
+		out[c.ID] = r.Cells[i]
+	}
+	out["status"] = r.Status
+	out["health"] = r.Health
+	return out
+}
+
+// describe gives the details of obj as the built-in kind id describes it.
+func describe(t *testing.T, id kinds.ID, obj any) model.Details {
+	t.Helper()
+	k := kinds.Builtin(id)
+	require.NotNil(t, k, "kind %s", id)
+	d := model.Details{Row: k.Row(obj)}
+	k.Describe(obj, &d)
+	return d
+}
+
+// table returns the details' table with this title.
+func table(t *testing.T, d model.Details, title string) model.Table {
+	t.Helper()
+	for _, tb := range d.Tables {
+		if tb.Title == title {
+			return tb
+		}
+	}
+	require.Failf(t, "no table", "%q in %v", title, d.Tables)
+	return model.Table{}
+}
+
+// fact returns the details' summary field with this label, or "".
+func fact(d model.Details, label string) string {
+	for _, f := range d.Summary {
+		if f.Label == label {
+			return f.Value
+		}
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -106,4 +107,14 @@ func init() {
 		InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "web-7d9c-abcde", UID: "uid-web-7d9c-abcde"},
 		Type:           corev1.EventTypeWarning, Reason: "BackOff", Message: "Back-off restarting failed container sidecar",
 		Count: 4, LastTimestamp: *at(9), Source: corev1.EventSource{Component: "kubelet"}}}
+
+	slice := &discoveryv1.EndpointSlice{ObjectMeta: objectMeta("shop", "web-x7k2p"), AddressType: discoveryv1.AddressTypeIPv4,
+		Ports: []discoveryv1.EndpointPort{{Name: ptr("http"), Port: ptr(int32(8080)), Protocol: ptr(corev1.ProtocolTCP)}},
+		Endpoints: []discoveryv1.Endpoint{
+			{Addresses: []string{"10.1.0.7"}, Conditions: discoveryv1.EndpointConditions{Ready: ptr(true)}, NodeName: ptr("worker-1"),
+				TargetRef: &corev1.ObjectReference{Kind: "Pod", Namespace: "shop", Name: "web-7d9c-abcde"}},
+			{Addresses: []string{"10.1.0.8"}, Conditions: discoveryv1.EndpointConditions{Ready: ptr(false), Terminating: ptr(true)}},
+		}}
+	slice.Labels[discoveryv1.LabelServiceName] = "web"
+	samples[kinds.EndpointSlices] = []any{slice}
 }
