@@ -5,13 +5,15 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	coreinformers "k8s.io/client-go/informers/core/v1"
 
 	"crowsnest/backend/model"
 )
 
-// Services select pods by label; their details link to those pods.
+// Services select pods by label; their details link to those pods and to
+// the EndpointSlices that list them.
 const Services ID = "services"
 
 func init() {
@@ -46,13 +48,21 @@ func init() {
 			f.add("Selector", mapText(o.Spec.Selector))
 			f.add("Session affinity", string(o.Spec.SessionAffinity))
 		}),
-		Related: []Relation{{Kind: Pods, Selector: func(obj any) labels.Selector {
-			// A Service without a selector has its endpoints managed by hand.
-			if s, ok := obj.(*corev1.Service); ok && len(s.Spec.Selector) > 0 {
-				return labels.SelectorFromSet(s.Spec.Selector)
-			}
-			return nil
-		}}},
+		Related: []Relation{
+			{Kind: Pods, Selector: func(obj any) labels.Selector {
+				// A Service without a selector has its endpoints managed by hand.
+				if s, ok := obj.(*corev1.Service); ok && len(s.Spec.Selector) > 0 {
+					return labels.SelectorFromSet(s.Spec.Selector)
+				}
+				return nil
+			}},
+			{Kind: EndpointSlices, Selector: func(obj any) labels.Selector {
+				if s, ok := obj.(*corev1.Service); ok {
+					return labels.SelectorFromSet(labels.Set{discoveryv1.LabelServiceName: s.Name})
+				}
+				return nil
+			}},
+		},
 	})
 }
 
