@@ -117,4 +117,11 @@ func init() {
 		}}
 	slice.Labels[discoveryv1.LabelServiceName] = "web"
 	samples[kinds.EndpointSlices] = []any{slice}
+	nginxClass := &networkingv1.IngressClass{ObjectMeta: objectMeta("", "nginx"), Spec: networkingv1.IngressClassSpec{
+		Controller: "k8s.io/ingress-nginx",
+		Parameters: &networkingv1.IngressClassParametersReference{APIGroup: ptr("k8s.example.com"), Kind: "IngressParameters",
+			Name: "external-lb", Scope: ptr(networkingv1.IngressClassParametersReferenceScopeCluster)}}}
+	nginxClass.Annotations = map[string]string{networkingv1.AnnotationIsDefaultIngressClass: "true"}
+	samples[kinds.IngressClasses] = []any{nginxClass,
+		&networkingv1.IngressClass{ObjectMeta: objectMeta("", "internal"), Spec: networkingv1.IngressClassSpec{Controller: "traefik.io/ingress-controller"}}}
 }
