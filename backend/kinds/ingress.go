@@ -10,7 +10,8 @@ import (
 	"crowsnest/backend/model"
 )
 
-// Ingresses route hosts and paths to Services.
+// Ingresses route hosts and paths to Services; their IngressClass names
+// the controller that does it.
 const Ingresses ID = "ingresses"
 
 func init() {
@@ -109,6 +110,11 @@ func init() {
 				}
 			}
 			return names
+		}}, {Kind: IngressClasses, Names: func(obj any) []string {
+			if o, ok := obj.(*networkingv1.Ingress); ok && o.Spec.IngressClassName != nil {
+				return nonEmpty(*o.Spec.IngressClassName)
+			}
+			return nil
 		}}},
 	})
 }
