@@ -124,4 +124,23 @@ func init() {
 	nginxClass.Annotations = map[string]string{networkingv1.AnnotationIsDefaultIngressClass: "true"}
 	samples[kinds.IngressClasses] = []any{nginxClass,
 		&networkingv1.IngressClass{ObjectMeta: objectMeta("", "internal"), Spec: networkingv1.IngressClassSpec{Controller: "traefik.io/ingress-controller"}}}
+	samples[kinds.NetworkPolicies] = []any{
+		&networkingv1.NetworkPolicy{ObjectMeta: objectMeta("shop", "web"), Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+			Ingress: []networkingv1.NetworkPolicyIngressRule{
+				{From: []networkingv1.NetworkPolicyPeer{
+					{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "frontend"}}},
+					{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "ops"}}},
+				}, Ports: []networkingv1.NetworkPolicyPort{{Port: ptr(intstr.FromInt32(8080))}, {Protocol: ptr(corev1.ProtocolUDP), Port: ptr(intstr.FromInt32(9000)), EndPort: ptr(int32(9100))}}},
+				{Ports: []networkingv1.NetworkPolicyPort{{Port: ptr(intstr.FromString("metrics"))}}},
+			},
+			Egress: []networkingv1.NetworkPolicyEgressRule{{
+				To:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "0.0.0.0/0", Except: []string{"169.254.169.254/32"}}}},
+				Ports: []networkingv1.NetworkPolicyPort{{Port: ptr(intstr.FromInt32(443))}},
+			}},
+		}},
+		&networkingv1.NetworkPolicy{ObjectMeta: objectMeta("shop", "default-deny"), Spec: networkingv1.NetworkPolicySpec{
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}}},
+	}
 }
