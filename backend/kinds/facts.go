@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,15 +141,17 @@ func mapText(m map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-func sortedKeys[V any](maps ...map[string]V) []string {
+// sortedKeys returns the keys of the maps, sorted, each once: of string
+// maps and of ResourceLists alike.
+func sortedKeys[K ~string, V any](maps ...map[K]V) []string {
 	var keys []string
 	for _, m := range maps {
 		for k := range m {
-			keys = append(keys, k)
+			keys = append(keys, string(k))
 		}
 	}
 	sort.Strings(keys)
-	return keys
+	return slices.Compact(keys)
 }
 
 // deref reads an optional count, 1 when unset: the API's default for
