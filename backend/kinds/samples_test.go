@@ -143,4 +143,19 @@ func init() {
 		&networkingv1.NetworkPolicy{ObjectMeta: objectMeta("shop", "default-deny"), Spec: networkingv1.NetworkPolicySpec{
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress}}},
 	}
+	quota := corev1.ResourceList{corev1.ResourceRequestsCPU: resource.MustParse("2"), corev1.ResourceRequestsMemory: resource.MustParse("4Gi"),
+		corev1.ResourceLimitsCPU: resource.MustParse("4"), corev1.ResourcePods: resource.MustParse("10")}
+	samples[kinds.ResourceQuotas] = []any{&corev1.ResourceQuota{ObjectMeta: objectMeta("shop", "compute"),
+		Spec: corev1.ResourceQuotaSpec{Hard: quota, Scopes: []corev1.ResourceQuotaScope{corev1.ResourceQuotaScopeNotBestEffort}},
+		Status: corev1.ResourceQuotaStatus{Hard: quota, Used: corev1.ResourceList{corev1.ResourceRequestsCPU: resource.MustParse("500m"),
+			corev1.ResourceRequestsMemory: resource.MustParse("1Gi"), corev1.ResourceLimitsCPU: resource.MustParse("1"), corev1.ResourcePods: resource.MustParse("3")}}}}
+	samples[kinds.LimitRanges] = []any{&metav1.PartialObjectMetadata{ObjectMeta: objectMeta("shop", "defaults")},
+		&corev1.LimitRange{ObjectMeta: objectMeta("shop", "defaults"), Spec: corev1.LimitRangeSpec{Limits: []corev1.LimitRangeItem{
+			{Type: corev1.LimitTypeContainer,
+				Min:            corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m")},
+				Max:            corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("2"), corev1.ResourceMemory: resource.MustParse("4Gi")},
+				DefaultRequest: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m")},
+				Default:        corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m")}},
+			{Type: corev1.LimitTypePod, MaxLimitRequestRatio: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4")}},
+		}}}}
 }
