@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -197,4 +198,13 @@ func init() {
 	db.Status.Conditions = []autoscalingv2.HorizontalPodAutoscalerCondition{{Type: autoscalingv2.AbleToScale, Status: corev1.ConditionFalse,
 		Reason: "FailedGetScale", Message: `statefulsets.apps "db" not found`}}
 	samples[kinds.HorizontalPodAutoscalers] = []any{web, db, hpa("web-7d9c", "ReplicaSet")}
+	samples[kinds.PodDisruptionBudgets] = []any{
+		&policyv1.PodDisruptionBudget{ObjectMeta: objectMeta("shop", "web"),
+			Spec: policyv1.PodDisruptionBudgetSpec{MinAvailable: ptr(intstr.FromInt32(2)), Selector: selector},
+			Status: policyv1.PodDisruptionBudgetStatus{DisruptionsAllowed: 1, CurrentHealthy: 3, DesiredHealthy: 2, ExpectedPods: 3,
+				Conditions: []metav1.Condition{{Type: policyv1.DisruptionAllowedCondition, Status: metav1.ConditionTrue, Reason: policyv1.SufficientPodsReason, LastTransitionTime: created}}}},
+		&policyv1.PodDisruptionBudget{ObjectMeta: objectMeta("shop", "db"),
+			Spec:   policyv1.PodDisruptionBudgetSpec{MaxUnavailable: ptr(intstr.FromString("0%")), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}}},
+			Status: policyv1.PodDisruptionBudgetStatus{CurrentHealthy: 2, DesiredHealthy: 2, ExpectedPods: 2}},
+	}
 }
