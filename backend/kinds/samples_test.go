@@ -10,6 +10,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -206,5 +207,10 @@ func init() {
 		&policyv1.PodDisruptionBudget{ObjectMeta: objectMeta("shop", "db"),
 			Spec:   policyv1.PodDisruptionBudgetSpec{MaxUnavailable: ptr(intstr.FromString("0%")), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "db"}}},
 			Status: policyv1.PodDisruptionBudgetStatus{CurrentHealthy: 2, DesiredHealthy: 2, ExpectedPods: 2}},
+	}
+	samples[kinds.PriorityClasses] = []any{
+		&schedulingv1.PriorityClass{ObjectMeta: objectMeta("", "system-cluster-critical"), Value: 2000000000,
+			PreemptionPolicy: ptr(corev1.PreemptLowerPriority), Description: "Used for system critical pods that must run in the cluster."},
+		&schedulingv1.PriorityClass{ObjectMeta: objectMeta("", "batch-low"), Value: -10, GlobalDefault: true, PreemptionPolicy: ptr(corev1.PreemptNever)},
 	}
 }
