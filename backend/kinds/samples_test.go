@@ -6,6 +6,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
+	coordinationv1 "k8s.io/api/coordination/v1"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -213,4 +214,7 @@ func init() {
 			PreemptionPolicy: ptr(corev1.PreemptLowerPriority), Description: "Used for system critical pods that must run in the cluster."},
 		&schedulingv1.PriorityClass{ObjectMeta: objectMeta("", "batch-low"), Value: -10, GlobalDefault: true, PreemptionPolicy: ptr(corev1.PreemptNever)},
 	}
+	renewed := metav1.NewMicroTime(created.Add(9 * time.Minute))
+	samples[kinds.Leases] = []any{&coordinationv1.Lease{ObjectMeta: objectMeta("kube-node-lease", "worker-1"), Spec: coordinationv1.LeaseSpec{
+		HolderIdentity: ptr("worker-1"), LeaseDurationSeconds: ptr(int32(40)), RenewTime: &renewed, LeaseTransitions: ptr(int32(3))}}}
 }
