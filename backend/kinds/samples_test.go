@@ -3,6 +3,7 @@ package kinds_test
 import (
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
@@ -217,4 +218,27 @@ func init() {
 	renewed := metav1.NewMicroTime(created.Add(9 * time.Minute))
 	samples[kinds.Leases] = []any{&coordinationv1.Lease{ObjectMeta: objectMeta("kube-node-lease", "worker-1"), Spec: coordinationv1.LeaseSpec{
 		HolderIdentity: ptr("worker-1"), LeaseDurationSeconds: ptr(int32(40)), RenewTime: &renewed, LeaseTransitions: ptr(int32(3))}}}
+	podRules := []admissionregistrationv1.RuleWithOperations{{
+		Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create, admissionregistrationv1.Update},
+		Rule:       admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"pods"}}}}
+	injector := admissionregistrationv1.WebhookClientConfig{Service: &admissionregistrationv1.ServiceReference{
+		Namespace: "mesh", Name: "injector", Path: ptr("/inject"), Port: ptr(int32(443))}}
+	samples[kinds.MutatingWebhookConfigurations] = []any{&admissionregistrationv1.MutatingWebhookConfiguration{
+		ObjectMeta: objectMeta("", "sidecar-injector"),
+		Webhooks: []admissionregistrationv1.MutatingWebhook{{Name: "inject.mesh.example.com", ClientConfig: injector, Rules: podRules,
+			FailurePolicy: ptr(admissionregistrationv1.Fail), SideEffects: ptr(admissionregistrationv1.SideEffectClassNone),
+			NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"mesh": "enabled"}}}}}}
+	samples[kinds.ValidatingWebhookConfigurations] = []any{&admissionregistrationv1.ValidatingWebhookConfiguration{
+		ObjectMeta: objectMeta("", "policy"),
+		Webhooks: []admissionregistrationv1.ValidatingWebhook{
+			{Name: "validate.policy.example.com", Rules: []admissionregistrationv1.RuleWithOperations{{
+				Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.OperationAll},
+				Rule: admissionregistrationv1.Rule{APIGroups: []string{"apps", "batch"}, APIVersions: []string{"*"}, Resources: []string{"*"},
+					Scope: ptr(admissionregistrationv1.NamespacedScope)}}},
+				ClientConfig: admissionregistrationv1.WebhookClientConfig{Service: &admissionregistrationv1.ServiceReference{
+					Namespace: "policy", Name: "webhook", Port: ptr(int32(8443))}},
+				FailurePolicy: ptr(admissionregistrationv1.Ignore), SideEffects: ptr(admissionregistrationv1.SideEffectClassNoneOnDryRun)},
+			{Name: "audit.example.com", Rules: podRules, ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: ptr("https://audit.example.com/validate")},
+				SideEffects: ptr(admissionregistrationv1.SideEffectClassNone)},
+		}}}
 }
