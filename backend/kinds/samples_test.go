@@ -13,6 +13,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -241,4 +242,12 @@ func init() {
 			{Name: "audit.example.com", Rules: podRules, ClientConfig: admissionregistrationv1.WebhookClientConfig{URL: ptr("https://audit.example.com/validate")},
 				SideEffects: ptr(admissionregistrationv1.SideEffectClassNone)},
 		}}}
+	standard := &storagev1.StorageClass{ObjectMeta: objectMeta("", "standard"), Provisioner: "ebs.csi.aws.com",
+		Parameters: map[string]string{"type": "gp3"}, AllowVolumeExpansion: ptr(true),
+		VolumeBindingMode: ptr(storagev1.VolumeBindingWaitForFirstConsumer)}
+	standard.Annotations = map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}
+	samples[kinds.StorageClasses] = []any{standard, &storagev1.StorageClass{ObjectMeta: objectMeta("", "local"),
+		Provisioner: "kubernetes.io/no-provisioner", ReclaimPolicy: ptr(corev1.PersistentVolumeReclaimRetain),
+		AllowedTopologies: []corev1.TopologySelectorTerm{{MatchLabelExpressions: []corev1.TopologySelectorLabelRequirement{
+			{Key: "topology.kubernetes.io/zone", Values: []string{"eu-1a", "eu-1b"}}}}}}}
 }
