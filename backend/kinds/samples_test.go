@@ -250,4 +250,20 @@ func init() {
 		Provisioner: "kubernetes.io/no-provisioner", ReclaimPolicy: ptr(corev1.PersistentVolumeReclaimRetain),
 		AllowedTopologies: []corev1.TopologySelectorTerm{{MatchLabelExpressions: []corev1.TopologySelectorLabelRequirement{
 			{Key: "topology.kubernetes.io/zone", Values: []string{"eu-1a", "eu-1b"}}}}}}}
+	samples[kinds.PersistentVolumes] = []any{
+		&corev1.PersistentVolume{ObjectMeta: objectMeta("", "pv-1"), Spec: corev1.PersistentVolumeSpec{
+			Capacity:    corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Gi")},
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}, PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
+			ClaimRef:         &corev1.ObjectReference{Kind: "PersistentVolumeClaim", Namespace: "shop", Name: "data-db-0"},
+			StorageClassName: "standard", VolumeAttributesClassName: ptr("gold"), VolumeMode: ptr(corev1.PersistentVolumeFilesystem),
+			PersistentVolumeSource: corev1.PersistentVolumeSource{CSI: &corev1.CSIPersistentVolumeSource{Driver: "ebs.csi.aws.com", VolumeHandle: "vol-0a1b"}},
+			NodeAffinity: &corev1.VolumeNodeAffinity{Required: &corev1.NodeSelector{NodeSelectorTerms: []corev1.NodeSelectorTerm{{
+				MatchExpressions: []corev1.NodeSelectorRequirement{{Key: "topology.kubernetes.io/zone", Operator: corev1.NodeSelectorOpIn, Values: []string{"eu-1a"}}}}}}}},
+			Status: corev1.PersistentVolumeStatus{Phase: corev1.VolumeBound, LastPhaseTransitionTime: at(1)}},
+		&corev1.PersistentVolume{ObjectMeta: objectMeta("", "pv-old"), Spec: corev1.PersistentVolumeSpec{
+			Capacity:    corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")},
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany}, PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimRecycle,
+			PersistentVolumeSource: corev1.PersistentVolumeSource{NFS: &corev1.NFSVolumeSource{Server: "nas.example.com", Path: "/exports/old"}}},
+			Status: corev1.PersistentVolumeStatus{Phase: corev1.VolumeFailed, Reason: "VolumeFailedRecycle", Message: "recycler pod failed"}},
+	}
 }
