@@ -9,7 +9,8 @@ import (
 	"crowsnest/backend/model"
 )
 
-// PersistentVolumeClaims ask for storage that a PersistentVolume provides.
+// PersistentVolumeClaims ask for storage that a PersistentVolume provides;
+// their details link to the volume and its storage class.
 const PersistentVolumeClaims ID = "persistentvolumeclaims"
 
 func init() {
@@ -66,6 +67,20 @@ func init() {
 				return cond(string(c.Type), string(c.Status), c.Reason, c.Message, c.LastTransitionTime)
 			})
 		}),
+		Related: []Relation{
+			{Kind: PersistentVolumes, Names: func(obj any) []string {
+				if o, ok := obj.(*corev1.PersistentVolumeClaim); ok {
+					return nonEmpty(o.Spec.VolumeName)
+				}
+				return nil
+			}},
+			{Kind: StorageClasses, Names: func(obj any) []string {
+				if o, ok := obj.(*corev1.PersistentVolumeClaim); ok && o.Spec.StorageClassName != nil {
+					return nonEmpty(*o.Spec.StorageClassName)
+				}
+				return nil
+			}},
+		},
 	})
 }
 
