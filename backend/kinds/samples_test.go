@@ -266,4 +266,8 @@ func init() {
 			PersistentVolumeSource: corev1.PersistentVolumeSource{NFS: &corev1.NFSVolumeSource{Server: "nas.example.com", Path: "/exports/old"}}},
 			Status: corev1.PersistentVolumeStatus{Phase: corev1.VolumeFailed, Reason: "VolumeFailedRecycle", Message: "recycler pod failed"}},
 	}
+	samples[kinds.ServiceAccounts] = []any{&corev1.ServiceAccount{ObjectMeta: objectMeta("shop", "web"),
+		Secrets:                      []corev1.ObjectReference{{Name: "web-token"}},
+		ImagePullSecrets:             []corev1.LocalObjectReference{{Name: "registry"}},
+		AutomountServiceAccountToken: ptr(false)}}
 }
