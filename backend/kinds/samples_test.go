@@ -12,6 +12,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -270,4 +271,31 @@ func init() {
 		Secrets:                      []corev1.ObjectReference{{Name: "web-token"}},
 		ImagePullSecrets:             []corev1.LocalObjectReference{{Name: "registry"}},
 		AutomountServiceAccountToken: ptr(false)}}
+	samples[kinds.Roles] = []any{&metav1.PartialObjectMetadata{ObjectMeta: objectMeta("shop", "web-reader")},
+		&rbacv1.Role{ObjectMeta: objectMeta("shop", "web-reader"), Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"configmaps", "secrets"}, ResourceNames: []string{"web-config"}, Verbs: []string{"get", "watch"}},
+			{APIGroups: []string{"apps", "batch"}, Resources: []string{"deployments", "jobs"}, Verbs: []string{"get", "list"}},
+		}}}
+	samples[kinds.ClusterRoles] = []any{&metav1.PartialObjectMetadata{ObjectMeta: objectMeta("", "monitoring")},
+		&rbacv1.ClusterRole{ObjectMeta: objectMeta("", "monitoring"),
+			AggregationRule: &rbacv1.AggregationRule{ClusterRoleSelectors: []metav1.LabelSelector{{MatchLabels: map[string]string{"rbac.example.com/aggregate-to-monitoring": "true"}}}},
+			Rules: []rbacv1.PolicyRule{
+				{APIGroups: []string{""}, Resources: []string{"pods", "nodes"}, Verbs: []string{"get", "list", "watch"}},
+				{NonResourceURLs: []string{"/metrics", "/healthz"}, Verbs: []string{"get"}},
+			}}}
+	samples[kinds.RoleBindings] = []any{
+		&rbacv1.RoleBinding{ObjectMeta: objectMeta("shop", "web-reader"),
+			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "web-reader"},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "alice@example.com"},
+				{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "shop-devs"},
+				{Kind: rbacv1.ServiceAccountKind, Name: "web"},
+				{Kind: rbacv1.ServiceAccountKind, Name: "deployer", Namespace: "ci"}}},
+		&rbacv1.RoleBinding{ObjectMeta: objectMeta("shop", "viewers"),
+			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "view"},
+			Subjects: []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "auditors"}}},
+	}
+	samples[kinds.ClusterRoleBindings] = []any{&rbacv1.ClusterRoleBinding{ObjectMeta: objectMeta("", "monitoring"),
+		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "monitoring"},
+		Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: "prometheus", Namespace: "monitoring"},
+			{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "sre"}, {Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "bob@example.com"}}}}
 }
