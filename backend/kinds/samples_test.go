@@ -15,6 +15,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	apiextv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -298,4 +299,57 @@ func init() {
 		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "monitoring"},
 		Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: "prometheus", Namespace: "monitoring"},
 			{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "sre"}, {Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: "bob@example.com"}}}}
+	samples[kinds.CustomResourceDefinitions] = []any{databasesCRD(), clusterIssuersCRD()}
+}
+
+// databasesCRD is a namespaced CRD whose stored version has printer
+// columns, subresources and status.conditions in its schema.
+func databasesCRD() *apiextv1.CustomResourceDefinition {
+	schema := &apiextv1.CustomResourceValidation{OpenAPIV3Schema: &apiextv1.JSONSchemaProps{Type: "object", Properties: map[string]apiextv1.JSONSchemaProps{
+		"spec": {Type: "object", Properties: map[string]apiextv1.JSONSchemaProps{"engine": {Type: "string"}, "replicas": {Type: "integer"}}},
+		"status": {Type: "object", Properties: map[string]apiextv1.JSONSchemaProps{
+			"phase":      {Type: "string"},
+			"conditions": {Type: "array", Items: &apiextv1.JSONSchemaPropsOrArray{Schema: &apiextv1.JSONSchemaProps{Type: "object"}}},
+		}},
+	}}}
+	crd := &apiextv1.CustomResourceDefinition{ObjectMeta: objectMeta("", "databases.data.crowsnest.io"), Spec: apiextv1.CustomResourceDefinitionSpec{
+		Group: "data.crowsnest.io", Scope: apiextv1.NamespaceScoped,
+		Names: apiextv1.CustomResourceDefinitionNames{Plural: "databases", Singular: "database", Kind: "Database", ListKind: "DatabaseList",
+			ShortNames: []string{"db"}, Categories: []string{"all"}},
+		Versions: []apiextv1.CustomResourceDefinitionVersion{
+			{Name: "v1", Served: true, Storage: true, Schema: schema,
+				Subresources: &apiextv1.CustomResourceSubresources{Status: &apiextv1.CustomResourceSubresourceStatus{},
+					Scale: &apiextv1.CustomResourceSubresourceScale{SpecReplicasPath: ".spec.replicas", StatusReplicasPath: ".status.replicas"}},
+				AdditionalPrinterColumns: []apiextv1.CustomResourceColumnDefinition{
+					{Name: "Engine", Type: "string", JSONPath: ".spec.engine"},
+					{Name: "Ready", Type: "string", JSONPath: `.status.conditions[?(@.type=="Ready")].status`}}},
+			{Name: "v1beta1", Served: true, Deprecated: true, DeprecationWarning: ptr("use v1"), Schema: schema},
+			{Name: "v1alpha1", Schema: schema},
+		},
+		Conversion: &apiextv1.CustomResourceConversion{Strategy: apiextv1.WebhookConverter, Webhook: &apiextv1.WebhookConversion{
+			ClientConfig: &apiextv1.WebhookClientConfig{CABundle: []byte("-----BEGIN CERTIFICATE-----"),
+				Service: &apiextv1.ServiceReference{Namespace: "data-system", Name: "conversion"}},
+			ConversionReviewVersions: []string{"v1"}}},
+	}, Status: apiextv1.CustomResourceDefinitionStatus{StoredVersions: []string{"v1", "v1beta1"}, Conditions: []apiextv1.CustomResourceDefinitionCondition{
+		{Type: apiextv1.NamesAccepted, Status: apiextv1.ConditionTrue, Reason: "NoConflicts", LastTransitionTime: created},
+		{Type: apiextv1.Established, Status: apiextv1.ConditionTrue, Reason: "InitialNamesAccepted", LastTransitionTime: created},
+	}}}
+	return crd
+}
+
+// clusterIssuersCRD is a cluster-scoped CRD whose status is open to
+// unknown fields and whose names clash with another CRD's.
+func clusterIssuersCRD() *apiextv1.CustomResourceDefinition {
+	return &apiextv1.CustomResourceDefinition{ObjectMeta: objectMeta("", "clusterissuers.certs.example.com"), Spec: apiextv1.CustomResourceDefinitionSpec{
+		Group: "certs.example.com", Scope: apiextv1.ClusterScoped,
+		Names: apiextv1.CustomResourceDefinitionNames{Plural: "clusterissuers", Singular: "clusterissuer", Kind: "ClusterIssuer"},
+		Versions: []apiextv1.CustomResourceDefinitionVersion{{Name: "v1", Served: true, Storage: true,
+			Schema: &apiextv1.CustomResourceValidation{OpenAPIV3Schema: &apiextv1.JSONSchemaProps{Type: "object", Properties: map[string]apiextv1.JSONSchemaProps{
+				"spec":   {Type: "object", XPreserveUnknownFields: ptr(true)},
+				"status": {Type: "object", XPreserveUnknownFields: ptr(true)},
+			}}}}},
+	}, Status: apiextv1.CustomResourceDefinitionStatus{Conditions: []apiextv1.CustomResourceDefinitionCondition{
+		{Type: apiextv1.NamesAccepted, Status: apiextv1.ConditionFalse, Reason: "KindConflict", Message: `"ClusterIssuer" is already in use`},
+		{Type: apiextv1.Established, Status: apiextv1.ConditionFalse, Reason: "NotAccepted"},
+	}}}
 }
