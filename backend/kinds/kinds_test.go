@@ -108,6 +108,32 @@ func TestEveryRelationResolves(t *testing.T) {
 	}
 }
 
+// The navigation lists the built-in kinds in this order, each at a rank
+// of its own within its group.
+func TestBuiltinNavigation(t *testing.T) {
+	want := map[string][]kinds.ID{
+		kinds.NavWorkloads: {kinds.Pods, kinds.Deployments, kinds.ReplicaSets, kinds.StatefulSets, kinds.DaemonSets, kinds.Jobs, kinds.CronJobs},
+		kinds.NavNetwork:   {kinds.Services, kinds.Ingresses, kinds.EndpointSlices, kinds.IngressClasses, kinds.NetworkPolicies},
+		kinds.NavConfig: {kinds.ConfigMaps, kinds.Secrets, kinds.ResourceQuotas, kinds.LimitRanges, kinds.HorizontalPodAutoscalers,
+			kinds.PodDisruptionBudgets, kinds.PriorityClasses, kinds.Leases, kinds.MutatingWebhookConfigurations, kinds.ValidatingWebhookConfigurations},
+		kinds.NavStorage: {kinds.PersistentVolumeClaims, kinds.PersistentVolumes, kinds.StorageClasses},
+		kinds.NavAccess:  {kinds.ServiceAccounts, kinds.Roles, kinds.RoleBindings, kinds.ClusterRoles, kinds.ClusterRoleBindings},
+		kinds.NavCluster: {kinds.Nodes, kinds.Namespaces, kinds.Events, kinds.CustomResourceDefinitions},
+	}
+	got := map[string][]kinds.ID{}
+	ranks := map[string]map[int]kinds.ID{}
+	for _, k := range kinds.Builtins() {
+		got[k.Nav] = append(got[k.Nav], k.ID)
+		if ranks[k.Nav] == nil {
+			ranks[k.Nav] = map[int]kinds.ID{}
+		}
+		other, taken := ranks[k.Nav][k.Rank]
+		assert.False(t, taken, "%s and %s share rank %d in %s", k.ID, other, k.Rank, k.Nav)
+		ranks[k.Nav][k.Rank] = k.ID
+	}
+	assert.Equal(t, want, got)
+}
+
 func TestColumnTypesAreKnown(t *testing.T) {
 	known := map[string]bool{model.TypeText: true, model.TypeInteger: true, model.TypeNumber: true, model.TypeBoolean: true,
 		model.TypeQuantity: true, model.TypeDuration: true, model.TypeTimestamp: true}
