@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	coreinformers "k8s.io/client-go/informers/core/v1"
+	"k8s.io/utils/ptr"
 
 	"crowsnest/backend/model"
 )
@@ -24,12 +25,7 @@ func init() {
 		Columns: []Column{
 			NameColumn, NamespaceColumn, StatusColumn("Status"),
 			Col("volume", "Volume", model.TypeText, func(o *corev1.PersistentVolumeClaim) string { return o.Spec.VolumeName }),
-			Col("capacity", "Capacity", model.TypeQuantity, func(o *corev1.PersistentVolumeClaim) string {
-				if q, ok := o.Status.Capacity[corev1.ResourceStorage]; ok {
-					return q.String()
-				}
-				return ""
-			}),
+			Col("capacity", "Capacity", model.TypeQuantity, func(o *corev1.PersistentVolumeClaim) string { return storageSize(o.Status.Capacity) }),
 			Col("accessModes", "Access modes", model.TypeText, func(o *corev1.PersistentVolumeClaim) string { return accessModes(o.Status.AccessModes) }),
 			Col("storageClass", "Storage class", model.TypeText, func(o *corev1.PersistentVolumeClaim) string {
 				if o.Spec.StorageClassName == nil {
@@ -38,12 +34,7 @@ func init() {
 				return *o.Spec.StorageClassName
 			}),
 			AgeColumn,
-			Col("volumeMode", "Volume mode", model.TypeText, func(o *corev1.PersistentVolumeClaim) string {
-				if o.Spec.VolumeMode == nil {
-					return ""
-				}
-				return string(*o.Spec.VolumeMode)
-			}, Priority(1)),
+			volumeModeColumn(func(o *corev1.PersistentVolumeClaim) *corev1.PersistentVolumeMode { return o.Spec.VolumeMode }),
 		},
 		Status: statusAs(func(o *corev1.PersistentVolumeClaim) (string, string) {
 			health := map[corev1.PersistentVolumeClaimPhase]string{
@@ -56,12 +47,8 @@ func init() {
 			if o.Spec.StorageClassName != nil {
 				f.add("Storage class", *o.Spec.StorageClassName)
 			}
-			if q, ok := o.Spec.Resources.Requests[corev1.ResourceStorage]; ok {
-				f.add("Requested", q.String())
-			}
-			if q, ok := o.Status.Capacity[corev1.ResourceStorage]; ok {
-				f.add("Capacity", q.String())
-			}
+			f.add("Requested", storageSize(o.Spec.Resources.Requests))
+			f.add("Capacity", storageSize(o.Status.Capacity))
 			f.add("Access modes", accessModes(o.Spec.AccessModes))
 			d.Conditions = conditions(o.Status.Conditions, func(c corev1.PersistentVolumeClaimCondition) model.Condition {
 				return cond(string(c.Type), string(c.Status), c.Reason, c.Message, c.LastTransitionTime)
@@ -98,4 +85,18 @@ func accessModes(modes []corev1.PersistentVolumeAccessMode) string {
 		}
 	}
 	return strings.Join(out, ",")
+}
+
+// storageSize is the storage of a claim's request or capacity, or of a
+// volume's capacity.
+func storageSize(list corev1.ResourceList) string {
+	if q, ok := list[corev1.ResourceStorage]; ok {
+		return q.String()
+	}
+	return ""
+}
+
+// volumeModeColumn is kubectl's -o wide VOLUMEMODE of claims and volumes.
+func volumeModeColumn[T any](mode func(T) *corev1.PersistentVolumeMode) Column {
+	return Col("volumeMode", "Volume mode", model.TypeText, func(o T) string { return string(ptr.Deref(mode(o), "")) }, Priority(1))
 }
