@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	coreinformers "k8s.io/client-go/informers/core/v1"
+	"k8s.io/utils/ptr"
 
 	"crowsnest/backend/model"
 )
@@ -25,12 +26,7 @@ func init() {
 		},
 		Columns: []Column{
 			NameColumn,
-			Col("capacity", "Capacity", model.TypeQuantity, func(o *corev1.PersistentVolume) string {
-				if q, ok := o.Spec.Capacity[corev1.ResourceStorage]; ok {
-					return q.String()
-				}
-				return ""
-			}),
+			Col("capacity", "Capacity", model.TypeQuantity, func(o *corev1.PersistentVolume) string { return storageSize(o.Spec.Capacity) }),
 			Col("accessModes", "Access modes", model.TypeText, func(o *corev1.PersistentVolume) string { return accessModes(o.Spec.AccessModes) }),
 			Col("reclaimPolicy", "Reclaim policy", model.TypeText, func(o *corev1.PersistentVolume) string {
 				return string(o.Spec.PersistentVolumeReclaimPolicy)
@@ -44,19 +40,11 @@ func init() {
 			}),
 			Col("storageClass", "Storage class", model.TypeText, volumeClass),
 			Col("volumeAttributesClass", "Volume attributes class", model.TypeText, func(o *corev1.PersistentVolume) string {
-				if o.Spec.VolumeAttributesClassName == nil {
-					return ""
-				}
-				return *o.Spec.VolumeAttributesClassName
+				return ptr.Deref(o.Spec.VolumeAttributesClassName, "")
 			}),
 			Col("reason", "Reason", model.TypeText, func(o *corev1.PersistentVolume) string { return o.Status.Reason }),
 			AgeColumn,
-			Col("volumeMode", "Volume mode", model.TypeText, func(o *corev1.PersistentVolume) string {
-				if o.Spec.VolumeMode == nil {
-					return ""
-				}
-				return string(*o.Spec.VolumeMode)
-			}, Priority(1)),
+			volumeModeColumn(func(o *corev1.PersistentVolume) *corev1.PersistentVolumeMode { return o.Spec.VolumeMode }),
 		},
 		Status: statusAs(func(o *corev1.PersistentVolume) (string, string) {
 			if o.DeletionTimestamp != nil {
@@ -69,9 +57,7 @@ func init() {
 			return string(o.Status.Phase), health
 		}),
 		describe: describeAs(func(o *corev1.PersistentVolume, f *facts, d *model.Details) {
-			if q, ok := o.Spec.Capacity[corev1.ResourceStorage]; ok {
-				f.add("Capacity", q.String())
-			}
+			f.add("Capacity", storageSize(o.Spec.Capacity))
 			f.add("Access modes", accessModes(o.Spec.AccessModes))
 			f.add("Reclaim policy", string(o.Spec.PersistentVolumeReclaimPolicy))
 			f.add("Storage class", volumeClass(o))
