@@ -47,15 +47,15 @@ func TestNamespaceScopedUser(t *testing.T) {
 	}
 	assert.Contains(t, o.Status(kinds.Nodes).Err.Error(), "no access")
 
-	require.Eventually(t, func() bool { return counter.watching(informer.Pods) }, 30*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return counter.watching(kinds.Builtin(kinds.Pods)) }, 30*time.Second, 20*time.Millisecond)
 	// The user's retry runs the access check again (the requests after
 	// which a nodes informer would start) and ends with nodes forbidden.
-	checked := statusOf(o, informer.Nodes).Since
+	checked := o.Status(kinds.Nodes).Since
 	require.Eventually(t, func() bool {
-		o.Recheck(informer.Nodes) // a no-op while a check runs
-		st := statusOf(o, informer.Nodes)
+		o.Recheck(kinds.Nodes) // a no-op while a check runs
+		st := o.Status(kinds.Nodes)
 		return st.State == informer.StateForbidden && st.Since.After(checked)
-	}, 30*time.Second, 20*time.Millisecond, "nodes %+v", statusOf(o, informer.Nodes))
+	}, 30*time.Second, 20*time.Millisecond, "nodes %+v", o.Status(kinds.Nodes))
 	o.Stop() // no request after this: the counts are final
 	assert.Zero(t, counter.get("nodes list")+counter.get("nodes watch"), "a forbidden kind is never requested")
 	assert.Equal(t, 1, counter.get("pods watch"), "one watch, in the allowed namespace")

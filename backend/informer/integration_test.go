@@ -14,8 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -79,11 +81,11 @@ func (c *requestCounter) get(key string) int {
 // gone on to open its watch (a reflector lists, then watches; a kind marked
 // synced has listed but may not have sent its watch yet): the point after
 // which a surplus informer or a relist would have shown in the counts.
-func (c *requestCounter) watching(kinds ...informer.Kind) bool {
+func (c *requestCounter) watching(ks ...*kinds.Kind) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, k := range kinds {
-		if w := c.counts[string(k)+" watch"]; w == 0 || w < c.counts[string(k)+" list"] {
+	for _, k := range ks {
+		if w := c.counts[k.GVR.Resource+" watch"]; w == 0 || w < c.counts[k.GVR.Resource+" list"] {
 			return false
 		}
 	}
@@ -109,7 +111,11 @@ func countingOptions(t *testing.T, cfg *rest.Config) (*requestCounter, informer.
 	require.NoError(t, err)
 	md, err := metadata.NewForConfigAndClient(cfg, hc)
 	require.NoError(t, err)
-	return counter, informer.Options{Client: cs, Metadata: md, Config: cfg}
+	dyn, err := dynamic.NewForConfigAndClient(cfg, hc)
+	require.NoError(t, err)
+	ext, err := apiextensionsclient.NewForConfigAndClient(cfg, hc)
+	require.NoError(t, err)
+	return counter, informer.Options{Client: cs, Metadata: md, Dynamic: dyn, Extensions: ext, Config: cfg}
 }
 
 // TestOneWatchPerKind asks for every kind from many goroutines, many times,
@@ -142,7 +148,7 @@ func TestOneWatchPerKind(t *testing.T) {
 		}
 		return true
 	}, 30*time.Second, 20*time.Millisecond)
-	require.Eventually(t, func() bool { return counter.watching(informer.AllKinds()...) }, 30*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return counter.watching(kinds.Builtins()...) }, 30*time.Second, 20*time.Millisecond)
 	o.Stop() // no request after this: the counts are final
 
 	for _, k := range kinds.Builtins() {

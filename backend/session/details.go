@@ -101,6 +101,12 @@ func (s *Session) related(ctx context.Context, rel kinds.Relation, obj any, m me
 				objs = append(objs, o)
 			}
 		}
+	case rel.Refs != nil:
+		for _, r := range rel.Refs(obj) {
+			if o, gerr := s.access.Get(ctx, other, r.Namespace, r.Name); gerr == nil {
+				objs = append(objs, o)
+			}
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	toolscache "k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/informer"
@@ -230,6 +231,8 @@ func (w *detailsWatch) relates(rel kinds.Relation, other *kinds.Kind, obj any) b
 		return slices.Contains(keys, rel.IndexKey(self))
 	case rel.Names != nil:
 		return (!other.Namespaced || m.GetNamespace() == w.namespace) && slices.Contains(rel.Names(self), m.GetName())
+	case rel.Refs != nil:
+		return slices.Contains(rel.Refs(self), types.NamespacedName{Namespace: m.GetNamespace(), Name: m.GetName()})
 	}
 	return false
 }
