@@ -234,8 +234,10 @@ func TestRealStopLeavesNoGoroutine(t *testing.T) {
 	require.NoError(t, err)
 	md, err := metadata.NewForConfig(cfg)
 	require.NoError(t, err)
+	ext, err := apiextensionsclient.NewForConfig(cfg)
+	require.NoError(t, err)
 	for range 5 {
-		o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md})
+		o := informer.New(context.Background(), informer.Options{Client: cs, Metadata: md, Extensions: ext})
 		for _, k := range kinds.Builtins() {
 			_, err := o.Informer(k)
 			require.NoError(t, err)

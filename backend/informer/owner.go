@@ -16,6 +16,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -470,6 +471,9 @@ func (o *Owner) newInformer(k *kinds.Kind, ns string) (cache.SharedIndexInformer
 		}
 		return dynamicinformer.NewFilteredDynamicInformer(o.opts.Dynamic, k.GVR, ns, 0, nsIndex, nil).Informer(), summarize, nil
 	default:
+		if k.GVR.Group == apiextensionsv1.GroupName && o.opts.Extensions == nil {
+			return nil, nil, fmt.Errorf("%s needs an apiextensions client", k)
+		}
 		return k.NewInformer(o.clients(), ns), strip, nil
 	}
 }
