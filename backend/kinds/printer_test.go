@@ -71,97 +71,78 @@ func columnIDs(cols []model.Column) []string {
 	return out
 }
 
+// The columns every printer has, and printed columns in short.
+var (
+	nameColumn      = model.Column{ID: "name", Title: "Name", Type: model.TypeText}
+	namespaceColumn = model.Column{ID: "namespace", Title: "Namespace", Type: model.TypeText}
+	ageColumn       = model.Column{ID: "age", Title: "Age", Type: model.TypeTimestamp}
+)
+
+func textColumn(id, title string) model.Column {
+	return model.Column{ID: id, Title: title, Type: model.TypeText}
+}
+
+func typedColumn(id, title, typ string) model.Column {
+	return model.Column{ID: id, Title: title, Type: typ}
+}
+
+func withHealth(c model.Column) model.Column { c.Health = true; return c }
+
+func withPriority(c model.Column, p int) model.Column { c.Priority = p; return c }
+
 func TestNewPrinterColumns(t *testing.T) {
 	tests := []struct {
-		name, testCRD, version string
-		want                   []model.Column
+		name, crd, version string
+		want               []model.Column
 	}{
 		{
-			name: "database v1: every printer column, age in its place", testCRD: "databases", version: "v1",
-			want: []model.Column{
-				{ID: "name", Title: "Name", Type: model.TypeText},
-				{ID: "namespace", Title: "Namespace", Type: model.TypeText},
-				{ID: "engine", Title: "Engine", Type: model.TypeText},
-				{ID: "version", Title: "Version", Type: model.TypeText},
-				{ID: "replicas", Title: "Replicas", Type: model.TypeInteger},
-				{ID: "ready", Title: "Ready", Type: model.TypeText, Health: true},
-				{ID: "storage", Title: "Storage", Type: model.TypeText},
+			name: "database v1: every printer column, age in its place", crd: "databases", version: "v1",
+			want: []model.Column{nameColumn, namespaceColumn,
+				textColumn("engine", "Engine"), textColumn("version", "Version"), typedColumn("replicas", "Replicas", model.TypeInteger),
+				withHealth(textColumn("ready", "Ready")), textColumn("storage", "Storage"),
 				{ID: "endpoint", Title: "Endpoint", Type: model.TypeText, Priority: 1, Description: "Where clients connect"},
-				{ID: "age", Title: "Age", Type: model.TypeTimestamp},
+				ageColumn,
 			},
 		},
 		{
-			name: "database v1beta1: the older version's own columns, age added", testCRD: "databases", version: "v1beta1",
-			want: []model.Column{
-				{ID: "name", Title: "Name", Type: model.TypeText},
-				{ID: "namespace", Title: "Namespace", Type: model.TypeText},
-				{ID: "engine", Title: "Engine", Type: model.TypeText},
-				{ID: "replicas", Title: "Replicas", Type: model.TypeInteger},
-				{ID: "age", Title: "Age", Type: model.TypeTimestamp},
-			},
+			name: "database v1beta1: the older version's own columns, age added", crd: "databases", version: "v1beta1",
+			want: []model.Column{nameColumn, namespaceColumn,
+				textColumn("engine", "Engine"), typedColumn("replicas", "Replicas", model.TypeInteger), ageColumn},
 		},
 		{
-			name: "backup: multi-word name, date and boolean", testCRD: "backups", version: "v1",
-			want: []model.Column{
-				{ID: "name", Title: "Name", Type: model.TypeText},
-				{ID: "namespace", Title: "Namespace", Type: model.TypeText},
-				{ID: "database", Title: "Database", Type: model.TypeText},
-				{ID: "schedule", Title: "Schedule", Type: model.TypeText},
-				{ID: "last-backup", Title: "Last Backup", Type: model.TypeTimestamp},
-				{ID: "size", Title: "Size", Type: model.TypeText},
-				{ID: "succeeded", Title: "Succeeded", Type: model.TypeBoolean},
-				{ID: "age", Title: "Age", Type: model.TypeTimestamp},
-			},
+			name: "backup: multi-word name, date and boolean", crd: "backups", version: "v1",
+			want: []model.Column{nameColumn, namespaceColumn,
+				textColumn("database", "Database"), textColumn("schedule", "Schedule"), typedColumn("last-backup", "Last Backup", model.TypeTimestamp),
+				textColumn("size", "Size"), typedColumn("succeeded", "Succeeded", model.TypeBoolean), ageColumn},
 		},
 		{
-			name: "tenant: cluster-scoped without printer columns gets Ready", testCRD: "tenants", version: "v1alpha1",
-			want: []model.Column{
-				{ID: "name", Title: "Name", Type: model.TypeText},
-				{ID: "ready", Title: "Ready", Type: model.TypeText, Health: true},
-				{ID: "age", Title: "Age", Type: model.TypeTimestamp},
-			},
+			name: "tenant: cluster-scoped without printer columns gets Ready", crd: "tenants", version: "v1alpha1",
+			want: []model.Column{nameColumn, withHealth(textColumn("ready", "Ready")), ageColumn},
 		},
 		{
-			name: "certificate: one health column, wide columns, age keeps its description", testCRD: "certificates", version: "v1",
-			want: []model.Column{
-				{ID: "name", Title: "Name", Type: model.TypeText},
-				{ID: "namespace", Title: "Namespace", Type: model.TypeText},
-				{ID: "ready", Title: "Ready", Type: model.TypeText, Health: true},
-				{ID: "secret", Title: "Secret", Type: model.TypeText},
-				{ID: "issuer", Title: "Issuer", Type: model.TypeText, Priority: 1},
-				{ID: "status", Title: "Status", Type: model.TypeText, Priority: 1},
+			name: "certificate: one health column, wide columns, age keeps its description", crd: "certificates", version: "v1",
+			want: []model.Column{nameColumn, namespaceColumn,
+				withHealth(textColumn("ready", "Ready")), textColumn("secret", "Secret"),
+				withPriority(textColumn("issuer", "Issuer"), 1), withPriority(textColumn("status", "Status"), 1),
 				{ID: "age", Title: "Age", Type: model.TypeTimestamp,
 					Description: "CreationTimestamp is a timestamp representing the server time when this object was created."},
 			},
 		},
 		{
-			name: "widget: colliding and odd names are made unique", testCRD: "widgets", version: "v1",
-			want: []model.Column{
-				{ID: "name", Title: "Name", Type: model.TypeText},
-				{ID: "namespace", Title: "Namespace", Type: model.TypeText},
-				{ID: "name-2", Title: "Name", Type: model.TypeText},
-				{ID: "count", Title: "Count", Type: model.TypeInteger},
-				{ID: "ratio", Title: "Ratio", Type: model.TypeNumber},
-				{ID: "enabled", Title: "Enabled", Type: model.TypeBoolean},
-				{ID: "due", Title: "Due", Type: model.TypeTimestamp},
-				{ID: "hosts", Title: "Hosts", Type: model.TypeText},
-				{ID: "ports", Title: "Ports", Type: model.TypeText},
-				{ID: "last-port", Title: "Last Port", Type: model.TypeInteger},
-				{ID: "selector", Title: "Selector", Type: model.TypeText},
-				{ID: "note", Title: "Note", Type: model.TypeText},
-				{ID: "age-2", Title: "Age", Type: model.TypeText},
-				{ID: "größe", Title: "Größe", Type: model.TypeText},
-				{ID: "column", Title: "???", Type: model.TypeText},
-				{ID: "count-2", Title: "Count", Type: model.TypeInteger, Priority: 2},
-				{ID: "phase", Title: "Phase", Type: model.TypeText, Health: true},
-				{ID: "shape", Title: "Shape", Type: model.TypeText},
-				{ID: "age", Title: "Age", Type: model.TypeTimestamp},
+			name: "widget: colliding and odd names are made unique", crd: "widgets", version: "v1",
+			want: []model.Column{nameColumn, namespaceColumn,
+				textColumn("name-2", "Name"), typedColumn("count", "Count", model.TypeInteger), typedColumn("ratio", "Ratio", model.TypeNumber),
+				typedColumn("enabled", "Enabled", model.TypeBoolean), typedColumn("due", "Due", model.TypeTimestamp),
+				textColumn("hosts", "Hosts"), textColumn("ports", "Ports"), typedColumn("last-port", "Last Port", model.TypeInteger),
+				textColumn("selector", "Selector"), textColumn("note", "Note"), textColumn("age-2", "Age"), textColumn("größe", "Größe"),
+				textColumn("column", "???"), withPriority(typedColumn("count-2", "Count", model.TypeInteger), 2),
+				withHealth(textColumn("phase", "Phase")), textColumn("shape", "Shape"), ageColumn,
 			},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := printerFor(t, tt.testCRD, tt.version)
+			p := printerFor(t, tt.crd, tt.version)
 			assert.Equal(t, tt.want, p.Columns())
 			shared := map[string]bool{"name": true, "namespace": true, "age": true}
 			printed := 0
@@ -255,12 +236,12 @@ const (
 func TestValues(t *testing.T) {
 	long := strings.Repeat("x", 5000)
 	tests := []struct {
-		name, testCRD, version string
-		object                 string
-		want                   map[string]string // by column id; others must be ""
+		name, crd, version string
+		object             string
+		want               map[string]string // by column id; others must be ""
 	}{
 		{
-			name: "database: Ready filter, integer, wide column", testCRD: "databases", version: "v1",
+			name: "database: Ready filter, integer, wide column", crd: "databases", version: "v1",
 			object: `
 metadata: {name: orders-db, namespace: shop, creationTimestamp: "` + crCreated + `"}
 spec: {engine: postgres, version: "16.4", replicas: 3, storage: 20Gi}
@@ -273,22 +254,22 @@ status:
 				"storage": "20Gi", "endpoint": "orders-db.shop.svc:5432"},
 		},
 		{
-			name: "database: missing fields are empty", testCRD: "databases", version: "v1",
+			name: "database: missing fields are empty", crd: "databases", version: "v1",
 			object: `{metadata: {name: fresh-db, namespace: shop}, spec: {engine: mysql}}`,
 			want:   map[string]string{"engine": "mysql"},
 		},
 		{
-			name: "database: status of the wrong shape", testCRD: "databases", version: "v1",
+			name: "database: status of the wrong shape", crd: "databases", version: "v1",
 			object: `{metadata: {name: odd}, spec: {replicas: many}, status: {conditions: {type: Ready, status: "True"}}}`,
 			want:   map[string]string{"replicas": "many"},
 		},
 		{
-			name: "database v1beta1 reads the same object with its own columns", testCRD: "databases", version: "v1beta1",
+			name: "database v1beta1 reads the same object with its own columns", crd: "databases", version: "v1beta1",
 			object: `{spec: {engine: postgres, version: "16.4", replicas: 2}}`,
 			want:   map[string]string{"engine": "postgres", "replicas": "2"},
 		},
 		{
-			name: "backup: date as Unix seconds, boolean", testCRD: "backups", version: "v1",
+			name: "backup: date as Unix seconds, boolean", crd: "backups", version: "v1",
 			object: `
 spec: {database: orders-db, schedule: "0 3 * * *"}
 status: {lastBackupTime: "` + crCreated + `", size: 1.2Gi, succeeded: true}`,
@@ -296,17 +277,17 @@ status: {lastBackupTime: "` + crCreated + `", size: 1.2Gi, succeeded: true}`,
 				"size": "1.2Gi", "succeeded": "true"},
 		},
 		{
-			name: "backup: values that do not match their type are text", testCRD: "backups", version: "v1",
+			name: "backup: values that do not match their type are text", crd: "backups", version: "v1",
 			object: `{status: {lastBackupTime: yesterday, size: 1073741824, succeeded: "yes"}}`,
 			want:   map[string]string{"last-backup": "yesterday", "size": "1073741824", "succeeded": "yes"},
 		},
 		{
-			name: "tenant: the default Ready column", testCRD: "tenants", version: "v1alpha1",
+			name: "tenant: the default Ready column", crd: "tenants", version: "v1alpha1",
 			object: `{status: {conditions: [{type: Ready, status: Unknown}]}}`,
 			want:   map[string]string{"ready": "Unknown"},
 		},
 		{
-			name: "certificate: filter with single quotes and spaces, message", testCRD: "certificates", version: "v1",
+			name: "certificate: filter with single quotes and spaces, message", crd: "certificates", version: "v1",
 			object: `
 spec: {secretName: shop-tls, issuerRef: {name: letsencrypt-prod}}
 status: {conditions: [{type: Ready, status: "True", message: Certificate is up to date and has not expired}]}`,
@@ -314,7 +295,7 @@ status: {conditions: [{type: Ready, status: "True", message: Certificate is up t
 				"status": "Certificate is up to date and has not expired"},
 		},
 		{
-			name: "widget: every type", testCRD: "widgets", version: "v1",
+			name: "widget: every type", crd: "widgets", version: "v1",
 			object: `
 spec:
   name: gizmo
@@ -338,18 +319,18 @@ status: {age: old, count: -7, phase: Running}`,
 			},
 		},
 		{
-			name: "widget: whole numbers as integers, integers as numbers, numbers kept", testCRD: "widgets", version: "v1",
+			name: "widget: whole numbers as integers, integers as numbers, numbers kept", crd: "widgets", version: "v1",
 			object: `{spec: {count: 3.0, ratio: 2, ports: [{port: 8080}]}, status: {count: 2.5}}`,
 			want:   map[string]string{"count": "3", "ratio": "2", "ports": "8080", "last-port": "8080", "count-2": "2.5"},
 		},
 		{
-			name: "widget: a string where a number is expected, a map where a string is", testCRD: "widgets", version: "v1",
+			name: "widget: a string where a number is expected, a map where a string is", crd: "widgets", version: "v1",
 			object: `{spec: {count: lots, ratio: "1/3", name: {first: a, last: b}, hosts: [{h: x}, yy]}}`,
 			want: map[string]string{"count": "lots", "ratio": "1/3", "name-2": `{"first":"a","last":"b"}`,
 				"hosts": `{"h":"x"}, yy`},
 		},
 		{
-			name: "widget: hostile values are cut and cleaned", testCRD: "widgets", version: "v1",
+			name: "widget: hostile values are cut and cleaned", crd: "widgets", version: "v1",
 			object: `{spec: {name: "` + long + `", note: "a\u0000b\u0085c\r\nd", hosts: ["` + long + `", "` + long + `"]}}`,
 			want: map[string]string{
 				"name-2": strings.Repeat("x", 253) + "…", "note": "a b c  d",
@@ -359,7 +340,7 @@ status: {age: old, count: -7, phase: Running}`,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := printerFor(t, tt.testCRD, tt.version)
+			p := printerFor(t, tt.crd, tt.version)
 			got := p.Values(crObject(t, tt.object))
 			require.Len(t, got, p.Printed())
 			byID := map[string]string{}
