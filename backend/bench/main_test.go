@@ -109,11 +109,15 @@ func prepare(env *testcluster.Env) (*fixture, error) {
 		{controlplane.ContextDemoAdmin, controlplane.Demo},
 		{controlplane.ContextStagingAdmin, controlplane.Staging},
 	} {
-		cs, err := controlplane.BulkClient(opts, p.context, "crowsnest-bench-seed")
+		cfg, err := controlplane.BulkConfig(opts, p.context, "crowsnest-bench-seed")
 		if err != nil {
 			return nil, err
 		}
-		if err := seed.Cluster(ctx, cs, seed.Options{Profile: p.profile, Log: logf}); err != nil {
+		clients, err := seed.ClientsFor(cfg)
+		if err != nil {
+			return nil, err
+		}
+		if err := seed.Cluster(ctx, clients, seed.Options{Profile: p.profile, Log: logf}); err != nil {
 			return nil, fmt.Errorf("seed %s: %w", p.profile, err)
 		}
 	}

@@ -184,14 +184,23 @@ func RESTConfig(opts Options, context string) (*rest.Config, error) {
 	return cfg, nil
 }
 
-// BulkClient returns a clientset for one context with client-side rate
-// limits high enough to seed tens of thousands of objects.
-func BulkClient(opts Options, context, userAgent string) (kubernetes.Interface, error) {
+// BulkConfig returns the configuration of one context with client-side
+// rate limits high enough to seed tens of thousands of objects.
+func BulkConfig(opts Options, context, userAgent string) (*rest.Config, error) {
 	cfg, err := RESTConfig(opts, context)
 	if err != nil {
 		return nil, err
 	}
 	cfg.QPS, cfg.Burst = 2000, 4000
 	cfg.UserAgent = userAgent
+	return cfg, nil
+}
+
+// BulkClient returns a clientset made from BulkConfig.
+func BulkClient(opts Options, context, userAgent string) (kubernetes.Interface, error) {
+	cfg, err := BulkConfig(opts, context, userAgent)
+	if err != nil {
+		return nil, err
+	}
 	return kubernetes.NewForConfig(cfg)
 }

@@ -280,6 +280,41 @@ func demo(nodes int) *objects {
 	o.addPod(toolbox)
 	o.addPod(gpuBenchmark)
 
+	// The demo's own custom resources: Databases with their Backups, and
+	// the platform's Tenants; ledger-db is the one that is not Ready.
+	ready := func(replicas int64, since time.Duration) condition {
+		return condition{typ: "Ready", status: "True", reason: "AllReplicasReady",
+			message: fmt.Sprintf("%d of %d replicas ready", replicas, replicas), since: since}
+	}
+	ordersDB := database{ns: shop, name: "orders-db", engine: "postgres", version: "16.4", replicas: 3, readyReplicas: 3,
+		storage: "50Gi", port: 5432, initialized: 40 * 24 * time.Hour, ready: ready(3, 6*time.Hour)}
+	catalogDB := database{ns: shop, name: "catalog-db", engine: "mysql", version: "8.4.2", replicas: 2, readyReplicas: 2,
+		storage: "20Gi", port: 3306, initialized: 40 * 24 * time.Hour, ready: ready(2, 3*24*time.Hour)}
+	ledgerDB := database{ns: payments, name: "ledger-db", engine: "postgres", version: "16.4", replicas: 3, readyReplicas: 1,
+		storage: "100Gi", port: 5432, initialized: 90 * 24 * time.Hour, ready: condition{typ: "Ready", status: "False", reason: "ReplicasUnavailable",
+			message: "1 of 3 replicas ready: ledger-db-1 and ledger-db-2 are waiting for volume data-ledger-db-2 to attach", since: 12 * time.Minute}}
+	metricsDB := database{ns: monitoring, name: "metrics-db", engine: "timescaledb", version: "2.16.1", replicas: 1, readyReplicas: 1,
+		storage: "200Gi", port: 5432, initialized: 12 * 24 * time.Hour, ready: ready(1, 12*24*time.Hour)}
+	o.crds = append(o.crds, databasesCRD(), backupsCRD(), tenantsCRD())
+	for _, db := range []database{ordersDB, catalogDB, ledgerDB, metricsDB} {
+		o.addDatabase(db)
+	}
+	o.addBackup(backup{db: ordersDB, name: "orders-db-nightly", schedule: "0 2 * * *", retention: "14d",
+		last: 5*time.Hour + 12*time.Minute, size: "12.4Gi", succeeded: true})
+	o.addBackup(backup{db: catalogDB, name: "catalog-db-hourly", schedule: "0 * * * *", retention: "48h",
+		last: 38 * time.Minute, size: "1.8Gi", succeeded: true})
+	o.addBackup(backup{db: ledgerDB, name: "ledger-db-nightly", schedule: "30 1 * * *", retention: "30d",
+		last: 22 * time.Hour, succeeded: false, message: "pg_basebackup: replica ledger-db-2 is not accepting connections"})
+	o.addBackup(backup{db: ledgerDB, name: "ledger-db-weekly", schedule: "0 4 * * 0", retention: "90d",
+		last: 4 * 24 * time.Hour, size: "61.7Gi", succeeded: true})
+	o.addTenant(tenant{name: "acme", displayName: "ACME Retail", plan: "enterprise", contact: "platform@acme.example.com",
+		namespaces: []string{"shop", "payments"}, ready: condition{typ: "Ready", status: "True", reason: "Provisioned", message: "Namespaces, quotas and access are in place", since: 60 * 24 * time.Hour}})
+	o.addTenant(tenant{name: "globex", displayName: "Globex Observability", plan: "team", contact: "sre@globex.example.com",
+		namespaces: []string{"monitoring"}, ready: condition{typ: "Ready", status: "True", reason: "Provisioned", message: "Namespaces, quotas and access are in place", since: 30 * 24 * time.Hour}})
+	o.addTenant(tenant{name: "initech", displayName: "Initech Labs", plan: "starter", contact: "it@initech.example.com",
+		namespaces: []string{"platform"}, ready: condition{typ: "Ready", status: "False", reason: "QuotaExceeded",
+			message: "requested 64 CPU exceeds the starter plan's limit of 16 CPU", since: 2 * time.Hour}})
+
 	o.events = append(o.events,
 		scaledUp(storefront), scaledUp(cart), scaledUp(checkout), scaledUp(recommendations),
 		scaledUp(paymentsAPI), scaledUp(grafana),
@@ -310,6 +345,13 @@ func demo(nodes int) *objects {
 			count:   61, first: 3 * time.Hour, last: 30 * time.Second},
 		event{on: ref{"Pod", "platform", "gpu-benchmark"}, warning: true, reason: "FailedScheduling", component: "default-scheduler",
 			message: unschedulable(nodes), count: 4, first: 2 * time.Hour, last: 5 * time.Minute},
+
+		event{on: ref{"Database", "payments", "ledger-db"}, warning: true, reason: "ReplicasUnavailable", component: "database-operator",
+			message: "Replica ledger-db-2 is not ready: waiting for volume data-ledger-db-2 to attach", count: 7, first: 12 * time.Minute, last: time.Minute},
+		event{on: ref{"Database", "shop", "orders-db"}, reason: "BackupCompleted", component: "database-operator",
+			message: "Backup orders-db-nightly completed: 12.4Gi in 3m12s", first: 5 * time.Hour, last: 5 * time.Hour},
+		event{on: ref{"Backup", "payments", "ledger-db-nightly"}, warning: true, reason: "BackupFailed", component: "database-operator",
+			message: "pg_basebackup: replica ledger-db-2 is not accepting connections", first: 22 * time.Hour, last: 22 * time.Hour},
 	)
 	return o
 }

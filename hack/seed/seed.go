@@ -5,6 +5,7 @@ package seed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -15,11 +16,15 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 )
 
 // Options says what to create. Zero values get sensible defaults.
@@ -35,10 +40,38 @@ var profiles = map[string]func(nodes int) *objects{
 	"staging": staging,
 }
 
+// Clients are the API clients Cluster needs: the typed clientset for the
+// built-in kinds, and for the demo's own custom resources the apiextensions
+// clientset (their CRDs) and a dynamic client (their objects).
+type Clients struct {
+	Kube       kubernetes.Interface
+	Extensions apiextensionsclient.Interface
+	Dynamic    dynamic.Interface
+}
+
+// ClientsFor makes the Clients of one rest.Config.
+func ClientsFor(cfg *rest.Config) (Clients, error) {
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return Clients{}, fmt.Errorf("kubernetes client: %w", err)
+	}
+	ext, err := apiextensionsclient.NewForConfig(cfg)
+	if err != nil {
+		return Clients{}, fmt.Errorf("apiextensions client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return Clients{}, fmt.Errorf("dynamic client: %w", err)
+	}
+	return Clients{Kube: kube, Extensions: ext, Dynamic: dyn}, nil
+}
+
 // Cluster creates the realistic object set idempotently: objects that already
 // exist are left as they are (so edits made during a demo survive) and
-// re-running converges to the same set, never duplicating anything.
-func Cluster(ctx context.Context, cs kubernetes.Interface, opts Options) error {
+// re-running converges to the same set, never duplicating anything. CRDs
+// are created after the built-in objects, and each is Established before
+// its custom resources are created.
+func Cluster(ctx context.Context, c Clients, opts Options) error {
 	name := opts.Profile
 	if name == "" {
 		name = "demo"
@@ -47,13 +80,18 @@ func Cluster(ctx context.Context, cs kubernetes.Interface, opts Options) error {
 	if !ok {
 		return fmt.Errorf("unknown seed profile %q: want \"demo\" or \"staging\"", opts.Profile)
 	}
-	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if c.Kube == nil || c.Extensions == nil || c.Dynamic == nil {
+		return errors.New("seed needs the kubernetes, apiextensions and dynamic clients: use ClientsFor")
+	}
+	nodes, err := c.Kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("list nodes: %w", err)
 	}
-	s := newSeeder(cs, opts.Log)
+	s := newSeeder(c.Kube, opts.Log)
+	s.ext, s.dyn = c.Extensions, c.Dynamic
 	want := build(len(nodes.Items))
-	s.logf("seeding profile %s: %d objects and %d events", name, len(want.items), len(want.events))
+	s.logf("seeding profile %s: %d objects, %d CRDs with %d custom resources, and %d events",
+		name, len(want.items), len(want.crds), len(want.custom), len(want.events))
 	if err := s.apply(ctx, want); err != nil {
 		return fmt.Errorf("seed profile %s: %w", name, err)
 	}
@@ -61,10 +99,14 @@ func Cluster(ctx context.Context, cs kubernetes.Interface, opts Options) error {
 	return nil
 }
 
-// objects is what a profile wants to exist, in creation order. Events come
-// last because they need the UIDs of the objects they describe.
+// objects is what a profile wants to exist, in creation order: the built-in
+// objects, then the CRDs and their custom resources (in namespaces the
+// built-in objects made). Events come last because they need the UIDs of the
+// objects they describe.
 type objects struct {
 	items  []runtime.Object
+	crds   []*apiextensionsv1.CustomResourceDefinition
+	custom []customResource
 	events []event
 	seen   map[string]bool // ServiceAccounts already added, by namespace/name
 }
@@ -149,12 +191,17 @@ var apiVersions = map[string]string{
 	"ReplicaSet":            "apps/v1",
 	"Job":                   "batch/v1",
 	"CronJob":               "batch/v1",
+	"Database":              databasesGVR.GroupVersion().String(),
+	"Backup":                backupsGVR.GroupVersion().String(),
+	"Tenant":                tenantsGVR.GroupVersion().String(),
 }
 
 // seeder creates objects, tolerating ones that already exist, and remembers
 // every UID so Events can point at the objects they describe.
 type seeder struct {
 	cs    kubernetes.Interface
+	ext   apiextensionsclient.Interface // nil for Pods, which seeds no custom resources
+	dyn   dynamic.Interface
 	logf  func(format string, args ...any)
 	now   time.Time
 	uids  map[ref]types.UID
@@ -183,6 +230,16 @@ func serialized(log func(string, ...any)) func(string, ...any) {
 func (s *seeder) apply(ctx context.Context, o *objects) error {
 	for _, item := range o.items {
 		if err := s.ensure(ctx, item); err != nil {
+			return err
+		}
+	}
+	for _, crd := range o.crds {
+		if err := s.ensureCRD(ctx, crd); err != nil {
+			return err
+		}
+	}
+	for _, c := range o.custom {
+		if err := s.ensureCustom(ctx, c); err != nil {
 			return err
 		}
 	}
@@ -291,7 +348,7 @@ func (s *seeder) summary(what string) {
 	total := [2]int{}
 	for _, kind := range s.kinds {
 		t := s.tally[kind]
-		s.logf("  %-22s %4d created, %4d already existed", kind, t[0], t[1])
+		s.logf("  %-24s %4d created, %4d already existed", kind, t[0], t[1])
 		total[0] += t[0]
 		total[1] += t[1]
 	}

@@ -13,11 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensionsfake "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset/fake"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
@@ -53,14 +58,100 @@ func kwokNode(name string) *corev1.Node {
 	}}
 }
 
-func seeded(t *testing.T, profile string) *fake.Clientset {
-	t.Helper()
-	cs := newClient(kwokNode("kwok-node-0"), kwokNode("kwok-node-1"))
-	require.NoError(t, seed.Cluster(t.Context(), cs, seed.Options{Profile: profile, Log: t.Logf}))
-	return cs
+// fixture holds the fake clients a seed writes to.
+type fixture struct {
+	kube *fake.Clientset
+	ext  *apiextensionsfake.Clientset
+	dyn  *dynamicfake.FakeDynamicClient
 }
 
-var kinds = []string{
+// customKinds are the seed's custom resources, by kind.
+var customKinds = map[string]schema.GroupVersionResource{
+	"Database": {Group: "data.crowsnest.io", Version: "v1", Resource: "databases"},
+	"Backup":   {Group: "data.crowsnest.io", Version: "v1", Resource: "backups"},
+	"Tenant":   {Group: "platform.crowsnest.io", Version: "v1alpha1", Resource: "tenants"},
+}
+
+// newFixture fakes a cluster with two kwok nodes whose API server, unlike
+// the plain fakes, gives created objects UIDs and establishes CRDs (unless
+// establish is false: then the test does it).
+func newFixture(establish bool) *fixture {
+	f := &fixture{
+		kube: newClient(kwokNode("kwok-node-0"), kwokNode("kwok-node-1")),
+		ext:  apiextensionsfake.NewClientset(),
+	}
+	listKinds := map[schema.GroupVersionResource]string{}
+	for kind, gvr := range customKinds {
+		listKinds[gvr] = kind + "List"
+	}
+	f.dyn = dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds)
+	var n atomic.Int64
+	f.dyn.PrependReactor("create", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {
+		if m, err := meta.Accessor(action.(k8stesting.CreateAction).GetObject()); err == nil && m.GetUID() == "" {
+			m.SetUID(types.UID(fmt.Sprintf("cr-uid-%06d", n.Add(1))))
+		}
+		return false, nil, nil
+	})
+	if establish {
+		f.ext.PrependReactor("create", "customresourcedefinitions", func(action k8stesting.Action) (bool, runtime.Object, error) {
+			crd := action.(k8stesting.CreateAction).GetObject().(*apiextensionsv1.CustomResourceDefinition)
+			crd.Status.Conditions = established()
+			return false, nil, nil
+		})
+	}
+	return f
+}
+
+func established() []apiextensionsv1.CustomResourceDefinitionCondition {
+	return []apiextensionsv1.CustomResourceDefinitionCondition{
+		{Type: apiextensionsv1.NamesAccepted, Status: apiextensionsv1.ConditionTrue},
+		{Type: apiextensionsv1.Established, Status: apiextensionsv1.ConditionTrue},
+	}
+}
+
+func (f *fixture) clients() seed.Clients {
+	return seed.Clients{Kube: f.kube, Extensions: f.ext, Dynamic: f.dyn}
+}
+
+func seededFixture(t *testing.T, profile string) *fixture {
+	t.Helper()
+	f := newFixture(true)
+	require.NoError(t, seed.Cluster(t.Context(), f.clients(), seed.Options{Profile: profile, Log: t.Logf}))
+	return f
+}
+
+func seeded(t *testing.T, profile string) *fake.Clientset { return seededFixture(t, profile).kube }
+
+// custom lists the custom resources of kind in ns ("" for all namespaces).
+func (f *fixture) custom(t *testing.T, kind, ns string) []unstructured.Unstructured {
+	t.Helper()
+	list, err := f.dyn.Resource(customKinds[kind]).Namespace(ns).List(t.Context(), metav1.ListOptions{})
+	require.NoError(t, err)
+	return list.Items
+}
+
+// list is the package's list for built-in kinds and custom for the others.
+func (f *fixture) list(t *testing.T, kind, ns string) []metav1.Object {
+	t.Helper()
+	if _, ok := customKinds[kind]; !ok {
+		return list(t, f.kube, kind, ns)
+	}
+	return objectsOf(f.custom(t, kind, ns))
+}
+
+func (f *fixture) counts(t *testing.T) map[string]int {
+	t.Helper()
+	out := counts(t, f.kube)
+	for kind := range customKinds {
+		out[kind] = len(f.custom(t, kind, ""))
+	}
+	crds, err := f.ext.ApiextensionsV1().CustomResourceDefinitions().List(t.Context(), metav1.ListOptions{})
+	require.NoError(t, err)
+	out["CustomResourceDefinition"] = len(crds.Items)
+	return out
+}
+
+var builtinKinds = []string{
 	"Namespace", "ServiceAccount", "ConfigMap", "Secret", "PersistentVolume", "PersistentVolumeClaim",
 	"Service", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Ingress", "Pod", "Event",
 }
@@ -132,7 +223,7 @@ func names(objs []metav1.Object) []string {
 func counts(t *testing.T, cs kubernetes.Interface) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, kind := range kinds {
+	for _, kind := range builtinKinds {
 		out[kind] = len(list(t, cs, kind, ""))
 	}
 	return out
@@ -302,8 +393,8 @@ func TestClusterDemoSecretsAndIngresses(t *testing.T) {
 }
 
 func TestClusterDemoEventsReferenceSeededObjects(t *testing.T) {
-	cs := seeded(t, "demo")
-	events, err := cs.CoreV1().Events("").List(t.Context(), metav1.ListOptions{})
+	f := seededFixture(t, "demo")
+	events, err := f.kube.CoreV1().Events("").List(t.Context(), metav1.ListOptions{})
 	require.NoError(t, err)
 	require.NotEmpty(t, events.Items)
 
@@ -319,14 +410,18 @@ func TestClusterDemoEventsReferenceSeededObjects(t *testing.T) {
 		require.False(t, e.FirstTimestamp.IsZero())
 		require.False(t, e.LastTimestamp.Before(&e.FirstTimestamp), "event %s last seen before first seen", e.Name)
 
-		idx := slices.IndexFunc(list(t, cs, obj.Kind, obj.Namespace), func(o metav1.Object) bool { return o.GetName() == obj.Name })
+		objs := f.list(t, obj.Kind, obj.Namespace)
+		idx := slices.IndexFunc(objs, func(o metav1.Object) bool { return o.GetName() == obj.Name })
 		require.NotEqual(t, -1, idx, "event %s refers to missing %s %s/%s", e.Name, obj.Kind, obj.Namespace, obj.Name)
-		require.Equal(t, obj.UID, list(t, cs, obj.Kind, obj.Namespace)[idx].GetUID(), "event %s", e.Name)
+		require.Equal(t, obj.UID, objs[idx].GetUID(), "event %s", e.Name)
+		if gvr, ok := customKinds[obj.Kind]; ok {
+			require.Equal(t, gvr.GroupVersion().String(), obj.APIVersion, "event %s", e.Name)
+		}
 	}
 	for _, r := range []string{"ScalingReplicaSet", "Pulled", "Created", "Started", "SuccessfulCreate"} {
 		require.Equal(t, corev1.EventTypeNormal, reasons[r], r)
 	}
-	for _, r := range []string{"BackOff", "FailedScheduling", "Unhealthy"} {
+	for _, r := range []string{"BackOff", "FailedScheduling", "Unhealthy", "ReplicasUnavailable", "BackupFailed"} {
 		require.Equal(t, corev1.EventTypeWarning, reasons[r], r)
 	}
 }
@@ -334,10 +429,11 @@ func TestClusterDemoEventsReferenceSeededObjects(t *testing.T) {
 func TestClusterIsIdempotent(t *testing.T) {
 	for _, profile := range []string{"demo", "staging"} {
 		t.Run(profile, func(t *testing.T) {
-			cs := seeded(t, profile)
-			first := counts(t, cs)
-			require.NoError(t, seed.Cluster(t.Context(), cs, seed.Options{Profile: profile}))
-			require.Equal(t, first, counts(t, cs))
+			f := seededFixture(t, profile)
+			first := f.counts(t)
+			require.Positive(t, first["Database"])
+			require.NoError(t, seed.Cluster(t.Context(), f.clients(), seed.Options{Profile: profile}))
+			require.Equal(t, first, f.counts(t))
 		})
 	}
 }
@@ -373,8 +469,13 @@ func TestClusterProfiles(t *testing.T) {
 }
 
 func TestClusterUnknownProfile(t *testing.T) {
-	err := seed.Cluster(t.Context(), newClient(), seed.Options{Profile: "production"})
+	err := seed.Cluster(t.Context(), newFixture(true).clients(), seed.Options{Profile: "production"})
 	require.ErrorContains(t, err, `"production"`)
+}
+
+func TestClusterNeedsEveryClient(t *testing.T) {
+	err := seed.Cluster(t.Context(), seed.Clients{Kube: newClient()}, seed.Options{})
+	require.ErrorContains(t, err, "ClientsFor")
 }
 
 // syncLog collects Log lines from concurrent creators.

@@ -63,6 +63,13 @@ func staging(int) *objects {
 	o.addDeployment(indexer, corev1.ServiceTypeClusterIP)
 	o.addStatefulSet(opensearch)
 
+	// Only the Database CRD, with one instance, so that switching context
+	// shows a different set of custom resources too.
+	o.crds = append(o.crds, databasesCRD())
+	o.addDatabase(database{ns: data, name: "analytics-db", engine: "postgres", version: "15.7", replicas: 1, readyReplicas: 1,
+		storage: "10Gi", port: 5432, initialized: 20 * time.Hour, ready: condition{typ: "Ready", status: "True", reason: "AllReplicasReady",
+			message: "1 of 1 replicas ready", since: 20 * time.Hour}})
+
 	o.events = append(o.events,
 		scaledUp(frontend), scaledUp(gateway), scaledUp(indexer),
 		event{on: ref{"StatefulSet", "staging-data", "opensearch"}, reason: "SuccessfulCreate", component: "statefulset-controller",

@@ -128,13 +128,18 @@ func (h *harness) run(ctx context.Context, ns []int) error {
 		return err
 	}
 	h.child.kubeconfig = h.opts.KubeconfigPath()
-	cs, err := controlplane.BulkClient(h.opts, h.child.context, "crowsnest-benchscale")
+	cfg, err := controlplane.BulkConfig(h.opts, h.child.context, "crowsnest-benchscale")
 	if err != nil {
 		return err
 	}
-	if err := seed.Cluster(ctx, cs, seed.Options{Profile: controlplane.Demo, Log: logf}); err != nil {
+	clients, err := seed.ClientsFor(cfg)
+	if err != nil {
+		return err
+	}
+	if err := seed.Cluster(ctx, clients, seed.Options{Profile: controlplane.Demo, Log: logf}); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
+	cs := clients.Kube
 	cacheDir, err := os.MkdirTemp("", "benchscale-kubectl-")
 	if err != nil {
 		return err

@@ -121,15 +121,19 @@ func seedClusters(ctx context.Context, opts controlplane.Options, pods int, name
 	began := time.Now()
 	admins := map[string]string{controlplane.Demo: controlplane.ContextDemoAdmin, controlplane.Staging: controlplane.ContextStagingAdmin}
 	for _, cluster := range []string{controlplane.Demo, controlplane.Staging} {
-		cs, err := controlplane.BulkClient(opts, admins[cluster], "crowsnest-seed")
+		cfg, err := controlplane.BulkConfig(opts, admins[cluster], "crowsnest-seed")
 		if err != nil {
 			if cluster == controlplane.Staging && errors.Is(err, controlplane.ErrNoContext) {
 				continue
 			}
 			return err
 		}
+		clients, err := seed.ClientsFor(cfg)
+		if err != nil {
+			return err
+		}
 		logf("seeding %s", cluster)
-		if err := seed.Cluster(ctx, cs, seed.Options{Profile: cluster, Log: logf}); err != nil {
+		if err := seed.Cluster(ctx, clients, seed.Options{Profile: cluster, Log: logf}); err != nil {
 			return fmt.Errorf("seed %s: %w", cluster, err)
 		}
 	}
