@@ -10,6 +10,7 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/discovery"
 	toolscache "k8s.io/client-go/tools/cache"
 
@@ -73,6 +74,13 @@ func (s *Session) learn() {
 				DeleteFunc: func(any) { s.kickLearner() },
 			})
 			defer h.Unsubscribe(reg)
+			// The first answer waits for the CRDs (or for the news that
+			// this user may not list them), so that custom kinds do not
+			// first appear with discovery's default columns.
+			_ = wait.PollUntilContextTimeout(s.ctx, 20*time.Millisecond, DiscoveryTimeout, true, func(context.Context) (bool, error) {
+				st := s.owner.Status(crdKind.ID).State
+				return h.HasSynced() || st == informer.StateForbidden || st == informer.StateError, nil
+			})
 		}
 	}
 	s.relearn(l, crds)
