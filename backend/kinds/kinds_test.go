@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
@@ -227,4 +228,42 @@ func fact(d model.Details, label string) string {
 		}
 	}
 	return ""
+}
+
+func TestRegistryServe(t *testing.T) {
+	r := kinds.NewRegistry()
+	v0 := r.Version()
+	crd := databaseCRD()
+	learn := func() []*kinds.Kind {
+		k, err := kinds.FromCRD(crd)
+		require.NoError(t, err)
+		return []*kinds.Kind{k}
+	}
+
+	assert.Empty(t, r.Serve(learn(), nil), "a new kind makes nothing stale")
+	assert.Greater(t, r.Version(), v0)
+	first, err := r.Lookup("databases.data.crowsnest.io")
+	require.NoError(t, err)
+
+	v1 := r.Version()
+	assert.Empty(t, r.Serve(learn(), nil))
+	assert.Equal(t, v1, r.Version(), "the same kinds again change nothing")
+	again, err := r.Lookup("databases.data.crowsnest.io")
+	require.NoError(t, err)
+	assert.Same(t, first, again, "an unchanged kind keeps its description")
+
+	crd.Spec.Versions[1].AdditionalPrinterColumns[0].JSONPath = ".spec.flavour"
+	assert.Equal(t, []kinds.ID{"databases.data.crowsnest.io"}, r.Serve(learn(), nil), "a changed printer column")
+	changed, err := r.Lookup("databases.data.crowsnest.io")
+	require.NoError(t, err)
+	assert.NotSame(t, first, changed)
+
+	stale := r.Serve(nil, func(gvr schema.GroupVersionResource) bool { return gvr.Resource != "leases" })
+	assert.Equal(t, []kinds.ID{"databases.data.crowsnest.io", kinds.Leases}, stale, "the CRD went; leases are not served")
+	_, err = r.Lookup("databases.data.crowsnest.io")
+	assert.ErrorIs(t, err, kinds.ErrUnknownKind)
+	leases, err := r.Lookup(string(kinds.Leases))
+	require.NoError(t, err)
+	assert.Contains(t, leases.Unavailable, "does not serve leases")
+	assert.False(t, leases.Watchable())
 }

@@ -186,6 +186,14 @@ func (r *Registry) Serve(learnt []*Kind, served func(schema.GroupVersionResource
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// A kind described as before keeps its old description, so that its
+	// informer, views and details watches (which compare descriptions)
+	// carry on untouched.
+	for i, k := range next {
+		if old, ok := r.byID[k.ID]; ok && same(old, k) {
+			next[i] = old
+		}
+	}
 	now := map[ID]*Kind{}
 	for _, k := range next {
 		now[k.ID] = k
