@@ -51,12 +51,20 @@ type learner struct {
 	// gone are kinds whose resource the server answered 404 for (a CRD
 	// deleted that this user may not watch): left out until rediscovered.
 	gone map[kinds.ID]bool
+	// fromCRD keeps each CRD's kind by the resourceVersion it was made
+	// from: a CRD's status changes often, its printer columns rarely.
+	fromCRD map[string]crdKind
+}
+
+type crdKind struct {
+	rv   string
+	kind *kinds.Kind
 }
 
 // learn discovers the server's resources, then follows its CRDs until the
 // session stops. Started once the server has answered.
 func (s *Session) learn() {
-	l := &learner{crdGRs: map[schema.GroupResource]bool{}, gone: map[kinds.ID]bool{}}
+	l := &learner{crdGRs: map[schema.GroupResource]bool{}, gone: map[kinds.ID]bool{}, fromCRD: map[string]crdKind{}}
 	if err := s.discover(l); err != nil && s.ctx.Err() == nil {
 		slog.Warn("discovery failed; kinds it would add are missing", "context", s.Context, "error", s.plugins.ExplainText(err.Error()))
 	}
@@ -157,22 +165,35 @@ func (s *Session) relearn(l *learner, crds *informer.Handle) {
 	var learnt []*kinds.Kind
 	crdKinds := map[schema.GroupResource]bool{}
 	if crds != nil {
+		seen := map[string]bool{}
 		for _, obj := range crds.List() {
 			crd, ok := obj.(*apiextensionsv1.CustomResourceDefinition)
 			if !ok {
 				continue
 			}
+			seen[crd.Name] = true
 			gr := schema.GroupResource{Group: crd.Spec.Group, Resource: crd.Spec.Names.Plural}
 			l.crdGRs[gr] = true
-			k, err := kinds.FromCRD(crd)
-			if err != nil {
-				slog.Warn("custom resource shown with default columns", "context", s.Context, "crd", crd.Name, "error", err)
+			made, ok := l.fromCRD[crd.Name]
+			if !ok || made.rv != crd.ResourceVersion {
+				k, err := kinds.FromCRD(crd)
+				if err != nil {
+					slog.Warn("custom resource shown with default columns", "context", s.Context, "crd", crd.Name, "error", err)
+				}
+				made = crdKind{rv: crd.ResourceVersion, kind: k}
+				l.fromCRD[crd.Name] = made
 			}
+			k := made.kind
 			if k == nil { // not Established yet, or nothing served
 				continue
 			}
 			crdKinds[gr] = true
 			learnt = append(learnt, k)
+		}
+		for name := range l.fromCRD {
+			if !seen[name] {
+				delete(l.fromCRD, name)
+			}
 		}
 	}
 	for _, k := range l.discovered {
