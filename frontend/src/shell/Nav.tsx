@@ -86,7 +86,7 @@ export function Nav({ kind, kinds, statuses, inNamespace, error, onPick }: Props
           aria-current={k.id === kind ? 'page' : undefined}
           data-testid={'nav-' + k.id}
           disabled={unavailable !== ''}
-          title={unavailable || undefined}
+          title={unavailable || k.label}
           onClick={() => onPick(k.id)}
         >
           <span className="nav-label">{k.label}</span>
