@@ -15,12 +15,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilnet "k8s.io/apimachinery/pkg/util/net"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
 	"crowsnest/backend/logs"
@@ -37,16 +35,13 @@ const mergeDelay = 500 * time.Millisecond
 
 func createPod(t *testing.T, env *testcluster.Env, ns, name string, annotations map[string]string) *corev1.Pod {
 	t.Helper()
-	cs := env.Client(t, controlplane.ContextDemoAdmin)
-	_, err := cs.CoreV1().Pods(ns).Create(t.Context(), &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: annotations},
+	return env.RunPod(t, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Annotations: annotations},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{
 			{Name: "app", Image: "registry.example.com/shop/cart:2.7.3"},
 			{Name: "envoy", Image: "registry.example.com/platform/envoy:1.31.2"},
 		}},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	return env.WaitPodLogs(t, ns, name)
+	})
 }
 
 func fileTexts(t *testing.T, path string) []string {
@@ -168,36 +163,10 @@ func TestWorkloadStreamMergesReplicas(t *testing.T) {
 	env := testcluster.Get(t)
 	cs := env.Client(t, controlplane.ContextDemoAdmin)
 	ns := env.Namespace(t)
-	replicas := int32(3)
-	labels := map[string]string{"app": "web"}
-	_, err := cs.AppsV1().Deployments(ns).Create(t.Context(), &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web"},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{
-					{Name: "web", Image: "registry.example.com/shop/storefront:1.42.0"},
-					{Name: "envoy", Image: "registry.example.com/platform/envoy:1.31.2"},
-				}},
-			},
-		},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	var pods []*corev1.Pod
-	err = wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
-		list, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=web"})
-		if err != nil {
-			return false, err
-		}
-		pods = nil
-		for i := range list.Items {
-			pods = append(pods, &list.Items[i])
-		}
-		return len(pods) == 3, nil
-	})
-	require.NoError(t, err)
+	pods := env.RunDeployment(t, ns, "web", 3,
+		corev1.Container{Name: "web", Image: "registry.example.com/shop/storefront:1.42.0"},
+		corev1.Container{Name: "envoy", Image: "registry.example.com/platform/envoy:1.31.2"},
+	)
 	want := map[string][]string{}
 	total := 0
 	for i, p := range pods {

@@ -34,13 +34,12 @@ import (
 	"crowsnest/hack/testcluster"
 )
 
-// newPod creates a pod with an init container, an app and a sidecar on the
+// newPod runs a pod with an init container, an app and a sidecar on the
 // demo cluster and returns it once kwok serves its own logs.
 func newPod(t *testing.T, env *testcluster.Env, ns, name string, annotations map[string]string) *corev1.Pod {
 	t.Helper()
-	cs := env.Client(t, controlplane.ContextDemoAdmin)
-	_, err := cs.CoreV1().Pods(ns).Create(t.Context(), &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: annotations},
+	return env.RunPod(t, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Annotations: annotations},
 		Spec: corev1.PodSpec{
 			InitContainers: []corev1.Container{{Name: "migrate", Image: "registry.example.com/shop/migrations:1.0"}},
 			Containers: []corev1.Container{
@@ -48,9 +47,7 @@ func newPod(t *testing.T, env *testcluster.Env, ns, name string, annotations map
 				{Name: "envoy", Image: "registry.example.com/platform/envoy:1.31.2"},
 			},
 		},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	return env.WaitPodLogs(t, ns, name)
+	})
 }
 
 // texts returns the text of each line.
@@ -157,18 +154,18 @@ func TestLogsTailSinceTimestamps(t *testing.T) {
 	}
 	require.NoError(t, podsim.Append(env.LogFile(pod, "app"), old...))
 
-	raw, err := pods.GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", TailLines: ptr[int64](2)}).DoRaw(t.Context())
+	raw, err := pods.GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", TailLines: new(int64(2))}).DoRaw(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, []string{"half an hour ago", "a minute ago"}, splitLines(raw))
 
 	// since skips lines older than the given time, wherever they are.
-	raw, err = pods.GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", SinceSeconds: ptr[int64](45 * 60)}).DoRaw(t.Context())
+	raw, err = pods.GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", SinceSeconds: new(int64(45 * 60))}).DoRaw(t.Context())
 	require.NoError(t, err)
 	got := splitLines(raw)
 	assert.NotContains(t, got, "an hour ago")
 	assert.Equal(t, []string{"half an hour ago", "a minute ago"}, got[len(got)-2:])
 
-	raw, err = pods.GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", TailLines: ptr[int64](1), Timestamps: true}).DoRaw(t.Context())
+	raw, err = pods.GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", TailLines: new(int64(1)), Timestamps: true}).DoRaw(t.Context())
 	require.NoError(t, err)
 	ts, text, ok := strings.Cut(strings.TrimSuffix(string(raw), "\n"), " ")
 	require.True(t, ok)
@@ -184,7 +181,7 @@ func TestLogsFollowSeesAppendedLines(t *testing.T) {
 	ns := env.Namespace(t)
 	pod := newPod(t, env, ns, "checkout", nil)
 
-	stream, err := cs.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", Follow: true, TailLines: ptr[int64](1)}).Stream(t.Context())
+	stream, err := cs.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", Follow: true, TailLines: new(int64(1))}).Stream(t.Context())
 	require.NoError(t, err)
 	defer stream.Close()
 	r := bufio.NewReader(stream)
@@ -209,7 +206,7 @@ func TestLiveLogGrows(t *testing.T) {
 	cs := env.Client(t, controlplane.ContextDemoAdmin)
 	ns := env.Namespace(t)
 	pod := newPod(t, env, ns, "storefront", map[string]string{podsim.LogRateAnnotation: "20"})
-	stream, err := cs.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", Follow: true, TailLines: ptr[int64](0), Timestamps: true}).Stream(t.Context())
+	stream, err := cs.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", Follow: true, TailLines: new(int64(0)), Timestamps: true}).Stream(t.Context())
 	require.NoError(t, err)
 	defer stream.Close()
 	r := bufio.NewReader(stream)
@@ -360,5 +357,3 @@ func TestViewerMayReadLogsOnlyInShop(t *testing.T) {
 	assert.False(t, can(controlplane.ViewerNamespace, "create", "exec"))
 	assert.False(t, can(controlplane.ViewerNamespace, "create", "portforward"))
 }
-
-func ptr[T any](v T) *T { return &v }

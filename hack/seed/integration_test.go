@@ -52,7 +52,7 @@ func TestSeedOnRealCluster(t *testing.T) {
 	// The storefront logs live: following it brings new lines.
 	live := env.WaitPodLogs(t, "shop", pods.Items[0].Name)
 	stream, err := cs.CoreV1().Pods("shop").GetLogs(live.Name, &corev1.PodLogOptions{
-		Container: "storefront", Follow: true, TailLines: ptr(int64(0)),
+		Container: "storefront", Follow: true, TailLines: new(int64(0)),
 	}).Stream(ctx)
 	require.NoError(t, err)
 	defer stream.Close()
@@ -77,8 +77,6 @@ func TestSeedOnRealCluster(t *testing.T) {
 	})
 	require.NoError(t, err, "legacy-importer shows 7 restarts")
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // TestPodsOnRealCluster checks that bulk pods are adopted by their
 // ReplicaSets (the real controller, no surplus) and become Running.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,6 +60,16 @@ func (e *Env) WaitPodLogs(t testing.TB, namespace, name string) *corev1.Pod {
 	}
 }
 
+// RunPod creates pod on the demo cluster and returns it once it runs and
+// its logs are served (WaitPodLogs).
+func (e *Env) RunPod(t testing.TB, pod *corev1.Pod) *corev1.Pod {
+	t.Helper()
+	if _, err := e.Client(t, controlplane.ContextDemoAdmin).CoreV1().Pods(pod.Namespace).Create(t.Context(), pod, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("create pod %s/%s: %v", pod.Namespace, pod.Name, err)
+	}
+	return e.WaitPodLogs(t, pod.Namespace, pod.Name)
+}
+
 // servesOwnLogs checks that the API returns the first line of the pod's
 // first container's log file, to the nanosecond.
 func (e *Env) servesOwnLogs(ctx context.Context, cs kubernetes.Interface, pod *corev1.Pod) error {
@@ -71,7 +82,7 @@ func (e *Env) servesOwnLogs(ctx context.Context, cs kubernetes.Interface, pod *c
 		return fmt.Errorf("no log file yet: %v", err)
 	}
 	raw, err := cs.CoreV1().Pods(pod.Namespace).GetLogs(pod.Name, &corev1.PodLogOptions{
-		Container: container, Timestamps: true, LimitBytes: ptr(int64(64 << 10)),
+		Container: container, Timestamps: true, LimitBytes: new(int64(64 << 10)),
 	}).DoRaw(ctx)
 	if err != nil {
 		return err
@@ -263,4 +274,47 @@ func ReadLine(r *bufio.Reader) (string, error) {
 	return strings.TrimSuffix(s, "\n"), err
 }
 
-func ptr[T any](v T) *T { return &v }
+// RunDeployment creates a Deployment on the demo cluster whose pods (label
+// app=<name>) run containers, waits until replicas of them are Running on
+// kwok nodes, owned by its ReplicaSet, and returns them.
+func (e *Env) RunDeployment(t testing.TB, namespace, name string, replicas int32, containers ...corev1.Container) []*corev1.Pod {
+	t.Helper()
+	cs := e.Client(t, controlplane.ContextDemoAdmin)
+	labels := map[string]string{"app": name}
+	_, err := cs.AppsV1().Deployments(namespace).Create(t.Context(), &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: &replicas,
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec:       corev1.PodSpec{Containers: containers},
+			},
+		},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatalf("create deployment %s/%s: %v", namespace, name, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	for {
+		list, err := cs.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=" + name})
+		var running []*corev1.Pod
+		if err == nil {
+			for i := range list.Items {
+				p := &list.Items[i]
+				if p.Status.Phase == corev1.PodRunning && p.Spec.NodeName != "" && metav1.GetControllerOf(p) != nil {
+					running = append(running, p)
+				}
+			}
+			if len(running) == int(replicas) {
+				return running
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("deployment %s/%s: %d of %d pods running (%v)", namespace, name, len(running), replicas, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
