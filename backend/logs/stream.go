@@ -189,7 +189,8 @@ type opener func(ctx context.Context, pod, container string, o *corev1.PodLogOpt
 // Concurrency contract:
 //   - Every method may be called from any goroutine, concurrently.
 //   - AddPod and RemovePod change which pods are read; a removed pod's lines
-//     already received stay (and those in flight are kept too).
+//     already received stay (those waiting to be merged enter the ring),
+//     lines still on their way when it is removed are dropped.
 //   - Lines are numbered in the order they enter the ring; the ring only
 //     appends. Each container's lines keep the order it wrote them in; lines
 //     of different containers enter in timestamp order when each container's
