@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Binary names the programs the control plane runs.
@@ -20,16 +24,21 @@ const (
 	KubeScheduler         = "kube-scheduler"
 	Kubectl               = "kubectl"
 	Kwok                  = "kwok"
-	kwokStages            = "kwok-stages.yaml"
+	// PodSim is our own simulator of container files (hack/podsim).
+	PodSim     = "podsim"
+	kwokStages = "kwok-stages.yaml"
+	kwokCRDs   = "kwok-crds.yaml"
 )
 
 // tool is one Go module under hack/tools that builds one or more binaries.
 // The version comes from that module's go.mod, so go.mod is the single place
-// where a version is chosen.
+// where a version is chosen. A tool with sources is one of our own programs,
+// built from the repository's module and keyed by a hash of those sources.
 type tool struct {
-	dir      string // under hack/tools
+	dir      string // under hack/tools; for our own programs, the cache name
 	module   string // the upstream module whose version keys the cache
 	packages map[string]string
+	sources  []string // our own programs: directories whose .go files key the cache
 }
 
 var tools = []tool{
@@ -41,13 +50,16 @@ var tools = []tool{
 		Kubectl:               "k8s.io/kubernetes/cmd/kubectl",
 	}},
 	{dir: "kwok", module: "sigs.k8s.io/kwok", packages: map[string]string{Kwok: "sigs.k8s.io/kwok/cmd/kwok"}},
+	{dir: "podsim", packages: map[string]string{PodSim: "./hack/cmd/podsim"}, sources: []string{"hack/podsim", "hack/cmd/podsim"}},
 }
 
 // Binaries maps a program name to the path of its cached executable, plus the
-// kwok stage configuration that kwok needs to move pods to Running.
+// kwok stage configuration that kwok needs to move pods to Running and the
+// definitions of kwok's per-pod Logs, Exec and PortForward kinds.
 type Binaries struct {
 	paths      map[string]string
 	KwokStages string
+	KwokCRDs   string
 }
 
 // Path returns the executable for name.
@@ -73,8 +85,11 @@ func LocateBinaries(repoRoot, cacheDir string) (Binaries, []string, error) {
 		}
 		if t.dir == "kwok" {
 			b.KwokStages = filepath.Join(dir, kwokStages)
-			if _, err := os.Stat(b.KwokStages); err != nil {
-				missing = append(missing, b.KwokStages)
+			b.KwokCRDs = filepath.Join(dir, kwokCRDs)
+			for _, f := range []string{b.KwokStages, b.KwokCRDs} {
+				if _, err := os.Stat(f); err != nil {
+					missing = append(missing, f)
+				}
 			}
 		}
 	}
@@ -104,14 +119,56 @@ func EnsureBinaries(ctx context.Context, repoRoot, cacheDir string, logf func(st
 	return b, nil
 }
 
-func (t tool) modDir(repoRoot string) string { return filepath.Join(repoRoot, "hack", "tools", t.dir) }
+func (t tool) modDir(repoRoot string) string {
+	if t.sources != nil {
+		return repoRoot
+	}
+	return filepath.Join(repoRoot, "hack", "tools", t.dir)
+}
 
 func (t tool) binDir(repoRoot, cacheDir string) (string, error) {
+	if t.sources != nil {
+		h, err := sourceHash(repoRoot, t.sources)
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(cacheDir, "bin", t.dir+"-"+h), nil
+	}
 	v, err := requiredVersion(filepath.Join(t.modDir(repoRoot), "go.mod"), t.module)
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(cacheDir, "bin", t.dir+"-"+v), nil
+}
+
+// sourceHash keys a program of ours by its sources and the module's
+// dependencies: any change to them builds it again. Its packages import
+// nothing else from this module, so nothing else can change it.
+func sourceHash(repoRoot string, dirs []string) (string, error) {
+	h := sha256.New()
+	files := []string{"go.mod", "go.sum"}
+	for _, d := range dirs {
+		matches, err := filepath.Glob(filepath.Join(repoRoot, d, "*.go"))
+		if err != nil {
+			return "", err
+		}
+		for _, m := range matches {
+			if !strings.HasSuffix(m, "_test.go") {
+				rel, _ := filepath.Rel(repoRoot, m)
+				files = append(files, rel)
+			}
+		}
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(repoRoot, f))
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\n", f, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 func (t tool) build(ctx context.Context, repoRoot, binDir string, logf func(string, ...any)) error {
@@ -154,11 +211,25 @@ func (t tool) build(ctx context.Context, repoRoot, binDir string, logf func(stri
 				return err
 			}
 		}
+		if t.sources != nil {
+			pruneBuilds(binDir)
+		}
 	}
 	if t.dir == "kwok" {
-		return writeKwokStages(ctx, t.modDir(repoRoot), filepath.Join(binDir, kwokStages))
+		return writeKwokConfigs(ctx, t.modDir(repoRoot), binDir)
 	}
 	return nil
+}
+
+// pruneBuilds removes builds of the same program of ours, from other
+// sources, made more than a week ago (other checkouts may use recent ones).
+func pruneBuilds(keep string) {
+	others, _ := filepath.Glob(strings.TrimRight(keep, "0123456789abcdef") + "*")
+	for _, d := range others {
+		if fi, err := os.Stat(d); err == nil && d != keep && time.Since(fi.ModTime()) > 7*24*time.Hour {
+			_ = os.RemoveAll(d)
+		}
+	}
 }
 
 // ldflags stamps the Kubernetes binaries with their release version, as a
@@ -181,31 +252,46 @@ func (t tool) ldflags(repoRoot string) string {
 	return flags
 }
 
-// writeKwokStages joins the Stage definitions that ship in the kwok module
+// writeKwokConfigs writes, from files that ship in the kwok module (read from
+// the module cache, never copied into this repository), the Stage definitions
 // (nodes become Ready and keep a lease; pods become Running, complete, and are
-// deleted) into one file for kwok's --config. They are read from the module
-// cache, never copied into this repository.
-func writeKwokStages(ctx context.Context, modDir, dst string) error {
-	if _, err := os.Stat(dst); err == nil {
+// deleted) for kwok's --config, and the CustomResourceDefinitions of the
+// per-pod Logs, Exec and PortForward kinds that podsim and tests create.
+func writeKwokConfigs(ctx context.Context, modDir, binDir string) error {
+	stages, crds := filepath.Join(binDir, kwokStages), filepath.Join(binDir, kwokCRDs)
+	_, errStages := os.Stat(stages)
+	_, errCRDs := os.Stat(crds)
+	if errStages == nil && errCRDs == nil {
 		return nil
 	}
 	out, err := outputGo(ctx, modDir, "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/kwok")
 	if err != nil {
 		return fmt.Errorf("locate kwok module: %w", err)
 	}
-	root := filepath.Join(strings.TrimSpace(out), "kustomize", "stage")
-	files := []string{
+	root := filepath.Join(strings.TrimSpace(out), "kustomize")
+	if err := joinYAML(filepath.Join(root, "stage"), stages,
 		"node/fast/node-initialize.yaml",
 		"node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
 		"pod/fast/pod-ready.yaml",
 		"pod/fast/pod-complete.yaml",
 		"pod/fast/pod-delete.yaml",
+	); err != nil {
+		return err
 	}
+	return joinYAML(filepath.Join(root, "crd", "bases"), crds,
+		"kwok.x-k8s.io_logs.yaml",
+		"kwok.x-k8s.io_execs.yaml",
+		"kwok.x-k8s.io_portforwards.yaml",
+	)
+}
+
+// joinYAML writes the YAML files under dir as one multi-document file.
+func joinYAML(dir, dst string, files ...string) error {
 	var buf bytes.Buffer
 	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(root, f))
+		data, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
-			return fmt.Errorf("read kwok stage: %w", err)
+			return fmt.Errorf("read kwok configuration: %w", err)
 		}
 		buf.WriteString("---\n")
 		buf.Write(data)

@@ -2,14 +2,22 @@ package controlplane
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/wait"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 )
@@ -29,10 +37,23 @@ func clientConfigFor(opts Options, p pki, cluster, userKey string) (*rest.Config
 	}, nil
 }
 
-// bootstrap creates what every cluster has before any seeding: the demo
-// viewer's read-only access to its one namespace, and the fake nodes.
-func bootstrap(ctx context.Context, opts Options, p pki, s clusterSpec) error {
+// bootstrap creates what every cluster has before any seeding: kwok's
+// per-pod configuration kinds, the demo viewer's read-only access to its one
+// namespace, and the fake nodes.
+func bootstrap(ctx context.Context, opts Options, p pki, bins Binaries, s clusterSpec) error {
 	cs, err := componentsClient(opts, p, s.Name)
+	if err != nil {
+		return err
+	}
+	cfg, err := clientConfigFor(opts, p, s.Name, componentsUser)
+	if err != nil {
+		return err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	crds, err := createCRDs(ctx, dyn, bins.KwokCRDs)
 	if err != nil {
 		return err
 	}
@@ -46,6 +67,61 @@ func bootstrap(ctx context.Context, opts Options, p pki, s clusterSpec) error {
 	for i := 1; i <= s.Nodes; i++ {
 		if err := createKwokNode(ctx, cs, fmt.Sprintf("%s-worker-%d", s.Name, i), i); err != nil {
 			return err
+		}
+	}
+	// kwok lists these kinds as it starts; they must be served by then.
+	return waitEstablished(ctx, dyn, crds)
+}
+
+var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// createCRDs creates the CustomResourceDefinitions in a multi-document YAML
+// file and returns their names.
+func createCRDs(ctx context.Context, dyn dynamic.Interface, file string) ([]string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := utilyaml.NewYAMLOrJSONDecoder(f, 4096)
+	var names []string
+	for {
+		var u unstructured.Unstructured
+		if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
+			return names, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(u.Object) == 0 {
+			continue
+		}
+		if _, err := dyn.Resource(crdResource).Create(ctx, &u, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return nil, fmt.Errorf("create CustomResourceDefinition %s: %w", u.GetName(), err)
+		}
+		names = append(names, u.GetName())
+	}
+}
+
+// waitEstablished waits until the API server serves every named CRD.
+func waitEstablished(ctx context.Context, dyn dynamic.Interface, names []string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for _, name := range names {
+		err := wait.PollUntilContextCancel(ctx, 20*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+			u, err := dyn.Resource(crdResource).Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return false, err
+			}
+			conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+			for _, c := range conds {
+				if m, ok := c.(map[string]any); ok && m["type"] == "Established" && m["status"] == "True" {
+					return true, nil
+				}
+			}
+			return false, nil
+		})
+		if err != nil {
+			return fmt.Errorf("CustomResourceDefinition %s not established: %w", name, err)
 		}
 	}
 	return nil

@@ -16,12 +16,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
 )
 
 // Options configure a control-plane directory. Zero values are defaulted by
@@ -102,7 +106,7 @@ func (o Options) withDefaults() Options {
 // clusterSpec is the fixed shape of one cluster.
 type clusterSpec struct {
 	Name       string
-	Offset     int // ports: apiserver +0, controller-manager +1, scheduler +2, kwok +3
+	Offset     int // ports: apiserver +0, controller-manager +1, scheduler +2, kwok +3, podsim +4
 	EtcdPrefix string
 	Nodes      int
 	Users      []user
@@ -122,14 +126,52 @@ var specs = map[string]clusterSpec{
 		Users: []user{{Name: ContextStagingAdmin, Masters: true}}},
 }
 
-// Ports reports where each server of a cluster listens.
+// Ports reports where each server of a cluster listens. Kwok serves the
+// kubelet API of every node of the cluster (logs, exec, port-forward) on its
+// port; PodSim is the HTTP server that pod ports are forwarded to.
 type Ports struct {
-	APIServer, ControllerManager, Scheduler, Kwok int
+	APIServer, ControllerManager, Scheduler, Kwok, PodSim int
 }
 
 func (o Options) ports(s clusterSpec) Ports {
 	b := o.PortBase + s.Offset
-	return Ports{APIServer: b, ControllerManager: b + 1, Scheduler: b + 2, Kwok: b + 3}
+	return Ports{APIServer: b, ControllerManager: b + 1, Scheduler: b + 2, Kwok: b + 3, PodSim: b + 4}
+}
+
+// Discover fills in the port base of a control plane that runs in
+// opts.Dir (started by another process) from its kubeconfig.
+func Discover(opts Options) (Options, error) {
+	opts = opts.withDefaults()
+	raw, err := clientcmd.LoadFromFile(opts.KubeconfigPath())
+	if err != nil {
+		return opts, fmt.Errorf("%w (is the control plane up? run hack/cluster up)", err)
+	}
+	for name, s := range specs {
+		c, ok := raw.Clusters[name]
+		if !ok {
+			continue
+		}
+		u, err := url.Parse(c.Server)
+		if err != nil {
+			return opts, fmt.Errorf("server of %s in %s: %w", name, opts.KubeconfigPath(), err)
+		}
+		port, err := strconv.Atoi(u.Port())
+		if err != nil {
+			return opts, fmt.Errorf("server of %s in %s: %w", name, opts.KubeconfigPath(), err)
+		}
+		opts.PortBase = port - s.Offset
+		return opts, nil
+	}
+	return opts, fmt.Errorf("%s names no cluster of this control plane", opts.KubeconfigPath())
+}
+
+// Ports returns where the servers of a cluster listen.
+func (o Options) Ports(cluster string) Ports { return o.withDefaults().ports(specs[cluster]) }
+
+// PodSimDir is where podsim keeps the simulated container files of a
+// cluster: log files, exec working directories (see package hack/podsim).
+func (o Options) PodSimDir(cluster string) string {
+	return filepath.Join(o.withDefaults().Dir, cluster, "podsim")
 }
 
 // Server returns the API server URL of a cluster.
@@ -196,6 +238,16 @@ func (o Options) processes(bins Binaries, p pki) []process {
 			"--service-account-signing-key-file=" + p.SAKey,
 			"--service-cluster-ip-range=10.96.0.0/16",
 			"--allow-privileged=true",
+			// Logs, exec and port-forward go to kwok, which serves the kubelet
+			// API of every node on the address the nodes advertise
+			// (127.0.0.1) and the port in their status. The API server checks
+			// kwok's certificate against our CA and shows a client
+			// certificate, as it would to a kubelet; kwok (v0.8.0) asks for
+			// no client certificate, so it serves anyone on loopback.
+			"--kubelet-preferred-address-types=InternalIP",
+			"--kubelet-certificate-authority=" + p.CACert,
+			"--kubelet-client-certificate=" + p.KubeletClientCert,
+			"--kubelet-client-key=" + p.KubeletKey,
 			"--event-ttl=168h",
 			"--profiling=false",
 			"--v=1",
@@ -235,10 +287,20 @@ func (o Options) processes(bins Binaries, p pki) []process {
 				"--config=" + filepath.Join(dir, "kwok.yaml"),
 				"--manage-all-nodes=false",
 				"--manage-nodes-with-annotation-selector=" + KwokNodeAnnotation + "=fake",
+				// The nodes advertise kwok's own address and port as their
+				// kubelet's: loopback only, HTTPS with a certificate from our CA.
 				"--server-address=127.0.0.1:" + strconv.Itoa(ports.Kwok),
-				"--node-ip=10.250.0.1",
+				"--node-ip=127.0.0.1",
+				"--node-port=" + strconv.Itoa(ports.Kwok),
+				"--tls-cert-file=" + p.KwokCert,
+				"--tls-private-key-file=" + p.KwokKey,
 				"--cidr=10.128.0.0/10",
 				"--v=1",
+			}},
+			process{Name: name + "-podsim", Bin: bins.Path(PodSim), Args: []string{
+				"--kubeconfig=" + kubeconfig,
+				"--dir=" + o.PodSimDir(name),
+				"--listen=127.0.0.1:" + strconv.Itoa(ports.PodSim),
 			}},
 		)
 	}
@@ -254,14 +316,16 @@ func Up(ctx context.Context, opts Options) error {
 		return err
 	}
 	began := time.Now()
-	procs, p, unlock, err := prepare(ctx, opts)
+	procs, p, bins, unlock, err := prepare(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	alive := 0
 	for _, pr := range procs {
-		if _, err := running(opts.Dir, pr.Name); err == nil {
+		// A process of another build (podsim's sources changed) counts as
+		// stopped, so the control plane restarts with the new one.
+		if _, err := running(opts.Dir, pr.Name); err == nil && recordedBin(opts.Dir, pr.Name) == pr.Bin {
 			alive++
 		}
 	}
@@ -281,6 +345,11 @@ func Up(ctx context.Context, opts Options) error {
 	// stale etcd from an interrupted run is the usual cause of odd failures.
 	if err := os.RemoveAll(filepath.Join(opts.Dir, "etcd")); err != nil {
 		return err
+	}
+	for _, c := range opts.Clusters {
+		if err := os.RemoveAll(opts.PodSimDir(c)); err != nil {
+			return err
+		}
 	}
 	if err := writeConfigs(opts, p); err != nil {
 		return err
@@ -316,17 +385,25 @@ func Up(ctx context.Context, opts Options) error {
 	if err := start(apiservers...); err != nil {
 		return fail(err)
 	}
-	for _, c := range opts.Clusters {
-		if err := waitAPIServer(ctx, opts, p, specs[c], 60*time.Second); err != nil {
-			return fail(err)
-		}
-		if err := bootstrap(ctx, opts, p, specs[c]); err != nil {
-			return fail(fmt.Errorf("bootstrap %s: %w", c, err))
-		}
+	// The clusters are independent until here: bootstrap them side by side.
+	errs := make([]error, len(opts.Clusters))
+	var wg sync.WaitGroup
+	for i, c := range opts.Clusters {
+		wg.Go(func() {
+			if err := waitAPIServer(ctx, opts, p, specs[c], 60*time.Second); err != nil {
+				errs[i] = err
+			} else if err := bootstrap(ctx, opts, p, bins, specs[c]); err != nil {
+				errs[i] = fmt.Errorf("bootstrap %s: %w", c, err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fail(err)
 	}
 	var rest []string
 	for _, c := range opts.Clusters {
-		rest = append(rest, c+"-controller-manager", c+"-scheduler", c+"-kwok")
+		rest = append(rest, c+"-controller-manager", c+"-scheduler", c+"-kwok", c+"-podsim")
 	}
 	if err := start(rest...); err != nil {
 		return fail(err)
@@ -469,7 +546,7 @@ func RestartAPIServer(ctx context.Context, opts Options, cluster string) error {
 	if !ok {
 		return fmt.Errorf("unknown cluster %q", cluster)
 	}
-	procs, p, unlock, err := prepare(ctx, opts)
+	procs, p, _, unlock, err := prepare(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -491,24 +568,24 @@ func RestartAPIServer(ctx context.Context, opts Options, cluster string) error {
 }
 
 // prepare builds any missing binaries, takes the state directory's lock
-// (release it with unlock) and returns the processes and key material of
-// the control plane in opts.Dir.
-func prepare(ctx context.Context, opts Options) (procs []process, p pki, unlock func(), err error) {
-	bins, err := EnsureBinaries(ctx, opts.RepoRoot, opts.CacheDir, opts.Log)
+// (release it with unlock) and returns the processes, key material and
+// binaries of the control plane in opts.Dir.
+func prepare(ctx context.Context, opts Options) (procs []process, p pki, bins Binaries, unlock func(), err error) {
+	bins, err = EnsureBinaries(ctx, opts.RepoRoot, opts.CacheDir, opts.Log)
 	if err != nil {
-		return nil, p, nil, err
+		return nil, p, bins, nil, err
 	}
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
-		return nil, p, nil, err
+		return nil, p, bins, nil, err
 	}
 	unlock, err = lock(opts.Dir)
 	if err != nil {
-		return nil, p, nil, err
+		return nil, p, bins, nil, err
 	}
 	p, err = ensurePKI(opts.Dir, allUsers(opts))
 	if err != nil {
 		unlock()
-		return nil, p, nil, err
+		return nil, p, bins, nil, err
 	}
-	return opts.processes(bins, p), p, unlock, nil
+	return opts.processes(bins, p), p, bins, unlock, nil
 }

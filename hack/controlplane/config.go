@@ -6,16 +6,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"crowsnest/hack/podsim"
 )
 
 // writeConfigs writes, for each cluster, the static-token file, the
-// components' kubeconfig and the scheduler configuration, and the users'
-// kubeconfig with every context.
+// components' kubeconfig, the scheduler's and kwok's configuration, and the
+// users' kubeconfig with every context.
 func writeConfigs(opts Options, p pki) error {
 	for _, c := range opts.Clusters {
 		s := specs[c]
@@ -52,20 +55,7 @@ leaderElection:
 		if err := os.WriteFile(filepath.Join(dir, "scheduler.yaml"), []byte(sched), 0o600); err != nil {
 			return err
 		}
-		// A KwokConfiguration given with --config gets none of kwok's
-		// defaults, so the node-lease settings must be spelled out: without
-		// leases kwok refreshes node status only every few minutes and the
-		// nodes go NotReady. Its default of 4 pod-stage workers leaves bulk
-		// seeded pods Pending for minutes.
-		kwok := `apiVersion: config.kwok.x-k8s.io/v1alpha1
-kind: KwokConfiguration
-options:
-  podPlayStageParallelism: 32
-  nodePlayStageParallelism: 4
-  nodeLeaseParallelism: 4
-  nodeLeaseDurationSeconds: 40
-`
-		if err := os.WriteFile(filepath.Join(dir, "kwok.yaml"), []byte(kwok), 0o600); err != nil {
+		if err := writeKwokConfig(opts, s, dir); err != nil {
 			return err
 		}
 	}
@@ -82,6 +72,74 @@ options:
 		return err
 	}
 	return clientcmd.WriteToFile(*kubeconfig(opts, p, users, true), opts.KubeconfigPath())
+}
+
+// writeKwokConfig writes kwok's configuration for one cluster and the shared
+// files it serves for pods that podsim has no files of its own for.
+func writeKwokConfig(opts Options, s clusterSpec, dir string) error {
+	sim := opts.PodSimDir(s.Name)
+	if err := podsim.WriteShared(sim, time.Now()); err != nil {
+		return err
+	}
+	// A KwokConfiguration given with --config gets none of kwok's
+	// defaults, so the node-lease settings must be spelled out: without
+	// leases kwok refreshes node status only every few minutes and the
+	// nodes go NotReady. Its default of 4 pod-stage workers leaves bulk
+	// seeded pods Pending for minutes. The debugging handlers are the
+	// kubelet API's logs, exec, attach and port-forward endpoints.
+	//
+	// kwok takes its per-pod Logs, Exec and PortForward objects from the
+	// API server (podsim and tests create them); the cluster-wide kinds
+	// below cover every other pod: bulk pods, and any pod in the moment
+	// before podsim has written its files. Exec runs the requested
+	// command on this machine, as the user who started the cluster, in a
+	// working directory of the pod; only users allowed to exec into pods
+	// of this loopback-only cluster can ask for it.
+	shared := podsim.SharedWorkDir(sim)
+	cfg := fmt.Sprintf(`apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  podPlayStageParallelism: 32
+  nodePlayStageParallelism: 4
+  nodeLeaseParallelism: 4
+  nodeLeaseDurationSeconds: 40
+  enableDebuggingHandlers: true
+  enableProfilingHandler: false
+  enableContentionProfiling: false
+  enableCRDs: [Logs, Exec, PortForward]
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: shared
+spec:
+  logs:
+  - logsFile: %q
+    previousLogsFile: %q
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterExec
+metadata:
+  name: shared
+spec:
+  execs:
+  - local:
+      workDir: %q
+      envs:
+      - name: HOME
+        value: %q
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterPortForward
+metadata:
+  name: podsim
+spec:
+  forwards:
+  - target:
+      address: 127.0.0.1
+      port: %d
+`, podsim.SharedLog(sim), podsim.SharedPreviousLog(sim), shared, shared, opts.ports(s).PodSim)
+	return os.WriteFile(filepath.Join(dir, "kwok.yaml"), []byte(cfg), 0o600)
 }
 
 // ssoPlugin is the exec credential plugin of the demo-sso context: a

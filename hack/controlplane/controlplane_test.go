@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -53,7 +52,7 @@ func TestUpTwiceDownLeavesNothing(t *testing.T) {
 		names[c.Name] = true
 	}
 	assert.Equal(t, map[string]bool{"etcd": true, "demo-apiserver": true, "demo-controller-manager": true,
-		"demo-scheduler": true, "demo-kwok": true}, names)
+		"demo-scheduler": true, "demo-kwok": true, "demo-podsim": true}, names)
 	ports := listeningPorts(t, base)
 	assert.Contains(t, ports, base+10, "demo apiserver port")
 
@@ -185,38 +184,13 @@ func TestClustersAreSeparate(t *testing.T) {
 // scheduled (scheduler) and become Running (kwok).
 func TestPodsRunOnKwokNodes(t *testing.T) {
 	env := testcluster.Get(t)
-	cs := env.Client(t, controlplane.ContextDemoAdmin)
 	ns := env.Namespace(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	replicas := int32(3)
-	labels := map[string]string{"app": "web"}
-	_, err := cs.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web"},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "registry.example.com/web:1.0"}}},
-			},
-		},
-	}, metav1.CreateOptions{})
-	require.NoError(t, err)
-	err = wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
-		pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=web"})
-		if err != nil {
-			return false, err
-		}
-		running := 0
-		for _, p := range pods.Items {
-			if p.Status.Phase == corev1.PodRunning && p.Spec.NodeName != "" && len(p.OwnerReferences) == 1 {
-				running++
-			}
-		}
-		return running == int(replicas), nil
-	})
-	require.NoError(t, err, "3 pods of the deployment should be Running on kwok nodes")
+	pods := env.RunDeployment(t, ns, "web", 3, corev1.Container{Name: "web", Image: "registry.example.com/web:1.0"})
+	require.Len(t, pods, 3, "3 pods of the deployment should be Running on kwok nodes")
+	for _, p := range pods {
+		assert.Equal(t, "ReplicaSet", metav1.GetControllerOf(p).Kind)
+		assert.Contains(t, p.Spec.NodeName, "demo-worker-")
+	}
 }
 
 // TestKwokKeepsNodeLeases checks that kwok renews a lease per node, as

@@ -106,6 +106,7 @@ func waitHealthy(ctx context.Context, opts Options, p pki, timeout time.Duration
 			c + "-controller-manager": fmt.Sprintf("https://127.0.0.1:%d/healthz", ports.ControllerManager),
 			c + "-scheduler":          fmt.Sprintf("https://127.0.0.1:%d/healthz", ports.Scheduler),
 			c + "-kwok":               fmt.Sprintf("http://127.0.0.1:%d/healthz", ports.Kwok),
+			c + "-podsim":             fmt.Sprintf("http://127.0.0.1:%d/healthz", ports.PodSim),
 		}
 		for name, url := range checks {
 			if err := waitFor(ctx, opts.Dir, name, timeout, func() error { return httpCheck(ctx, url, nil, "") }); err != nil {

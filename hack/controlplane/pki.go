@@ -16,32 +16,47 @@ import (
 	"time"
 )
 
-// pki is the key material of one control-plane directory: a CA, a serving
-// certificate for 127.0.0.1 signed by it, a service-account signing key, and
-// random bearer tokens for the static-token users.
+// pki is the key material of one control-plane directory: a CA and the
+// certificates it signs (the API server's and kwok's serving certificates for
+// 127.0.0.1, and the client certificate the API server shows kwok as it would
+// show a kubelet), a service-account signing key, and random bearer tokens
+// for the static-token users.
 type pki struct {
-	CACert, ServingCert, ServingKey string
-	SAKey, SAPub                    string
-	Tokens                          map[string]string // user name -> token
+	CACert, CAKey                 string
+	ServingCert, ServingKey       string
+	KwokCert, KwokKey             string
+	KubeletClientCert, KubeletKey string
+	SAKey, SAPub                  string
+	Tokens                        map[string]string // user name -> token
 }
 
 // ensurePKI creates the key material in dir unless it is already there, so a
-// restarted cluster keeps the kubeconfig its users already hold.
+// restarted cluster keeps the kubeconfig its users already hold. A directory
+// from before kwok served logs (no CA key, no kwok certificate) gets a whole
+// new set.
 func ensurePKI(dir string, users []string) (pki, error) {
 	p := pki{
-		CACert:      filepath.Join(dir, "ca.crt"),
-		ServingCert: filepath.Join(dir, "apiserver.crt"),
-		ServingKey:  filepath.Join(dir, "apiserver.key"),
-		SAKey:       filepath.Join(dir, "sa.key"),
-		SAPub:       filepath.Join(dir, "sa.pub"),
-		Tokens:      map[string]string{},
+		CACert:            filepath.Join(dir, "ca.crt"),
+		CAKey:             filepath.Join(dir, "ca.key"),
+		ServingCert:       filepath.Join(dir, "apiserver.crt"),
+		ServingKey:        filepath.Join(dir, "apiserver.key"),
+		KwokCert:          filepath.Join(dir, "kwok.crt"),
+		KwokKey:           filepath.Join(dir, "kwok.key"),
+		KubeletClientCert: filepath.Join(dir, "apiserver-kubelet-client.crt"),
+		KubeletKey:        filepath.Join(dir, "apiserver-kubelet-client.key"),
+		SAKey:             filepath.Join(dir, "sa.key"),
+		SAPub:             filepath.Join(dir, "sa.pub"),
+		Tokens:            map[string]string{},
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return p, err
 	}
-	if _, err := os.Stat(p.ServingCert); os.IsNotExist(err) {
-		if err := writeCerts(p); err != nil {
-			return p, fmt.Errorf("generate certificates: %w", err)
+	for _, f := range []string{p.CAKey, p.ServingCert, p.KwokCert, p.KubeletClientCert} {
+		if _, err := os.Stat(f); os.IsNotExist(err) {
+			if err := writeCerts(p); err != nil {
+				return p, fmt.Errorf("generate certificates: %w", err)
+			}
+			break
 		}
 	}
 	if _, err := os.Stat(p.SAKey); os.IsNotExist(err) {
@@ -79,6 +94,13 @@ func ensurePKI(dir string, users []string) (pki, error) {
 	return p, nil
 }
 
+// leaf describes one certificate the CA signs.
+type leaf struct {
+	cert, key string
+	tmpl      x509.Certificate
+}
+
+// writeCerts makes a new CA and every certificate it signs.
 func writeCerts(p pki) error {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -102,31 +124,53 @@ func writeCerts(p pki) error {
 	if err != nil {
 		return err
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
+	loopback := []net.IP{net.IPv4(127, 0, 0, 1)}
+	leaves := []leaf{
+		{p.ServingCert, p.ServingKey, x509.Certificate{
+			Subject:     pkix.Name{CommonName: "kube-apiserver"},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			IPAddresses: loopback,
+			DNSNames:    []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
+		}},
+		// kwok serves the kubelet API of every fake node on 127.0.0.1, the
+		// address the nodes advertise; the API server verifies it with the CA.
+		{p.KwokCert, p.KwokKey, x509.Certificate{
+			Subject:     pkix.Name{CommonName: "kwok-kubelet"},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			IPAddresses: loopback,
+			DNSNames:    []string{"localhost"},
+		}},
+		// The identity a kubelet's webhook authorizer would see for the API
+		// server's log, exec and port-forward requests.
+		{p.KubeletClientCert, p.KubeletKey, x509.Certificate{
+			Subject:     pkix.Name{CommonName: "kube-apiserver-kubelet-client", Organization: []string{"system:masters"}},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		}},
+	}
+	for i, l := range leaves {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return err
+		}
+		tmpl := l.tmpl
+		tmpl.SerialNumber = big.NewInt(int64(i + 2))
+		tmpl.NotBefore, tmpl.NotAfter = now, now.AddDate(10, 0, 0)
+		tmpl.KeyUsage = x509.KeyUsageDigitalSignature
+		der, err := x509.CreateCertificate(rand.Reader, &tmpl, ca, &key.PublicKey, caKey)
+		if err != nil {
+			return err
+		}
+		if err := writeKey(l.key, key); err != nil {
+			return err
+		}
+		if err := writePEM(l.cert, "CERTIFICATE", der, 0o644); err != nil {
+			return err
+		}
+	}
+	if err := writeKey(p.CAKey, caKey); err != nil {
 		return err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		Subject:      pkix.Name{CommonName: "kube-apiserver"},
-		NotBefore:    now,
-		NotAfter:     now.AddDate(10, 0, 0),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:     []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		return err
-	}
-	if err := writePEM(p.CACert, "CERTIFICATE", caDER, 0o644); err != nil {
-		return err
-	}
-	if err := writeKey(p.ServingKey, key); err != nil {
-		return err
-	}
-	return writePEM(p.ServingCert, "CERTIFICATE", der, 0o644)
+	return writePEM(p.CACert, "CERTIFICATE", caDER, 0o644)
 }
 
 func writeKey(path string, key *ecdsa.PrivateKey) error {

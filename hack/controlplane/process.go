@@ -56,6 +56,16 @@ func (p process) start(dir string) (int, error) {
 	return pid, nil
 }
 
+// recordedBin is the executable recorded for name, "" if none.
+func recordedBin(dir, name string) string {
+	data, err := os.ReadFile(pidFile(dir, name))
+	if err != nil {
+		return ""
+	}
+	_, bin, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
+	return bin
+}
+
 // running returns the PID recorded for name if that process is alive and is
 // still the binary that was started (PIDs get reused).
 func running(dir, name string) (int, error) {

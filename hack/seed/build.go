@@ -85,6 +85,11 @@ type workload struct {
 	nodeSelector   map[string]string // a selector no node matches leaves the pods Pending
 	tolerateAll    bool              // DaemonSets that must land on every node
 	podLabels      map[string]string // extra pod template labels (load pods: hash and load marker)
+	// podAnnotations steer hack/podsim: a live log (podsim.LogRateAnnotation)
+	// or restarts of the app container with a previous log
+	// (podsim.RestartsAnnotation).
+	podAnnotations map[string]string
+	initContainers []corev1.Container
 }
 
 // selector is the stable subset of labels controllers and Services select on;
@@ -139,6 +144,7 @@ func (w workload) podTemplate() corev1.PodTemplateSpec {
 		containers = append(containers, sidecarContainer())
 	}
 	spec := corev1.PodSpec{
+		InitContainers:                w.initContainers,
 		Containers:                    containers,
 		ServiceAccountName:            w.serviceAccount,
 		AutomountServiceAccountToken:  ptr(false),
@@ -163,7 +169,7 @@ func (w workload) podTemplate() corev1.PodTemplateSpec {
 		}}
 	}
 	return corev1.PodTemplateSpec{
-		ObjectMeta: metav1.ObjectMeta{Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: maps.Clone(w.podAnnotations)},
 		Spec:       spec,
 	}
 }
@@ -353,7 +359,7 @@ func replicaSet(w workload, name string) *appsv1.ReplicaSet {
 func pod(w workload, name string) *corev1.Pod {
 	tmpl := w.podTemplate()
 	return &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: w.ns.name, Labels: tmpl.Labels},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: w.ns.name, Labels: tmpl.Labels, Annotations: tmpl.Annotations},
 		Spec:       tmpl.Spec,
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"crowsnest/hack/podsim"
 )
 
 // demo is the rich profile: an online shop, its payment backend, the
@@ -23,6 +25,7 @@ func demo(nodes int) *objects {
 		version: "1.42.0", image: registry + "/shop/storefront", replicas: 3,
 		port: 8080, probePath: "/healthz", sidecar: true, serviceAccount: "storefront",
 		cpu: "100m", memory: "256Mi",
+		podAnnotations: liveLog("2"),
 		env: []corev1.EnvVar{
 			envFromConfigMap("LOG_LEVEL", "storefront-config", "LOG_LEVEL"),
 			envFromConfigMap("FEATURE_FLAGS", "storefront-config", "FEATURE_FLAGS"),
@@ -45,6 +48,7 @@ func demo(nodes int) *objects {
 		version: "5.1.0", image: registry + "/shop/catalog", replicas: 2,
 		port: 8080, probePath: "/actuator/health", sidecar: true, serviceAccount: "catalog",
 		cpu: "250m", memory: "512Mi", configMount: "catalog-config",
+		podAnnotations: restarts("1"),
 		env: []corev1.EnvVar{
 			envValue("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+UseG1GC"),
 			envValue("SPRING_CONFIG_ADDITIONAL_LOCATION", "/etc/catalog/"),
@@ -90,6 +94,7 @@ func demo(nodes int) *objects {
 		ns: shop, name: "legacy-importer", partOf: "shop", component: "importer", tier: "backend",
 		version: "0.3.1", image: registry + "/shop/legacy-importer", port: 8080, probePath: "/healthz",
 		cpu: "100m", memory: "128Mi",
+		podAnnotations: restarts("7"),
 	}
 
 	// payments
@@ -98,6 +103,7 @@ func demo(nodes int) *objects {
 		version: "4.3.1", image: registry + "/payments/payments-api", replicas: 3,
 		port: 8080, probePath: "/healthz", sidecar: true, serviceAccount: "payments-api",
 		cpu: "200m", memory: "256Mi",
+		podAnnotations: liveLog("1"),
 		env: []corev1.EnvVar{
 			envFromSecret("DATABASE_URL", "payments-db", "DATABASE_URL"),
 			envValue("LEDGER_ADDR", "ledger.payments.svc.cluster.local:9090"),
@@ -115,13 +121,18 @@ func demo(nodes int) *objects {
 		ns: payments, name: "fraud-scorer", partOf: "payments", component: "ml", tier: "backend",
 		version: "1.8.0", image: registry + "/payments/fraud-scorer", replicas: 2,
 		port: 8080, probePath: "/healthz", cpu: "300m", memory: "768Mi",
-		env: []corev1.EnvVar{envValue("MODEL_VERSION", "2024-10-28"), envValue("SCORE_THRESHOLD", "0.87")},
+		podAnnotations: restarts("2"),
+		env:            []corev1.EnvVar{envValue("MODEL_VERSION", "2024-10-28"), envValue("SCORE_THRESHOLD", "0.87")},
 	}
 	postgres := workload{
 		ns: payments, name: "postgres", partOf: "payments", component: "database", tier: "database",
 		version: "16.4", image: registry + "/library/postgres", replicas: 2,
 		port: 5432, portName: "postgres", servicePort: 5432, storage: "20Gi",
 		cpu: "250m", memory: "1Gi",
+		initContainers: []corev1.Container{{
+			Name: "init-pgdata", Image: registry + "/library/postgres:16.4",
+			Command: []string{"sh", "-c", "mkdir -p /var/lib/postgres/pgdata && chmod 0700 /var/lib/postgres/pgdata"},
+		}},
 		env: []corev1.EnvVar{
 			envValue("POSTGRES_DB", "ledger"),
 			envFromSecret("POSTGRES_USER", "payments-db", "username"),
@@ -177,6 +188,7 @@ func demo(nodes int) *objects {
 		version: "1.11.3", image: registry + "/platform/ingress-gateway", replicas: 2,
 		port: 8080, probePath: "/healthz", serviceAccount: "ingress-gateway",
 		cpu: "200m", memory: "256Mi",
+		podAnnotations: liveLog("3"),
 	}
 	certRenewer := workload{
 		ns: platform, name: "cert-renewer", partOf: "platform", component: "controller", tier: "infra",
@@ -354,6 +366,17 @@ func demo(nodes int) *objects {
 			message: "pg_basebackup: replica ledger-db-2 is not accepting connections", first: 22 * time.Hour, last: 22 * time.Hour},
 	)
 	return o
+}
+
+// liveLog makes podsim keep appending lines per second to the pods' logs.
+func liveLog(perSecond string) map[string]string {
+	return map[string]string{podsim.LogRateAnnotation: perSecond}
+}
+
+// restarts makes podsim show the pods' app container restarted n times,
+// with the log of the run that crashed.
+func restarts(n string) map[string]string {
+	return map[string]string{podsim.RestartsAnnotation: n}
 }
 
 // scaledUp is the event a Deployment gets when its first ReplicaSet is scaled.

@@ -1,6 +1,7 @@
 package seed_test
 
 import (
+	"bufio"
 	"context"
 	"os"
 	"testing"
@@ -53,6 +54,34 @@ func TestSeedOnRealCluster(t *testing.T) {
 		require.NotNil(t, owner, p.Name)
 		require.Equal(t, "ReplicaSet", owner.Kind)
 	}
+
+	// The storefront logs live: following it brings new lines.
+	live := env.WaitPodLogs(t, "shop", pods.Items[0].Name)
+	stream, err := cs.CoreV1().Pods("shop").GetLogs(live.Name, &corev1.PodLogOptions{
+		Container: "storefront", Follow: true, TailLines: new(int64(0)),
+	}).Stream(ctx)
+	require.NoError(t, err)
+	defer stream.Close()
+	r := bufio.NewReader(stream)
+	for range 2 {
+		_, err := testcluster.ReadLine(r)
+		require.NoError(t, err, "a live line arrives")
+	}
+
+	// legacy-importer has restarted: its status says so and its previous
+	// run's log is there.
+	imp := env.WaitPodLogs(t, "shop", "legacy-importer")
+	prev, err := cs.CoreV1().Pods("shop").GetLogs(imp.Name, &corev1.PodLogOptions{Previous: true}).DoRaw(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, prev)
+	err = wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		p, err := cs.CoreV1().Pods("shop").Get(ctx, "legacy-importer", metav1.GetOptions{})
+		if err != nil {
+			return false, err
+		}
+		return len(p.Status.ContainerStatuses) == 1 && p.Status.ContainerStatuses[0].RestartCount == 7, nil
+	})
+	require.NoError(t, err, "legacy-importer shows 7 restarts")
 }
 
 // TestCustomResourcesOnRealCluster seeds demo and staging and checks what

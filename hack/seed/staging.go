@@ -17,6 +17,7 @@ func staging(int) *objects {
 		version: "2.0.0-rc.3", image: registry + "/web/web-frontend", replicas: 2,
 		port: 3000, probePath: "/api/health", sidecar: true, serviceAccount: "web-frontend",
 		cpu: "100m", memory: "192Mi",
+		podAnnotations: liveLog("1"),
 		env: []corev1.EnvVar{
 			envFromConfigMap("PUBLIC_API_URL", "web-frontend-config", "PUBLIC_API_URL"),
 			envValue("NODE_ENV", "production"),

@@ -22,6 +22,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +41,9 @@ const EnvVar = "CROWSNEST_TEST_CLUSTER"
 // called from any test goroutine.
 type Env struct {
 	opts controlplane.Options
+
+	mu       sync.Mutex
+	forwards map[string]map[int32]string // pod UID -> port -> target, see ForwardPodPort
 }
 
 var (
@@ -81,7 +85,11 @@ func Main(m *testing.M) int {
 
 func start() (*Env, func() error, error) {
 	if dir := os.Getenv(EnvVar); dir != "" {
-		env := &Env{opts: controlplane.Options{Dir: dir}}
+		opts, err := controlplane.Discover(controlplane.Options{Dir: dir})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s=%s: %w", EnvVar, dir, err)
+		}
+		env := &Env{opts: opts}
 		if _, err := controlplane.RESTConfig(env.opts, controlplane.ContextDemoAdmin); err != nil {
 			return nil, nil, fmt.Errorf("%s=%s: %w", EnvVar, dir, err)
 		}

@@ -31,7 +31,8 @@ Commands:
 Flags (also from the environment):
   --dir DIR         state directory ($CROWSNEST_CLUSTER_DIR, default <cache>/cluster)
   --port-base N     first port ($CROWSNEST_PORT_BASE, default 26400): etcd N and N+1,
-                    demo N+10..N+13, staging N+20..N+23, offline context N+99 (closed)
+                    demo N+10..N+14, staging N+20..N+24 (apiserver, controller-manager,
+                    scheduler, kwok, podsim), offline context N+99 (closed)
   --clusters LIST   which clusters "up" starts (default demo,staging)
   --pods N          seed: create N extra pods in namespace "load" of demo
   --namespace NS    seed: namespace for --pods (default load)
