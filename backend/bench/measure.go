@@ -88,19 +88,25 @@ func CPUTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// statusPoll is how often WaitPodsSynced asks the session for its status.
+// statusPoll is how often WaitSynced asks the session for its status.
 const statusPoll = 5 * time.Millisecond
 
 // WaitPodsSynced polls the session's status, as the UI hears it, until it
 // reports the pods kind synced, and returns how many pods it holds.
 func WaitPodsSynced(s *session.Session, timeout time.Duration) (int, error) {
+	return WaitSynced(s, kinds.Pods, timeout)
+}
+
+// WaitSynced polls the session's status every 5 ms until it reports kind
+// k synced, and returns how many objects of k it holds.
+func WaitSynced(s *session.Session, k kinds.ID, timeout time.Duration) (int, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		if k, ok := KindStatus(s.Status(), kinds.Pods); ok && k.State == string(informer.StateSynced) {
-			return k.Count, nil
+		if ks, ok := KindStatus(s.Status(), k); ok && ks.State == string(informer.StateSynced) {
+			return ks.Count, nil
 		}
 		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("pods of %s not synced after %s: %+v", s.Context, timeout, s.Status())
+			return 0, fmt.Errorf("%s of %s not synced after %s: %+v", k, s.Context, timeout, s.Status())
 		}
 		time.Sleep(statusPoll)
 	}

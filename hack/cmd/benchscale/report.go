@@ -19,6 +19,8 @@ type Report struct {
 	Reps     int          `json:"reps"`
 	Runs     []Result     `json:"runs"`     // every repetition of every program
 	Requests []RequestRun `json:"requests"` // one per N
+	// Custom is every repetition of the custom-resource programs.
+	Custom []CustomResult `json:"custom,omitempty"`
 }
 
 // RequestRun is the requests child's report at one N.
@@ -56,6 +58,9 @@ const (
 	maxRSSVsFloor    = 1.3
 	maxRSS100kMB     = 400.0
 	maxPeakVsSettled = 1.5
+	// Issue 14's budgets for custom resources.
+	maxCustomVsFloor     = 1.5
+	maxHeapPerCustomByte = 1536 // "1.5 KB"
 	// budgetN is the pod count the absolute budgets are set at.
 	budgetN    = 100_000
 	bytesPerMB = 1e6
@@ -275,6 +280,7 @@ func (r Report) Markdown() string {
 		}
 		p("\n")
 	}
+	r.writeCustom(&b)
 	p("## Budgets\n\n| budget | limit |")
 	for _, n := range r.ns() {
 		p(" N = %s |", thousands(n))
@@ -288,6 +294,63 @@ func (r Report) Markdown() string {
 		p("| %s | %s | %s | %s |\n", v.budget, v.limit, strings.Join(v.values, " | "), v.result)
 	}
 	return b.String()
+}
+
+// customSummary is the medians of one custom-resource program's runs.
+type customSummary struct {
+	runs, objects                       int
+	syncMS, heapPerObject, viewPerRow   float64
+	settledMB, peakMB                   float64
+	openDefault, openName, openColumnMS float64
+}
+
+func (r Report) customSummary(program string) (customSummary, bool) {
+	var s customSummary
+	var sync, heap, view, settled, peak, od, on, oc []float64
+	for _, run := range r.Custom {
+		if run.Program != program {
+			continue
+		}
+		s.runs++
+		s.objects = max(s.objects, run.Objects)
+		sync, heap, view = append(sync, run.SyncMS), append(heap, run.HeapPerObject), append(view, run.ViewBytesPerRow)
+		settled, peak = append(settled, kibToMB(run.SettledRSSKiB)), append(peak, kibToMB(run.PeakRSSKiB))
+		od, on, oc = append(od, run.OpenDefaultMS), append(on, run.OpenNameMS), append(oc, run.OpenColumnMS)
+	}
+	m := bench.MedianOf
+	s.syncMS, s.heapPerObject, s.viewPerRow, s.settledMB, s.peakMB = m(sync), m(heap), m(view), m(settled), m(peak)
+	s.openDefault, s.openName, s.openColumnMS = m(od), m(on), m(oc)
+	return s, s.runs > 0
+}
+
+// writeCustom is the custom resources' section: both programs and issue
+// 14's budgets.
+func (r Report) writeCustom(b *strings.Builder) {
+	c, ok1 := r.customSummary(progCrowsnestCRs)
+	f, ok2 := r.customSummary(progFloorCRs)
+	if !ok1 || !ok2 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Custom resources (issue 14)\n\n")
+	p("%s resources of `%s` (~3 KB of JSON each), medians of %d runs. Crowsnest: a connected session that has learnt the kind, from its first read of the kind to its status saying synced; "+
+		"heap per object of its cache before any view; a view's bytes per row on top. The floor: a bare client-go dynamic informer from the top of its main.\n\n",
+		thousands(c.objects), benchGVR.GroupResource(), c.runs)
+	p("| program | objects | sync (ms) | × floor | heap/object (B) | view (B/row) | settled RSS (MB) | peak RSS (MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("| Crowsnest | %d | %.0f | %.2f | %.0f | %.0f | %.1f | %.1f |\n", c.objects, c.syncMS, ratio(c.syncMS, f.syncMS), c.heapPerObject, c.viewPerRow, c.settledMB, c.peakMB)
+	p("| floor (bare dynamic informer) | %d | %.0f | 1.00 | %.0f | – | %.1f | %.1f |\n\n", f.objects, f.syncMS, f.heapPerObject, f.settledMB, f.peakMB)
+	p("Crowsnest on the synced session: open a new view in the default order **%.2f ms**, by name %.2f ms, by the Resources column %.2f ms.\n\n",
+		c.openDefault, c.openName, c.openColumnMS)
+	verdict := func(ok bool) string {
+		if ok {
+			return resultMet
+		}
+		return resultMissed
+	}
+	x := ratio(c.syncMS, f.syncMS)
+	p("| budget | limit | measured | result |\n|---|---|---:|---|\n")
+	p("| Sync vs the bare dynamic informer | ≤ %.1f× | %.2f× | %s |\n", maxCustomVsFloor, x, verdict(x <= maxCustomVsFloor))
+	p("| Go heap per cached resource | ≤ %d B | %.0f B | %s |\n\n", maxHeapPerCustomByte, c.heapPerObject, verdict(c.heapPerObject <= maxHeapPerCustomByte))
 }
 
 func writeRequests(b *strings.Builder, req RequestRun) {
