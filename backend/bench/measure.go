@@ -12,6 +12,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
@@ -225,6 +226,7 @@ func KubectlGetPods(ctx context.Context, kubectl, kubeconfig, kubeContext, cache
 
 // WaitRunning waits until kwok has moved every pod of ns to Running, so the
 // status updates of freshly seeded pods are over before anything is timed.
+// A pass whose continue token expired (a busy API server) starts again.
 func WaitRunning(ctx context.Context, cs kubernetes.Interface, ns string, logf func(string, ...any)) error {
 	last := -1
 	for {
@@ -232,6 +234,10 @@ func WaitRunning(ctx context.Context, cs kubernetes.Interface, ns string, logf f
 		opts := metav1.ListOptions{Limit: 1000}
 		for {
 			page, err := cs.CoreV1().Pods(ns).List(ctx, opts)
+			if apierrors.IsResourceExpired(err) && opts.Continue != "" {
+				notRunning, total, opts.Continue = 0, 0, ""
+				continue
+			}
 			if err != nil {
 				return fmt.Errorf("list pods in %s: %w", ns, err)
 			}

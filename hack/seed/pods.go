@@ -168,11 +168,17 @@ func existingLoad(ctx context.Context, cs kubernetes.Interface, ns string) (int,
 
 // countLoadPods counts live (not terminating) load pods, and how many of
 // them a controller owns, page by page, so counting 100k pods does not need
-// one huge response.
+// one huge response. A count whose continue token expired (a busy API
+// server took longer than its compaction interval over the pages) starts
+// again.
 func countLoadPods(ctx context.Context, cs kubernetes.Interface, ns string) (live, owned int, err error) {
 	opts := metav1.ListOptions{LabelSelector: loadLabel + "=true", Limit: 500}
 	for {
 		page, err := cs.CoreV1().Pods(ns).List(ctx, opts)
+		if apierrors.IsResourceExpired(err) && opts.Continue != "" {
+			live, owned, opts.Continue = 0, 0, ""
+			continue
+		}
 		if err != nil {
 			return 0, 0, fmt.Errorf("list load pods in %s: %w", ns, err)
 		}
