@@ -140,7 +140,8 @@ test-package: test-deps tools package
 # Performance budgets (docs/PERFORMANCE.md), against a control plane of their
 # own on $(BENCH_PORT_BASE)+, stopped afterwards: first the Go benchmarks at
 # the smallest of BENCH_PODS (10,000; results in build/bench.txt), then the
-# scale harness of issue 7 at every BENCH_PODS, BENCH_REPS times each
+# scale harness: BENCH_CRS custom resources against their floor (issue 14),
+# then every BENCH_PODS (issue 7), BENCH_REPS times each
 # (build/bench/scale.{json,md,svg}, docs/perf/scale.svg). Seeding only adds
 # pods, hence this order. A quick run:
 #   make bench BENCH_PODS=10000 BENCH_REPS=1 BENCH_TIME=1x
@@ -148,6 +149,7 @@ BENCH_CLUSTER_DIR ?= $(CACHE)/bench-cluster
 BENCH_PORT_BASE ?= 29400
 BENCH_PODS ?= 10000,50000,100000
 BENCH_REPS ?= 3
+BENCH_CRS ?= 10000
 BENCH_TIME ?= 5x
 comma := ,
 
@@ -161,7 +163,7 @@ bench: tools
 	CROWSNEST_BENCH_PODS=$(firstword $(subst $(comma), ,$(BENCH_PODS))) \
 	  go test -run '^$$' -bench . -benchtime $(BENCH_TIME) -timeout 120m ./backend/bench/ | tee build/bench.txt; \
 	hack/bench-scale --dir "$(BENCH_CLUSTER_DIR)" --port-base $(BENCH_PORT_BASE) \
-	  --pods $(BENCH_PODS) --reps $(BENCH_REPS)
+	  --pods $(BENCH_PODS) --crs $(BENCH_CRS) --reps $(BENCH_REPS)
 
 # The explorer's budgets in Chromium against the real backend, at 500 and
 # then 50,000 pods (seeding those takes minutes), on a control plane of its

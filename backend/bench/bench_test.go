@@ -15,6 +15,8 @@ import (
 
 	"crowsnest/backend/bench"
 	"crowsnest/backend/kinds"
+	"crowsnest/backend/model"
+	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
 )
 
@@ -98,60 +100,16 @@ func BenchmarkPodCacheHeap(b *testing.B) {
 // BenchmarkPodView is budget 3, on a session whose pods have synced:
 // opening the all-namespace pod view sorted by name (under 30 ms), a
 // 100-row window of it (under 2 ms) and a namespace + label-selector query
-// of the cache (under 1 ms).
+// of the cache (under 1 ms). OpenDefault is issue 14's budget end to end:
+// a new all-namespace view in the default order, as the page opens it
+// (under 30 ms; BenchmarkViewOpen measures it at 100,000 pods).
 func BenchmarkPodView(b *testing.B) {
 	f := setup(b)
 	board := f.newBoard(b, discard{})
 	s, pods := connectSynced(b, board, controlplane.ContextDemoAdmin)
 
-	b.Run("Open", func(b *testing.B) {
-		// Once, outside the timed loop: what an open view keeps, and the
-		// CPU that opening costs in all. That includes the informer
-		// replaying every object to the view's new event handler, which
-		// runs after OpenView has returned; settleOpen lets it finish. An
-		// idle period of the same length is the baseline.
-		const settleOpen = 3 * time.Second
-		bench.GC2()
-		idle0 := bench.CPUTime()
-		time.Sleep(settleOpen)
-		idle := bench.CPUTime() - idle0
-		var before, after runtime.MemStats
-		bench.GC2()
-		runtime.ReadMemStats(&before)
-		cpu0 := bench.CPUTime()
-		info, err := s.OpenView(bench.PodsSpec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		time.Sleep(settleOpen)
-		openCPU := bench.CPUTime() - cpu0 - idle
-		bench.GC2()
-		runtime.ReadMemStats(&after)
-		s.CloseView(info.ID)
-		rows := info.Count
-		viewBytes := (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(rows)
-
-		var took bench.Durations
-		for b.Loop() {
-			began := time.Now()
-			info, err := s.OpenView(bench.PodsSpec)
-			d := time.Since(began)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			took = append(took, d)
-			rows = info.Count
-			s.CloseView(info.ID)
-			runtime.GC()
-			b.StartTimer()
-		}
-		b.ReportMetric(bench.MS(took.Median()), "ms-median")
-		b.ReportMetric(bench.MS(took.Max()), "ms-max")
-		b.ReportMetric(float64(rows), "rows")
-		b.ReportMetric(viewBytes, "view-bytes/row")
-		b.ReportMetric(bench.MS(openCPU), "open-cpu-ms")
-	})
+	b.Run("Open", func(b *testing.B) { benchmarkOpen(b, s, bench.PodsSpec) })
+	b.Run("OpenDefault", func(b *testing.B) { benchmarkOpen(b, s, bench.DefaultPodsSpec) })
 
 	b.Run("Window100", func(b *testing.B) {
 		info, err := s.OpenView(bench.PodsSpec)
@@ -196,6 +154,54 @@ func BenchmarkPodView(b *testing.B) {
 		b.ReportMetric(float64(matches), "matches")
 	})
 	b.Logf("session %s holds %d pods", s.Context, pods)
+}
+
+// benchmarkOpen times Session.OpenView of spec on a synced session. Once,
+// outside the timed loop, it also measures what an open view keeps per row
+// and the CPU that opening costs in all, as the process's CPU over a
+// settling period after the open minus an idle period of the same length
+// (client-go used to replay every object to a new view's handler after
+// OpenView returned; views now start from the kind's base, so little
+// should remain). The first view of a kind in a session builds the kind's
+// base, which the session keeps: Open, which runs first, counts it in its
+// bytes per row and CPU; OpenDefault does not.
+func benchmarkOpen(b *testing.B, s *session.Session, spec model.ViewSpec) {
+	const settleOpen = 3 * time.Second
+	bench.GC2()
+	idle0 := bench.CPUTime()
+	time.Sleep(settleOpen)
+	idle := bench.CPUTime() - idle0
+	var before, after runtime.MemStats
+	bench.GC2()
+	runtime.ReadMemStats(&before)
+	cpu0 := bench.CPUTime()
+	info, err := s.OpenView(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	time.Sleep(settleOpen)
+	openCPU := bench.CPUTime() - cpu0 - idle
+	bench.GC2()
+	runtime.ReadMemStats(&after)
+	s.CloseView(info.ID)
+	viewBytes := (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(max(info.Count, 1))
+
+	var took bench.Durations
+	rows := 0
+	for b.Loop() {
+		b.StopTimer()
+		d, n, err := bench.TimeOpens(s, spec, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		took, rows = append(took, d...), n
+		b.StartTimer()
+	}
+	b.ReportMetric(bench.MS(took.Median()), "ms-median")
+	b.ReportMetric(bench.MS(took.Max()), "ms-max")
+	b.ReportMetric(float64(rows), "rows")
+	b.ReportMetric(viewBytes, "view-bytes/row")
+	b.ReportMetric(bench.MS(openCPU), "open-cpu-ms")
 }
 
 // BenchmarkPodUpdates is budget 4 under churn: with pods updated at each

@@ -264,6 +264,17 @@ func TestCustomResourcesLive(t *testing.T) {
 	require.Eventually(t, func() bool { info, ok = served(s, w.id()); return ok }, 10*time.Second, 10*time.Millisecond,
 		"the kind appears once its CRD is Established")
 	assert.Greater(t, s.Status().KindsVersion, before, "the status says the kinds changed")
+	listed := s.Kinds().Version
+	waitCtx, cancelWait := context.WithTimeout(t.Context(), 5*time.Second)
+	require.NoError(t, rec.WaitFor(waitCtx, func(evs []events.Recorded) bool {
+		for _, e := range evs {
+			if st, ok := e.Payload.(model.SessionStatus); ok && st.KindsVersion >= listed {
+				return true
+			}
+		}
+		return false
+	}), "a status event tells the page, whatever else changes or not")
+	cancelWait()
 	assert.Equal(t, model.KindInfo{ID: w.id(), Kind: "Widget", Label: "Widgets", Nav: kinds.NavCustom, APIGroup: w.group,
 		Version: "v1", Resource: "widgets", Namespaced: true, ShortNames: []string{"wdg"}, Custom: true, Columns: []model.Column{
 			{ID: "name", Title: "Name", Type: model.TypeText}, {ID: "namespace", Title: "Namespace", Type: model.TypeText},

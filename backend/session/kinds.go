@@ -207,15 +207,19 @@ func (s *Session) relearn(l *learner, crds *informer.Handle) {
 	if l.served != nil {
 		served = func(gvr schema.GroupVersionResource) bool { return l.served[gvr] }
 	}
+	version := s.kinds.Version()
 	s.applyKinds(s.kinds.Serve(learnt, served))
+	if s.kinds.Version() != version {
+		// The page reads the kinds again when the status's kindsVersion
+		// moves: a kind only added must say so too, at once, not wait for
+		// some other change to send a status.
+		s.publishStatusNow()
+	}
 }
 
 // applyKinds stops the caches of kinds that changed or went and moves
 // their views: to the kind's new description, or to the removed state.
 func (s *Session) applyKinds(stale []kinds.ID) {
-	if len(stale) == 0 {
-		return
-	}
 	for _, id := range stale {
 		s.owner.Forget(id)
 		s.bases.Forget(id)
@@ -236,7 +240,6 @@ func (s *Session) applyKinds(stale []kinds.ID) {
 			}
 		}
 	}
-	s.publishStatusNow()
 }
 
 // kindGone is a kind whose resource the server answered 404 for: its CRD

@@ -3,16 +3,20 @@ package seed
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 )
@@ -164,11 +168,17 @@ func existingLoad(ctx context.Context, cs kubernetes.Interface, ns string) (int,
 
 // countLoadPods counts live (not terminating) load pods, and how many of
 // them a controller owns, page by page, so counting 100k pods does not need
-// one huge response.
+// one huge response. A count whose continue token expired (a busy API
+// server took longer than its compaction interval over the pages) starts
+// again.
 func countLoadPods(ctx context.Context, cs kubernetes.Interface, ns string) (live, owned int, err error) {
 	opts := metav1.ListOptions{LabelSelector: loadLabel + "=true", Limit: 500}
 	for {
 		page, err := cs.CoreV1().Pods(ns).List(ctx, opts)
+		if apierrors.IsResourceExpired(err) && opts.Continue != "" {
+			live, owned, opts.Continue = 0, 0, ""
+			continue
+		}
 		if err != nil {
 			return 0, 0, fmt.Errorf("list load pods in %s: %w", ns, err)
 		}
@@ -279,24 +289,37 @@ func suffix(rng *rand.Rand) string {
 // createPods runs workers parallel creators over jobs and stops at the first
 // error.
 func createPods(ctx context.Context, pods typedcorev1.PodInterface, jobs []podJob, workers int, logf func(string, ...any)) error {
+	// Only renames after a clash draw from these; the plan is fixed.
+	rngs := make([]*rand.Rand, workers)
+	for w := range rngs {
+		rngs[w] = rand.New(rand.NewPCG(0x5eed, uint64(w)))
+	}
+	return inParallel(ctx, "pods", jobs, workers, logf, func(ctx context.Context, worker int, job podJob) error {
+		return createPod(ctx, pods, job, rngs[worker])
+	})
+}
+
+// inParallel calls do for every job from workers goroutines (worker is the
+// caller's index, 0 to workers-1), logs progress every progressEvery jobs,
+// and stops at the first error.
+func inParallel[J any](ctx context.Context, what string, jobs []J, workers int, logf func(string, ...any),
+	do func(ctx context.Context, worker int, job J) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
 	start := time.Now()
-	next := make(chan podJob)
-	var created atomic.Int64
+	next := make(chan J)
+	var done atomic.Int64
 	var wg sync.WaitGroup
 	for worker := range workers {
 		wg.Go(func() {
-			// Only renames after a clash draw from this; the plan is fixed.
-			rng := rand.New(rand.NewPCG(0x5eed, uint64(worker)))
 			for job := range next {
-				if err := createPod(ctx, pods, job, rng); err != nil {
+				if err := do(ctx, worker, job); err != nil {
 					cancel(err)
 					return
 				}
-				if n := created.Add(1); n%progressEvery == 0 {
-					logf("created %d/%d pods (%.0f pods/s)", n, len(jobs), rate(n, start))
+				if n := done.Add(1); n%progressEvery == 0 {
+					logf("created %d/%d %s (%.0f %s/s)", n, len(jobs), what, rate(n, start), what)
 				}
 			}
 		})
@@ -312,9 +335,9 @@ feed:
 	close(next)
 	wg.Wait()
 	if err := context.Cause(ctx); err != nil {
-		return fmt.Errorf("create pods (%d of %d done): %w", created.Load(), len(jobs), err)
+		return fmt.Errorf("create %s (%d of %d done): %w", what, done.Load(), len(jobs), err)
 	}
-	logf("created %d pods in %s (%.0f pods/s)", len(jobs), time.Since(start).Round(time.Millisecond), rate(int64(len(jobs)), start))
+	logf("created %d %s in %s (%.0f %s/s)", len(jobs), what, time.Since(start).Round(time.Millisecond), rate(int64(len(jobs)), start), what)
 	return nil
 }
 
@@ -372,4 +395,61 @@ func waitForPods(ctx context.Context, cs kubernetes.Interface, ns string, want i
 		case <-ticker.C:
 		}
 	}
+}
+
+// RunningLoadPods calls each with n load pods of namespace ns as Pods makes
+// them (named for their ReplicaSets, placed round-robin on nodes) and as the
+// cluster then holds them: with a uid, a resourceVersion, a creation time,
+// the controller reference of their ReplicaSet, and the Running status with
+// ready containers that kwok reports. Benchmarks feed them to an informer
+// without an API server. Each pod is made for the call and not kept, so
+// 100,000 of them need no more memory than one.
+func RunningLoadPods(ns string, n int, nodes []string, each func(*corev1.Pod)) {
+	load := space{name: ns, team: "perf", env: "load", extra: map[string]string{loadLabel: "true"}}
+	groups := planGroups(load, n, 0)
+	created := time.Now().Add(-time.Hour).Truncate(time.Second)
+	rsUIDs := map[*loadGroup]types.UID{}
+	for i, job := range planPods(groups, nodes, 0) {
+		g := job.group
+		if _, ok := rsUIDs[g]; !ok {
+			rsUIDs[g] = fakeUID(ns + "/" + g.name)
+		}
+		p := g.pod(job.name, job.node)
+		p.UID = fakeUID(ns + "/" + job.name)
+		p.ResourceVersion = strconv.Itoa(1000 + i)
+		p.CreationTimestamp = metav1.NewTime(created.Add(time.Duration(i) * time.Millisecond).Truncate(time.Second))
+		p.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(
+			&metav1.ObjectMeta{Name: g.name, UID: rsUIDs[g]}, appsv1.SchemeGroupVersion.WithKind("ReplicaSet"))}
+		markRunning(p, fmt.Sprintf("10.%d.%d.%d", 128+i>>16&63, i>>8&255, i&255), p.CreationTimestamp)
+		each(p)
+	}
+}
+
+// markRunning gives p the status kwok reports for a pod it runs.
+func markRunning(p *corev1.Pod, ip string, since metav1.Time) {
+	ready := func(t corev1.PodConditionType) corev1.PodCondition {
+		return corev1.PodCondition{Type: t, Status: corev1.ConditionTrue, LastTransitionTime: since}
+	}
+	p.Status = corev1.PodStatus{
+		Phase: corev1.PodRunning,
+		Conditions: []corev1.PodCondition{ready(corev1.PodInitialized), ready(corev1.PodReady),
+			ready(corev1.ContainersReady), ready(corev1.PodScheduled)},
+		HostIP: "127.0.0.1", HostIPs: []corev1.HostIP{{IP: "127.0.0.1"}},
+		PodIP: ip, PodIPs: []corev1.PodIP{{IP: ip}},
+		StartTime: &since,
+	}
+	for _, c := range p.Spec.Containers {
+		p.Status.ContainerStatuses = append(p.Status.ContainerStatuses, corev1.ContainerStatus{
+			Name: c.Name, Image: c.Image, Ready: true, Started: ptr(true),
+			State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: since}},
+		})
+	}
+}
+
+// fakeUID is a stable UID-shaped string for key.
+func fakeUID(key string) types.UID {
+	h := fnv.New128a()
+	h.Write([]byte(key))
+	b := h.Sum(nil)
+	return types.UID(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]))
 }

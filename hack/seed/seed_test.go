@@ -84,6 +84,7 @@ func newFixture(establish bool) *fixture {
 	for kind, gvr := range customKinds {
 		listKinds[gvr] = kind + "List"
 	}
+	listKinds[seed.BenchGVR(seed.BenchGroup)] = "ApplicationList"
 	f.dyn = dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds)
 	var n atomic.Int64
 	f.dyn.PrependReactor("create", "*", func(action k8stesting.Action) (bool, runtime.Object, error) {

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"crowsnest/backend/bench"
@@ -33,6 +34,10 @@ const (
 	progKubectl   = "kubectl"
 	// progRequests is the child that counts a session's API requests.
 	progRequests = "requests"
+	// The same comparison for custom resources (issue 14): Crowsnest's
+	// cache of the bench CRD's kind, and a bare client-go dynamic informer.
+	progCrowsnestCRs = "crowsnest-crs"
+	progFloorCRs     = "floor-crs"
 )
 
 // childOptions is what a child is told on its command line.
@@ -76,6 +81,7 @@ type Result struct {
 	SyncPeakRSSKiB int64 `json:"syncPeakRssKiB,omitempty"`
 	// Crowsnest's latencies, after the settled RSS was read.
 	OpenMS          float64 `json:"openMs,omitempty"`          // a second all-namespace pod view, by name
+	OpenDefaultMS   float64 `json:"openDefaultMs,omitempty"`   // the same in the default order, as the page opens it
 	WindowP50MS     float64 `json:"windowP50Ms,omitempty"`     // ViewRows of 100 rows
 	WindowP95MS     float64 `json:"windowP95Ms,omitempty"`     //
 	SelectorOpenMS  float64 `json:"selectorOpenMs,omitempty"`  // OpenView(load, app=orders)
@@ -96,6 +102,11 @@ func runChild(program string, o childOptions) error {
 		out, err = measureFloor(began, o)
 	case progRequests:
 		out, err = countRequests(o)
+	case progCrowsnestCRs:
+		memlimit.Follow(context.Background())
+		out, err = measureCrowsnestCRs(o)
+	case progFloorCRs:
+		out, err = measureFloorCRs(began, o)
 	default:
 		err = fmt.Errorf("unknown child program %q", program)
 	}
@@ -153,20 +164,11 @@ func (discard) Emit(string, any) {}
 // all-namespace pod view (as the UI does) and waits until the session's
 // status says the pods have synced.
 func connect(o childOptions, opts session.Options) (*session.Switchboard, *session.Session, int, time.Time, error) {
-	opts.Version, opts.Paths = "bench", func() []string { return []string{o.kubeconfig} }
-	if opts.Emitter == nil {
-		opts.Emitter = discard{}
-	}
-	board := session.NewSwitchboard(context.Background(), opts)
-	switched := time.Now()
-	if _, err := board.Switch(o.context); err != nil {
-		board.Stop()
+	board, s, switched, err := connectBoard(o, opts)
+	if err != nil {
 		return nil, nil, 0, switched, err
 	}
-	s, err := board.Current()
-	if err == nil {
-		_, err = s.OpenView(bench.PodsSpec)
-	}
+	_, err = s.OpenView(bench.PodsSpec)
 	pods := 0
 	if err == nil {
 		pods, err = bench.WaitPodsSynced(s, o.timeout)
@@ -176,6 +178,27 @@ func connect(o childOptions, opts session.Options) (*session.Switchboard, *sessi
 		return nil, nil, 0, switched, err
 	}
 	return board, s, pods, switched, nil
+}
+
+// connectBoard switches a new Switchboard to the context and returns its
+// session, which has started no informer of its own accord.
+func connectBoard(o childOptions, opts session.Options) (*session.Switchboard, *session.Session, time.Time, error) {
+	opts.Version, opts.Paths = "bench", func() []string { return []string{o.kubeconfig} }
+	if opts.Emitter == nil {
+		opts.Emitter = discard{}
+	}
+	board := session.NewSwitchboard(context.Background(), opts)
+	switched := time.Now()
+	_, err := board.Switch(o.context)
+	var s *session.Session
+	if err == nil {
+		s, err = board.Current()
+	}
+	if err != nil {
+		board.Stop()
+		return nil, nil, switched, err
+	}
+	return board, s, switched, nil
 }
 
 // measureCrowsnest is the app's backend, headless: the Switchboard and
@@ -207,19 +230,15 @@ func measureCrowsnest(began time.Time, o childOptions) (Result, error) {
 // viewLatencies fills in the latencies of BenchmarkPodView, measured the
 // same way, on a synced session.
 func viewLatencies(s *session.Session, r *Result) error {
-	var opens bench.Durations
-	var info model.ViewInfo
-	for range 5 {
-		began := time.Now()
-		var err error
-		if info, err = s.OpenView(bench.PodsSpec); err != nil {
-			return err
-		}
-		opens = append(opens, time.Since(began))
-		s.CloseView(info.ID)
-		runtime.GC()
+	opens, _, err := bench.TimeOpens(s, bench.PodsSpec, 5)
+	if err != nil {
+		return err
 	}
 	r.OpenMS = bench.MS(opens.Median())
+	if opens, _, err = bench.TimeOpens(s, bench.DefaultPodsSpec, 5); err != nil {
+		return err
+	}
+	r.OpenDefaultMS = bench.MS(opens.Median())
 
 	info, err := s.OpenView(bench.PodsSpec)
 	if err != nil {
@@ -265,14 +284,10 @@ func viewLatencies(s *session.Session, r *Result) error {
 // managedFields, and no event handler.
 func measureFloor(began time.Time, o childOptions) (Result, error) {
 	before := heapNow()
-	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
-		&clientcmd.ClientConfigLoadingRules{ExplicitPath: o.kubeconfig},
-		&clientcmd.ConfigOverrides{CurrentContext: o.context},
-	).ClientConfig()
+	cfg, err := floorConfig(o)
 	if err != nil {
 		return Result{}, err
 	}
-	cfg.DisableCompression = kubeconfig.IsLoopback(cfg.Host)
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return Result{}, err
@@ -301,6 +316,20 @@ func measureFloor(began time.Time, o childOptions) (Result, error) {
 	r.PeakRSSKiB = r.SyncPeakRSSKiB
 	runtime.KeepAlive(pods)
 	return r, err
+}
+
+// floorConfig is the floor's client configuration: the context's, with
+// compression off over loopback as the app does.
+func floorConfig(o childOptions) (*rest.Config, error) {
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(
+		&clientcmd.ClientConfigLoadingRules{ExplicitPath: o.kubeconfig},
+		&clientcmd.ConfigOverrides{CurrentContext: o.context},
+	).ClientConfig()
+	if err != nil {
+		return nil, err
+	}
+	cfg.DisableCompression = kubeconfig.IsLoopback(cfg.Host)
+	return cfg, nil
 }
 
 func dropManagedFields(obj any) (any, error) {

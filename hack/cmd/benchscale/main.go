@@ -4,11 +4,15 @@
 // process of its own, Crowsnest's backend headless, a bare client-go pod
 // informer (the floor) and `kubectl get pods -A -o json`, and reports their
 // sync time, heap per pod and resident memory, the app's list and query
-// latencies, and the API requests a long session makes. Results go to
-// build/bench/scale.{json,md,svg} and the chart also to docs/perf/scale.svg.
+// latencies, and the API requests a long session makes. Before the pods it
+// does the same for custom resources (issue 14): --crs of the bench CRD's
+// resources, Crowsnest's cache of them against a bare dynamic informer.
+// Results go to build/bench/scale.{json,md,svg} and the chart also to
+// docs/perf/scale.svg.
 //
-// The same binary is its own child: `benchscale -child crowsnest|floor|requests`
-// measures one program and prints one JSON line.
+// The same binary is its own child: `benchscale -child
+// crowsnest|floor|requests|crowsnest-crs|floor-crs` measures one program
+// and prints one JSON line.
 package main
 
 import (
@@ -42,7 +46,8 @@ func main() {
 		kctx     = flag.String("context", controlplane.ContextDemoAdmin, "the kubeconfig context measured")
 		dir      = flag.String("dir", os.Getenv("CROWSNEST_CLUSTER_DIR"), "control-plane state directory (hack/cluster --dir)")
 		portBase = flag.Int("port-base", controlplane.DefaultPortBase, "control-plane port base (hack/cluster --port-base)")
-		podsFlag = flag.String("pods", "10000,50000,100000", "the pod counts N to seed and measure, ascending")
+		podsFlag = flag.String("pods", "10000,50000,100000", "the pod counts N to seed and measure, ascending (empty: none)")
+		crs      = flag.Int("crs", 10000, "custom resources of the bench CRD to seed and measure first (0: none)")
 		reps     = flag.Int("reps", 3, "repetitions of each program at each N (medians are reported)")
 		settle   = flag.Duration("settle", 3*time.Second, "wait after sync and GC before reading the settled RSS")
 		period   = flag.Duration("requests-period", 60*time.Second, "how long the requests child opens and closes views (0: skip)")
@@ -62,8 +67,12 @@ func main() {
 		return
 	}
 	ns, err := parsePods(*podsFlag)
-	if err == nil && *reps < 1 {
+	switch {
+	case err != nil:
+	case *reps < 1:
 		err = fmt.Errorf("--reps must be at least 1")
+	case len(ns) == 0 && *crs <= 0:
+		err = fmt.Errorf("nothing to measure: --pods is empty and --crs is 0")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
@@ -72,16 +81,20 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	h := &harness{opts: controlplane.Options{Dir: *dir, PortBase: *portBase, Log: logf},
-		child: co, reps: *reps, outDir: *out, chartCopy: *chart, resume: *resume, kubectlMax: *kubeMax}
+		child: co, reps: *reps, crs: *crs, outDir: *out, chartCopy: *chart, resume: *resume, kubectlMax: *kubeMax}
 	if err := h.run(ctx, ns); err != nil {
 		fmt.Fprintln(os.Stderr, "benchscale:", err)
 		os.Exit(1)
 	}
 }
 
-// parsePods reads "10000,50000" into ascending, distinct positive counts.
+// parsePods reads "10000,50000" into ascending, distinct positive counts;
+// "" is none.
 func parsePods(s string) ([]int, error) {
 	var ns []int
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	for f := range strings.SplitSeq(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(strings.ReplaceAll(f, "_", "")))
 		if err != nil || n <= 0 {
@@ -98,6 +111,7 @@ type harness struct {
 	opts      controlplane.Options
 	child     childOptions
 	reps      int
+	crs       int // custom resources to measure; 0: none
 	outDir    string
 	chartCopy string
 	resume    bool
@@ -152,6 +166,14 @@ func (h *harness) run(ctx context.Context, ns []int) error {
 		}
 	}
 
+	if h.crs > 0 {
+		if err := h.measureCustom(ctx, clients); err != nil {
+			return err
+		}
+		if err := h.write(); err != nil {
+			return err
+		}
+	}
 	for _, n := range ns {
 		began := time.Now()
 		logf("N=%d: seeding the load namespace up to %d pods (progress every 1,000; then the ReplicaSets adopt them)", n, n)
@@ -250,9 +272,9 @@ func (h *harness) runChild(ctx context.Context, program string, v any) (bench.Ru
 	return run, parseChildLine(stdout.Bytes(), v)
 }
 
-// write writes the JSON, the markdown and the chart.
 // keepEarlier loads the output directory's scale.json, if any, and keeps
-// its results for the pod counts this run does not measure.
+// its results for the pod counts this run does not measure, and those for
+// custom resources unless this run measures them.
 func (h *harness) keepEarlier(ns []int) error {
 	raw, err := os.ReadFile(filepath.Join(h.path(h.outDir), "scale.json"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -275,6 +297,9 @@ func (h *harness) keepEarlier(ns []int) error {
 			h.report.Requests = append(h.report.Requests, r)
 		}
 	}
+	if h.crs <= 0 {
+		h.report.Custom = old.Custom
+	}
 	h.report.Started = old.Started
 	h.report.Command = old.Command + "; resumed: " + h.report.Command
 	logf("resuming: kept %d runs of earlier pod counts from %s", len(h.report.Runs), old.Started.Format(time.RFC3339))
@@ -289,6 +314,7 @@ func (h *harness) path(p string) string {
 	return filepath.Join(h.root, p)
 }
 
+// write writes the JSON, the markdown and the chart.
 func (h *harness) write() error {
 	dir := h.path(h.outDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

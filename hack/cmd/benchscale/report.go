@@ -19,6 +19,8 @@ type Report struct {
 	Reps     int          `json:"reps"`
 	Runs     []Result     `json:"runs"`     // every repetition of every program
 	Requests []RequestRun `json:"requests"` // one per N
+	// Custom is every repetition of the custom-resource programs.
+	Custom []CustomResult `json:"custom,omitempty"`
 }
 
 // RequestRun is the requests child's report at one N.
@@ -41,7 +43,8 @@ type summary struct {
 	// peakAtMost: a run's ru_maxrss did not exceed the parent's own peak,
 	// so it bounds the program's peak from above (kubectl only).
 	peakAtMost                    bool
-	openMS, windowP50, windowP95  float64
+	openMS, openDefaultMS         float64
+	windowP50, windowP95          float64
 	selectorOpenMS, selectorQuery float64
 	selectorMatches               int
 }
@@ -55,6 +58,9 @@ const (
 	maxRSSVsFloor    = 1.3
 	maxRSS100kMB     = 400.0
 	maxPeakVsSettled = 1.5
+	// Issue 14's budgets for custom resources.
+	maxCustomVsFloor     = 1.5
+	maxHeapPerCustomByte = 1536 // "1.5 KB"
 	// budgetN is the pod count the absolute budgets are set at.
 	budgetN    = 100_000
 	bytesPerMB = 1e6
@@ -86,7 +92,7 @@ func (r Report) ns() []int {
 // count); false if it has none.
 func (r Report) summary(n int, program string) (summary, bool) {
 	var s summary
-	var sync, fromSwitch, heap, peak, syncPeak, settled, open, w50, w95, selOpen, selQuery []float64
+	var sync, fromSwitch, heap, peak, syncPeak, settled, open, openDefault, w50, w95, selOpen, selQuery []float64
 	for _, run := range r.Runs {
 		if run.N != n || run.Program != program {
 			continue
@@ -102,6 +108,7 @@ func (r Report) summary(n int, program string) (summary, bool) {
 		syncPeak = append(syncPeak, kibToMB(run.SyncPeakRSSKiB))
 		settled = append(settled, kibToMB(run.SettledRSSKiB))
 		open = append(open, run.OpenMS)
+		openDefault = append(openDefault, run.OpenDefaultMS)
 		w50 = append(w50, run.WindowP50MS)
 		w95 = append(w95, run.WindowP95MS)
 		selOpen = append(selOpen, run.SelectorOpenMS)
@@ -110,7 +117,7 @@ func (r Report) summary(n int, program string) (summary, bool) {
 	m := bench.MedianOf
 	s.syncMS, s.syncFromSwitchMS, s.heapPerPod = m(sync), m(fromSwitch), m(heap)
 	s.peakMB, s.syncPeakMB, s.settledMB = m(peak), m(syncPeak), m(settled)
-	s.openMS, s.windowP50, s.windowP95 = m(open), m(w50), m(w95)
+	s.openMS, s.openDefaultMS, s.windowP50, s.windowP95 = m(open), m(openDefault), m(w50), m(w95)
 	s.selectorOpenMS, s.selectorQuery = m(selOpen), m(selQuery)
 	return s, s.runs > 0
 }
@@ -262,9 +269,9 @@ func (r Report) Markdown() string {
 				dash(s.settledMB, "%.1f"), dash(ratio(s.syncPeakMB, s.settledMB), "%.2f"))
 		}
 		if c, ok := r.summary(n, progCrowsnest); ok {
-			p("\nCrowsnest on the synced session: open the all-namespace pod view by name **%.2f ms**; a 100-row window p50 **%.3f ms**, p95 %.3f ms; "+
-				"`OpenView(load, %s)` **%.2f ms**; the cache query of it %.3f ms (%d pods).\n",
-				c.openMS, c.windowP50, c.windowP95, bench.LoadSelector, c.selectorOpenMS, c.selectorQuery, c.selectorMatches)
+			p("\nCrowsnest on the synced session: open a new all-namespace pod view in the default order **%.2f ms**, by name **%.2f ms**; "+
+				"a 100-row window p50 **%.3f ms**, p95 %.3f ms; `OpenView(load, %s)` **%.2f ms**; the cache query of it %.3f ms (%d pods).\n",
+				c.openDefaultMS, c.openMS, c.windowP50, c.windowP95, bench.LoadSelector, c.selectorOpenMS, c.selectorQuery, c.selectorMatches)
 		}
 		for _, req := range r.Requests {
 			if req.N == n {
@@ -273,6 +280,7 @@ func (r Report) Markdown() string {
 		}
 		p("\n")
 	}
+	r.writeCustom(&b)
 	p("## Budgets\n\n| budget | limit |")
 	for _, n := range r.ns() {
 		p(" N = %s |", thousands(n))
@@ -286,6 +294,63 @@ func (r Report) Markdown() string {
 		p("| %s | %s | %s | %s |\n", v.budget, v.limit, strings.Join(v.values, " | "), v.result)
 	}
 	return b.String()
+}
+
+// customSummary is the medians of one custom-resource program's runs.
+type customSummary struct {
+	runs, objects                       int
+	syncMS, heapPerObject, viewPerRow   float64
+	settledMB, peakMB                   float64
+	openDefault, openName, openColumnMS float64
+}
+
+func (r Report) customSummary(program string) (customSummary, bool) {
+	var s customSummary
+	var sync, heap, view, settled, peak, od, on, oc []float64
+	for _, run := range r.Custom {
+		if run.Program != program {
+			continue
+		}
+		s.runs++
+		s.objects = max(s.objects, run.Objects)
+		sync, heap, view = append(sync, run.SyncMS), append(heap, run.HeapPerObject), append(view, run.ViewBytesPerRow)
+		settled, peak = append(settled, kibToMB(run.SettledRSSKiB)), append(peak, kibToMB(run.PeakRSSKiB))
+		od, on, oc = append(od, run.OpenDefaultMS), append(on, run.OpenNameMS), append(oc, run.OpenColumnMS)
+	}
+	m := bench.MedianOf
+	s.syncMS, s.heapPerObject, s.viewPerRow, s.settledMB, s.peakMB = m(sync), m(heap), m(view), m(settled), m(peak)
+	s.openDefault, s.openName, s.openColumnMS = m(od), m(on), m(oc)
+	return s, s.runs > 0
+}
+
+// writeCustom is the custom resources' section: both programs and issue
+// 14's budgets.
+func (r Report) writeCustom(b *strings.Builder) {
+	c, ok1 := r.customSummary(progCrowsnestCRs)
+	f, ok2 := r.customSummary(progFloorCRs)
+	if !ok1 || !ok2 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Custom resources (issue 14)\n\n")
+	p("%s resources of `%s` (~3 KB of JSON each), medians of %d runs. Crowsnest: a connected session that has learnt the kind, from its first read of the kind to its status saying synced; "+
+		"heap per object of its cache before any view; a view's bytes per row on top. The floor: a bare client-go dynamic informer from the top of its main.\n\n",
+		thousands(c.objects), benchGVR.GroupResource(), c.runs)
+	p("| program | objects | sync (ms) | × floor | heap/object (B) | view (B/row) | settled RSS (MB) | peak RSS (MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("| Crowsnest | %d | %.0f | %.2f | %.0f | %.0f | %.1f | %.1f |\n", c.objects, c.syncMS, ratio(c.syncMS, f.syncMS), c.heapPerObject, c.viewPerRow, c.settledMB, c.peakMB)
+	p("| floor (bare dynamic informer) | %d | %.0f | 1.00 | %.0f | – | %.1f | %.1f |\n\n", f.objects, f.syncMS, f.heapPerObject, f.settledMB, f.peakMB)
+	p("Crowsnest on the synced session: open a new view in the default order **%.2f ms**, by name %.2f ms, by the Resources column %.2f ms.\n\n",
+		c.openDefault, c.openName, c.openColumnMS)
+	verdict := func(ok bool) string {
+		if ok {
+			return resultMet
+		}
+		return resultMissed
+	}
+	x := ratio(c.syncMS, f.syncMS)
+	p("| budget | limit | measured | result |\n|---|---|---:|---|\n")
+	p("| Sync vs the bare dynamic informer | ≤ %.1f× | %.2f× | %s |\n", maxCustomVsFloor, x, verdict(x <= maxCustomVsFloor))
+	p("| Go heap per cached resource | ≤ %d B | %.0f B | %s |\n\n", maxHeapPerCustomByte, c.heapPerObject, verdict(c.heapPerObject <= maxHeapPerCustomByte))
 }
 
 func writeRequests(b *strings.Builder, req RequestRun) {
