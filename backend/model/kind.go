@@ -70,6 +70,8 @@ type KindInfo struct {
 	// Unavailable, when set, says why the kind is listed but cannot be
 	// shown (the API does not let it be listed and watched).
 	Unavailable string `json:"unavailable,omitempty"`
+	// Features the page offers on the kind's objects (FeatureLogs...).
+	Features []string `json:"features,omitempty"`
 }
 
 // KindList answers Kinds: every kind of a session. Version grows whenever
