@@ -299,6 +299,7 @@ export namespace model {
 	    desc?: boolean;
 	    custom?: boolean;
 	    unavailable?: string;
+	    features?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new KindInfo(source);
@@ -320,6 +321,7 @@ export namespace model {
 	        this.desc = source["desc"];
 	        this.custom = source["custom"];
 	        this.unavailable = source["unavailable"];
+	        this.features = source["features"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
