@@ -44,7 +44,10 @@ type Set[R any] struct {
 
 	// rows holds the matching rows in order, each in a slot the Set owns;
 	// byKey finds a row's slot, and the slot's current value leads the
-	// binary search to the slot's index.
+	// binary search to the slot's index. A ResetOrdered leaves byKey nil
+	// and the first call that needs it (IndexOf, Upsert, Delete) builds it:
+	// at 100,000 rows the map is most of an ordered rebuild's cost, and a
+	// view that opens should not wait for it.
 	rows    []*R
 	byKey   map[string]*R
 	version uint64
@@ -96,8 +99,18 @@ func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, or
 	// One allocation for all the slots. A slot of a deleted row is zeroed
 	// but its memory lives until the next rebuild releases the batch.
 	slots := make([]R, len(matching))
-	s.byKey = make(map[string]*R, len(matching))
 	s.rows = make([]*R, 0, len(matching))
+	if ordered {
+		// No repeated keys (ResetOrdered's contract): the index waits
+		// until something needs it.
+		for j, i := range matching {
+			slots[j] = all[i]
+			s.rows = append(s.rows, &slots[j])
+		}
+		s.byKey = nil
+		return
+	}
+	s.byKey = make(map[string]*R, len(matching))
 	for j, i := range matching {
 		k := s.key(all[i])
 		if p, dup := s.byKey[k]; dup {
@@ -108,9 +121,19 @@ func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, or
 		s.byKey[k] = &slots[j]
 		s.rows = append(s.rows, &slots[j])
 	}
-	if !ordered {
-		slices.SortFunc(s.rows, func(a, b *R) int { return s.compare(*a, *b) })
+	slices.SortFunc(s.rows, func(a, b *R) int { return s.compare(*a, *b) })
+}
+
+// index returns the map from key to slot, building it after a
+// ResetOrdered.
+func (s *Set[R]) index() map[string]*R {
+	if s.byKey == nil {
+		s.byKey = make(map[string]*R, len(s.rows))
+		for _, p := range s.rows {
+			s.byKey[s.key(*p)] = p
+		}
 	}
+	return s.byKey
 }
 
 // compare is the caller's order with ties broken by key. It is 0 only for
@@ -160,7 +183,7 @@ func (s *Set[R]) Window(offset, limit int) []R {
 
 // IndexOf returns the position of the row with this key, if the Set has it.
 func (s *Set[R]) IndexOf(key string) (int, bool) {
-	p, ok := s.byKey[key]
+	p, ok := s.index()[key]
 	if !ok {
 		return 0, false
 	}
@@ -172,7 +195,7 @@ func (s *Set[R]) IndexOf(key string) (int, bool) {
 // false only when r does not match and its key was not in the Set.
 func (s *Set[R]) Upsert(r R) (changed bool) {
 	k := s.key(r)
-	p, present := s.byKey[k]
+	p, present := s.index()[k]
 	matches := s.match(r)
 	switch {
 	case !present && !matches:
@@ -193,7 +216,7 @@ func (s *Set[R]) Upsert(r R) (changed bool) {
 
 // Delete removes the row with this key and reports whether it was there.
 func (s *Set[R]) Delete(key string) (changed bool) {
-	p, ok := s.byKey[key]
+	p, ok := s.index()[key]
 	if !ok {
 		return false
 	}

@@ -353,3 +353,33 @@ func names(rows []row) []string {
 	}
 	return out
 }
+
+// ResetOrdered builds no key index (the open of a view at 100,000 rows
+// should not wait for one): every call that needs it must still find rows.
+func TestResetOrderedThenChanges(t *testing.T) {
+	byScore := func(a, b row) bool { return a.Score < b.Score }
+	s := view.New(rowKey, nil, nil, nil)
+	s.ResetOrdered(byScore, nil, []row{{Name: "a", Score: 1}, {Name: "b", Score: 2}, {Name: "c", Score: 3}})
+	i, ok := s.IndexOf("b")
+	require.True(t, ok)
+	assert.Equal(t, 1, i)
+
+	assert.True(t, s.Upsert(row{Name: "a", Score: 4}), "a row moves")
+	assert.Equal(t, []string{"b", "c", "a"}, names(s.Window(0, 10)))
+	assert.True(t, s.Delete("c"))
+	assert.False(t, s.Delete("c"))
+	assert.True(t, s.Upsert(row{Name: "d", Score: 0}))
+	assert.Equal(t, []string{"d", "b", "a"}, names(s.Window(0, 10)))
+
+	s.ResetOrdered(byScore, func(r row) bool { return r.Score > 1 }, []row{{Name: "x", Score: 1}, {Name: "y", Score: 2}})
+	_, ok = s.IndexOf("x")
+	assert.False(t, ok, "filtered out by the new match")
+	assert.True(t, s.Delete("y"))
+	assert.Equal(t, 0, s.Len())
+
+	s.ResetOrdered(byScore, nil, nil)
+	assert.True(t, s.Upsert(row{Name: "z", Score: 5}), "an empty ordered set takes rows")
+	i, ok = s.IndexOf("z")
+	require.True(t, ok)
+	assert.Equal(t, 0, i)
+}
