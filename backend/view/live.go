@@ -140,7 +140,7 @@ func (v *Live) Update(k *kinds.Kind, spec model.ViewSpec) error {
 	if sh.ordered {
 		v.set.ResetOrdered(sh.less, sh.match, all)
 	} else {
-		v.set.Reset(sh.less, sh.match, all)
+		v.set.ResetUnique(sh.less, sh.match, all)
 	}
 	v.kind, v.base, v.spec, v.view, v.removed = k, b, spec, sh, false
 	b.views[v] = struct{}{}

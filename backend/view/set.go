@@ -85,7 +85,18 @@ func (s *Set[R]) ResetOrdered(less func(a, b R) bool, match func(R) bool, all []
 	s.version++
 }
 
-func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, ordered bool) {
+// ResetUnique is Reset for rows without repeated keys: it sorts them
+// but leaves the key index, like ResetOrdered, to the first call that
+// needs it.
+func (s *Set[R]) ResetUnique(less func(a, b R) bool, match func(R) bool, all []R) {
+	s.rebuild(less, match, all, true)
+	slices.SortFunc(s.rows, func(a, b *R) int { return s.compare(*a, *b) })
+	s.version++
+}
+
+// rebuild replaces the rows with the matching ones of all; unique says
+// all has no repeated keys, so the key index can wait (see byKey).
+func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, unique bool) {
 	if match == nil {
 		match = func(R) bool { return true }
 	}
@@ -100,9 +111,7 @@ func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, or
 	// but its memory lives until the next rebuild releases the batch.
 	slots := make([]R, len(matching))
 	s.rows = make([]*R, 0, len(matching))
-	if ordered {
-		// No repeated keys (ResetOrdered's contract): the index waits
-		// until something needs it.
+	if unique {
 		for j, i := range matching {
 			slots[j] = all[i]
 			s.rows = append(s.rows, &slots[j])
@@ -125,7 +134,7 @@ func (s *Set[R]) rebuild(less func(a, b R) bool, match func(R) bool, all []R, or
 }
 
 // index returns the map from key to slot, building it after a
-// ResetOrdered.
+// ResetOrdered or ResetUnique.
 func (s *Set[R]) index() map[string]*R {
 	if s.byKey == nil {
 		s.byKey = make(map[string]*R, len(s.rows))

@@ -356,7 +356,7 @@ func names(rows []row) []string {
 
 // ResetOrdered builds no key index (the open of a view at 100,000 rows
 // should not wait for one): every call that needs it must still find rows.
-func TestResetOrderedThenChanges(t *testing.T) {
+func TestResetWithoutIndexThenChanges(t *testing.T) {
 	byScore := func(a, b row) bool { return a.Score < b.Score }
 	s := view.New(rowKey, nil, nil, nil)
 	s.ResetOrdered(byScore, nil, []row{{Name: "a", Score: 1}, {Name: "b", Score: 2}, {Name: "c", Score: 3}})
@@ -382,4 +382,13 @@ func TestResetOrderedThenChanges(t *testing.T) {
 	i, ok = s.IndexOf("z")
 	require.True(t, ok)
 	assert.Equal(t, 0, i)
+
+	// ResetUnique sorts, and leaves the index to later calls too.
+	s.ResetUnique(byScore, nil, []row{{Name: "p", Score: 3}, {Name: "q", Score: 1}, {Name: "r", Score: 2}})
+	assert.Equal(t, []string{"q", "r", "p"}, names(s.Window(0, 10)))
+	i, ok = s.IndexOf("p")
+	require.True(t, ok)
+	assert.Equal(t, 2, i)
+	assert.True(t, s.Upsert(row{Name: "q", Score: 9}))
+	assert.Equal(t, []string{"r", "p", "q"}, names(s.Window(0, 10)))
 }
