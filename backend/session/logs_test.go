@@ -426,3 +426,24 @@ func TestLogViewsEndWithTheirSession(t *testing.T) {
 	}()
 	goleak.VerifyNone(t, ignore)
 }
+
+// TestWorkloadLogsStreamAtMost20Containers: a workload with more
+// containers than a view streams at once reads 20 of them; the pods
+// beyond wait, and the status says so.
+func TestWorkloadLogsStreamAtMost20Containers(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	env.RunDeployment(t, ns, "wide", 11,
+		corev1.Container{Name: "app", Image: "registry.example.com/shop/cart:2.7.3"},
+		corev1.Container{Name: "envoy", Image: "registry.example.com/platform/envoy:1.31.2"},
+	)
+	_, rec, s := connectedDemo(t, env)
+
+	st, err := s.OpenLogs(model.LogTarget{Kind: "deployments", Namespace: ns, Name: "wide", Follow: true})
+	require.NoError(t, err)
+	st = waitLogs(t, rec, s, st.ID, "every pod seen", func(st model.LogStatus) bool { return st.Pods == 11 })
+	assert.Len(t, st.Sources, logs.DefaultMaxStreams)
+	assert.Len(t, st.Waiting, 1)
+	assert.Contains(t, st.Notice, "11 pods match")
+	require.NoError(t, s.CloseLogs(st.ID))
+}
