@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -177,6 +178,29 @@ func TestPodLogsWindowsFollowAndSearch(t *testing.T) {
 	assert.Equal(t, []string{"zebra FAILED: card declined"}, lineTexts(fw.Lines))
 	_, err = s.LogSearch(id, model.LogQuery{Text: "(", Regexp: true}, 1, 10, false)
 	assert.ErrorContains(t, err, "search:")
+
+	// A line whose colour changes at every character has many times
+	// more spans than text: its window still stays within 64 KB.
+	var rainbow strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&rainbow, "\x1b[3%dm%c", i%8, 'a'+i%26)
+	}
+	env.AppendLog(t, pod, "app", rainbow.String())
+	waitLogs(t, rec, s, id, "the rainbow line", lineCount(int(want)))
+	w, err = s.LogLines(id, want, 10)
+	require.NoError(t, err)
+	require.Len(t, w.Lines, 1)
+	assert.True(t, w.Lines[0].Truncated)
+	assert.True(t, strings.HasPrefix(logs.StripANSI(rainbow.String()), lineText(w.Lines[0])))
+	tail, err = s.LogTail(id, 50)
+	require.NoError(t, err)
+	require.NotEmpty(t, tail.Lines)
+	assert.Equal(t, want, tail.Lines[len(tail.Lines)-1].Seq, "the tail ends with the newest line")
+	for _, win := range []model.LogWindow{w, tail} {
+		b, err := json.Marshal(win)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(b), 64<<10)
+	}
 
 	require.NoError(t, s.CloseLogs(id))
 	_, err = s.LogStatus(id)
