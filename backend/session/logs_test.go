@@ -471,3 +471,28 @@ func TestWorkloadLogsStreamAtMost20Containers(t *testing.T) {
 	assert.Contains(t, st.Notice, "11 pods match")
 	require.NoError(t, s.CloseLogs(st.ID))
 }
+
+// TestCloseLogsEndsItsStreams: once CloseLogs returns, none of the view's
+// goroutines runs (the session's own, started before, stay).
+func TestCloseLogsEndsItsStreams(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	pod := env.RunPod(t, logPodSpec(ns, "closing", nil))
+	_, rec, s := connectedDemo(t, env)
+	// The pods informer and the session's connection exist before.
+	warm, err := s.OpenLogs(model.LogTarget{Kind: "pods", Namespace: ns, Name: pod.Name})
+	require.NoError(t, err)
+	waitLogs(t, rec, s, warm.ID, "the warm-up read", func(st model.LogStatus) bool {
+		return sourceState(st, pod.Name, "app") == model.LogEnded && sourceState(st, pod.Name, "envoy") == model.LogEnded
+	})
+	require.NoError(t, s.CloseLogs(warm.ID))
+	ignore := goleak.IgnoreCurrent()
+
+	st, err := s.OpenLogs(model.LogTarget{Kind: "pods", Namespace: ns, Name: pod.Name, Follow: true})
+	require.NoError(t, err)
+	waitLogs(t, rec, s, st.ID, "streaming", func(st model.LogStatus) bool {
+		return sourceState(st, pod.Name, "app") == model.LogStreaming && sourceState(st, pod.Name, "envoy") == model.LogStreaming
+	})
+	require.NoError(t, s.CloseLogs(st.ID))
+	goleak.VerifyNone(t, ignore)
+}
