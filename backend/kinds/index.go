@@ -6,7 +6,8 @@ import (
 )
 
 // Index names. Every kind's store has NamespaceIndex, OwnerIndex and
-// LabelIndex; kinds add their own (Kind.Indexers).
+// (unless Kind.NoLabelIndex) LabelIndex; kinds add their own
+// (Kind.Indexers).
 const (
 	// NamespaceIndex is client-go's index by namespace.
 	NamespaceIndex = cache.NamespaceIndex
@@ -31,7 +32,10 @@ var IndexedLabels = []string{
 // AllIndexers returns every index of the kind's store but the namespace
 // index, which informers are built with.
 func (k *Kind) AllIndexers() cache.Indexers {
-	ix := cache.Indexers{OwnerIndex: ownerUIDs, LabelIndex: indexedLabels}
+	ix := cache.Indexers{OwnerIndex: ownerUIDs}
+	if !k.NoLabelIndex {
+		ix[LabelIndex] = indexedLabels
+	}
 	for name, f := range k.Indexers {
 		ix[name] = f
 	}

@@ -100,6 +100,13 @@ type Kind struct {
 	Summarize func(obj any, intern func(string) string) (any, error)
 	// Indexers are the kind's indexes besides the ones every kind has.
 	Indexers cache.Indexers
+	// NoLabelIndex leaves LabelIndex out of the kind's store. Custom kinds
+	// set it: nothing selects them by label but a user's own selector
+	// (which then scans the namespace), and the labels their controllers
+	// set often carry a value per object (app.kubernetes.io/instance: the
+	// object's name, as Argo CD and Flux write it), for which the index
+	// would hold a set per object: ~300 B of heap each at 10,000 objects.
+	NoLabelIndex bool
 
 	// Columns are the table's, in order.
 	Columns []Column

@@ -102,7 +102,7 @@ func FromDiscovery(gv schema.GroupVersion, r metav1.APIResource) *Kind {
 func learnt(gvr schema.GroupVersionResource, apiKind string, namespaced bool, nav string, p *Printer) *Kind {
 	k := &Kind{
 		ID: LearntID(gvr.GroupResource()), GVR: gvr, APIKind: apiKind, Label: pluralLabel(apiKind, gvr.Resource),
-		Nav: nav, Namespaced: namespaced, Custom: true, Cache: Dynamic, FullFromAPI: true,
+		Nav: nav, Namespaced: namespaced, Custom: true, Cache: Dynamic, FullFromAPI: true, NoLabelIndex: true,
 	}
 	cols := p.Columns()
 	k.Columns = make([]Column, len(cols))

@@ -82,7 +82,7 @@ func Summarize(u *unstructured.Unstructured, p *Printer, intern func(string) str
 	s.Generation = u.GetGeneration()
 	s.CreationTimestamp = u.GetCreationTimestamp()
 	s.DeletionTimestamp = u.GetDeletionTimestamp()
-	s.Labels = summaryLabels(u.Object, intern)
+	s.Labels = summaryLabels(u.Object, s.Name, intern)
 	s.OwnerReferences = summaryOwners(u.GetOwnerReferences(), intern)
 	if p != nil {
 		s.Values = p.Values(u.Object)
@@ -97,8 +97,10 @@ func Summarize(u *unstructured.Unstructured, p *Printer, intern func(string) str
 
 // summaryLabels copies the labels without the intermediate map that
 // unstructured's GetLabels builds, skipping values that are not strings
-// (GetLabels would drop them all).
-func summaryLabels(obj map[string]any, intern func(string) string) map[string]string {
+// (GetLabels would drop them all). A value that is the object's name
+// (app.kubernetes.io/instance, often) shares name's copy: interned it
+// would take a place of its own in the intern table for every object.
+func summaryLabels(obj map[string]any, name string, intern func(string) string) map[string]string {
 	md, _ := obj["metadata"].(map[string]any)
 	raw, _ := md["labels"].(map[string]any)
 	if len(raw) == 0 {
@@ -106,7 +108,12 @@ func summaryLabels(obj map[string]any, intern func(string) string) map[string]st
 	}
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {
-		if v, ok := v.(string); ok {
+		v, ok := v.(string)
+		switch {
+		case !ok:
+		case v == name:
+			out[intern(k)] = name
+		default:
 			out[intern(k)] = intern(v)
 		}
 	}
