@@ -299,6 +299,7 @@ export namespace model {
 	    desc?: boolean;
 	    custom?: boolean;
 	    unavailable?: string;
+	    features?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new KindInfo(source);
@@ -320,6 +321,7 @@ export namespace model {
 	        this.desc = source["desc"];
 	        this.custom = source["custom"];
 	        this.unavailable = source["unavailable"];
+	        this.features = source["features"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -395,6 +397,242 @@ export namespace model {
 	        this.namespaceCount = source["namespaceCount"];
 	        this.namespaces = source["namespaces"];
 	    }
+	}
+	export class LogSpan {
+	    text: string;
+	    fg?: string;
+	    bg?: string;
+	    bold?: boolean;
+	    dim?: boolean;
+	    italic?: boolean;
+	    underline?: boolean;
+	    strike?: boolean;
+	    inverse?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogSpan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.fg = source["fg"];
+	        this.bg = source["bg"];
+	        this.bold = source["bold"];
+	        this.dim = source["dim"];
+	        this.italic = source["italic"];
+	        this.underline = source["underline"];
+	        this.strike = source["strike"];
+	        this.inverse = source["inverse"];
+	    }
+	}
+	export class LogLine {
+	    seq: number;
+	    time: number;
+	    pod: string;
+	    container: string;
+	    spans: LogSpan[];
+	    json?: boolean;
+	    truncated?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogLine(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.time = source["time"];
+	        this.pod = source["pod"];
+	        this.container = source["container"];
+	        this.spans = this.convertValues(source["spans"], LogSpan);
+	        this.json = source["json"];
+	        this.truncated = source["truncated"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogMatches {
+	    seqs: number[];
+	    next: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogMatches(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seqs = source["seqs"];
+	        this.next = source["next"];
+	    }
+	}
+	export class LogQuery {
+	    text: string;
+	    regexp?: boolean;
+	    caseSensitive?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.regexp = source["regexp"];
+	        this.caseSensitive = source["caseSensitive"];
+	    }
+	}
+	export class LogSource {
+	    pod: string;
+	    container: string;
+	    state: string;
+	    message?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogSource(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pod = source["pod"];
+	        this.container = source["container"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	    }
+	}
+	export class LogStatus {
+	    id: string;
+	    generation: number;
+	    version: number;
+	    first: number;
+	    next: number;
+	    dropped: number;
+	    bytes: number;
+	    pods: number;
+	    waiting?: string[];
+	    notice?: string;
+	    sources: LogSource[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LogStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.first = source["first"];
+	        this.next = source["next"];
+	        this.dropped = source["dropped"];
+	        this.bytes = source["bytes"];
+	        this.pods = source["pods"];
+	        this.waiting = source["waiting"];
+	        this.notice = source["notice"];
+	        this.sources = this.convertValues(source["sources"], LogSource);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogTarget {
+	    kind: string;
+	    namespace: string;
+	    name: string;
+	    containers?: string[];
+	    follow: boolean;
+	    previous?: boolean;
+	    sinceSeconds?: number;
+	    sinceTime?: number;
+	    tailLines?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogTarget(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.containers = source["containers"];
+	        this.follow = source["follow"];
+	        this.previous = source["previous"];
+	        this.sinceSeconds = source["sinceSeconds"];
+	        this.sinceTime = source["sinceTime"];
+	        this.tailLines = source["tailLines"];
+	    }
+	}
+	export class LogWindow {
+	    id: string;
+	    generation: number;
+	    version: number;
+	    first: number;
+	    next: number;
+	    lines: LogLine[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LogWindow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.first = source["first"];
+	        this.next = source["next"];
+	        this.lines = this.convertValues(source["lines"], LogLine);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Permission {
 	    allowed: boolean;

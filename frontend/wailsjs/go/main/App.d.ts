@@ -7,6 +7,12 @@ export function About():Promise<model.About>;
 
 export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
+export function CanReadLogs(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
+
+export function CancelDownload(arg1:string):Promise<void>;
+
+export function CloseLogs(arg1:string):Promise<void>;
+
 export function CloseView(arg1:string):Promise<void>;
 
 export function Contexts():Promise<Array<model.ContextInfo>>;
@@ -15,13 +21,27 @@ export function Desktop():Promise<model.Desktop>;
 
 export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Details>;
 
+export function DownloadLogs(arg1:string,arg2:string,arg3:string,arg4:string,arg5:boolean,arg6:boolean):Promise<string>;
+
 export function FocusNamespace(arg1:number,arg2:string):Promise<void>;
 
 export function Kinds():Promise<model.KindList>;
 
+export function LogFilterLines(arg1:string,arg2:model.LogQuery,arg3:number,arg4:number):Promise<model.LogWindow>;
+
+export function LogLines(arg1:string,arg2:number,arg3:number):Promise<model.LogWindow>;
+
+export function LogSearch(arg1:string,arg2:model.LogQuery,arg3:number,arg4:number,arg5:boolean):Promise<model.LogMatches>;
+
+export function LogStatus(arg1:string):Promise<model.LogStatus>;
+
+export function LogTail(arg1:string,arg2:number):Promise<model.LogWindow>;
+
 export function Namespaces():Promise<Array<string>>;
 
 export function OpenLogFolder():Promise<void>;
+
+export function OpenLogs(arg1:model.LogTarget):Promise<model.LogStatus>;
 
 export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 

@@ -10,6 +10,18 @@ export function Can(arg1, arg2, arg3) {
   return window['go']['main']['App']['Can'](arg1, arg2, arg3);
 }
 
+export function CanReadLogs(arg1, arg2, arg3) {
+  return window['go']['main']['App']['CanReadLogs'](arg1, arg2, arg3);
+}
+
+export function CancelDownload(arg1) {
+  return window['go']['main']['App']['CancelDownload'](arg1);
+}
+
+export function CloseLogs(arg1) {
+  return window['go']['main']['App']['CloseLogs'](arg1);
+}
+
 export function CloseView(arg1) {
   return window['go']['main']['App']['CloseView'](arg1);
 }
@@ -26,6 +38,10 @@ export function Details(arg1, arg2, arg3) {
   return window['go']['main']['App']['Details'](arg1, arg2, arg3);
 }
 
+export function DownloadLogs(arg1, arg2, arg3, arg4, arg5, arg6) {
+  return window['go']['main']['App']['DownloadLogs'](arg1, arg2, arg3, arg4, arg5, arg6);
+}
+
 export function FocusNamespace(arg1, arg2) {
   return window['go']['main']['App']['FocusNamespace'](arg1, arg2);
 }
@@ -34,12 +50,36 @@ export function Kinds() {
   return window['go']['main']['App']['Kinds']();
 }
 
+export function LogFilterLines(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['LogFilterLines'](arg1, arg2, arg3, arg4);
+}
+
+export function LogLines(arg1, arg2, arg3) {
+  return window['go']['main']['App']['LogLines'](arg1, arg2, arg3);
+}
+
+export function LogSearch(arg1, arg2, arg3, arg4, arg5) {
+  return window['go']['main']['App']['LogSearch'](arg1, arg2, arg3, arg4, arg5);
+}
+
+export function LogStatus(arg1) {
+  return window['go']['main']['App']['LogStatus'](arg1);
+}
+
+export function LogTail(arg1, arg2) {
+  return window['go']['main']['App']['LogTail'](arg1, arg2);
+}
+
 export function Namespaces() {
   return window['go']['main']['App']['Namespaces']();
 }
 
 export function OpenLogFolder() {
   return window['go']['main']['App']['OpenLogFolder']();
+}
+
+export function OpenLogs(arg1) {
+  return window['go']['main']['App']['OpenLogs'](arg1);
 }
 
 export function OpenView(arg1) {
