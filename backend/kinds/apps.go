@@ -6,6 +6,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	appsinformers "k8s.io/client-go/informers/apps/v1"
 
 	"crowsnest/backend/model"
@@ -53,7 +54,8 @@ func init() {
 			})
 			d.Containers = templateContainers(o.Spec.Template.Spec)
 		}),
-		Related: []Relation{{Kind: ReplicaSets, Owned: true}},
+		Related:     []Relation{{Kind: ReplicaSets, Owned: true}},
+		PodSelector: selectedPods(func(o *appsv1.Deployment) *metav1.LabelSelector { return o.Spec.Selector }),
 	})
 	register(&Kind{
 		ID: ReplicaSets, GVR: appsv1.SchemeGroupVersion.WithResource("replicasets"), APIKind: "ReplicaSet", Label: "ReplicaSets",
@@ -84,7 +86,8 @@ func init() {
 			})
 			d.Containers = templateContainers(o.Spec.Template.Spec)
 		}),
-		Related: []Relation{{Kind: Pods, Owned: true}},
+		Related:     []Relation{{Kind: Pods, Owned: true}},
+		PodSelector: selectedPods(func(o *appsv1.ReplicaSet) *metav1.LabelSelector { return o.Spec.Selector }),
 	})
 	register(&Kind{
 		ID: StatefulSets, GVR: appsv1.SchemeGroupVersion.WithResource("statefulsets"), APIKind: "StatefulSet", Label: "StatefulSets",
@@ -114,7 +117,8 @@ func init() {
 			})
 			d.Containers = templateContainers(o.Spec.Template.Spec)
 		}),
-		Related: []Relation{{Kind: Pods, Owned: true}},
+		Related:     []Relation{{Kind: Pods, Owned: true}},
+		PodSelector: selectedPods(func(o *appsv1.StatefulSet) *metav1.LabelSelector { return o.Spec.Selector }),
 	})
 	register(&Kind{
 		ID: DaemonSets, GVR: appsv1.SchemeGroupVersion.WithResource("daemonsets"), APIKind: "DaemonSet", Label: "DaemonSets",
@@ -148,7 +152,8 @@ func init() {
 			})
 			d.Containers = templateContainers(o.Spec.Template.Spec)
 		}),
-		Related: []Relation{{Kind: Pods, Owned: true}},
+		Related:     []Relation{{Kind: Pods, Owned: true}},
+		PodSelector: selectedPods(func(o *appsv1.DaemonSet) *metav1.LabelSelector { return o.Spec.Selector }),
 	})
 }
 

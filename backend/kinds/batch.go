@@ -6,6 +6,7 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	batchinformers "k8s.io/client-go/informers/batch/v1"
 
 	"crowsnest/backend/model"
@@ -51,7 +52,8 @@ func init() {
 			})
 			d.Containers = templateContainers(o.Spec.Template.Spec)
 		}),
-		Related: []Relation{{Kind: Pods, Owned: true}},
+		Related:     []Relation{{Kind: Pods, Owned: true}},
+		PodSelector: selectedPods(func(o *batchv1.Job) *metav1.LabelSelector { return o.Spec.Selector }),
 	})
 	register(&Kind{
 		ID: CronJobs, GVR: batchv1.SchemeGroupVersion.WithResource("cronjobs"), APIKind: "CronJob", Label: "CronJobs",

@@ -19,6 +19,7 @@ import (
 
 	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -127,6 +128,14 @@ type Kind struct {
 	// Related are the objects of other kinds the details link to, besides
 	// owners (from owner references, for every kind) and events.
 	Related []Relation
+
+	// Container logs, for kinds whose objects have them (model.FeatureLogs
+	// in Info): OwnLogs marks pods, whose logs are their own; PodSelector,
+	// for workloads and Services, selects the pods whose logs are the
+	// object's, in its namespace (nil from it: no pods, e.g. a Service
+	// without a selector). At most one is set.
+	OwnLogs     bool
+	PodSelector func(obj any) labels.Selector
 
 	// signature tells two descriptions of a learnt kind apart when their
 	// columns look alike (a printer column's path changed).
@@ -291,10 +300,39 @@ func (k *Kind) Info() model.KindInfo {
 	for i, c := range k.Columns {
 		cols[i] = c.Column
 	}
-	return model.KindInfo{
+	info := model.KindInfo{
 		ID: string(k.ID), Kind: k.APIKind, Label: k.Label, Nav: k.Nav, APIGroup: k.GVR.Group,
 		Version: k.GVR.Version, Resource: k.GVR.Resource, Namespaced: k.Namespaced, ShortNames: k.ShortNames,
 		Columns: cols, SortBy: k.SortBy, Desc: k.Desc, Custom: k.Custom, Unavailable: k.Unavailable,
+	}
+	if k.HasLogs() {
+		info.Features = append(info.Features, model.FeatureLogs)
+	}
+	return info
+}
+
+// HasLogs reports whether the kind's objects have container logs, their
+// own or their pods'.
+func (k *Kind) HasLogs() bool { return k.OwnLogs || k.PodSelector != nil }
+
+// selectedPods is the PodSelector of a workload whose pods are those its
+// spec.selector matches. A missing, empty or invalid selector selects no
+// pod: never every pod of the namespace.
+func selectedPods[T any](selector func(T) *metav1.LabelSelector) func(obj any) labels.Selector {
+	return func(obj any) labels.Selector {
+		o, ok := obj.(T)
+		if !ok {
+			return nil
+		}
+		ls := selector(o)
+		if ls == nil || (len(ls.MatchLabels) == 0 && len(ls.MatchExpressions) == 0) {
+			return nil
+		}
+		sel, err := metav1.LabelSelectorAsSelector(ls)
+		if err != nil {
+			return nil
+		}
+		return sel
 	}
 }
 

@@ -72,6 +72,7 @@ func init() {
 			return obj
 		},
 		FullFromAPI: true,
+		OwnLogs:     true,
 		describe:    describeAs(describePod),
 		Related: []Relation{{Kind: Nodes, Names: func(obj any) []string {
 			switch p := obj.(type) {

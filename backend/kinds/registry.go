@@ -56,6 +56,12 @@ func (k *Kind) check() error {
 	case k.Cache == Dynamic && k.Summarize == nil:
 		return fmt.Errorf("%s: dynamic kind without Summarize", k.ID)
 	}
+	if k.OwnLogs && k.PodSelector != nil {
+		return fmt.Errorf("%s: both its own logs and a pod selector", k.ID)
+	}
+	if k.PodSelector != nil && !k.Namespaced {
+		return fmt.Errorf("%s: a pod selector on a cluster-scoped kind", k.ID)
+	}
 	if k.SortBy != "" && !seen[k.SortBy] {
 		return fmt.Errorf("%s: sorts by unknown column %q", k.ID, k.SortBy)
 	}

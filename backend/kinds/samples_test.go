@@ -79,7 +79,8 @@ func init() {
 		Spec:   appsv1.DaemonSetSpec{Selector: selector, Template: dsTemplate},
 		Status: appsv1.DaemonSetStatus{DesiredNumberScheduled: 4, CurrentNumberScheduled: 4, NumberReady: 4, UpdatedNumberScheduled: 4, NumberAvailable: 4}}}
 	samples[kinds.Jobs] = []any{&batchv1.Job{ObjectMeta: objectMeta("shop", "migrate"),
-		Spec: batchv1.JobSpec{Completions: ptr(int32(1)), Template: template},
+		Spec: batchv1.JobSpec{Completions: ptr(int32(1)), Template: template,
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"batch.kubernetes.io/controller-uid": "uid-migrate"}}},
 		Status: batchv1.JobStatus{Succeeded: 1, StartTime: at(0), CompletionTime: at(2),
 			Conditions: []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}}}}
 	samples[kinds.CronJobs] = []any{&batchv1.CronJob{ObjectMeta: objectMeta("shop", "report"),

@@ -49,13 +49,7 @@ func init() {
 			f.add("Session affinity", string(o.Spec.SessionAffinity))
 		}),
 		Related: []Relation{
-			{Kind: Pods, Selector: func(obj any) labels.Selector {
-				// A Service without a selector has its endpoints managed by hand.
-				if s, ok := obj.(*corev1.Service); ok && len(s.Spec.Selector) > 0 {
-					return labels.SelectorFromSet(s.Spec.Selector)
-				}
-				return nil
-			}},
+			{Kind: Pods, Selector: servicePods},
 			{Kind: EndpointSlices, Selector: func(obj any) labels.Selector {
 				if s, ok := obj.(*corev1.Service); ok {
 					return labels.SelectorFromSet(labels.Set{discoveryv1.LabelServiceName: s.Name})
@@ -63,7 +57,17 @@ func init() {
 				return nil
 			}},
 		},
+		PodSelector: servicePods,
 	})
+}
+
+// servicePods selects a Service's pods. A Service without a selector has
+// its endpoints managed by hand: it selects none.
+func servicePods(obj any) labels.Selector {
+	if s, ok := obj.(*corev1.Service); ok && len(s.Spec.Selector) > 0 {
+		return labels.SelectorFromSet(s.Spec.Selector)
+	}
+	return nil
 }
 
 func servicePorts(ports []corev1.ServicePort) string {
