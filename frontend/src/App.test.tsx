@@ -283,7 +283,8 @@ describe('App', () => {
 
   it('shows a custom kind\'s columns from the backend, and opens the group of the kind shown', async () => {
     await start();
-    const created = Math.floor(Date.now() / 1000) - 3 * 86400; // an age that reads 3d for an hour
+    // A minute past 3d: the page's clock (useNow) may be a second behind this one.
+    const created = Math.floor(Date.now() / 1000) - 3 * 86400 - 60; // an age that reads 3d for an hour
     fake.b.rows = [row('orders-db', { kind: 'databases.data.crowsnest.io', created, status: 'True' }, { engine: 'postgres', version: '16.4', replicas: '3', storage: '20Gi' })];
     fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
     fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'db' } });
