@@ -230,9 +230,15 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || !following) return;
-    el.scrollTop = el.scrollHeight;
+    // Scrolled up since the last pin, its scroll event not handled yet: that pauses.
+    if (el.scrollTop < lastTop.current - 2) {
+      setPaused((p) => p ?? store.next);
+      return;
+    }
+    // The content's height (the browser clamps to the bottom).
+    el.scrollTop = count * ROW_HEIGHT + extra;
     lastTop.current = el.scrollTop;
-  });
+  }, [following, count, extra, store]);
   // Lines that fell out of the ring while paused: keep the lines on screen where they are.
   const prevFirst = useRef(store.first);
   useLayoutEffect(() => {
@@ -250,10 +256,10 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
     if (!filtered && store.count > rows.capacity) store.tail(rows.capacity);
     const el = scroller.current;
     if (el) {
-      el.scrollTop = el.scrollHeight;
+      el.scrollTop = count * ROW_HEIGHT + extra;
       lastTop.current = el.scrollTop;
     }
-  }, [store, filtered, rows.capacity]);
+  }, [store, filtered, rows.capacity, count, extra]);
   const jumpFirst = useCallback(() => {
     const el = scroller.current;
     setPaused((p) => p ?? store.next);

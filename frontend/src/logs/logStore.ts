@@ -205,11 +205,12 @@ export class LogStore {
       (w) => {
         if (epoch !== this.epoch) return;
         this.inFlight = this.inFlight.filter((r) => r !== req);
-        const before = this.first;
         this.apply(w);
         this.loaded = true;
-        // Nothing came back and nothing fell out: stop asking until the log moves.
-        if ((w.lines ?? []).length === 0 && this.first === before && from >= this.first) this.failedAt = this.version;
+        // A foreign answer, or no line where the log has some: stop asking
+        // until the log moves.
+        const foreign = w.id !== this.id || w.generation !== this.generation;
+        if (foreign || ((w.lines ?? []).length === 0 && from >= this.first && from < this.next)) this.failedAt = this.version;
         this.changed();
         this.pump();
       },
