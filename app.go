@@ -29,6 +29,9 @@ type App struct {
 	desk  *desktop // log, settings, exec-plugin PATH (desktop.go)
 
 	firstPage sync.Once // the first DOM-ready of the window (wails.go)
+	// saveFile asks the user where to save a file (a native dialog,
+	// wails.go); "" means cancelled.
+	saveFile func(title, defaultName string) (string, error)
 }
 
 // NewApp returns an App; Wails calls startup before any bound method.
@@ -288,6 +291,172 @@ func (a *App) OpenLogFolder() error {
 		return fmt.Errorf("no log file: %s", a.desk.logErr)
 	}
 	return applog.OpenFolder(a.desk.logFile.Dir())
+}
+
+// CanReadLogs reports whether the user may read the container logs of an
+// object (a pod, or a workload's or Service's pods): get pods/log in its
+// namespace; if not, why (the UI disables the action with the reason).
+func (a *App) CanReadLogs(kind, namespace, name string) (model.Permission, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Permission{}, err
+	}
+	k, ns, _, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return model.Permission{}, err
+	}
+	if !k.HasLogs() {
+		return model.Permission{Reason: k.Label + " have no container logs"}, nil
+	}
+	return s.CanReadLogs(ns)
+}
+
+// OpenLogs opens a log view of a pod or of a workload's pods and returns
+// its status; "logs:changed" notices with its id follow until CloseLogs.
+// Earlier lines than the view holds are read by opening it again with a
+// larger TailLines (-1: the whole log).
+func (a *App) OpenLogs(target model.LogTarget) (model.LogStatus, error) {
+	if len(target.Kind) > 316 || len(target.Namespace) > 63 || len(target.Name) > 253 {
+		return model.LogStatus{}, errors.New("log target field too long")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.LogStatus{}, err
+	}
+	return s.OpenLogs(target)
+}
+
+// LogStatus returns a log view's status: its lines' range, dropped lines,
+// each container's stream and the pods waiting for a stream.
+func (a *App) LogStatus(id string) (model.LogStatus, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.LogStatus{}, err
+	}
+	return s.LogStatus(id)
+}
+
+// LogLines returns the lines of a log view with sequence number from on:
+// at most limit lines and about 64 KB.
+func (a *App) LogLines(id string, from uint64, limit int) (model.LogWindow, error) {
+	if err := logLimit(limit, session.MaxLogWindow); err != nil {
+		return model.LogWindow{}, err
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.LogWindow{}, err
+	}
+	return s.LogLines(id, from, limit)
+}
+
+// LogTail returns the newest lines of a log view: at most limit, about
+// 64 KB.
+func (a *App) LogTail(id string, limit int) (model.LogWindow, error) {
+	if err := logLimit(limit, session.MaxLogWindow); err != nil {
+		return model.LogWindow{}, err
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.LogWindow{}, err
+	}
+	return s.LogTail(id, limit)
+}
+
+// LogSearch returns the sequence numbers of up to limit lines matching q,
+// from from on, or before from, nearest first, when backward.
+func (a *App) LogSearch(id string, q model.LogQuery, from uint64, limit int, backward bool) (model.LogMatches, error) {
+	if err := logLimit(limit, session.MaxLogMatches); err != nil {
+		return model.LogMatches{}, err
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.LogMatches{}, err
+	}
+	return s.LogSearch(id, q, from, limit, backward)
+}
+
+// LogFilterLines returns up to limit lines matching q from from on (the
+// filter mode); the window's next says where to go on.
+func (a *App) LogFilterLines(id string, q model.LogQuery, from uint64, limit int) (model.LogWindow, error) {
+	if err := logLimit(limit, session.MaxLogWindow); err != nil {
+		return model.LogWindow{}, err
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.LogWindow{}, err
+	}
+	return s.LogFilterLines(id, q, from, limit)
+}
+
+// CloseLogs ends a log view's streams and frees its lines.
+func (a *App) CloseLogs(id string) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.CloseLogs(id)
+}
+
+// DownloadLogs asks where to save a pod container's whole log (a native
+// dialog), then writes it from the API in the background and returns the
+// id its "logs:download" progress events carry; "" when the user
+// cancelled the dialog. It fails before the dialog when the user may not
+// read the pod's logs.
+func (a *App) DownloadLogs(kind, namespace, name, container string, previous, timestamps bool) (string, error) {
+	if len(container) > 253 {
+		return "", errors.New("invalid container name")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return "", err
+	}
+	k, ns, name, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return "", err
+	}
+	if !k.OwnLogs {
+		return "", fmt.Errorf("a download is one pod's container log; %s have none of their own", k.Label)
+	}
+	p, err := s.CanReadLogs(ns)
+	if err != nil {
+		return "", err
+	}
+	if !p.Allowed {
+		return "", errors.New(p.Reason)
+	}
+	if a.saveFile == nil {
+		return "", errors.New("no save dialog")
+	}
+	file := name
+	if container != "" {
+		file += "-" + container
+	}
+	if previous {
+		file += "-previous"
+	}
+	path, err := a.saveFile("Save the log of "+ns+"/"+name, file+".log")
+	if err != nil || path == "" {
+		return "", err
+	}
+	return s.StartLogDownload(session.LogDownload{Namespace: ns, Pod: name, Container: container,
+		Previous: previous, Timestamps: timestamps, Path: path})
+}
+
+// CancelDownload stops a log download; nothing is left of its file.
+func (a *App) CancelDownload(id string) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.CancelDownload(id)
+}
+
+// logLimit bounds how many lines or matches one call may ask for.
+func logLimit(limit, most int) error {
+	if limit < 0 || limit > most {
+		return fmt.Errorf("invalid limit %d (at most %d)", limit, most)
+	}
+	return nil
 }
 
 // validateSpec bounds a view spec's fields; the session parses its kind.

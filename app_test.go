@@ -42,7 +42,10 @@ func fuzzApp(t testing.TB) *App {
 	t.Cleanup(b.Stop)
 	_, err := b.Switch("fuzz")
 	require.NoError(t, err)
-	return &App{board: b}
+	return &App{board: b, saveFile: func(string, string) (string, error) {
+		t.Error("no save dialog may open when the server refuses")
+		return "", nil
+	}}
 }
 
 // FuzzBoundMethods calls every bound method that takes arguments from the
@@ -83,5 +86,27 @@ func FuzzBoundMethods(f *testing.F) {
 		}
 		_ = a.FocusNamespace(gen, ns)
 		_ = a.RetryKind(kind)
+
+		// Log views: nothing opens against a server that refuses, and an
+		// id the session never gave is refused.
+		_, err = a.OpenLogs(model.LogTarget{Kind: kind, Namespace: ns, Name: name, Containers: []string{text},
+			Follow: offset%2 == 0, TailLines: int64(offset)})
+		assert.Error(t, err)
+		_, err = a.LogStatus(text)
+		assert.Error(t, err)
+		_, err = a.LogLines(text, gen, limit)
+		assert.Error(t, err)
+		_, err = a.LogTail(text, limit)
+		assert.Error(t, err)
+		q := model.LogQuery{Text: filter, Regexp: offset%2 == 0, CaseSensitive: limit%2 == 0}
+		_, err = a.LogSearch(text, q, gen, limit, offset%3 == 0)
+		assert.Error(t, err)
+		_, err = a.LogFilterLines(text, q, gen, limit)
+		assert.Error(t, err)
+		assert.Error(t, a.CloseLogs(text))
+		_, _ = a.CanReadLogs(kind, ns, name)
+		_, err = a.DownloadLogs(kind, ns, name, text, offset%2 == 0, limit%2 == 0)
+		assert.Error(t, err)
+		assert.Error(t, a.CancelDownload(text))
 	})
 }

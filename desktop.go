@@ -139,3 +139,9 @@ func (d *desktop) rememberContext(name string) {
 		d.log.Error("save last context", "error", err)
 	}
 }
+
+// logLimits are the ring caps of a new log view, from the settings.
+func (d *desktop) logLimits() session.LogLimits {
+	lines, bytes := d.settings.Get().Logs.Limits()
+	return session.LogLimits{MaxLines: lines, MaxBytes: bytes}
+}

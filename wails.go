@@ -31,7 +31,12 @@ func (e wailsEmitter) Emit(name string, payload any) { wruntime.EventsEmit(e.ctx
 // startup is OnStartup: the Switchboard lives under Wails' context.
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	a.board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: a.desk.sessions.Emitter(wailsEmitter{ctx})})
+	a.saveFile = func(title, defaultName string) (string, error) {
+		return wruntime.SaveFileDialog(ctx, wruntime.SaveDialogOptions{Title: title, DefaultFilename: defaultName,
+			CanCreateDirectories: true})
+	}
+	a.board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: a.desk.sessions.Emitter(wailsEmitter{ctx}),
+		LogLimits: a.desk.logLimits})
 	// The first context connects once the page is up (connectFirst), so a
 	// second launch, which exits before that, never does.
 }

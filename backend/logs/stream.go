@@ -434,15 +434,36 @@ func (s *Stream) Window(from uint64, limit int) Window {
 	return s.window(from, limit, nil)
 }
 
-// Tail returns the last limit lines.
+// Tail returns the last limit lines, as many of the newest as fit in
+// MaxWindowBytes (at least one).
 func (s *Stream) Tail(limit int) Window {
 	s.mu.Lock()
-	from := s.ring.first()
-	if uint64(limit) < s.ring.next-from {
-		from = s.ring.next - uint64(limit)
+	first, from := s.ring.first(), s.ring.next
+	budget := s.opts.MaxWindowBytes
+	for n := 0; n < limit && from > first; n++ {
+		l := s.ring.at(from - 1)
+		cost := jsonCost(l.Text) + jsonCost(l.Pod) + jsonCost(l.Container) + lineJSONOverhead
+		if cost > budget && n > 0 {
+			break
+		}
+		budget -= cost
+		from--
 	}
 	s.mu.Unlock()
 	return s.window(from, limit, nil)
+}
+
+// Progress is the part of Status a change notice or a window needs, without
+// the containers: cheap enough for every change.
+type Progress struct {
+	Version, First, Next, Dropped uint64
+}
+
+// Progress returns the Stream's version and the bounds of its lines.
+func (s *Stream) Progress() Progress {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Progress{Version: s.version, First: s.ring.first(), Next: s.ring.next, Dropped: s.ring.dropped}
 }
 
 // FilterWindow is Window restricted to the lines m matches: the filter

@@ -370,6 +370,9 @@ func TestWindowsStayUnderTheirBudget(t *testing.T) {
 	last := s.Tail(1).Lines[0]
 	assert.True(t, last.Truncated, "a line over the window budget is cut")
 	assert.True(t, strings.HasPrefix(huge, last.Text))
+	tail := s.Tail(20)
+	require.Len(t, tail.Lines, 1, "the newest line alone fills a window")
+	assert.Equal(t, uint64(51), tail.Lines[0].Seq, "a tail keeps the newest lines, not the first of the last 20")
 	st := s.Status()
 	assert.LessOrEqual(t, st.Bytes, int64(51*(logs.DefaultMaxLineBytes+64)))
 }

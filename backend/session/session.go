@@ -74,8 +74,11 @@ type Session struct {
 	learnKick chan struct{}
 	learnGone chan kinds.ID
 	learning  sync.Once
+	// logLimits gives the ring caps of a new log view (the settings);
+	// nil means the defaults.
+	logLimits func() LogLimits
 
-	wg sync.WaitGroup // the recovery probe, the learner and the namespaces warm-up
+	wg sync.WaitGroup // the recovery probe, the learner, the namespaces warm-up and log downloads
 
 	mu         sync.Mutex
 	stopped    bool
@@ -86,6 +89,8 @@ type Session struct {
 	recovering bool  // the recovery probe runs
 	views      map[string]*view.Live
 	watches    map[string]*detailsWatch
+	logViews   map[string]*logView
+	downloads  map[string]context.CancelFunc
 	nextID     int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
@@ -142,6 +147,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		ctx: ctx, cancel: cancel, conns: conns, cfg: cfg, httpClient: httpClient, client: cs, emit: emit, plugins: plugins,
 		kinds: kinds.NewRegistry(), learnKick: make(chan struct{}, 1), learnGone: make(chan kinds.ID, 64),
 		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
+		logViews: map[string]*logView{}, downloads: map[string]context.CancelFunc{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
@@ -514,7 +520,7 @@ func (s *Session) Access() *dao.Access { return s.access }
 // Ctx is the session's context, cancelled by Stop.
 func (s *Session) Ctx() context.Context { return s.ctx }
 
-// Stop closes the views, cancels the informers and waits for them, stops
+// Stop closes the views and log views, cancels downloads and the informers and waits for them, stops
 // the coalescer and closes the session's connections. Safe to call twice.
 func (s *Session) Stop() {
 	s.mu.Lock()
@@ -523,14 +529,17 @@ func (s *Session) Stop() {
 		return
 	}
 	s.stopped = true
-	views, watches := s.views, s.watches
-	s.views, s.watches = nil, nil
+	views, watches, logViews := s.views, s.watches, s.logViews
+	s.views, s.watches, s.logViews = nil, nil, nil
 	s.mu.Unlock()
 	for _, v := range views {
 		v.Close()
 	}
 	for _, w := range watches {
 		w.stop()
+	}
+	for _, lv := range logViews {
+		lv.close()
 	}
 	s.cancel()
 	// A credential plugin that hangs holds the requests (and goroutines)

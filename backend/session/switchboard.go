@@ -28,6 +28,9 @@ type Options struct {
 	// WrapTransport, if set, wraps every session's HTTP transport: the
 	// scale benchmark counts the requests a session makes with it.
 	WrapTransport transport.WrapperFunc
+	// LogLimits, if set, gives the ring caps of each new log view (from
+	// the settings, which may change while the app runs).
+	LogLimits func() LogLimits
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -127,6 +130,9 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	}
 	if err == nil {
 		s, err = start(b.appCtx, gen, name, contextNamespace(kc.Contexts(), name), cfg, b.opts.Emitter)
+	}
+	if err == nil {
+		s.logLimits = b.opts.LogLimits
 	}
 	// Events go out after b.mu is released, so an Emitter may call back
 	// into the Switchboard. The switch still holds b.switching, so no later

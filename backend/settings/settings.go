@@ -38,6 +38,36 @@ type Settings struct {
 	// ExtraPath lists directories searched for exec credential plugins
 	// after the login shell's PATH.
 	ExtraPath []string `json:"extraPath,omitempty"`
+	// Logs caps what each log view keeps.
+	Logs Logs `json:"logs"`
+}
+
+// Logs caps each log view's ring: the oldest lines fall out (and are
+// counted) once either is reached. Zero means the default.
+type Logs struct {
+	MaxLines int `json:"maxLines,omitempty"` // default 100,000
+	MaxMiB   int `json:"maxMiB,omitempty"`   // default 32
+}
+
+// Bounds and defaults of Logs.
+const (
+	DefaultLogMaxLines = 100_000
+	DefaultLogMaxMiB   = 32
+	MinLogMaxLines     = 1_000
+	MaxLogMaxLines     = 10_000_000
+	MaxLogMaxMiB       = 4096
+)
+
+// Limits returns the caps with the defaults filled in.
+func (l Logs) Limits() (lines int, bytes int64) {
+	lines, mib := l.MaxLines, l.MaxMiB
+	if lines == 0 {
+		lines = DefaultLogMaxLines
+	}
+	if mib == 0 {
+		mib = DefaultLogMaxMiB
+	}
+	return lines, int64(mib) << 20
 }
 
 // Window is the main window's geometry; zero width or height means "use
@@ -86,6 +116,12 @@ func (s Settings) Validate() error {
 		if strings.ContainsRune(dir, filepath.ListSeparator) {
 			return fmt.Errorf("extraPath: %q contains the list separator %q", dir, filepath.ListSeparator)
 		}
+	}
+	if l := s.Logs.MaxLines; l != 0 && (l < MinLogMaxLines || l > MaxLogMaxLines) {
+		return fmt.Errorf("logs: maxLines %d is not between %d and %d", l, MinLogMaxLines, MaxLogMaxLines)
+	}
+	if m := s.Logs.MaxMiB; m < 0 || m > MaxLogMaxMiB {
+		return fmt.Errorf("logs: maxMiB %d is not between 1 and %d", m, MaxLogMaxMiB)
 	}
 	w := s.Window
 	if w.Width < 0 || w.Height < 0 || w.Width > maxWindowSide || w.Height > maxWindowSide ||

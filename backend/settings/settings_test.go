@@ -31,6 +31,7 @@ func TestRoundTrip(t *testing.T) {
 		Window:      settings.Window{Width: 1400, Height: 900, X: -20, Y: 40, PositionSaved: true},
 		Theme:       "dark",
 		ExtraPath:   []string{"/opt/google-cloud-sdk/bin", "/home/me/.krew/bin"},
+		Logs:        settings.Logs{MaxLines: 250_000, MaxMiB: 64},
 	}
 	s, err := settings.Open(dir)
 	require.NoError(t, err)
@@ -108,6 +109,10 @@ func TestSaveRejectsInvalidSettings(t *testing.T) {
 		"unclean path":   {ExtraPath: []string{"/usr/local/../bin"}},
 		"list separator": {ExtraPath: []string{"/a" + string(filepath.ListSeparator) + "/b"}},
 		"window":         {Window: settings.Window{Width: -1}},
+		"few log lines":  {Logs: settings.Logs{MaxLines: 10}},
+		"many log lines": {Logs: settings.Logs{MaxLines: settings.MaxLogMaxLines + 1}},
+		"log bytes":      {Logs: settings.Logs{MaxMiB: -1}},
+		"huge log bytes": {Logs: settings.Logs{MaxMiB: settings.MaxLogMaxMiB + 1}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			assert.Error(t, s.Save(bad))
@@ -151,4 +156,13 @@ func stripEmpty(st settings.Settings) settings.Settings {
 		st.ExtraPath = nil
 	}
 	return st
+}
+
+func TestLogLimits(t *testing.T) {
+	lines, bytes := settings.Logs{}.Limits()
+	assert.Equal(t, 100_000, lines)
+	assert.Equal(t, int64(32<<20), bytes)
+	lines, bytes = settings.Logs{MaxLines: 5000, MaxMiB: 8}.Limits()
+	assert.Equal(t, 5000, lines)
+	assert.Equal(t, int64(8<<20), bytes)
 }

@@ -516,6 +516,7 @@ export namespace model {
 	        this.message = source["message"];
 	    }
 	}
+	
 	export class LogStatus {
 	    id: string;
 	    generation: number;
@@ -806,6 +807,20 @@ export namespace model {
 
 export namespace settings {
 	
+	export class Logs {
+	    maxLines?: number;
+	    maxMiB?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Logs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.maxLines = source["maxLines"];
+	        this.maxMiB = source["maxMiB"];
+	    }
+	}
 	export class Window {
 	    width?: number;
 	    height?: number;
@@ -834,6 +849,7 @@ export namespace settings {
 	    window: Window;
 	    theme?: string;
 	    extraPath?: string[];
+	    logs: Logs;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -846,6 +862,7 @@ export namespace settings {
 	        this.window = this.convertValues(source["window"], Window);
 	        this.theme = source["theme"];
 	        this.extraPath = source["extraPath"];
+	        this.logs = this.convertValues(source["logs"], Logs);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
