@@ -1,13 +1,12 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
-import type { LogSubject } from '../logs/LogViewer';
+import { LogViewer, type LogSubject } from '../logs/LogViewer';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
 
-// CodeMirror is loaded only when a YAML tab is first opened, the log viewer when a Logs tab is.
+// CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('./YamlEditor'));
-const LogViewer = lazy(() => import('../logs/LogViewer').then((m) => ({ default: m.LogViewer })));
 
 export interface Target {
   kind: string;
@@ -97,9 +96,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         )}
         {!details && !error && !gone && shown !== 'yaml' && shown !== 'logs' && <p className="muted pad">Loading…</p>}
         {shown === 'logs' && (
-          <Suspense fallback={<p className="muted pad">Loading…</p>}>
-            <LogViewer key={id} generation={generation} subject={{ kind: target.kind, namespace: target.namespace, name: target.name, containers: details?.containers ?? undefined }} />
-          </Suspense>
+          <LogViewer key={id} generation={generation} subject={{ kind: target.kind, namespace: target.namespace, name: target.name, containers: details?.containers ?? undefined }} />
         )}
         {details && row && shown === 'overview' && (
           <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />

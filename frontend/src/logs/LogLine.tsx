@@ -8,8 +8,8 @@ type Line = LogWindow['lines'][number];
 interface Props {
   line: Line;
   timestamps: boolean;
-  /** Show the pod/container tag (logs of several pods or containers). */
-  tag: boolean;
+  /** The pod/container tag to show (logs of several pods or containers), or null. */
+  tag: string | null;
   re: RegExp | null;
   current: boolean;
   selected: boolean;
@@ -90,9 +90,9 @@ export const LogLine = memo(function LogLine({ line, timestamps, tag, re, curren
           {stamp(line.time)}
         </span>
       )}
-      {tag && (
-        <span className="log-tag" data-testid="log-tag" style={{ '--tag-hue': tagHue(line.pod) } as React.CSSProperties} title={who}>
-          {who}
+      {tag !== null && (
+        <span className="log-tag" data-testid="log-tag" data-pod={line.pod} style={{ '--tag-hue': tagHue(line.pod) } as React.CSSProperties} title={who}>
+          {tag}
         </span>
       )}
       {line.json && (

@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake, logLine } from '../test/fakeBackend';
-import { LogViewer, type LogSubject } from './LogViewer';
+import { LogViewer, tagText, type LogSubject } from './LogViewer';
 
 vi.mock('../api', async (importOriginal) => {
   const real = await importOriginal<typeof import('../api')>();
@@ -173,13 +173,22 @@ describe('LogViewer', () => {
     render(<LogViewer subject={{ kind: 'deployments', namespace: 'shop', name: 'web' }} generation={1} />);
     await waitFor(() => expect(shown()).toHaveLength(3));
     const tags = screen.getAllByTestId('log-tag');
-    expect(tags.map((t) => t.textContent)).toEqual(['web-a/app', 'web-b/app', 'web-a/app']);
+    expect(tags.map((t) => t.textContent)).toEqual(['a/app', 'b/app', 'a/app']); // the workload's name is not repeated
+    expect(tags[0]!.title).toBe('web-a/app');
     expect(tags[0]!.style.getPropertyValue('--tag-hue')).toBe(tags[2]!.style.getPropertyValue('--tag-hue'));
     expect(tags[0]!.style.getPropertyValue('--tag-hue')).not.toBe(tags[1]!.style.getPropertyValue('--tag-hue'));
     const sources = screen.getAllByTestId('log-source');
     expect(sources.map((s) => s.dataset.state)).toEqual(['streaming', 'error']);
     expect(sources[1]!.textContent).toContain('is waiting to start');
     expect(screen.getByTestId('logs-notice').textContent).toBe('25 pods match; 20 are streamed at once');
+  });
+
+  it('tags lines short: a pod by container, a Deployment\'s pods by their own suffix', () => {
+    expect(tagText(pod, 'web-0', 'app')).toBe('app');
+    const deploy = { kind: 'deployments', namespace: 'shop', name: 'storefront' };
+    expect(tagText(deploy, 'storefront-546db6cbcf-7d8sf', 'envoy')).toBe('7d8sf/envoy');
+    expect(tagText({ ...deploy, kind: 'statefulsets', name: 'redis' }, 'redis-0', 'redis')).toBe('0/redis');
+    expect(tagText({ ...deploy, kind: 'services', name: 'checkout' }, 'checkout-api-7f-abcde', 'app')).toBe('checkout-api-7f-abcde/app');
   });
 
   it('pretty-prints a JSON line on demand', async () => {

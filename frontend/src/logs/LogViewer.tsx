@@ -363,6 +363,11 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
       return;
     }
     if (isTyping(e.target)) return;
+    // Arrows and pages scroll the log, not the table behind it (App's keys).
+    if (['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'l'].includes(e.key)) {
+      e.stopPropagation();
+      return;
+    }
     if (mod && e.key.toLowerCase() === 'c' && sel && !window.getSelection()?.toString()) {
       e.preventDefault();
       void copy();
@@ -403,7 +408,7 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
           key={i - rows.drawFirst}
           line={l}
           timestamps={opts.timestamps}
-          tag={many}
+          tag={many ? tagText(subject, l.pod, l.container) : null}
           re={active ? re : null}
           current={l.seq === currentSeq}
           selected={sel !== null && l.seq >= sel.from && l.seq <= sel.to}
@@ -563,6 +568,21 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
       )}
     </div>
   );
+}
+
+/**
+ * tagText is a line's tag, short: a pod's own log names only the container;
+ * a workload's drops the workload's name and the ReplicaSet hash its pods
+ * share; a Service's keeps the pod's name ("storefront-546db6cbcf-7d8sf" reads "7d8sf"). The full name is the tag's title.
+ */
+export function tagText(subject: LogSubject, pod: string, container: string): string {
+  if (subject.kind === 'pods') return container || pod;
+  // A Service selects pods named after their own workloads.
+  if (subject.kind === 'services') return container ? `${pod}/${container}` : pod;
+  let p = pod.startsWith(subject.name + '-') ? pod.slice(subject.name.length + 1) : pod;
+  const m = /^[a-z0-9]{6,10}-([a-z0-9]{5})$/.exec(p);
+  if (m?.[1]) p = m[1];
+  return container ? `${p}/${container}` : p;
 }
 
 /** localInput is Unix seconds as a datetime-local input's value. */
