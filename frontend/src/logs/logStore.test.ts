@@ -99,4 +99,24 @@ describe('LogStore', () => {
     await idle();
     expect(source.status).toHaveBeenCalledTimes(1);
   });
+
+  it('asks for new lines at once when its range is at the end (following)', async () => {
+    const { s, source, status } = server(100);
+    const store = new LogStore({ source });
+    store.attach(status());
+    store.setRange(61, 100);
+    await idle();
+    s.next = 111;
+    store.notice({ id: 'l1', generation: 1, version: 2, next: 111, dropped: 0 });
+    await idle();
+    expect(store.line(110)?.seq).toBe(110);
+    // Not at the end: nothing more is read.
+    store.setRange(1, 40);
+    await idle();
+    const calls = vi.mocked(source.lines).mock.calls.length;
+    s.next = 121;
+    store.notice({ id: 'l1', generation: 1, version: 3, next: 121, dropped: 0 });
+    await idle();
+    expect(vi.mocked(source.lines).mock.calls.length).toBe(calls);
+  });
 });

@@ -10,7 +10,8 @@
 // - A window may hold fewer lines than asked (the backend caps it at ~64 KB):
 //   the rest is asked for from where it stopped.
 // - notice(n) applies a logs:changed notice: next and dropped move, lines
-//   that fell out of the ring are forgotten. The status (the sources'
+//   that fell out of the ring are forgotten, and a range at the end moves
+//   with it (the new lines are asked for at once, following). The status (the sources'
 //   states) is read again with logStatus; a backend without it rejects once
 //   and is not asked again.
 // - Anything naming another view id or generation, or answering a request
@@ -133,6 +134,13 @@ export class LogStore {
     if (n.id !== this.id || n.generation !== this.generation) return;
     if (n.version < this.version) return;
     this.version = n.version;
+    // A range that reached the end follows it: the new lines are asked for
+    // now, not after the viewer has scrolled to them.
+    if (n.next > this.next && this.to >= this.next - 1 && this.to >= this.from) {
+      const shift = n.next - this.next;
+      this.from += shift;
+      this.to += shift;
+    }
     this.next = Math.max(this.next, n.next);
     this.dropped = Math.max(this.dropped, n.dropped);
     this.setFirst(Math.max(this.first, n.dropped + 1));
