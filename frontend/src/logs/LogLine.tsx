@@ -80,7 +80,7 @@ export const LogLine = memo(function LogLine({ line, timestamps, tag, re, curren
   const who = line.container ? `${line.pod}/${line.container}` : line.pod;
   return (
     <div
-      className={'log-line' + (current ? ' current' : '') + (selected ? ' selected' : '')}
+      className={'log-line' + (current ? ' current' : '') + (selected ? ' selected' : '') + (json !== null ? ' expanded' : '')}
       data-testid="log-line"
       data-seq={line.seq}
       onClick={(e) => onPick(line.seq, e.shiftKey)}

@@ -197,6 +197,7 @@ describe('LogViewer', () => {
     await waitFor(() => expect(shown()).toHaveLength(1));
     fireEvent.click(screen.getByTitle('Pretty-print JSON'));
     expect(document.querySelector('.log-pretty')?.textContent).toBe('{\n  "level": "info",\n  "msg": "hi"\n}');
+    expect(screen.getByTestId('log-line').classList.contains('expanded')).toBe(true); // grows to show it all
   });
 
   it('downloads through Go with progress and cancel', async () => {
