@@ -2,9 +2,38 @@
 // some of them growing live (storefront's pods). A pod's logs from its
 // details, a new line arriving while following, search highlighting a match,
 // a workload's merged log tagged with its pods, kept open in the dock.
+import { appendFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { byId, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows, withApp } from './harness';
+import { byId, kubectl, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows, withApp } from './harness';
+
+/**
+ * appendLog writes lines to the log file podsim keeps for a container of a
+ * pod of the demo cluster (CRI format; kwok serves it), as the container
+ * itself would.
+ */
+function appendLog(pod: string, container: string, lines: string[]) {
+  const dir = process.env.CROWSNEST_E2E_CLUSTER_DIR;
+  if (!dir) throw new Error('CROWSNEST_E2E_CLUSTER_DIR is not set: run through hack/e2e');
+  const uid = kubectl(['--context', 'demo-admin', '-n', 'shop', 'get', 'pod', pod, '-o', 'jsonpath={.metadata.uid}']).trim();
+  const cdir = join(dir, 'demo', 'podsim', 'pods', `shop_${pod}_${uid}`, container);
+  if (!existsSync(cdir)) throw new Error(`no podsim log directory ${cdir}`);
+  const runs = readdirSync(cdir).filter((f) => /^\d+\.log$/.test(f)).map((f) => Number.parseInt(f, 10));
+  const file = join(cdir, `${Math.max(...runs)}.log`);
+  appendFileSync(file, lines.map((l) => `${new Date().toISOString()} stdout F ${l}\n`).join(''));
+}
+
+// Script payloads a hostile container could print: with ANSI colours, an
+// OSC 8 hyperlink and inside JSON. Each would call the canary if it ran.
+const ESC = '\u001b';
+const HOSTILE = [
+  `${ESC}[31;1m<img src=x onerror="window.__crowsnestXSS('log-img')">${ESC}[0m after`,
+  `</script><script>window.__crowsnestXSS('log-script')</script>`,
+  `${ESC}]8;;javascript:window.__crowsnestXSS('log-osc')${ESC}\\click me${ESC}]8;;${ESC}\\`,
+  `{"msg":"<svg onload=\\"window.go.main.App.SwitchContext('xss-log')\\"></svg>","level":"error"}`,
+  `${ESC}[38;2;255;0;0m<iframe src="javascript:window.__crowsnestXSS('log-iframe')"></iframe>${ESC}[0m`,
+];
 
 /** The seqs of the log lines drawn, in order. */
 const seqs = (page: Page) => page.locator('[data-testid="logs"] [data-testid="log-line"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
@@ -74,5 +103,31 @@ describe('logs', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await byId(page, 'log-dock-close').click();
     expect(await byId(page, 'log-dock').count()).toBe(0);
+  });
+
+  test('hostile log output stays text: ANSI, hyperlinks, JSON, search', async () => {
+    const { page } = suite.app;
+    await openKind(page, 'pods');
+    await openDetailsLogs(page, 'pods', 'storefront');
+    const pod = (await page.locator('[data-testid="details"]').getAttribute('data-key'))!.split('/')[1]!;
+    appendLog(pod, 'storefront', HOSTILE);
+    const logs = page.locator('[data-testid="details"] [data-testid="logs"]');
+    await expect.poll(() => logs.textContent(), { timeout: 15_000 }).toContain("window.__crowsnestXSS('log-iframe')");
+    await byId(page, 'logs-json').click();
+    await page.locator('[data-testid="details"] [data-testid="logs-scroller"]').click();
+    await page.keyboard.press('Control+f');
+    await byId(page, 'logs-search').fill('<script>');
+    await page.locator('mark.log-match').first().waitFor();
+    const text = (await logs.textContent()) ?? '';
+    expect(text).toContain(`<img src=x onerror="window.__crowsnestXSS('log-img')"> after`);
+    expect(text).toContain('</script><script>');
+    await shot(page, 'logs-06-hostile');
+    const probe = await page.evaluate(() => window.__e2e);
+    expect(probe.xss, 'payloads that ran').toEqual([]);
+    expect(probe.violations, 'CSP violations: something was parsed as markup').toEqual([]);
+    expect(probe.calls.filter((c) => JSON.stringify(c.args).includes('xss-log')), 'bound calls from log output').toEqual([]);
+    const markup = await logs.evaluate((el) => el.querySelectorAll('img, script, svg, iframe, a, object, embed').length);
+    expect(markup).toBe(0);
+    await byId(page, 'logs-search').press('Escape');
   });
 });
