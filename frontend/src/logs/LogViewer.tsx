@@ -537,7 +537,7 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
         </div>
       )}
 
-      <Sources status={st} dropped={store.dropped} />
+      <Sources subject={subject} status={st} dropped={store.dropped} />
 
       {error ? (
         <div className="panel-error" role="alert" data-testid="logs-error">
@@ -601,7 +601,7 @@ function Toggle({ id, label, title, on, set }: { id: string; label: string; titl
 }
 
 /** Sources shows each stream's state, what fell out of the ring, and pods waiting beyond the streams read at once. */
-function Sources({ status, dropped }: { status: LogStatus | null; dropped: number }) {
+function Sources({ subject, status, dropped }: { subject: LogSubject; status: LogStatus | null; dropped: number }) {
   if (!status) return null;
   const sources = status.sources ?? [];
   const waiting = status.waiting ?? [];
@@ -614,10 +614,10 @@ function Sources({ status, dropped }: { status: LogStatus | null; dropped: numbe
           className={'log-source state-' + s.state}
           data-testid="log-source"
           data-state={s.state}
-          title={s.message ? `${s.state}: ${s.message}` : s.state}
+          title={`${s.pod}/${s.container}: ${s.state}${s.message ? ` (${s.message})` : ''}`}
         >
           <span className="status-dot" aria-hidden="true" />
-          {s.pod}/{s.container} · {s.state}
+          {tagText(subject, s.pod, s.container)} · {s.state}
           {s.message && (s.state === 'error' || s.state === 'reconnecting') ? `: ${s.message}` : ''}
         </span>
       ))}
