@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
-import { fake, row, status } from './test/fakeBackend';
+import { fake, logLine, row, status } from './test/fakeBackend';
 import { KINDS } from './test/kindsFixture';
 
 vi.mock('./api', async (importOriginal) => {
@@ -283,7 +283,8 @@ describe('App', () => {
 
   it('shows a custom kind\'s columns from the backend, and opens the group of the kind shown', async () => {
     await start();
-    const created = Math.floor(Date.now() / 1000) - 3 * 86400; // an age that reads 3d for an hour
+    // A minute past 3d: the page's clock (useNow) may be a second behind this one.
+    const created = Math.floor(Date.now() / 1000) - 3 * 86400 - 60; // an age that reads 3d for an hour
     fake.b.rows = [row('orders-db', { kind: 'databases.data.crowsnest.io', created, status: 'True' }, { engine: 'postgres', version: '16.4', replicas: '3', storage: '20Gi' })];
     fireEvent.keyDown(document.body, { key: 'k', ctrlKey: true });
     fireEvent.change(screen.getByTestId('palette-input'), { target: { value: 'db' } });
@@ -407,5 +408,44 @@ describe('App', () => {
     render(<App />);
     await waitFor(() => expect(table().getAttribute('data-state')).toBe('empty'));
     expect(screen.getByText('No pods in all namespaces')).toBeTruthy();
+  });
+
+  it('keeps logs open in a dock of tabs while browsing; closing a tab or switching context closes its view', async () => {
+    fake.setLog([logLine(1, 'hello from web')]);
+    await start();
+    // A Logs tab in the details of a kind with logs...
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    fireEvent.click(await screen.findByTestId('details-tab-logs'));
+    await waitFor(() => expect(screen.getByTestId('details').textContent).toContain('hello from web'));
+    // ...kept open in the dock.
+    fireEvent.click(screen.getByTestId('logs-to-dock'));
+    await waitFor(() => expect(screen.getByTestId('log-dock').textContent).toContain('hello from web'));
+    expect(fake.b.logViews.size).toBe(1); // the details' view closed, the dock's open
+    // 'l' docks the selected row's logs in a second tab.
+    fireEvent.keyDown(document.body, { key: 'ArrowDown' });
+    fireEvent.keyDown(document.body, { key: 'l' });
+    await waitFor(() => expect(screen.getAllByTestId('log-dock-tab')).toHaveLength(2));
+    await waitFor(() => expect(fake.b.logViews.size).toBe(2));
+    expect(screen.getAllByTestId('log-dock-tab').map((t) => t.dataset.key)).toEqual(['pods|shop|web-1', 'pods|shop|web-2']);
+    // Browsing elsewhere keeps them.
+    fireEvent.click(screen.getByTestId('nav-deployments'));
+    await waitFor(() => expect(table().getAttribute('data-kind')).toBe('deployments'));
+    expect(screen.getAllByTestId('log-dock-tab')).toHaveLength(2);
+    fireEvent.click(screen.getAllByTestId('log-dock-close')[0]!);
+    await waitFor(() => expect(fake.b.logViews.size).toBe(1));
+    // A new context closes the rest.
+    act(() => fake.emitStatus(status({ generation: 2, context: 'staging-admin' })));
+    await waitFor(() => expect(screen.queryByTestId('log-dock')).toBeNull());
+    expect(fake.b.logViews.size).toBe(0);
+  });
+
+  it('offers no Logs tab for a kind without logs', async () => {
+    await start();
+    fake.b.rows = [row('cfg', { kind: 'configmaps' })];
+    fireEvent.click(screen.getByTestId('nav-configmaps'));
+    await waitFor(() => expect(keys()).toEqual(['shop/cfg']));
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    await screen.findByTestId('details-tab-yaml');
+    expect(screen.queryByTestId('details-tab-logs')).toBeNull();
   });
 });

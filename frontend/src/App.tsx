@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { api, errorMessage, type KindInfo, type Row, type ViewSpec } from './api';
+import { api, errorMessage, FEATURE_LOGS, type KindInfo, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
+import { LogDock, useLogDock } from './logs/LogDock';
 import { ContextPicker } from './session/ContextPicker';
 import { NamespacePicker } from './session/NamespacePicker';
 import { StatusBar } from './session/StatusBar';
@@ -79,6 +80,7 @@ export function App() {
   const [reopen, setReopen] = useState(0);
   const filterInput = useRef<HTMLInputElement>(null);
   const table = useRef<TableHandle>(null);
+  const dock = useLogDock(generation);
 
   const ctxInfo = contexts.find((c) => c.name === context);
   // A context's own namespace is where the user works; "default" is only
@@ -201,11 +203,18 @@ export function App() {
           e.preventDefault();
           open(r);
         }
+      } else if (e.key === 'l') {
+        // The selected row's logs, in the dock.
+        const r = t?.selectedRow();
+        if (r && kinds.byId.get(r.kind)?.features?.includes(FEATURE_LOGS)) {
+          e.preventDefault();
+          dock.open({ kind: r.kind, namespace: r.namespace ?? '', name: r.name });
+        }
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [palette, settingsOpen, open]);
+  }, [palette, settingsOpen, open, kinds.byId, dock.open]);
 
   const commands = useMemo<Command[]>(() => {
     const out: Command[] = kindCommands(kinds.list, pickKind);
@@ -232,7 +241,11 @@ export function App() {
   const filtered = filter !== '' || selector !== '';
 
   return (
-    <div className={'shell' + (target ? ' with-details' : '')} data-testid="app-shell" data-generation={generation}>
+    <div
+      className={'shell' + (target ? ' with-details' : '') + (dock.tabs.length > 0 ? ' with-dock' : '')}
+      data-testid="app-shell"
+      data-generation={generation}
+    >
       <header className="topbar">
         <div className="brand" aria-label="Crowsnest">
           <span className="brand-mark" aria-hidden="true" />
@@ -399,8 +412,11 @@ export function App() {
           kinds={kinds.byId}
           onClose={() => setTarget(null)}
           onNavigate={navigate}
+          onDockLogs={dock.open}
         />
       )}
+
+      {enabled && session.switching === null && <LogDock dock={dock} generation={generation} kindLabel={(k) => kinds.byId.get(k)?.kind ?? k} />}
 
       <StatusBar status={status} staleSince={session.staleSince} kind={kind} kinds={kinds.byId} now={now} />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}

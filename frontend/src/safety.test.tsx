@@ -5,7 +5,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
 import type { ContextInfo, Row } from './api';
-import { details, fake, row, status } from './test/fakeBackend';
+import { details, fake, logLine, row, status } from './test/fakeBackend';
 import { KINDS } from './test/kindsFixture';
 
 vi.mock('./api', async (importOriginal) => {
@@ -169,5 +169,34 @@ describe('cluster data is rendered as text', () => {
     for (const p of PAYLOADS) expect(content.textContent).toContain(p);
     expect(fake.api.fetchYAML).toHaveBeenCalledWith(1, 'pods', 'shop', 'web-1', expect.anything());
     assertInert(screen.getByTestId('yaml'));
+  });
+
+  it('in log lines: text, ANSI spans, pod and container tags, JSON, source states and search', async () => {
+    fake.b.rows = [row('web-1')];
+    fake.setLog(
+      PAYLOADS.flatMap((p, i) => [
+        logLine(2 * i + 1, p, p, p),
+        {
+          ...logLine(2 * i + 2, '', p, p, { json: true }),
+          // Styles from a hostile stream: colours that are not colours are dropped, the text stays text.
+          spans: [{ text: `{"msg":${JSON.stringify(p)}}`, fg: p, bg: 'url(javascript:window.pwned=9)', bold: true }, { text: p, fg: '1' }],
+        },
+      ]),
+    );
+    fake.b.logSources = [{ pod: PAYLOADS[0]!, container: PAYLOADS[1]!, state: 'error', message: PAYLOADS[2] }];
+    fake.b.logExtra = { notice: PAYLOADS[3], waiting: PAYLOADS };
+    render(<App />);
+    await waitFor(() => expect(screen.getAllByTestId('row')).toHaveLength(1));
+    fireEvent.click(screen.getAllByTestId('row')[0]!);
+    fireEvent.click(await screen.findByTestId('details-tab-logs'));
+    await waitFor(() => expect(screen.getAllByTestId('log-line')).toHaveLength(2 * PAYLOADS.length));
+    fireEvent.click(screen.getByTestId('logs-json')); // every JSON line pretty-printed
+    fireEvent.click(screen.getByTestId('logs-search-open'));
+    fireEvent.change(await screen.findByTestId('logs-search'), { target: { value: '<' } });
+    await waitFor(() => expect(document.querySelectorAll('mark.log-match').length).toBeGreaterThan(0));
+    const logs = screen.getByTestId('logs');
+    for (const p of PAYLOADS) expect(logs.textContent).toContain(p);
+    for (const el of logs.querySelectorAll<HTMLElement>('[style]')) expect(el.getAttribute('style')).not.toContain('javascript');
+    assertInert(logs);
   });
 });

@@ -45,6 +45,25 @@ export type Desktop = model.Desktop;
 export type Settings = Data<settings.Settings>;
 export type SecretKey = model.SecretKey;
 
+/** LogTarget is what a log view streams: one pod, or every pod of a workload or Service. */
+export type LogTarget = model.LogTarget;
+/** LogStatus is a log view: lines first..next-1 are kept, dropped fell out; one source per container streamed. */
+export type LogStatus = Data<model.LogStatus>;
+export type LogSource = model.LogSource;
+export type LogSourceState = 'connecting' | 'streaming' | 'reconnecting' | 'ended' | 'error';
+/** LogSpan is a run of a line's text in one style; fg and bg are "", a palette index "0".."255" or "#rrggbb". */
+export type LogSpan = model.LogSpan;
+export type LogLine = Data<model.LogLine>;
+export type LogWindow = Data<model.LogWindow>;
+/** LogQuery is a search of a log view: a substring or an RE2 regular expression over the text without escape codes. */
+export type LogQuery = model.LogQuery;
+/** LogMatches are matching sequence numbers in the direction searched; next 0 means no more. */
+export type LogMatches = model.LogMatches;
+/** LogNotice is the payload of logs:changed: new lines or a new state of a log view. */
+export type LogNotice = { id: string; generation: number; version: number; next: number; dropped: number };
+/** DownloadProgress is the payload of logs:download. */
+export type DownloadProgress = { id: string; path: string; written: number; done?: boolean; error?: string };
+
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
 export type ViewSpec = Data<model.ViewSpec>;
 
@@ -53,6 +72,10 @@ export const EVENT_OBJECT_CHANGED = 'object:changed';
 /** The most rows viewRows answers (the backend's view.MaxTableWindow). */
 export const MAX_WINDOW = 200;
 export const EVENT_SESSION_STATUS = 'session:status';
+export const EVENT_LOGS_CHANGED = 'logs:changed';
+export const EVENT_LOG_DOWNLOAD = 'logs:download';
+/** The feature (KindInfo.features) of kinds whose objects have container logs. */
+export const FEATURE_LOGS = 'logs';
 
 /** errorMessage turns a rejected bound call (Wails rejects with a string) into text. */
 export function errorMessage(e: unknown): string {
@@ -97,6 +120,36 @@ export const api = {
   revealSecretValue: (namespace: string, name: string, key: string): Promise<SecretValue> =>
     App.RevealSecretValue(namespace, name, key),
 
+  /** canReadLogs asks whether the user may read the object's logs (get pods/log), and if not, why. */
+  canReadLogs: (kind: string, namespace: string, name: string): Promise<Permission> => App.CanReadLogs(kind, namespace, name),
+  /** openLogs starts a log view; logs:changed tells of its new lines. End it with closeLogs. */
+  openLogs: (target: LogTarget): Promise<LogStatus> => App.OpenLogs(target),
+  /**
+   * logStatus reads a log view's status again (its sources' states). Not in
+   * the first contract: a backend without it rejects, and the page keeps the
+   * status openLogs gave.
+   */
+  logStatus: async (id: string): Promise<LogStatus> => App.LogStatus(id),
+  /** logLines reads lines with seq >= from, at most limit and ~64 KB. */
+  logLines: (id: string, from: number, limit: number): Promise<LogWindow> => App.LogLines(id, from, limit),
+  /** logTail reads the last limit lines. */
+  logTail: (id: string, limit: number): Promise<LogWindow> => App.LogTail(id, limit),
+  /** logSearch finds up to limit matching lines from seq from on, or (backward) before it, nearest first. */
+  logSearch: (id: string, query: LogQuery, from: number, limit: number, backward: boolean): Promise<LogMatches> =>
+    App.LogSearch(id, query, from, limit, backward),
+  /** logFilterLines reads only the matching lines from seq from on; next is where the scan stopped. */
+  logFilterLines: (id: string, query: LogQuery, from: number, limit: number): Promise<LogWindow> =>
+    App.LogFilterLines(id, query, from, limit),
+  closeLogs: (id: string): Promise<void> => App.CloseLogs(id),
+  /**
+   * downloadLogs asks where to save a container's whole log (a native
+   * dialog) and writes it from Go; it answers the download's id, "" when the
+   * user cancelled. Progress comes on logs:download.
+   */
+  downloadLogs: (kind: string, namespace: string, name: string, container: string, previous: boolean, timestamps: boolean): Promise<string> =>
+    App.DownloadLogs(kind, namespace, name, container, previous, timestamps),
+  cancelDownload: (id: string): Promise<void> => App.CancelDownload(id),
+
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {
     return EventsOn(EVENT_VIEW_CHANGED, (n: ViewNotice) => cb(n));
@@ -107,6 +160,13 @@ export const api = {
   /** onObjectChanged subscribes to the notices of details watches; it returns the unsubscribe. */
   onObjectChanged(cb: (n: ObjectNotice) => void): () => void {
     return EventsOn(EVENT_OBJECT_CHANGED, (n: ObjectNotice) => cb(n));
+  },
+  /** onLogsChanged subscribes to log view notices; it returns the unsubscribe. */
+  onLogsChanged(cb: (n: LogNotice) => void): () => void {
+    return EventsOn(EVENT_LOGS_CHANGED, (n: LogNotice) => cb(n));
+  },
+  onLogDownload(cb: (p: DownloadProgress) => void): () => void {
+    return EventsOn(EVENT_LOG_DOWNLOAD, (p: DownloadProgress) => cb(p));
   },
 
   /**

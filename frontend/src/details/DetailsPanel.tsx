@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
+import { LogViewer, type LogSubject } from '../logs/LogViewer';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
 
@@ -14,7 +15,7 @@ export interface Target {
   key: string;
 }
 
-export type Tab = 'overview' | 'yaml' | 'events';
+export type Tab = 'overview' | 'yaml' | 'events' | 'logs';
 
 interface Props {
   target: Target;
@@ -24,6 +25,8 @@ interface Props {
   kinds: ReadonlyMap<string, KindInfo>;
   onClose: () => void;
   onNavigate: (row: Row) => void;
+  /** onDockLogs keeps the object's logs open in the dock. */
+  onDockLogs?: (s: LogSubject) => void;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -34,13 +37,16 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
   const id = `${generation}|${target.kind}|${target.key}`;
   const info = kinds.get(target.kind);
   const what = kindName(kinds, target.kind);
   const row = details?.row;
+  const logs = info?.features?.includes(FEATURE_LOGS) ?? false;
+  const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
+  const shown = tab === 'logs' && !logs ? 'overview' : tab;
   return (
     <aside className="details" data-testid="details" data-key={target.key} data-gone={gone || undefined} aria-label={`${what} ${target.name}`}>
       <header className="details-head">
@@ -54,13 +60,27 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         </button>
       </header>
       <div className="tabs" role="tablist">
-        {(['overview', 'yaml', 'events'] as const).map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={tab === t} className={'tab' + (tab === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>
-            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : `Events${details ? ` (${details.events?.length ?? 0})` : ''}`}
+        {tabs.map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={shown === t} className={'tab' + (shown === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>
+            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : `Events${details ? ` (${details.events?.length ?? 0})` : ''}`}
           </button>
         ))}
+        {shown === 'logs' && onDockLogs && (
+          <button
+            type="button"
+            className="link-button dock-logs"
+            data-testid="logs-to-dock"
+            title="Keep these logs open at the bottom while browsing"
+            onClick={() => {
+              onDockLogs({ kind: target.kind, namespace: target.namespace, name: target.name, containers: details?.containers ?? undefined });
+              setTab('overview');
+            }}
+          >
+            Open in dock
+          </button>
+        )}
       </div>
-      <div className="details-body">
+      <div className={'details-body' + (shown === 'logs' ? ' with-logs' : '')}>
         {gone && (
           <p className="details-gone" data-testid="details-gone" role="status">
             This {what} was deleted{details ? '; this is how it last was.' : '.'}
@@ -74,12 +94,15 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
             </button>
           </div>
         )}
-        {!details && !error && !gone && tab !== 'yaml' && <p className="muted pad">Loading…</p>}
-        {details && row && tab === 'overview' && (
+        {!details && !error && !gone && shown !== 'yaml' && shown !== 'logs' && <p className="muted pad">Loading…</p>}
+        {shown === 'logs' && (
+          <LogViewer key={id} generation={generation} subject={{ kind: target.kind, namespace: target.namespace, name: target.name, containers: details?.containers ?? undefined }} />
+        )}
+        {details && row && shown === 'overview' && (
           <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />
         )}
-        {details && tab === 'events' && <EventList events={details.events ?? []} now={now} />}
-        {tab === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
+        {details && shown === 'events' && <EventList events={details.events ?? []} now={now} />}
+        {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
       </div>
     </aside>
   );

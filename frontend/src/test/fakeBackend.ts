@@ -1,7 +1,9 @@
 // A scriptable stand-in for the api facade: tests set rows and statuses,
 // emit notices and session events, and count the calls the UI makes.
 import { vi } from 'vitest';
-import type { ContextInfo, Details, KindInfo, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec } from '../api';
+import type {
+  ContextInfo, Details, DownloadProgress, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
+} from '../api';
 import { KINDS, kindsById } from './kindsFixture';
 
 /** What a pod's columns hold unless a test says otherwise. */
@@ -47,11 +49,40 @@ export function details(r: Row, over: Partial<Details> = {}): Details {
 
 type Listener<T> = (v: T) => void;
 
+/** logLine is a plain line of pod/container with text. */
+export function logLine(seq: number, text: string, pod = 'web-0', container = 'app', over: Partial<LogLine> = {}): LogLine {
+  return { seq, time: 1_700_000_000_000 + seq * 1000, pod, container, spans: [{ text }], ...over };
+}
+
+/** The fake's log text: a match finder as the backend's (substring or RE2-like regexp, case toggle). */
+function matcher(q: LogQuery): (l: LogLine) => boolean {
+  const text = (l: LogLine) => l.spans.map((s) => s.text).join('');
+  if (q.regexp) {
+    const re = new RegExp(q.text, q.caseSensitive ? '' : 'i');
+    return (l) => re.test(text(l));
+  }
+  const needle = q.caseSensitive ? q.text : q.text.toLowerCase();
+  return (l) => (q.caseSensitive ? text(l) : text(l).toLowerCase()).includes(needle);
+}
+
 export function fakeBackend() {
   const viewListeners = new Set<Listener<ViewNotice>>();
   const statusListeners = new Set<Listener<SessionStatus>>();
   const objectListeners = new Set<Listener<ObjectNotice>>();
+  const logListeners = new Set<Listener<LogNotice>>();
+  const downloadListeners = new Set<Listener<DownloadProgress>>();
   const b = {
+    /** The lines every log view opened holds (seq = index + first), and what fell out. */
+    log: [] as LogLine[],
+    logFirst: 1,
+    logVersion: 1,
+    logSources: [{ pod: 'web-0', container: 'app', state: 'streaming' }] as LogStatus['sources'],
+    logExtra: {} as Partial<LogStatus>,
+    nextLog: 0,
+    /** Open log views by id, with what they were opened for. */
+    logViews: new Map<string, LogTarget>(),
+    /** A window answers at most this many lines (the backend's ~64 KB). */
+    logWindowMax: 1000,
     status: status(),
     rows: [] as Row[],
     version: 1,
@@ -67,6 +98,14 @@ export function fakeBackend() {
     details: null as Details | null,
   };
   const matching = () => b.rows;
+  const logNext = () => b.logFirst + b.log.length;
+  const logStatus = (id: string): LogStatus => ({
+    id, generation: b.status.generation, version: b.logVersion, first: b.logFirst, next: logNext(), dropped: b.logFirst - 1,
+    bytes: 0, pods: 1, sources: b.logSources, ...b.logExtra,
+  });
+  const logWindow = (id: string, lines: LogLine[]) => ({
+    id, generation: b.status.generation, version: b.logVersion, first: b.logFirst, next: logNext(), lines,
+  });
   const api = {
     about: vi.fn(async () => ({ version: '1', kubeconfigFiles: [] })),
     contexts: vi.fn(async () => contexts),
@@ -125,6 +164,49 @@ export function fakeBackend() {
     focusNamespace: vi.fn(async () => undefined),
     can: vi.fn(async () => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
+    canReadLogs: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
+    openLogs: vi.fn(async (t: LogTarget) => {
+      const id = 'l' + ++b.nextLog;
+      b.logViews.set(id, t);
+      return logStatus(id);
+    }),
+    logStatus: vi.fn(async (id: string) => logStatus(id)),
+    logLines: vi.fn(async (id: string, from: number, limit: number) => {
+      const i = Math.max(0, from - b.logFirst);
+      return logWindow(id, b.log.slice(i, i + Math.min(limit, b.logWindowMax)));
+    }),
+    logTail: vi.fn(async (id: string, limit: number) => logWindow(id, b.log.slice(Math.max(0, b.log.length - limit)))),
+    logSearch: vi.fn(async (_id: string, q: LogQuery, from: number, limit: number, backward: boolean) => {
+      const m = matcher(q);
+      const seqs: number[] = [];
+      if (backward) {
+        for (let i = Math.min(from - b.logFirst, b.log.length) - 1; i >= 0 && seqs.length < limit; i--) if (m(b.log[i]!)) seqs.push(b.log[i]!.seq);
+        return { seqs, next: 0 };
+      }
+      let i = Math.max(0, from - b.logFirst);
+      for (; i < b.log.length && seqs.length < limit; i++) if (m(b.log[i]!)) seqs.push(b.log[i]!.seq);
+      return { seqs, next: i < b.log.length ? b.logFirst + i : 0 };
+    }),
+    logFilterLines: vi.fn(async (id: string, q: LogQuery, from: number, limit: number) => {
+      const m = matcher(q);
+      const out: LogLine[] = [];
+      let i = Math.max(0, from - b.logFirst);
+      for (; i < b.log.length && out.length < limit; i++) if (m(b.log[i]!)) out.push(b.log[i]!);
+      return { ...logWindow(id, out), next: b.logFirst + i };
+    }),
+    closeLogs: vi.fn(async (id: string) => {
+      b.logViews.delete(id);
+    }),
+    downloadLogs: vi.fn(async (_kind: string, _ns: string, _name: string, _container: string, _previous: boolean, _timestamps: boolean) => 'd1'),
+    cancelDownload: vi.fn(async (_id: string) => undefined),
+    onLogsChanged: (cb: Listener<LogNotice>) => {
+      logListeners.add(cb);
+      return () => logListeners.delete(cb);
+    },
+    onLogDownload: (cb: Listener<DownloadProgress>) => {
+      downloadListeners.add(cb);
+      return () => downloadListeners.delete(cb);
+    },
   };
   return {
     b,
@@ -164,6 +246,31 @@ export function fakeBackend() {
       b.kinds = kinds;
       this.emitStatus({ ...b.status, kindsVersion: b.status.kindsVersion + 1 });
     },
+    /** setLog replaces the log every view reads (no notice). */
+    setLog(lines: LogLine[], first = 1) {
+      b.log = lines;
+      b.logFirst = first;
+    },
+    /** appendLog adds lines and tells every open log view, as the backend's coalesced notice does. */
+    appendLog(texts: string[], pod = 'web-0', container = 'app') {
+      for (const t of texts) b.log.push(logLine(b.logFirst + b.log.length, t, pod, container));
+      this.logNotice();
+    },
+    /** dropLog lets the n oldest lines fall out of the ring. */
+    dropLog(n: number) {
+      b.log.splice(0, n);
+      b.logFirst += n;
+      this.logNotice();
+    },
+    logNotice() {
+      b.logVersion++;
+      for (const id of b.logViews.keys()) {
+        for (const l of logListeners) l({ id, generation: b.status.generation, version: b.logVersion, next: logNext(), dropped: b.logFirst - 1 });
+      }
+    },
+    download(p: DownloadProgress) {
+      for (const l of downloadListeners) l(p);
+    },
     reset() {
       b.status = status();
       b.rows = [];
@@ -175,6 +282,14 @@ export function fakeBackend() {
       b.kinds = KINDS;
       b.nextWatch = 0;
       b.watches.clear();
+      b.log = [];
+      b.logFirst = 1;
+      b.logVersion = 1;
+      b.logSources = [{ pod: 'web-0', container: 'app', state: 'streaming' }];
+      b.logExtra = {};
+      b.nextLog = 0;
+      b.logViews.clear();
+      b.logWindowMax = 1000;
       for (const f of Object.values(api)) if (vi.isMockFunction(f)) f.mockReset(); // back to the implementations above
     },
   };

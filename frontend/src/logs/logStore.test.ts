@@ -1,0 +1,122 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { LogStatus, LogWindow } from '../api';
+import { logLine } from '../test/fakeBackend';
+import { LogStore, type LogSource } from './logStore';
+
+/** A log of n lines from first, served with at most max lines a window. */
+function server(n: number, first = 1, max = 1000) {
+  const s = { first, next: first + n, version: 1 };
+  const win = (from: number, limit: number): LogWindow => {
+    const lines = [];
+    for (let q = Math.max(from, s.first); q < s.next && lines.length < Math.min(limit, max); q++) lines.push(logLine(q, 'line ' + q));
+    return { id: 'l1', generation: 1, version: s.version, first: s.first, next: s.next, lines };
+  };
+  const source: LogSource = {
+    lines: vi.fn(async (_id: string, from: number, limit: number) => win(from, limit)),
+    tail: vi.fn(async (_id: string, limit: number) => win(s.next - limit, limit)),
+    status: vi.fn(async () => Promise.reject('unknown method')),
+  };
+  const status = (): LogStatus => ({ id: 'l1', generation: 1, version: s.version, first: s.first, next: s.next, dropped: s.first - 1, bytes: 0, pods: 1, sources: [] });
+  return { s, source, status };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+async function idle() {
+  for (let i = 0; i < 20; i++) await settle();
+}
+
+describe('LogStore', () => {
+  it('reads only the lines of its range, in windows, and forgets those far away', async () => {
+    const { source, status } = server(100_000);
+    const store = new LogStore({ source, pageSize: 100, keep: 50 });
+    store.attach(status());
+    expect(store.count).toBe(100_000);
+    store.setRange(1, 60);
+    await idle();
+    expect(store.line(1)?.spans[0]?.text).toBe('line 1');
+    expect(store.line(60)).toBeDefined();
+    expect(store.line(200)).toBeUndefined();
+    store.setRange(50_001, 50_060);
+    await idle();
+    expect(store.line(50_030)?.seq).toBe(50_030);
+    expect(store.line(1)).toBeUndefined(); // constant memory: the old window is gone
+    const asked = vi.mocked(source.lines).mock.calls.map((c) => c[2]);
+    expect(Math.max(...asked)).toBeLessThanOrEqual(100);
+  });
+
+  it('asks for the rest when a window is cut short (~64 KB)', async () => {
+    const { source, status } = server(500, 1, 25);
+    const store = new LogStore({ source, pageSize: 200 });
+    store.attach(status());
+    store.setRange(1, 100);
+    await idle();
+    for (let q = 1; q <= 100; q++) expect(store.line(q)).toBeDefined();
+    expect(vi.mocked(source.lines).mock.calls.map((c) => c[1])).toEqual(expect.arrayContaining([1, 26, 51, 76]));
+  });
+
+  it('applies notices: new lines counted, dropped lines forgotten, other views and generations ignored', async () => {
+    const { s, source, status } = server(10);
+    const store = new LogStore({ source });
+    store.attach(status());
+    store.setRange(1, 40);
+    await idle();
+    expect(store.line(3)).toBeDefined();
+    s.next = 41;
+    s.first = 6;
+    s.version = 2;
+    store.notice({ id: 'other', generation: 1, version: 9, next: 999, dropped: 0 });
+    store.notice({ id: 'l1', generation: 0, version: 9, next: 999, dropped: 0 });
+    expect(store.next).toBe(11);
+    store.notice({ id: 'l1', generation: 1, version: 2, next: 41, dropped: 5 });
+    expect(store.first).toBe(6);
+    expect(store.count).toBe(35);
+    expect(store.dropped).toBe(5);
+    expect(store.line(3)).toBeUndefined();
+    await idle();
+    expect(store.line(40)?.seq).toBe(40);
+  });
+
+  it('drops answers to requests made before it was attached again', async () => {
+    let resolve: (w: LogWindow) => void = () => undefined;
+    const { source, status } = server(10);
+    vi.mocked(source.lines).mockImplementationOnce(() => new Promise((r) => (resolve = r)));
+    const store = new LogStore({ source });
+    store.attach(status());
+    store.setRange(1, 10);
+    store.attach({ ...status(), id: 'l2' });
+    resolve({ id: 'l1', generation: 1, version: 1, first: 1, next: 11, lines: [logLine(1, 'stale')] });
+    await idle();
+    expect(store.line(1)?.spans[0]?.text).not.toBe('stale');
+  });
+
+  it('stops asking for the status once the backend says it has no such method', async () => {
+    const { source, status } = server(1);
+    const store = new LogStore({ source });
+    store.attach(status());
+    store.notice({ id: 'l1', generation: 1, version: 2, next: 2, dropped: 0 });
+    await idle();
+    store.notice({ id: 'l1', generation: 1, version: 3, next: 3, dropped: 0 });
+    await idle();
+    expect(source.status).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks for new lines at once when its range is at the end (following)', async () => {
+    const { s, source, status } = server(100);
+    const store = new LogStore({ source });
+    store.attach(status());
+    store.setRange(61, 100);
+    await idle();
+    s.next = 111;
+    store.notice({ id: 'l1', generation: 1, version: 2, next: 111, dropped: 0 });
+    await idle();
+    expect(store.line(110)?.seq).toBe(110);
+    // Not at the end: nothing more is read.
+    store.setRange(1, 40);
+    await idle();
+    const calls = vi.mocked(source.lines).mock.calls.length;
+    s.next = 121;
+    store.notice({ id: 'l1', generation: 1, version: 3, next: 121, dropped: 0 });
+    await idle();
+    expect(vi.mocked(source.lines).mock.calls.length).toBe(calls);
+  });
+});

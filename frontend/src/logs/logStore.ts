@@ -1,0 +1,272 @@
+// LogStore holds what the page knows of one log view in Go: its status and
+// the lines around the viewport, never the whole log.
+//
+// - Lines are numbered by the backend from 1 and never renumbered; the ring
+//   keeps first..next-1. Row i of the viewer is line first+i.
+// - setRange(from, to) says which lines are on screen (plus a margin). The
+//   store asks for the missing ones with logLines, at most maxInFlight
+//   requests at once, and forgets lines further than `keep` from the range,
+//   so its memory follows the viewport, not the log.
+// - A window may hold fewer lines than asked (the backend caps it at ~64 KB):
+//   the rest is asked for from where it stopped.
+// - notice(n) applies a logs:changed notice: next and dropped move, lines
+//   that fell out of the ring are forgotten, and a range at the end moves
+//   with it (the new lines are asked for at once, following). The status (the sources'
+//   states) is read again with logStatus; a backend without it rejects once
+//   and is not asked again.
+// - Anything naming another view id or generation, or answering a request
+//   made before the last attach, is dropped.
+// Read through useSyncExternalStore: subscribe and revision.
+import type { LogNotice, LogStatus, LogWindow } from '../api';
+
+export interface LogSource {
+  lines: (id: string, from: number, limit: number) => Promise<LogWindow>;
+  tail: (id: string, limit: number) => Promise<LogWindow>;
+  status: (id: string) => Promise<LogStatus>;
+}
+
+export interface LogStoreOptions {
+  source: LogSource;
+  /** Lines per request (the backend may answer fewer). */
+  pageSize?: number;
+  maxInFlight?: number;
+  /** Lines kept beyond each edge of the range before they are forgotten. */
+  keep?: number;
+}
+
+type Line = LogWindow['lines'][number];
+
+export class LogStore {
+  id = '';
+  generation = 0;
+  version = 0;
+  first = 1;
+  next = 1;
+  dropped = 0;
+  status: LogStatus | null = null;
+  error: string | null = null;
+  /** The first lines have arrived since attach (or the view is empty). */
+  loaded = false;
+
+  private readonly source: LogSource;
+  private readonly pageSize: number;
+  private readonly maxInFlight: number;
+  private readonly keep: number;
+  private lines = new Map<number, Line>();
+  /** [from, to] of requests in flight. */
+  private inFlight: [number, number][] = [];
+  private from = 1;
+  private to = 0;
+  private epoch = 0;
+  private revision = 0;
+  private statusBusy = false;
+  private statusAgain = false;
+  private statusUnsupported = false;
+  private failedAt = -1;
+  private listeners = new Set<() => void>();
+
+  constructor(o: LogStoreOptions) {
+    this.source = o.source;
+    this.pageSize = o.pageSize ?? 200;
+    this.maxInFlight = o.maxInFlight ?? 2;
+    this.keep = o.keep ?? 300;
+  }
+
+  /** count is how many lines the ring keeps: rows of the viewer. */
+  get count(): number {
+    return Math.max(0, this.next - this.first);
+  }
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  getRevision = (): number => this.revision;
+
+  /** line is line seq if the store holds it. */
+  line(seq: number): Line | undefined {
+    return this.lines.get(seq);
+  }
+
+  /** attach starts following the view openLogs answered; everything known before is forgotten. */
+  attach(st: LogStatus) {
+    this.epoch++;
+    this.id = st.id;
+    this.generation = st.generation;
+    this.version = st.version;
+    this.first = Math.max(1, st.first);
+    this.next = Math.max(this.first, st.next);
+    this.dropped = st.dropped;
+    this.status = st;
+    this.error = null;
+    this.loaded = this.count === 0;
+    this.lines.clear();
+    this.inFlight = [];
+    this.failedAt = -1;
+    this.changed();
+    this.pump();
+  }
+
+  /** detach forgets the view: answers still on their way are dropped. */
+  detach() {
+    this.epoch++;
+    this.id = '';
+    this.lines.clear();
+    this.inFlight = [];
+    this.status = null;
+    this.changed();
+  }
+
+  /** setRange says lines from..to (seqs) are wanted: the store fetches the missing ones and forgets those far away. */
+  setRange(from: number, to: number) {
+    if (from === this.from && to === this.to) return;
+    this.from = from;
+    this.to = to;
+    const lo = from - this.keep;
+    const hi = to + this.keep;
+    for (const seq of this.lines.keys()) if (seq < lo || seq > hi || seq < this.first) this.lines.delete(seq);
+    this.pump();
+  }
+
+  /** notice applies a logs:changed notice of this view. */
+  notice(n: LogNotice) {
+    if (n.id !== this.id || n.generation !== this.generation) return;
+    if (n.version < this.version) return;
+    this.version = n.version;
+    // A range that reached the end follows it: the new lines are asked for
+    // now, not after the viewer has scrolled to them.
+    if (n.next > this.next && this.to >= this.next - 1 && this.to >= this.from) {
+      const shift = n.next - this.next;
+      this.from += shift;
+      this.to += shift;
+    }
+    this.next = Math.max(this.next, n.next);
+    this.dropped = Math.max(this.dropped, n.dropped);
+    this.setFirst(Math.max(this.first, n.dropped + 1));
+    this.changed();
+    this.pump();
+    this.refreshStatus();
+  }
+
+  /** tail reads the last limit lines at once (opening, jumping to the latest). */
+  tail(limit: number) {
+    if (!this.id) return;
+    const epoch = this.epoch;
+    this.source.tail(this.id, limit).then(
+      (w) => {
+        if (epoch !== this.epoch) return;
+        this.apply(w);
+        this.loaded = true;
+        this.changed();
+        this.pump();
+      },
+      (e: unknown) => {
+        if (epoch === this.epoch) this.fail(e);
+      },
+    );
+  }
+
+  private setFirst(first: number) {
+    if (first <= this.first) return;
+    this.first = first;
+    if (this.next < first) this.next = first;
+    for (const seq of this.lines.keys()) if (seq < first) this.lines.delete(seq);
+  }
+
+  private apply(w: LogWindow) {
+    if (w.id !== this.id || w.generation !== this.generation) return;
+    if (w.version > this.version) this.version = w.version;
+    this.next = Math.max(this.next, w.next);
+    this.setFirst(w.first);
+    const lo = this.from - this.keep;
+    const hi = this.to + this.keep;
+    for (const l of w.lines ?? []) if (l.seq >= this.first && l.seq >= lo && l.seq <= hi) this.lines.set(l.seq, l);
+  }
+
+  private covered(seq: number): boolean {
+    if (this.lines.has(seq)) return true;
+    for (const [a, b] of this.inFlight) if (seq >= a && seq <= b) return true;
+    return false;
+  }
+
+  /** pump asks for the first missing lines of the range while request slots are free. */
+  private pump() {
+    if (!this.id || this.failedAt === this.version) return;
+    const end = Math.min(this.to, this.next - 1);
+    let seq = Math.max(this.from, this.first);
+    while (this.inFlight.length < this.maxInFlight && seq <= end) {
+      while (seq <= end && this.covered(seq)) seq++;
+      if (seq > end) break;
+      let last = seq;
+      while (last < end && last - seq + 1 < this.pageSize && !this.covered(last + 1)) last++;
+      this.request(seq, last);
+      seq = last + 1;
+    }
+  }
+
+  private request(from: number, to: number) {
+    const req: [number, number] = [from, to];
+    this.inFlight.push(req);
+    const epoch = this.epoch;
+    this.source.lines(this.id, from, to - from + 1).then(
+      (w) => {
+        if (epoch !== this.epoch) return;
+        this.inFlight = this.inFlight.filter((r) => r !== req);
+        this.apply(w);
+        this.loaded = true;
+        // A foreign answer, or no line where the log has some: stop asking
+        // until the log moves.
+        const foreign = w.id !== this.id || w.generation !== this.generation;
+        if (foreign || ((w.lines ?? []).length === 0 && from >= this.first && from < this.next)) this.failedAt = this.version;
+        this.changed();
+        this.pump();
+      },
+      (e: unknown) => {
+        if (epoch !== this.epoch) return;
+        this.inFlight = this.inFlight.filter((r) => r !== req);
+        this.fail(e);
+      },
+    );
+  }
+
+  private fail(e: unknown) {
+    this.error = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
+    this.failedAt = this.version;
+    this.changed();
+  }
+
+  private refreshStatus() {
+    if (this.statusUnsupported || !this.id) return;
+    if (this.statusBusy) {
+      this.statusAgain = true;
+      return;
+    }
+    this.statusBusy = true;
+    const epoch = this.epoch;
+    this.source.status(this.id).then(
+      (st) => {
+        if (epoch !== this.epoch || st.id !== this.id || st.generation !== this.generation) return;
+        this.status = st;
+        this.dropped = Math.max(this.dropped, st.dropped);
+        this.next = Math.max(this.next, st.next);
+        this.setFirst(st.first);
+        this.changed();
+      },
+      () => {
+        this.statusUnsupported = true;
+      },
+    ).finally(() => {
+      this.statusBusy = false;
+      if (this.statusAgain && epoch === this.epoch) {
+        this.statusAgain = false;
+        this.refreshStatus();
+      }
+    });
+  }
+
+  private changed() {
+    this.revision++;
+    for (const l of this.listeners) l();
+  }
+}
