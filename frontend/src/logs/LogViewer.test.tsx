@@ -88,6 +88,19 @@ describe('LogViewer', () => {
     await waitFor(() => expect(shown()).toContain('line 5000'));
   });
 
+  it('f pauses following at the line on screen and f again catches up', async () => {
+    fake.setLog(lines(100));
+    render(<LogViewer subject={pod} generation={1} />);
+    await waitFor(() => expect(shown()).toContain('line 100'));
+    layout(() => fake.b.log.length);
+    fireEvent.keyDown(scroller(), { key: 'f' });
+    act(() => fake.appendLog(['x', 'y']));
+    await waitFor(() => expect(screen.getByTestId('logs-jump').textContent).toBe('Jump to latest (2 new)'));
+    expect(fake.api.openLogs).toHaveBeenCalledTimes(1); // the stream goes on; only the view stops
+    fireEvent.keyDown(scroller(), { key: 'f' });
+    await waitFor(() => expect(screen.queryByTestId('logs-jump')).toBeNull());
+    await waitFor(() => expect(shown()).toContain('y'));
+  });
   it('says how many lines fell out of the buffer', async () => {
     fake.setLog(lines(10));
     render(<LogViewer subject={pod} generation={1} />);

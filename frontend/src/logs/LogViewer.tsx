@@ -379,6 +379,14 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
       e.preventDefault();
       e.stopPropagation();
       jumpFirst();
+    } else if (e.key === 'f' && !mod) {
+      // Follow toggle: stop at the line on screen, or catch up and follow
+      // again (opening the stream with follow if it was opened without).
+      e.preventDefault();
+      e.stopPropagation();
+      if (!opts.follow) set({ follow: true });
+      else if (paused !== null) jumpLatest();
+      else setPaused((p) => p ?? store.next);
     } else if (e.key === '/' && !mod) {
       e.preventDefault();
       e.stopPropagation();
@@ -471,7 +479,7 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
         <Toggle id="previous" label="Previous" title="The previous run of each container (after a restart)" on={opts.previous} set={(v) => set({ previous: v })} />
         <Toggle id="timestamps" label="Timestamps" on={opts.timestamps} set={(v) => setOpts((o) => ({ ...o, timestamps: v }))} />
         <Toggle id="wrap" label="Wrap" on={opts.wrap} set={(v) => setOpts((o) => ({ ...o, wrap: v }))} />
-        <Toggle id="follow" label="Follow" on={opts.follow} set={(v) => set({ follow: v })} />
+        <Toggle id="follow" label="Follow" title="Follow new lines (f pauses and resumes)" on={opts.follow} set={(v) => set({ follow: v })} />
         <Toggle id="json" label="{} JSON" title="Pretty-print every JSON line" on={prettyAll} set={setPrettyAll} />
         {nextTail !== undefined && (
           <button type="button" className="button small" data-testid="logs-earlier" title={`Re-open with ${nextTail === -1 ? 'the whole log' : `the last ${formatCount(nextTail)} lines`}`} onClick={() => set({ tailLines: nextTail })}>

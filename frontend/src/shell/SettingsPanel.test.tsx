@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from '../test/fakeBackend';
-import { parsePath, SettingsPanel } from './SettingsPanel';
+import { LOG_LINES, parseCap, parsePath, SettingsPanel } from './SettingsPanel';
 
 vi.mock('../api', async (importOriginal) => {
   const real = await importOriginal<typeof import('../api')>();
@@ -32,12 +32,40 @@ describe('SettingsPanel', () => {
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
       lastContext: 'demo-admin', theme: 'dark', window: { width: 1, height: 2 },
-      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'],
+      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 },
     });
     expect(screen.getByTestId('settings').querySelector('img')).toBeNull();
 
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('reads the log buffer caps: empty is the default, a whole number within bounds, else why not', () => {
+    expect(parseCap(' ', LOG_LINES, 'Log lines')).toBe(0);
+    expect(parseCap('250,000', LOG_LINES, 'Log lines')).toBe(250_000);
+    expect(parseCap('999', LOG_LINES, 'Log lines')).toMatch(/^Log lines: between 1,000 and 10,000,000$/);
+    expect(parseCap('1e6', LOG_LINES, 'Log lines')).toMatch(/whole number/);
+  });
+
+  it('saves the log buffer caps, and refuses out-of-range ones without saving', async () => {
+    fake.api.settings.mockResolvedValue({ theme: 'dark', extraPath: [], logs: { maxLines: 200000 }, window: { width: 1, height: 2 } });
+    render(<SettingsPanel onClose={() => {}} onTheme={() => {}} />);
+    const lines = (await screen.findByTestId('settings-log-lines')) as HTMLInputElement;
+    await waitFor(() => expect(lines.value).toBe('200000'));
+    const mib = screen.getByTestId('settings-log-mib') as HTMLInputElement;
+    expect(mib.value).toBe('');
+
+    fireEvent.change(mib, { target: { value: '5000' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toBe('Log MiB: between 1 and 4,096');
+    expect(fake.api.saveSettings).not.toHaveBeenCalled();
+
+    fireEvent.change(mib, { target: { value: '64' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect(fake.api.saveSettings).toHaveBeenCalledWith({
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 },
+    });
   });
 
   it('applies and saves a theme choice at once', async () => {

@@ -7,6 +7,20 @@ interface Props {
   onTheme: (theme: string) => void;
 }
 
+/** The log buffer's bounds, as backend/settings checks them; empty means the default. */
+export const LOG_LINES = { min: 1_000, max: 10_000_000, default: 100_000 };
+export const LOG_MIB = { min: 1, max: 4096, default: 32 };
+
+/** parseCap reads a log buffer field: "" is 0 (the default); anything else a whole number within bounds, or an error. */
+export function parseCap(text: string, b: { min: number; max: number }, what: string): number | string {
+  const t = text.trim().replace(/[,_ ]/g, '');
+  if (t === '') return 0;
+  if (!/^\d+$/.test(t)) return `${what}: a whole number, or empty for the default`;
+  const n = Number(t);
+  if (n < b.min || n > b.max) return `${what}: between ${b.min.toLocaleString()} and ${b.max.toLocaleString()}`;
+  return n;
+}
+
 /** parsePath turns the textarea into directories: one a line, blanks dropped, duplicates once. */
 export function parsePath(text: string): string[] {
   const out: string[] = [];
@@ -28,6 +42,8 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [desktop, setDesktop] = useState<Desktop | null>(null);
   const [text, setText] = useState('');
+  const [logLines, setLogLines] = useState('');
+  const [logMiB, setLogMiB] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -36,6 +52,8 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
       (s) => {
         setSettings(s);
         setText((s.extraPath ?? []).join('\n'));
+        setLogLines(s.logs?.maxLines ? String(s.logs.maxLines) : '');
+        setLogMiB(s.logs?.maxMiB ? String(s.logs.maxMiB) : '');
       },
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -61,6 +79,17 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
       },
       (e: unknown) => setError(errorMessage(e)),
     );
+  };
+  const saveAll = () => {
+    if (!settings) return;
+    const maxLines = parseCap(logLines, LOG_LINES, 'Log lines');
+    const maxMiB = parseCap(logMiB, LOG_MIB, 'Log MiB');
+    if (typeof maxLines === 'string' || typeof maxMiB === 'string') {
+      setSaved(false);
+      setError(typeof maxLines === 'string' ? maxLines : (maxMiB as string));
+      return;
+    }
+    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB } } as Settings);
   };
   const pickTheme = (theme: string) => {
     if (!settings) return;
@@ -113,13 +142,49 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
               setSaved(false);
             }}
           />
+          <label className="settings-label" htmlFor="settings-log-lines">
+            Log buffer
+          </label>
+          <p className="muted">
+            What each open log keeps in memory: the oldest lines go once either limit is reached (the page says how many).
+            Empty means the default, {LOG_LINES.default.toLocaleString()} lines and {LOG_MIB.default} MiB. Applies to logs opened
+            afterwards.
+          </p>
+          <div className="settings-caps">
+            <input
+              id="settings-log-lines"
+              data-testid="settings-log-lines"
+              inputMode="numeric"
+              placeholder={LOG_LINES.default.toLocaleString()}
+              aria-label="Lines kept per log"
+              value={logLines}
+              onChange={(e) => {
+                setLogLines(e.target.value);
+                setSaved(false);
+              }}
+            />
+            <span className="muted">lines, at most</span>
+            <input
+              id="settings-log-mib"
+              data-testid="settings-log-mib"
+              inputMode="numeric"
+              placeholder={String(LOG_MIB.default)}
+              aria-label="MiB kept per log"
+              value={logMiB}
+              onChange={(e) => {
+                setLogMiB(e.target.value);
+                setSaved(false);
+              }}
+            />
+            <span className="muted">MiB</span>
+          </div>
           <div className="settings-actions">
             <button
               type="button"
               className="button primary"
               data-testid="settings-save"
               disabled={!settings}
-              onClick={() => settings && save({ ...settings, extraPath: parsePath(text) })}
+              onClick={saveAll}
             >
               Save
             </button>
