@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"crowsnest/backend/events"
+	"crowsnest/backend/informer"
 	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
@@ -371,6 +372,16 @@ func TestOneListAndWatchPerCustomKind(t *testing.T) {
 		}
 	}
 	require.Eventually(t, func() bool { return s.Status().Watches > 0 && counter.get("watch") >= 1 }, 10*time.Second, 10*time.Millisecond)
+	// Details compare the full object they keep with the cache's
+	// resourceVersion: before the kind has synced there is none to compare.
+	require.Eventually(t, func() bool {
+		for _, ks := range s.Status().Kinds {
+			if ks.Kind == w.id() {
+				return ks.State == string(informer.StateSynced)
+			}
+		}
+		return false
+	}, 30*time.Second, 10*time.Millisecond, "the custom kind synced")
 	id, err := s.WatchDetails(k, ns, "one")
 	require.NoError(t, err)
 	defer s.UnwatchDetails(id)

@@ -145,8 +145,10 @@ func (s *Session) full(ctx context.Context, k *kinds.Kind, ns, name string) (any
 	if err != nil {
 		return nil, err
 	}
-	if m, merr := meta.Accessor(obj); merr == nil && rv != "" && m.GetResourceVersion() == rv {
-		s.fulls.put(key, rv, obj)
+	// Kept at the version it was read at: a read before the kind has
+	// synced serves the next one too if the cache then holds that version.
+	if m, merr := meta.Accessor(obj); merr == nil && (rv == "" || m.GetResourceVersion() == rv) {
+		s.fulls.put(key, m.GetResourceVersion(), obj)
 	}
 	return obj, nil
 }
