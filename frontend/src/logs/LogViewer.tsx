@@ -5,7 +5,7 @@ import { count as formatCount } from '../time';
 import { textOf } from './ansi';
 import { LogLine } from './LogLine';
 import { LogStore } from './logStore';
-import { noticeCost } from '../perf';
+import { logNoticeCost } from '../perf';
 import { compile, Filtered, Matches, MAX_FILTERED, MAX_MATCHES, type SearchSource } from './search';
 
 /** What a viewer shows: one object whose kind has logs. */
@@ -122,7 +122,7 @@ interface ViewProps {
 
 /** useLogView opens the view for target, keeps store attached, and closes it when target changes or on unmount. */
 function useLogView(target: LogTarget, generation: number) {
-  const store = useMemo(() => new LogStore({ source, onCost: noticeCost }), []);
+  const store = useMemo(() => new LogStore({ source, onCost: logNoticeCost }), []);
   const [error, setError] = useState<string | null>(null);
   const [opening, setOpening] = useState(true);
   const key = JSON.stringify(target);
