@@ -231,8 +231,11 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || !following) return;
-    // Scrolled up since the last pin, its scroll event not handled yet: that pauses.
-    if (el.scrollTop < lastTop.current - 2) {
+    // Scrolled up since the last pin, its scroll event not handled yet: that
+    // pauses. Not when it sits at the bottom: fewer rows (lines fell out of
+    // the ring before the notice of new ones came) made the browser clamp it.
+    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
+    if (el.scrollTop < lastTop.current - 2 && !atBottom) {
       setPaused((p) => p ?? store.next);
       return;
     }
