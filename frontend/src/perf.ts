@@ -5,7 +5,7 @@ import type { Cost } from './table/windowCache';
 
 /** One synchronous stretch of script spent for a view version. */
 export interface CostEntry {
-  what: 'notice' | 'window';
+  what: 'notice' | 'window' | 'log-notice' | 'log-window';
   ms: number;
   version: number;
   /** performance.now() when it ended. */
@@ -23,4 +23,11 @@ declare global {
 export const noticeCost: Cost | undefined =
   typeof window !== 'undefined' && window.__crowsnestPerf
     ? (what, ms, version) => window.__crowsnestPerf!.costs.push({ what, ms, version, at: performance.now() })
+    : undefined;
+
+/** logNoticeCost records the same for a log view's notices (logs/logStore.ts), told apart from the tables'. */
+export const logNoticeCost: Cost | undefined =
+  typeof window !== 'undefined' && window.__crowsnestPerf
+    ? (what, ms, version) =>
+        window.__crowsnestPerf!.costs.push({ what: what === 'notice' ? 'log-notice' : 'log-window', ms, version, at: performance.now() })
     : undefined;

@@ -21,12 +21,16 @@ function layout(rows: () => number) {
 
 // As in a browser, setting scrollTop fires a scroll event (jsdom fires none).
 const scrollTops = new WeakMap<Element, number>();
+let clamp = false;
 const realScrollTop = Object.getOwnPropertyDescriptor(Element.prototype, 'scrollTop')!;
 beforeAll(() => {
   Object.defineProperty(Element.prototype, 'scrollTop', {
     configurable: true,
     get(this: Element) {
-      return scrollTops.get(this) ?? 0;
+      // Clamped to the content, as a browser does when the content shrinks
+      // (tests that ask for it).
+      const v = scrollTops.get(this) ?? 0;
+      return clamp && this.scrollHeight > 0 ? Math.min(v, Math.max(0, this.scrollHeight - this.clientHeight)) : v;
     },
     set(this: Element, v: number) {
       if (scrollTops.get(this) === v) return;
@@ -39,7 +43,10 @@ afterAll(() => Object.defineProperty(Element.prototype, 'scrollTop', realScrollT
 
 describe('LogViewer', () => {
   beforeEach(() => fake.reset());
-  afterEach(cleanup);
+  afterEach(() => {
+    cleanup();
+    clamp = false;
+  });
 
   it('opens the view, shows the last lines following, and closes it when it goes', async () => {
     fake.setLog(lines(1000));
@@ -72,6 +79,24 @@ describe('LogViewer', () => {
     fireEvent.click(screen.getByTestId('logs-jump'));
     await waitFor(() => expect(screen.queryByTestId('logs-jump')).toBeNull());
     await waitFor(() => expect(shown()).toContain('c'));
+  });
+
+  it('keeps following when lines fall out of the ring and the content shrinks under the bottom', async () => {
+    clamp = true;
+    fake.setLog(lines(100));
+    render(<LogViewer subject={pod} generation={1} />);
+    await waitFor(() => expect(shown()).toContain('line 100'));
+    layout(() => fake.b.log.length);
+    act(() => fake.appendLog(['fresh 101']));
+    await waitFor(() => expect(shown()).toContain('fresh 101'));
+    // The ring drops lines before the notice of new ones (a window or the
+    // status told of a later first line): fewer rows, the browser clamps
+    // the scroll position to the new bottom. That is not the user scrolling up.
+    act(() => fake.dropLog(30));
+    await waitFor(() => expect(screen.getByTestId('logs-dropped').textContent).toBe('30 lines dropped'));
+    act(() => fake.appendLog(['fresh 102']));
+    await waitFor(() => expect(shown()).toContain('fresh 102'));
+    expect(screen.queryByTestId('logs-jump')).toBeNull();
   });
 
   it('End and Home jump to the latest and the first line', async () => {

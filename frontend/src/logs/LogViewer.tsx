@@ -5,6 +5,7 @@ import { count as formatCount } from '../time';
 import { textOf } from './ansi';
 import { LogLine } from './LogLine';
 import { LogStore } from './logStore';
+import { logNoticeCost } from '../perf';
 import { compile, Filtered, Matches, MAX_FILTERED, MAX_MATCHES, type SearchSource } from './search';
 
 /** What a viewer shows: one object whose kind has logs. */
@@ -121,7 +122,7 @@ interface ViewProps {
 
 /** useLogView opens the view for target, keeps store attached, and closes it when target changes or on unmount. */
 function useLogView(target: LogTarget, generation: number) {
-  const store = useMemo(() => new LogStore({ source }), []);
+  const store = useMemo(() => new LogStore({ source, onCost: logNoticeCost }), []);
   const [error, setError] = useState<string | null>(null);
   const [opening, setOpening] = useState(true);
   const key = JSON.stringify(target);
@@ -230,8 +231,11 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || !following) return;
-    // Scrolled up since the last pin, its scroll event not handled yet: that pauses.
-    if (el.scrollTop < lastTop.current - 2) {
+    // Scrolled up since the last pin, its scroll event not handled yet: that
+    // pauses. Not when it sits at the bottom: fewer rows (lines fell out of
+    // the ring before the notice of new ones came) made the browser clamp it.
+    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT / 2;
+    if (el.scrollTop < lastTop.current - 2 && !atBottom) {
       setPaused((p) => p ?? store.next);
       return;
     }

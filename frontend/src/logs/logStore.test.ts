@@ -119,4 +119,21 @@ describe('LogStore', () => {
     await idle();
     expect(vi.mocked(source.lines).mock.calls.length).toBe(calls);
   });
+
+  it('reports what a notice and the windows it asked for cost, by version, when asked (perf.ts)', async () => {
+    const { s, source, status } = server(100);
+    const costs: [string, number][] = [];
+    const store = new LogStore({ source, onCost: (what, ms, version) => { expect(ms).toBeGreaterThanOrEqual(0); costs.push([what, version]); } });
+    store.attach(status());
+    store.setRange(1, 100);
+    await idle();
+    costs.length = 0;
+    s.next = 150;
+    s.version = 2;
+    store.notice({ id: 'l1', generation: 1, version: 2, next: 150, dropped: 0 });
+    await idle();
+    expect(costs[0]).toEqual(['notice', 2]);
+    expect(costs.slice(1).length).toBeGreaterThan(0);
+    expect(costs.slice(1).every(([w, v]) => w === 'window' && v === 2)).toBe(true);
+  });
 });

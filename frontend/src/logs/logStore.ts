@@ -18,6 +18,7 @@
 //   made before the last attach, is dropped.
 // Read through useSyncExternalStore: subscribe and revision.
 import type { LogNotice, LogStatus, LogWindow } from '../api';
+import type { Cost } from '../table/windowCache';
 
 export interface LogSource {
   lines: (id: string, from: number, limit: number) => Promise<LogWindow>;
@@ -32,6 +33,8 @@ export interface LogStoreOptions {
   maxInFlight?: number;
   /** Lines kept beyond each edge of the range before they are forgotten. */
   keep?: number;
+  /** Called with the script time a notice and the windows it asked for cost (perf.ts). */
+  onCost?: Cost;
 }
 
 type Line = LogWindow['lines'][number];
@@ -64,9 +67,11 @@ export class LogStore {
   private statusUnsupported = false;
   private failedAt = -1;
   private listeners = new Set<() => void>();
+  private readonly onCost: Cost | undefined;
 
   constructor(o: LogStoreOptions) {
     this.source = o.source;
+    this.onCost = o.onCost;
     this.pageSize = o.pageSize ?? 200;
     this.maxInFlight = o.maxInFlight ?? 2;
     this.keep = o.keep ?? 300;
@@ -133,6 +138,7 @@ export class LogStore {
   notice(n: LogNotice) {
     if (n.id !== this.id || n.generation !== this.generation) return;
     if (n.version < this.version) return;
+    const t0 = this.onCost ? performance.now() : 0;
     this.version = n.version;
     // A range that reached the end follows it: the new lines are asked for
     // now, not after the viewer has scrolled to them.
@@ -147,6 +153,7 @@ export class LogStore {
     this.changed();
     this.pump();
     this.refreshStatus();
+    if (this.onCost) this.costAfter('notice', t0, n.version);
   }
 
   /** tail reads the last limit lines at once (opening, jumping to the latest). */
@@ -209,9 +216,11 @@ export class LogStore {
     const req: [number, number] = [from, to];
     this.inFlight.push(req);
     const epoch = this.epoch;
+    const askedAt = this.version;
     this.source.lines(this.id, from, to - from + 1).then(
       (w) => {
         if (epoch !== this.epoch) return;
+        const t0 = this.onCost ? performance.now() : 0;
         this.inFlight = this.inFlight.filter((r) => r !== req);
         this.apply(w);
         this.loaded = true;
@@ -221,6 +230,7 @@ export class LogStore {
         if (foreign || ((w.lines ?? []).length === 0 && from >= this.first && from < this.next)) this.failedAt = this.version;
         this.changed();
         this.pump();
+        if (this.onCost) this.costAfter('window', t0, askedAt);
       },
       (e: unknown) => {
         if (epoch !== this.epoch) return;
@@ -228,6 +238,15 @@ export class LogStore {
         this.fail(e);
       },
     );
+  }
+
+  /**
+   * costAfter reports the script time from t0 to the end of the current
+   * task's microtasks, where React renders what changed() scheduled.
+   */
+  private costAfter(what: 'notice' | 'window', t0: number, version: number) {
+    const report = this.onCost!;
+    queueMicrotask(() => report(what, performance.now() - t0, version));
   }
 
   private fail(e: unknown) {

@@ -1,0 +1,140 @@
+package bench_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"crowsnest/backend/bench"
+	"crowsnest/backend/logs"
+	"crowsnest/hack/controlplane"
+	"crowsnest/hack/podsim"
+	"crowsnest/hack/testcluster"
+)
+
+// BenchmarkLogsMillionLines is issue 15's memory budget: "after 1,000,000
+// lines, Go heap within the ring's cap + 16 MB". A pod's log file gets
+// 1,000,000 lines (written straight into the CRI file podsim keeps, which
+// kwok serves), and a log stream (logs.Open, the engine of a session's log
+// view: the same Stream, opener and ring a view holds) reads the whole
+// file through the API server with the default ring (100,000 lines or
+// 32 MiB). It reports the Go heap after GC, less the heap before the
+// stream opened, against the ring's byte cap, and the lines per second the
+// stream took in. Two line lengths: short lines (~120 bytes, the line cap
+// binds) and long ones (~600 bytes, the byte cap binds).
+//
+// It needs only the control plane, not the seeded pods of the other
+// benchmarks: CROWSNEST_BENCH=1 go test -run '^$' -bench LogsMillion ./backend/bench/
+func BenchmarkLogsMillionLines(b *testing.B) {
+	if !benchEnabled() {
+		b.Skipf("performance benchmark: set %s=1 to run it against a control plane (make bench)", enableEnv)
+	}
+	env := testcluster.Get(b)
+	for _, size := range []struct {
+		name string
+		pad  int
+	}{{"short", 40}, {"long", 520}} {
+		b.Run(size.name, func(b *testing.B) {
+			const total = 1_000_000
+			ns := env.Namespace(b)
+			pod := env.RunPod(b, &corev1.Pod{
+				ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "chatty"},
+				Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example.com/bench/chatty:1"}}},
+			})
+			file := env.LogFile(pod, "app")
+			began := time.Now()
+			bytes := writeLines(b, file, total, size.pad)
+			logf("logs: wrote %d lines (%.0f MiB) to %s in %s", total, float64(bytes)/(1<<20), file, time.Since(began).Round(time.Millisecond))
+			cs := env.Client(b, controlplane.ContextDemoAdmin)
+			var heapMiB, ringMiB, linesPerSec, seconds float64
+			for b.Loop() {
+				bench.GC2()
+				base := heapAlloc()
+				start := time.Now()
+				s, err := logs.Open(b.Context(), cs, ns, logs.Options{TailLines: logs.TailAll})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.AddPod(logs.Pod{Name: pod.Name, Containers: []string{"app"}})
+				st := waitLines(b, s, total)
+				took := time.Since(start)
+				grown := float64(int64(heapAlloc())-int64(base)) / (1 << 20)
+				heapMiB = max(heapMiB, grown)
+				ringMiB = float64(st.Bytes) / (1 << 20)
+				linesPerSec = float64(st.Next-1) / took.Seconds()
+				seconds = took.Seconds()
+				logf("logs %s: %d lines in %s, ring %d lines %.1f MiB (dropped %d), heap grew %.1f MiB (cap %d MiB + 16)",
+					size.name, st.Next-1, took.Round(time.Millisecond), st.Lines, ringMiB, st.Dropped, grown, logs.DefaultMaxBytes>>20)
+				runtime.KeepAlive(s)
+				s.Close()
+			}
+			b.ReportMetric(heapMiB, "heap-MiB")
+			b.ReportMetric(float64(logs.DefaultMaxBytes>>20+16), "budget-MiB")
+			b.ReportMetric(ringMiB, "ring-MiB")
+			b.ReportMetric(linesPerSec, "lines/s")
+			b.ReportMetric(seconds, "s/1M-lines")
+		})
+	}
+}
+
+func heapAlloc() uint64 {
+	bench.GC2()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// writeLines appends n CRI lines (stdout, one microsecond apart, ending
+// now) of a JSON request log padded by pad bytes, and returns the bytes.
+func writeLines(b *testing.B, path string, n, pad int) int64 {
+	b.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	at := time.Now().Add(-time.Duration(n) * time.Microsecond)
+	filler := strings.Repeat("x", pad)
+	var written int64
+	var buf []byte
+	for i := range n {
+		buf = buf[:0]
+		buf, err = podsim.Line{Time: at.Add(time.Duration(i) * time.Microsecond),
+			Text: fmt.Sprintf(`{"level":"info","msg":"request handled","path":"/api/cart/items","n":%d,"pad":"%s"}`, i, filler)}.AppendTo(buf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		k, _ := w.Write(buf)
+		written += int64(k)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return written
+}
+
+// waitLines waits until the stream has read at least n lines.
+func waitLines(b *testing.B, s *logs.Stream, n uint64) logs.Status {
+	b.Helper()
+	deadline := time.Now().Add(15 * time.Minute)
+	for {
+		st := s.Status()
+		if st.Next-1 >= n {
+			return st
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the stream read %d of %d lines in 15 minutes: %+v", st.Next-1, n, st.Containers)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
