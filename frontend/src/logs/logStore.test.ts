@@ -44,31 +44,6 @@ describe('LogStore', () => {
     expect(Math.max(...asked)).toBeLessThanOrEqual(100);
   });
 
-  it('following, a notice is drawn once, when its lines land; an unchanged status draws nothing', async () => {
-    const { s, source, status } = server(100);
-    source.status = vi.fn(async () => status());
-    const store = new LogStore({ source, pageSize: 100 });
-    store.attach(status());
-    store.setRange(41, 100);
-    await idle();
-    let draws = 0;
-    store.subscribe(() => draws++);
-    s.next = 111;
-    s.version = 2;
-    store.notice({ id: 'l1', generation: 1, version: 2, next: 111, dropped: 0 });
-    expect(draws).toBe(0); // not with placeholders for lines 101..110
-    await idle();
-    expect(draws).toBe(1); // once, with them (the status, the same but for its counts, draws nothing)
-    expect(store.line(110)?.spans[0]?.text).toBe('line 110');
-    // A source whose state moves is drawn.
-    const st = status();
-    source.status = vi.fn(async () => ({ ...st, sources: [{ pod: 'p', container: 'c', state: 'reconnecting' }] }));
-    store.notice({ id: 'l1', generation: 1, version: 3, next: 111, dropped: 0 });
-    await idle();
-    expect(store.status?.sources[0]?.state).toBe('reconnecting');
-    expect(draws).toBeGreaterThanOrEqual(2);
-  });
-
   it('asks for the rest when a window is cut short (~64 KB)', async () => {
     const { source, status } = server(500, 1, 25);
     const store = new LogStore({ source, pageSize: 200 });

@@ -142,8 +142,7 @@ export class LogStore {
     this.version = n.version;
     // A range that reached the end follows it: the new lines are asked for
     // now, not after the viewer has scrolled to them.
-    const following = n.next > this.next && this.to >= this.next - 1 && this.to >= this.from;
-    if (following) {
+    if (n.next > this.next && this.to >= this.next - 1 && this.to >= this.from) {
       const shift = n.next - this.next;
       this.from += shift;
       this.to += shift;
@@ -151,10 +150,8 @@ export class LogStore {
     this.next = Math.max(this.next, n.next);
     this.dropped = Math.max(this.dropped, n.dropped);
     this.setFirst(Math.max(this.first, n.dropped + 1));
+    this.changed();
     this.pump();
-    // Following, the new lines were just asked for: the page is drawn
-    // once, when they land, not now with placeholders and again then.
-    if (!following || this.inFlight.length === 0) this.changed();
     this.refreshStatus();
     if (this.onCost) this.costAfter('notice', t0, n.version);
   }
@@ -269,17 +266,11 @@ export class LogStore {
     this.source.status(this.id).then(
       (st) => {
         if (epoch !== this.epoch || st.id !== this.id || st.generation !== this.generation) return;
-        // Re-read after every notice, but drawn again only when what the
-        // page shows of it moved: at 20,000 lines a second the sources
-        // stay "streaming" and the counts come with the notices, so a
-        // render here redrew every line for nothing.
-        const shown = this.status === null || statusShown(this.status) !== statusShown(st);
-        const moved = st.dropped > this.dropped || st.next > this.next || st.first > this.first;
         this.status = st;
         this.dropped = Math.max(this.dropped, st.dropped);
         this.next = Math.max(this.next, st.next);
         this.setFirst(st.first);
-        if (shown || moved) this.changed();
+        this.changed();
       },
       () => {
         this.statusUnsupported = true;
@@ -297,9 +288,4 @@ export class LogStore {
     this.revision++;
     for (const l of this.listeners) l();
   }
-}
-
-/** statusShown is what the viewer draws of a status besides its counts: the sources' states, the pods and what waits. */
-function statusShown(st: LogStatus): string {
-  return JSON.stringify([st.sources ?? [], st.pods, st.waiting ?? [], st.notice ?? '']);
 }
