@@ -3,7 +3,7 @@
 // mode, the last MAX_FILTERED matching lines, and scans on from where it
 // stopped as new lines arrive. Highlighting within a line is computed here,
 // on the line's text, with the same query.
-import type { LogMatches, LogQuery, LogWindow } from '../api';
+import { errorMessage, type LogMatches, type LogQuery, type LogWindow } from '../api';
 
 export const MAX_MATCHES = 10_000;
 export const MAX_FILTERED = 5_000;
@@ -44,33 +44,39 @@ export function ranges(text: string, re: RegExp | null): [number, number][] {
 }
 
 /**
- * Matches scans a log view for a query and keeps the matching seqs, in
- * order. current is the match the viewer shows; step moves it.
+ * Scanner is what Matches and Filtered share: one request at a time, on
+ * from where the last one stopped, once more when asked meanwhile, nothing
+ * after dispose.
  */
-export class Matches {
-  seqs: number[] = [];
-  /** More matches than kept. */
-  capped = false;
+abstract class Scanner<R> {
   scanning = false;
   error: string | null = null;
-  current = -1;
-  private from: number;
+  protected from: number;
   private again = false;
-  private dead = false;
+  protected dead = false;
 
   constructor(
-    private readonly source: SearchSource,
-    private readonly id: string,
+    protected readonly source: SearchSource,
+    protected readonly id: string,
     readonly query: LogQuery,
     first: number,
-    private readonly changed: () => void,
+    protected readonly changed: () => void,
   ) {
     this.from = first;
   }
 
+  /** fetch asks Go for what lies from seq from on. */
+  protected abstract fetch(from: number): Promise<R>;
+  /** take keeps what r found; it says where the next scan starts, whether it goes on by itself, and up to where. */
+  protected abstract take(r: R, from: number, next: number): { from: number; more: boolean; next: number };
+
+  protected stopped(): boolean {
+    return this.dead;
+  }
+
   /** scan looks on from where the last scan stopped, up to next (the view's next seq). */
   scan(next: number) {
-    if (this.dead || this.capped) return;
+    if (this.stopped()) return;
     if (this.scanning) {
       this.again = true;
       return;
@@ -78,34 +84,63 @@ export class Matches {
     if (this.from >= next) return;
     this.scanning = true;
     const from = this.from;
-    this.source.search(this.id, this.query, from, SCAN, false).then(
-      (m) => {
+    this.fetch(from).then(
+      (r) => {
         if (this.dead) return;
-        const last = this.seqs[this.seqs.length - 1] ?? 0;
-        for (const s of m.seqs ?? []) {
-          if (s <= last) continue;
-          if (this.seqs.length >= MAX_MATCHES) {
-            this.capped = true;
-            break;
-          }
-          this.seqs.push(s);
-        }
-        this.from = m.next > 0 ? m.next : Math.max(from, next);
+        const t = this.take(r, from, next);
+        this.from = t.from;
         this.scanning = false;
         this.error = null;
         this.changed();
-        if (m.next > 0 || this.again) {
+        if (t.more || this.again) {
           this.again = false;
-          this.scan(Math.max(next, this.from + 1));
+          this.scan(t.next);
         }
       },
       (e: unknown) => {
         if (this.dead) return;
         this.scanning = false;
-        this.error = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
+        this.error = errorMessage(e);
         this.changed();
       },
     );
+  }
+
+  dispose() {
+    this.dead = true;
+  }
+}
+
+/**
+ * Matches scans a log view for a query and keeps the matching seqs, in
+ * order. current is the match the viewer shows; step moves it.
+ */
+export class Matches extends Scanner<LogMatches> {
+  seqs: number[] = [];
+  /** More matches than kept. */
+  capped = false;
+  current = -1;
+
+  protected override stopped(): boolean {
+    return this.dead || this.capped;
+  }
+
+  protected fetch(from: number): Promise<LogMatches> {
+    return this.source.search(this.id, this.query, from, SCAN, false);
+  }
+
+  protected take(m: LogMatches, from: number, next: number) {
+    const last = this.seqs[this.seqs.length - 1] ?? 0;
+    for (const s of m.seqs ?? []) {
+      if (s <= last) continue;
+      if (this.seqs.length >= MAX_MATCHES) {
+        this.capped = true;
+        break;
+      }
+      this.seqs.push(s);
+    }
+    const at = m.next > 0 ? m.next : Math.max(from, next);
+    return { from: at, more: m.next > 0, next: Math.max(next, at + 1) };
   }
 
   /** forget drops matches that fell out of the ring (before first). */
@@ -145,10 +180,6 @@ export class Matches {
     this.changed();
     return this.seqs[i] ?? 0;
   }
-
-  dispose() {
-    this.dead = true;
-  }
 }
 
 /**
@@ -156,65 +187,25 @@ export class Matches {
  * for filter mode, read with logFilterLines and continued from where the
  * scan stopped as the log grows.
  */
-export class Filtered {
+export class Filtered extends Scanner<LogWindow> {
   lines: Line[] = [];
   /** Earlier matches were let go to keep MAX_FILTERED. */
   trimmed = 0;
-  scanning = false;
-  error: string | null = null;
-  private from: number;
-  private again = false;
-  private dead = false;
 
-  constructor(
-    private readonly source: SearchSource,
-    private readonly id: string,
-    readonly query: LogQuery,
-    first: number,
-    private readonly changed: () => void,
-  ) {
-    this.from = first;
+  protected fetch(from: number): Promise<LogWindow> {
+    return this.source.filter(this.id, this.query, from, 200);
   }
 
-  scan(next: number) {
-    if (this.dead) return;
-    if (this.scanning) {
-      this.again = true;
-      return;
+  protected take(w: LogWindow, from: number, next: number) {
+    const last = this.lines[this.lines.length - 1]?.seq ?? 0;
+    for (const l of w.lines ?? []) if (l.seq > last) this.lines.push(l);
+    if (this.lines.length > MAX_FILTERED) {
+      const cut = this.lines.length - MAX_FILTERED;
+      this.lines.splice(0, cut);
+      this.trimmed += cut;
     }
-    if (this.from >= next) return;
-    this.scanning = true;
-    const from = this.from;
-    this.source.filter(this.id, this.query, from, 200).then(
-      (w) => {
-        if (this.dead) return;
-        const last = this.lines[this.lines.length - 1]?.seq ?? 0;
-        for (const l of w.lines ?? []) if (l.seq > last) this.lines.push(l);
-        if (this.lines.length > MAX_FILTERED) {
-          const cut = this.lines.length - MAX_FILTERED;
-          this.lines.splice(0, cut);
-          this.trimmed += cut;
-        }
-        const moved = w.next > from;
-        this.from = moved ? w.next : Math.max(from, next);
-        this.scanning = false;
-        this.error = null;
-        this.changed();
-        if ((moved && this.from < next) || this.again) {
-          this.again = false;
-          this.scan(next);
-        }
-      },
-      (e: unknown) => {
-        if (this.dead) return;
-        this.scanning = false;
-        this.error = typeof e === 'string' ? e : e instanceof Error ? e.message : String(e);
-        this.changed();
-      },
-    );
-  }
-
-  dispose() {
-    this.dead = true;
+    const moved = w.next > from;
+    const at = moved ? w.next : Math.max(from, next);
+    return { from: at, more: moved && at < next, next };
   }
 }
