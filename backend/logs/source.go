@@ -144,6 +144,7 @@ func (s *Stream) connected(src *source) {
 	s.mu.Lock()
 	src.state, src.message = StateStreaming, ""
 	s.version++
+	s.states++
 	s.mu.Unlock()
 	s.kickMerge()
 	s.changed()
@@ -157,6 +158,7 @@ func (s *Stream) setState(src *source, st State, msg string) {
 	}
 	src.state, src.message = st, msg
 	s.version++
+	s.states++
 	s.mu.Unlock()
 	s.kickMerge()
 	s.changed()

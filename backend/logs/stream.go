@@ -158,6 +158,10 @@ type ContainerStatus struct {
 // Status is a snapshot of a Stream.
 type Status struct {
 	Version uint64 `json:"version"` // changes whenever anything here or in the lines changes
+	// States changes whenever Containers, Waiting or Notice may have: a
+	// reader that has them at some States need not read them again until
+	// it moves (Progress carries it with every change).
+	States uint64 `json:"states"`
 	// First and Next bound the sequence numbers held: [First, Next).
 	First      uint64            `json:"first"`
 	Next       uint64            `json:"next"`
@@ -222,6 +226,7 @@ type Stream struct {
 	arrivals     uint64
 	pods         []*podEntry // in the order added; streamed ones first come first
 	version      uint64
+	states       uint64 // Status.States
 	closed       bool
 }
 
@@ -311,6 +316,7 @@ func (s *Stream) AddPod(pods ...Pod) {
 	}
 	s.scheduleLocked()
 	s.version++
+	s.states++
 	s.mu.Unlock()
 	s.changed()
 }
@@ -352,6 +358,7 @@ func (s *Stream) RemovePod(name string) {
 	s.scheduleLocked()
 	s.release(s.opts.Clock.Now())
 	s.version++
+	s.states++
 	s.mu.Unlock()
 	s.changed()
 }
@@ -404,7 +411,7 @@ func (s *Stream) Status() Status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := Status{
-		Version: s.version, First: s.ring.first(), Next: s.ring.next,
+		Version: s.version, States: s.states, First: s.ring.first(), Next: s.ring.next,
 		Lines: s.ring.n, Bytes: s.ring.bytes, Dropped: s.ring.dropped,
 	}
 	streamed := 0
@@ -456,14 +463,14 @@ func (s *Stream) Tail(limit int) Window {
 // Progress is the part of Status a change notice or a window needs, without
 // the containers: cheap enough for every change.
 type Progress struct {
-	Version, First, Next, Dropped uint64
+	Version, States, First, Next, Dropped uint64
 }
 
 // Progress returns the Stream's version and the bounds of its lines.
 func (s *Stream) Progress() Progress {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Progress{Version: s.version, First: s.ring.first(), Next: s.ring.next, Dropped: s.ring.dropped}
+	return Progress{Version: s.version, States: s.states, First: s.ring.first(), Next: s.ring.next, Dropped: s.ring.dropped}
 }
 
 // FilterWindow is Window restricted to the lines m matches: the filter

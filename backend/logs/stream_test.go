@@ -473,3 +473,32 @@ func TestNoticesCoalesce(t *testing.T) {
 	clk.Step(100 * time.Millisecond)
 	require.NoError(t, rec.WaitFor(t.Context(), func(ev []events.Recorded) bool { return len(ev) == 2 }))
 }
+
+// States moves with what Status says of the sources (a reconnect, a pod
+// added or removed), not with lines: the page re-reads the status only
+// when it moved.
+func TestStatesMoveWithSourcesNotLines(t *testing.T) {
+	f, c := newFakeServer(), newChanges()
+	clk := clocktesting.NewFakeClock(t0)
+	f.add("p", "app", series("p", t0, time.Millisecond, 3)...)
+	s := open(t, f, c, logs.Options{Follow: true, Clock: clk, MinBackoff: time.Second})
+	before := s.Progress().States
+	s.AddPod(logs.Pod{Name: "p", Containers: []string{"app"}})
+	st := waitFor(t, s, c, "streaming with the first lines", func(st logs.Status) bool {
+		return st.Lines == 3 && stateOf(st, "p", "app") == logs.StateStreaming
+	})
+	assert.Greater(t, st.States, before, "a pod added and its stream connected")
+	streaming := st.States
+
+	f.add("p", "app", series("more", t0.Add(time.Second), time.Millisecond, 5)...)
+	st = waitFor(t, s, c, "more lines", lineCount(8))
+	assert.Equal(t, streaming, st.States, "lines alone leave States")
+	assert.Equal(t, streaming, s.Progress().States)
+
+	f.cut("p", "app")
+	st = waitFor(t, s, c, "reconnecting", func(st logs.Status) bool { return stateOf(st, "p", "app") == logs.StateReconnecting })
+	assert.Greater(t, st.States, streaming, "a state change moves States")
+	cut := st.States
+	s.RemovePod("p")
+	assert.Greater(t, s.Progress().States, cut, "a pod removed moves States")
+}

@@ -53,10 +53,13 @@ type LogStatus struct {
 	ID         string `json:"id"`
 	Generation uint64 `json:"generation"`
 	Version    uint64 `json:"version"`
-	First      uint64 `json:"first"`
-	Next       uint64 `json:"next"`
-	Dropped    uint64 `json:"dropped"`
-	Bytes      int64  `json:"bytes"`
+	// StatusVersion moves when Pods, Waiting, Notice or Sources may have:
+	// a notice carrying the one the page last read needs no status read.
+	StatusVersion uint64 `json:"statusVersion"`
+	First         uint64 `json:"first"`
+	Next          uint64 `json:"next"`
+	Dropped       uint64 `json:"dropped"`
+	Bytes         int64  `json:"bytes"`
 	// Pods is how many pods the target has now; Waiting names those
 	// beyond the streams a view reads at once, and Notice says so.
 	Pods    int         `json:"pods"`
@@ -123,11 +126,12 @@ type LogMatches struct {
 // LogNotice is the payload of EventLogsChanged: new lines or a new state;
 // the page reads what it shows again. At most ten a second per view.
 type LogNotice struct {
-	ID         string `json:"id"`
-	Generation uint64 `json:"generation"`
-	Version    uint64 `json:"version"`
-	Next       uint64 `json:"next"`
-	Dropped    uint64 `json:"dropped"`
+	ID            string `json:"id"`
+	Generation    uint64 `json:"generation"`
+	Version       uint64 `json:"version"`
+	StatusVersion uint64 `json:"statusVersion"` // as LogStatus's
+	Next          uint64 `json:"next"`
+	Dropped       uint64 `json:"dropped"`
 }
 
 // DownloadProgress is the payload of EventLogDownload.

@@ -61,7 +61,10 @@ type logView struct {
 
 	mu      sync.Mutex
 	matched map[string]*logPodState // by pod name: the pods of the target now
-	closed  bool
+	// podsMoved counts changes of matched (LogStatus.Pods): with the
+	// stream's States it makes the status version.
+	podsMoved uint64
+	closed    bool
 	// noticeMu orders notices, so the last one sent carries the newest
 	// counts.
 	noticeMu sync.Mutex
@@ -289,6 +292,7 @@ func (lv *logView) track(p logs.Pod, obj any) bool {
 	if !seen || st.uid != p.UID {
 		st = &logPodState{uid: p.UID}
 		lv.matched[p.Name] = st
+		lv.podsMoved++
 	}
 	if st.streamed || !started(obj) {
 		return false
@@ -327,6 +331,9 @@ func (lv *logView) forget(name string) {
 	lv.mu.Lock()
 	_, seen := lv.matched[name]
 	delete(lv.matched, name)
+	if seen {
+		lv.podsMoved++
+	}
 	closed := lv.closed
 	lv.mu.Unlock()
 	if seen && !closed {
@@ -338,6 +345,14 @@ func (lv *logView) podCount() int {
 	lv.mu.Lock()
 	defer lv.mu.Unlock()
 	return len(lv.matched)
+}
+
+// statusVersion is LogStatus.StatusVersion: it moves whenever the stream's
+// sources or the matched pods change (both counters only grow).
+func (lv *logView) statusVersion(streamStates uint64) uint64 {
+	lv.mu.Lock()
+	defer lv.mu.Unlock()
+	return streamStates + lv.podsMoved
 }
 
 // close stops following pods and ends every stream; the lines stay
@@ -358,7 +373,8 @@ func (s *Session) logsChanged(lv *logView) {
 	defer lv.noticeMu.Unlock()
 	p := lv.stream.Progress()
 	s.notices.Notify(lv.id, model.EventLogsChanged, model.LogNotice{
-		ID: lv.id, Generation: s.Generation, Version: p.Version, Next: p.Next, Dropped: p.Dropped,
+		ID: lv.id, Generation: s.Generation, Version: p.Version, StatusVersion: lv.statusVersion(p.States),
+		Next: p.Next, Dropped: p.Dropped,
 	})
 }
 
@@ -388,7 +404,8 @@ func (s *Session) LogStatus(id string) (model.LogStatus, error) {
 func (s *Session) logStatus(lv *logView) model.LogStatus {
 	st := lv.stream.Status()
 	out := model.LogStatus{
-		ID: lv.id, Generation: s.Generation, Version: st.Version, First: st.First, Next: st.Next,
+		ID: lv.id, Generation: s.Generation, Version: st.Version, StatusVersion: lv.statusVersion(st.States),
+		First: st.First, Next: st.Next,
 		Dropped: st.Dropped, Bytes: st.Bytes, Pods: lv.podCount(), Waiting: st.Waiting, Notice: st.Notice,
 		Sources: make([]model.LogSource, 0, len(st.Containers)),
 	}

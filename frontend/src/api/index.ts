@@ -60,7 +60,7 @@ export type LogQuery = model.LogQuery;
 /** LogMatches are matching sequence numbers in the direction searched; next 0 means no more. */
 export type LogMatches = model.LogMatches;
 /** LogNotice is the payload of logs:changed: new lines or a new state of a log view. */
-export type LogNotice = { id: string; generation: number; version: number; next: number; dropped: number };
+export type LogNotice = { id: string; generation: number; version: number; statusVersion: number; next: number; dropped: number };
 /** DownloadProgress is the payload of logs:download. */
 export type DownloadProgress = { id: string; path: string; written: number; done?: boolean; error?: string };
 

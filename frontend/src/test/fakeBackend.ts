@@ -99,8 +99,19 @@ export function fakeBackend() {
   };
   const matching = () => b.rows;
   const logNext = () => b.logFirst + b.log.length;
+  // The status version moves whenever what logStatus says of the sources does.
+  let statusSeen = '';
+  let statusVersion = 0;
+  const logStatusVersion = () => {
+    const now = JSON.stringify([b.logSources, b.logExtra]);
+    if (now !== statusSeen) {
+      statusSeen = now;
+      statusVersion++;
+    }
+    return statusVersion;
+  };
   const logStatus = (id: string): LogStatus => ({
-    id, generation: b.status.generation, version: b.logVersion, first: b.logFirst, next: logNext(), dropped: b.logFirst - 1,
+    id, generation: b.status.generation, version: b.logVersion, statusVersion: logStatusVersion(), first: b.logFirst, next: logNext(), dropped: b.logFirst - 1,
     bytes: 0, pods: 1, sources: b.logSources, ...b.logExtra,
   });
   const logWindow = (id: string, lines: LogLine[]) => ({
@@ -265,7 +276,7 @@ export function fakeBackend() {
     logNotice() {
       b.logVersion++;
       for (const id of b.logViews.keys()) {
-        for (const l of logListeners) l({ id, generation: b.status.generation, version: b.logVersion, next: logNext(), dropped: b.logFirst - 1 });
+        for (const l of logListeners) l({ id, generation: b.status.generation, version: b.logVersion, statusVersion: logStatusVersion(), next: logNext(), dropped: b.logFirst - 1 });
       }
     },
     download(p: DownloadProgress) {

@@ -521,6 +521,7 @@ export namespace model {
 	    id: string;
 	    generation: number;
 	    version: number;
+	    statusVersion: number;
 	    first: number;
 	    next: number;
 	    dropped: number;
@@ -539,6 +540,7 @@ export namespace model {
 	        this.id = source["id"];
 	        this.generation = source["generation"];
 	        this.version = source["version"];
+	        this.statusVersion = source["statusVersion"];
 	        this.first = source["first"];
 	        this.next = source["next"];
 	        this.dropped = source["dropped"];
