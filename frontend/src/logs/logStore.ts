@@ -11,9 +11,15 @@
 //   the rest is asked for from where it stopped.
 // - notice(n) applies a logs:changed notice: next and dropped move, lines
 //   that fell out of the ring are forgotten, and a range at the end moves
-//   with it (the new lines are asked for at once, following). The status (the sources'
-//   states) is read again with logStatus; a backend without it rejects once
-//   and is not asked again.
+//   with it (the new lines are asked for at once). The status (the sources'
+//   states) is read again with logStatus when the notice's statusVersion is
+//   not the one last read; a backend without it rejects once and is not
+//   asked again.
+// - follow(rows) (rows > 0) is the view pinned to the end: a notice asks
+//   for the last rows lines with logTail (one request at a time, once more
+//   if notices came meanwhile) and changes nothing the page shows; the
+//   answer moves first, next, dropped and the lines together, so the page
+//   draws each step once, with its lines, never rows waiting for them.
 // - Anything naming another view id or generation, or answering a request
 //   made before the last attach, is dropped.
 // Read through useSyncExternalStore: subscribe and revision.
@@ -65,6 +71,12 @@ export class LogStore {
   private statusBusy = false;
   private statusAgain = false;
   private statusUnsupported = false;
+  /** The statusVersion of the status last asked for (-1: none). */
+  private statusAsked = -1;
+  /** Rows followed at the end (0: not following). */
+  private followRows = 0;
+  private tailBusy = false;
+  private tailAgain = false;
   private failedAt = -1;
   private listeners = new Set<() => void>();
   private readonly onCost: Cost | undefined;
@@ -104,13 +116,16 @@ export class LogStore {
     this.next = Math.max(this.first, st.next);
     this.dropped = st.dropped;
     this.status = st;
+    this.statusAsked = st.statusVersion ?? -1;
     this.error = null;
     this.loaded = this.count === 0;
     this.lines.clear();
     this.inFlight = [];
+    this.tailBusy = this.tailAgain = false;
     this.failedAt = -1;
     this.changed();
     this.pump();
+    if (this.followRows > 0) this.pullTail();
   }
 
   /** detach forgets the view: answers still on their way are dropped. */
@@ -119,6 +134,7 @@ export class LogStore {
     this.id = '';
     this.lines.clear();
     this.inFlight = [];
+    this.tailBusy = this.tailAgain = false;
     this.status = null;
     this.changed();
   }
@@ -128,10 +144,22 @@ export class LogStore {
     if (from === this.from && to === this.to) return;
     this.from = from;
     this.to = to;
-    const lo = from - this.keep;
-    const hi = to + this.keep;
-    for (const seq of this.lines.keys()) if (seq < lo || seq > hi || seq < this.first) this.lines.delete(seq);
+    this.forgetFar();
     this.pump();
+  }
+
+  /** forgetFar drops the lines further than keep from the range, and those out of the ring. */
+  private forgetFar() {
+    const lo = this.from - this.keep;
+    const hi = this.to + this.keep;
+    for (const seq of this.lines.keys()) if (seq < lo || seq > hi || seq < this.first) this.lines.delete(seq);
+  }
+
+  /** follow pins the store to the last rows lines (see above); 0 stops. */
+  follow(rows: number) {
+    const was = this.followRows;
+    this.followRows = Math.max(0, rows);
+    if (this.followRows > 0 && was === 0) this.pullTail();
   }
 
   /** notice applies a logs:changed notice of this view. */
@@ -140,6 +168,12 @@ export class LogStore {
     if (n.version < this.version) return;
     const t0 = this.onCost ? performance.now() : 0;
     this.version = n.version;
+    if (n.statusVersion === undefined || n.statusVersion !== this.statusAsked) this.refreshStatus(n.statusVersion);
+    if (this.followRows > 0) {
+      if (n.next > this.next || n.dropped > this.dropped) this.pullTail();
+      if (this.onCost) this.costAfter('notice', t0, n.version);
+      return;
+    }
     // A range that reached the end follows it: the new lines are asked for
     // now, not after the viewer has scrolled to them.
     if (n.next > this.next && this.to >= this.next - 1 && this.to >= this.from) {
@@ -152,8 +186,53 @@ export class LogStore {
     this.setFirst(Math.max(this.first, n.dropped + 1));
     this.changed();
     this.pump();
-    this.refreshStatus();
     if (this.onCost) this.costAfter('notice', t0, n.version);
+  }
+
+  /**
+   * pullTail asks for the last followRows lines; their answer moves the
+   * range, the bounds and the lines at once (follow).
+   */
+  private pullTail() {
+    if (!this.id || this.failedAt === this.version) return;
+    if (this.tailBusy) {
+      this.tailAgain = true;
+      return;
+    }
+    this.tailBusy = true;
+    const epoch = this.epoch;
+    const askedAt = this.version;
+    this.source
+      .tail(this.id, this.followRows)
+      .then(
+        (w) => {
+          if (epoch !== this.epoch || w.id !== this.id || w.generation !== this.generation) return;
+          const t0 = this.onCost ? performance.now() : 0;
+          if (this.followRows > 0) {
+            const next = Math.max(this.next, w.next);
+            this.to = next - 1;
+            this.from = Math.max(1, next - this.followRows);
+          }
+          this.apply(w);
+          this.dropped = Math.max(this.dropped, this.first - 1);
+          this.forgetFar();
+          this.loaded = true;
+          this.changed();
+          this.pump();
+          if (this.onCost) this.costAfter('window', t0, askedAt);
+        },
+        (e: unknown) => {
+          if (epoch === this.epoch) this.fail(e);
+        },
+      )
+      .finally(() => {
+        if (epoch !== this.epoch) return;
+        this.tailBusy = false;
+        if (this.tailAgain) {
+          this.tailAgain = false;
+          if (this.followRows > 0) this.pullTail();
+        }
+      });
   }
 
   /** tail reads the last limit lines at once (opening, jumping to the latest). */
@@ -222,13 +301,17 @@ export class LogStore {
         if (epoch !== this.epoch) return;
         const t0 = this.onCost ? performance.now() : 0;
         this.inFlight = this.inFlight.filter((r) => r !== req);
+        const bounds = [this.first, this.next];
         this.apply(w);
+        const wasLoaded = this.loaded;
         this.loaded = true;
         // A foreign answer, or no line where the log has some: stop asking
         // until the log moves.
         const foreign = w.id !== this.id || w.generation !== this.generation;
         if (foreign || ((w.lines ?? []).length === 0 && from >= this.first && from < this.next)) this.failedAt = this.version;
-        this.changed();
+        // An answer the range has moved past (a fast scroll) draws nothing.
+        const drawn = (w.lines ?? []).some((l) => l.seq >= this.from && l.seq <= this.to);
+        if (drawn || !wasLoaded || this.failedAt === this.version || bounds[0] !== this.first || bounds[1] !== this.next) this.changed();
         this.pump();
         if (this.onCost) this.costAfter('window', t0, askedAt);
       },
@@ -255,8 +338,9 @@ export class LogStore {
     this.changed();
   }
 
-  private refreshStatus() {
+  private refreshStatus(version?: number) {
     if (this.statusUnsupported || !this.id) return;
+    if (version !== undefined) this.statusAsked = version;
     if (this.statusBusy) {
       this.statusAgain = true;
       return;
@@ -267,9 +351,14 @@ export class LogStore {
       (st) => {
         if (epoch !== this.epoch || st.id !== this.id || st.generation !== this.generation) return;
         this.status = st;
-        this.dropped = Math.max(this.dropped, st.dropped);
-        this.next = Math.max(this.next, st.next);
-        this.setFirst(st.first);
+        // Following, the bounds move with the lines (pullTail), not here.
+        if (this.followRows > 0) {
+          if (st.next > this.next) this.pullTail();
+        } else {
+          this.dropped = Math.max(this.dropped, st.dropped);
+          this.next = Math.max(this.next, st.next);
+          this.setFirst(st.first);
+        }
         this.changed();
       },
       () => {

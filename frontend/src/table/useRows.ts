@@ -17,6 +17,12 @@ export interface RowRange {
   moving: boolean;
   /** scrollTo brings row index on screen, scrolling as little as it can. */
   scrollTo: (index: number) => void;
+  /**
+   * sync reads the scroll position now, for a layout effect that has just
+   * moved it: the rows follow in the same commit instead of one render
+   * later, when the scroll event comes.
+   */
+  sync: () => void;
 }
 
 /**
@@ -30,36 +36,52 @@ export interface RowRange {
 /** A scroll still this long has stopped (see RowRange.moving). */
 export const SETTLE_MS = 150;
 
-export function useRows(scroller: RefObject<HTMLElement | null>, count: number, rowHeight: number, header: number, overscan: number): RowRange {
+/**
+ * pinned (px below the rows, or undefined) draws the rows as if the
+ * scroller sat at its bottom, whatever it last reported: a view that follows
+ * the end draws the new rows in the render that adds them, before the
+ * browser has scrolled to them.
+ */
+export function useRows(
+  scroller: RefObject<HTMLElement | null>,
+  count: number,
+  rowHeight: number,
+  header: number,
+  overscan: number,
+  pinned?: number,
+): RowRange {
   const [view, setView] = useState({ top: 0, height: 0 });
   const [moving, setMoving] = useState(false);
+  const sync = useCallback(() => {
+    const el = scroller.current;
+    if (el) setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+  }, [scroller]);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const read = () =>
-      setView((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
-    read();
+    sync();
     let settle: ReturnType<typeof setTimeout> | undefined;
     const onScroll = () => {
       flushSync(() => {
-        read();
+        sync();
         setMoving(true);
       });
       clearTimeout(settle);
       settle = setTimeout(() => setMoving(false), SETTLE_MS);
     };
     el.addEventListener('scroll', onScroll, { passive: true });
-    const ro = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(read);
+    const ro = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(sync);
     ro?.observe(el);
     return () => {
       clearTimeout(settle);
       el.removeEventListener('scroll', onScroll);
       ro?.disconnect();
     };
-  }, [scroller]);
+  }, [scroller, sync]);
   const rowsHigh = Math.max(0, view.height - header);
-  const first = Math.min(count, Math.floor(view.top / rowHeight));
-  const last = Math.min(count - 1, Math.ceil((view.top + rowsHigh) / rowHeight) - 1);
+  const top = pinned === undefined ? view.top : Math.max(0, header + count * rowHeight + pinned - view.height);
+  const first = Math.min(count, Math.floor(top / rowHeight));
+  const last = Math.min(count - 1, Math.ceil((top + rowsHigh) / rowHeight) - 1);
   const scrollTo = useCallback(
     (index: number) => {
       const el = scroller.current;
@@ -79,5 +101,6 @@ export function useRows(scroller: RefObject<HTMLElement | null>, count: number, 
     capacity: Math.ceil(rowsHigh / rowHeight) + 1 + 2 * overscan,
     moving,
     scrollTo,
+    sync,
   };
 }
