@@ -99,6 +99,31 @@ describe('LogViewer', () => {
     expect(screen.queryByTestId('logs-jump')).toBeNull();
   });
 
+  it('paused, keeps the lines on screen where they are while older ones fall out of the ring', async () => {
+    fake.setLog(lines(70_000));
+    render(<LogViewer subject={pod} generation={1} />);
+    await waitFor(() => expect(shown()).toContain('line 70000'));
+    layout(() => fake.b.log.length);
+    act(() => {
+      scroller().scrollTop = 400; // row 20: line 21
+      fireEvent.scroll(scroller());
+    });
+    await waitFor(() => expect(shown()).toContain('line 21'));
+    const before = shown();
+    act(() => fake.dropLog(10));
+    await waitFor(() => expect(screen.getByTestId('logs-dropped').textContent).toBe('10 lines dropped'));
+    // Nothing moved: the rows of the lines that fell out say so.
+    expect(scroller().scrollTop).toBe(400);
+    expect(shown()).toEqual(before.filter((t) => Number(t?.split(' ')[1]) > 10));
+    expect(screen.getAllByTestId('log-gone')).toHaveLength(10);
+    // Past REBASE such rows, they go, and the scroll position moves up with them.
+    act(() => fake.dropLog(59_990));
+    await waitFor(() => expect(shown()).toContain('line 60001'));
+    expect(screen.queryAllByTestId('log-gone')).toHaveLength(0);
+    expect(scroller().scrollTop).toBe(0);
+    expect(screen.getByTestId('logs-jump')).toBeTruthy(); // still paused
+  });
+
   it('End and Home jump to the latest and the first line', async () => {
     fake.setLog(lines(5000));
     render(<LogViewer subject={pod} generation={1} />);

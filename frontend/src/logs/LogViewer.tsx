@@ -37,6 +37,8 @@ const TAILS = [DEFAULT_TAIL, 2_000, 10_000, 50_000, -1];
 const SINCE: [string, number][] = [['All', 0], ['5m', 300], ['15m', 900], ['1h', 3600], ['6h', 21600], ['24h', 86400]];
 export const ROW_HEIGHT = 20;
 const OVERSCAN = 20;
+/** Rows of lines that fell out of the ring kept above a paused view before they are taken away. */
+const REBASE = 50_000;
 
 export const defaultOptions = (): LogOptions => ({
   container: '', previous: false, follow: true, sinceSeconds: 0, sinceTime: 0, tailLines: DEFAULT_TAIL, timestamps: false, wrap: false,
@@ -196,18 +198,55 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
     filtered?.scan(store.next);
   }, [matches, filtered, store.next, store.first]);
 
-  // Rows: every kept line, or the filtered ones.
-  const count = filtered ? filtered.lines.length : store.count;
-  const rows = useRows(scroller, count, ROW_HEIGHT, 0, OVERSCAN);
-  const lineAt = (i: number) => (filtered ? filtered.lines[i] : store.line(store.first + i));
-  useEffect(() => {
-    if (!filtered) store.setRange(store.first + rows.drawFirst, store.first + rows.drawLast);
-  }, [store, filtered, rows.drawFirst, rows.drawLast, store.first]);
+  // JSON lines pretty-printed: one at a time, or all.
+  const [prettyAll, setPrettyAll] = useState(false);
+  const [pretty, setPretty] = useState<ReadonlySet<number>>(new Set());
+  const toggleJson = useCallback(
+    (seq: number) =>
+      setPretty((s) => {
+        const n = new Set(s);
+        if (n.has(seq)) n.delete(seq);
+        else n.add(seq);
+        return n;
+      }),
+    [],
+  );
 
   // Follow: stick to the bottom until the user scrolls up.
   const [paused, setPaused] = useState<number | null>(null); // store.next when paused
   const following = opts.follow && paused === null;
   const lastTop = useRef(0);
+  // Extra height of the drawn rows beyond ROW_HEIGHT each (wrapped lines,
+  // pretty JSON); rows of one line each need no measuring (a forced layout).
+  const tall = opts.wrap || prettyAll || pretty.size > 0;
+  const [extra, setExtra] = useState(0);
+
+  // Rows: every kept line, or the filtered ones. Row i is line top + i.
+  // Following (or filtered), top is the first line kept. Paused, top stays
+  // where it was when the user left the end: lines that fall out of the
+  // ring meanwhile become rows that say so, and nothing on screen moves
+  // (no scroll position to correct on every notice), until they are
+  // REBASE rows; then top and the scroll position move together, once.
+  const base = useRef(store.first);
+  const top = following || filtered || base.current > store.first ? store.first : base.current;
+  const topRef = useRef(top);
+  topRef.current = top;
+  const count = filtered ? filtered.lines.length : Math.max(0, store.next - top);
+  const pinned = following && !filtered;
+  const rows = useRows(scroller, count, ROW_HEIGHT, 0, OVERSCAN, pinned ? extra : undefined);
+  const lineAt = (i: number) => (filtered ? filtered.lines[i] : store.line(top + i));
+  useEffect(() => {
+    if (!filtered) store.setRange(top + rows.drawFirst, top + rows.drawLast);
+  }, [store, filtered, rows.drawFirst, rows.drawLast, top]);
+  // Following, the store reads the last lines itself and moves its bounds
+  // with them (LogStore.follow): the rows pinned to the bottom are drawn
+  // once per step, with their lines.
+  const followRows = pinned ? rows.capacity - OVERSCAN : 0;
+  useEffect(() => {
+    store.follow(followRows);
+  }, [store, followRows]);
+  useEffect(() => () => store.follow(0), [store]);
+
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -220,9 +259,11 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => el.removeEventListener('scroll', onScroll);
   }, [store]);
-  // Extra height of the drawn rows beyond ROW_HEIGHT each (wrapped lines, pretty JSON).
-  const [extra, setExtra] = useState(0);
   useLayoutEffect(() => {
+    if (!tall) {
+      if (extra !== 0) setExtra(0);
+      return;
+    }
     const b = block.current;
     const drawn = Math.max(0, rows.drawLast - rows.drawFirst + 1);
     const more = b ? Math.max(0, b.offsetHeight - drawn * ROW_HEIGHT) : 0;
@@ -243,40 +284,52 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
     el.scrollTop = count * ROW_HEIGHT + extra;
     lastTop.current = el.scrollTop;
   }, [following, count, extra, store]);
-  // Lines that fell out of the ring while paused: keep the lines on screen where they are.
-  const prevFirst = useRef(store.first);
+  // Paused, rows of lines that fell out of the ring pile up above the
+  // kept ones; past REBASE of them the scroll position moves up by as many
+  // rows as top moves down, before the frame is painted.
+  const [, redraw] = useState(0);
   useLayoutEffect(() => {
+    const was = base.current;
+    if (following || filtered || was > store.first) {
+      base.current = store.first;
+      return;
+    }
+    const d = store.first - was;
+    if (d <= REBASE) return;
+    base.current = store.first;
     const el = scroller.current;
-    const d = store.first - prevFirst.current;
-    prevFirst.current = store.first;
-    if (el && d > 0 && !following && !filtered) {
+    if (el) {
       el.scrollTop = Math.max(0, el.scrollTop - d * ROW_HEIGHT);
       lastTop.current = el.scrollTop;
     }
-  }, [store.first, following, filtered]);
+    rows.sync();
+    redraw((n) => n + 1);
+  });
 
   const jumpLatest = useCallback(() => {
     setPaused(null);
-    if (!filtered && store.count > rows.capacity) store.tail(rows.capacity);
+    // Following again, the store reads the last lines itself (follow).
+    if (!filtered && !opts.follow && store.count > rows.capacity) store.tail(rows.capacity);
     const el = scroller.current;
     if (el) {
       el.scrollTop = count * ROW_HEIGHT + extra;
       lastTop.current = el.scrollTop;
     }
-  }, [store, filtered, rows.capacity, count, extra]);
+  }, [store, filtered, opts.follow, rows.capacity, count, extra]);
   const jumpFirst = useCallback(() => {
     const el = scroller.current;
     setPaused((p) => p ?? store.next);
     if (el) {
-      el.scrollTop = 0;
-      lastTop.current = 0;
+      // The first line kept (rows above it, if any, say they fell out).
+      el.scrollTop = filtered ? 0 : Math.max(0, store.first - topRef.current) * ROW_HEIGHT;
+      lastTop.current = el.scrollTop;
     }
-  }, [store]);
+  }, [store, filtered]);
   /** show brings line seq on screen (a search match), pausing follow. */
   const show = useCallback(
     (seq: number) => {
       if (seq <= 0) return;
-      const i = filtered ? filtered.lines.findIndex((l) => l.seq === seq) : seq - store.first;
+      const i = filtered ? filtered.lines.findIndex((l) => l.seq === seq) : seq - topRef.current;
       if (i < 0) return;
       setPaused((p) => p ?? store.next);
       const el = scroller.current;
@@ -290,23 +343,9 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
   const step = useCallback(
     (dir: 1 | -1) => {
       if (!matches) return;
-      show(matches.step(dir, store.first + rows.first));
+      show(matches.step(dir, top + rows.first));
     },
-    [matches, show, store, rows.first],
-  );
-
-  // JSON lines pretty-printed: one at a time, or all.
-  const [prettyAll, setPrettyAll] = useState(false);
-  const [pretty, setPretty] = useState<ReadonlySet<number>>(new Set());
-  const toggleJson = useCallback(
-    (seq: number) =>
-      setPretty((s) => {
-        const n = new Set(s);
-        if (n.has(seq)) n.delete(seq);
-        else n.add(seq);
-        return n;
-      }),
-    [],
+    [matches, show, top, rows.first],
   );
 
   // Selected lines (click, shift-click) for copying.
@@ -428,6 +467,8 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
           onToggleJson={toggleJson}
           onPick={pick}
         />
+      ) : !filtered && top + i < store.first ? (
+        <div key={i - rows.drawFirst} className="log-line placeholder gone" data-testid="log-gone" title="This line fell out of the buffer" />
       ) : (
         <div key={i - rows.drawFirst} className="log-line placeholder" />
       ),
