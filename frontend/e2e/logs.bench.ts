@@ -21,6 +21,8 @@ import { byId, env, launch, openApp, openKind, pickContext, pickNamespace, shot,
 const flood = process.env.CROWSNEST_LOGFLOOD ?? '';
 const rate = Number(process.env.CROWSNEST_BENCH_LOG_RATE ?? 20_000);
 const total = Number(process.env.CROWSNEST_BENCH_LOG_LINES ?? 1_000_000);
+/** CROWSNEST_BENCH_PROFILE=1: a CPU profile of the page while following (bench-logs-following.cpuprofile). */
+const profile = process.env.CROWSNEST_BENCH_PROFILE === '1';
 const NS = 'logbench';
 // A pod of its own each run: a log file grown by earlier runs would make
 // opening slower (kwok reads it to find the tail).
@@ -58,6 +60,12 @@ interface Results {
   viewLinesPerSecond?: number;
   latencyMs?: Stats;
   notices?: number;
+  /** The newest line's latency in two legs, and LogTail's round trip (ms). */
+  latencySplit?: { pageLeg: Stats; noticeGaps: Stats; tailRoundTrip: Stats };
+  /** Main-thread milliseconds per frame of the drag while lines arrive, by CDP metric. */
+  mainThreadMsPerDragFrame?: Record<string, number>;
+  /** Main-thread milliseconds per notice while following, by CDP metric (Task, Script, RecalcStyle, Layout). */
+  mainThreadMsPerNotice?: Record<string, number>;
   noticeCostMs?: Stats & { mean: number; windows: number };
   scriptMsPerNotice?: number;
   scrollDuringFlood?: Scroll;
@@ -96,6 +104,13 @@ async function heapMB(cdp: CDPSession): Promise<number> {
   for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   return Math.round((usedSize / 1024 / 1024) * 10) / 10;
+}
+
+/** The main thread's time so far by what it did (CDP's cumulative seconds). */
+async function mainThread(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const want = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'];
+  return Object.fromEntries(metrics.filter((m) => want.includes(m.name)).map((m) => [m.name.replace('Duration', ''), m.value]));
 }
 
 async function metric(cdp: CDPSession, name: string): Promise<number> {
@@ -145,6 +160,7 @@ async function watchNewest(page: Page): Promise<void> {
     w.__lat = [];
     w.__latOn = true;
     w.__newest = [];
+    (w as unknown as { __drawn: [number, number, number][] }).__drawn = [];
     let newest = 0;
     (w as unknown as { __frames: number }).__frames = 0;
     const frame = () => {
@@ -163,7 +179,11 @@ async function watchNewest(page: Page): Promise<void> {
         newest = max;
         w.__newest.push([performance.now(), max]);
         const m = /\bt=(\d+\.\d+)/.exec(best.textContent ?? '');
-        if (m) w.__lat.push(performance.timeOrigin + performance.now() - Number(m[1]));
+        if (m) {
+          const now = performance.timeOrigin + performance.now();
+          w.__lat.push(now - Number(m[1]));
+          (w as unknown as { __drawn: [number, number, number][] }).__drawn.push([max, Number(m[1]), now]);
+        }
       }
       requestAnimationFrame(frame);
     };
@@ -172,11 +192,12 @@ async function watchNewest(page: Page): Promise<void> {
 }
 
 /** Stops sampling: the latencies, and the newest lines drawn over time ([page ms, seq]). */
-async function stopWatching(page: Page): Promise<{ lat: number[]; newest: [number, number][]; frames: number }> {
+async function stopWatching(page: Page): Promise<{ lat: number[]; newest: [number, number][]; frames: number; drawn: [number, number, number][] }> {
   return page.evaluate(() => {
     const w = window as unknown as { __lat: number[]; __latOn: boolean; __newest: [number, number][] };
     w.__latOn = false;
-    return { lat: w.__lat, newest: w.__newest, frames: (w as unknown as { __frames: number }).__frames };
+    const x = w as unknown as { __drawn: [number, number, number][]; __frames: number };
+    return { lat: w.__lat, newest: w.__newest, frames: x.__frames, drawn: x.__drawn };
   });
 }
 
@@ -241,10 +262,15 @@ function markdown(): string {
     `| lines written (logflood) | ${r.written ? `${r.written.lines} in ${f(r.written.seconds)} s = ${f(r.written.lines / r.written.seconds)}/s (${f(r.written.bytes / 1048576)} MiB)` : 'n/a'} |`,
     `| lines the screen moved on by while following (/s) | ${f(r.viewLinesPerSecond)} |`,
     `| newest line: write → on screen (ms) | ${s(r.latencyMs)} |`,
+    `| … of which the page's: last notice before the line was drawn → drawn (ms) | ${s(r.latencySplit?.pageLeg)} |`,
+    `| gaps between notices while following (ms) | ${s(r.latencySplit?.noticeGaps)} |`,
+    `| LogTail round trip while following (ms) | ${s(r.latencySplit?.tailRoundTrip)} |`,
     `| notices of the view | ${r.notices ?? 'n/a'} |`,
     `| script per notice, app accounting (notice + its windows), mean; p50 / p95 / max (ms) | ${r.noticeCostMs ? `${f(r.noticeCostMs.mean)}; ${s(r.noticeCostMs)}, ${r.noticeCostMs.windows} windows` : 'n/a'} |`,
     `| all the page's script (CDP ScriptDuration) / notices (ms) | ${f(r.scriptMsPerNotice)} |`,
+    `| the page's main thread per notice while following (ms): all tasks / script / style / layout | ${r.mainThreadMsPerNotice ? ['Task', 'Script', 'RecalcStyle', 'Layout'].map((k) => f(r.mainThreadMsPerNotice?.[k])).join(' / ') : 'n/a'} |`,
     `| drag top → bottom while lines arrive | ${sc(r.scrollDuringFlood)} |`,
+    `| … the page's main thread per frame of it (ms): all tasks / script / style / layout | ${r.mainThreadMsPerDragFrame ? ['Task', 'Script', 'RecalcStyle', 'Layout'].map((k) => f(r.mainThreadMsPerDragFrame?.[k])).join(' / ') : 'n/a'} |`,
     `| drag top → bottom after | ${sc(r.scrollAfter)} |`,
     `| JS heap after GC: ${r.linesAt1k ?? '?'} lines / ${r.linesAt1M ?? '?'} lines (MB) | ${f(r.heap1kMB)} / ${f(r.heap1MMB)} = ${f((r.heap1MMB ?? NaN) / (r.heap1kMB ?? NaN))}x |`,
   ];
@@ -299,9 +325,32 @@ describe('logs budgets', () => {
     step(`${total} lines at ${rate}/s`);
     await cdp.send('Performance.enable');
     await page.evaluate(() => {
-      const w = window as unknown as { __logNotices: number; runtime: { EventsOn: (n: string, cb: () => void) => void } };
+      const w = window as unknown as { __logNotices: number; runtime: { EventsOn: (n: string, cb: (n: { next: number }) => void) => void } };
       w.__logNotices = 0;
-      w.runtime.EventsOn('logs:changed', () => w.__logNotices++);
+      const arrivals: [number, number][] = [];
+      (w as unknown as { __arrivals: [number, number][] }).__arrivals = arrivals;
+      w.runtime.EventsOn('logs:changed', (n: { next: number }) => {
+        w.__logNotices++;
+        arrivals.push([performance.timeOrigin + performance.now(), n.next]);
+      });
+    });
+    // The bound calls the page makes while following, by method.
+    await page.evaluate(() => {
+      const app = (window as unknown as { go: { main: { App: Record<string, (...a: unknown[]) => unknown> } } }).go.main.App;
+      const calls: Record<string, number> = {};
+      const tails: number[] = [];
+      (window as unknown as { __logCalls: Record<string, number> }).__logCalls = calls;
+      (window as unknown as { __tailMs: number[] }).__tailMs = tails;
+      for (const m of ['LogLines', 'LogTail', 'LogStatus']) {
+        const f = app[m]!;
+        app[m] = (...a: unknown[]) => {
+          calls[m] = (calls[m] ?? 0) + 1;
+          const t0 = performance.now();
+          const p = f(...a) as Promise<unknown>;
+          if (m === 'LogTail') void p.finally(() => tails.push(performance.now() - t0));
+          return p;
+        };
+      }
     });
     const seconds = total / rate;
     const flooding = runFlood(['-rate', String(rate), '-lines', String(total), '-duration', `${Math.ceil(seconds * 3)}s`]);
@@ -310,10 +359,20 @@ describe('logs budgets', () => {
     await watchNewest(page);
     const t0 = await page.evaluate(() => performance.now());
     const script0 = await metric(cdp, 'ScriptDuration');
+    const work0 = await mainThread(cdp);
+    if (profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     await page.waitForTimeout(Math.min(30_000, Math.max(5_000, (seconds - 12) * 1000)));
+    if (profile) {
+      const { profile: p } = await cdp.send('Profiler.stop');
+      writeFileSync(join(env.artifacts, 'bench-logs-following.cpuprofile'), JSON.stringify(p));
+    }
     const script1 = await metric(cdp, 'ScriptDuration');
+    const work1 = await mainThread(cdp);
     const t1 = await page.evaluate(() => performance.now());
-    const { lat, newest, frames } = await stopWatching(page);
+    const { lat, newest, frames, drawn } = await stopWatching(page);
     await shot(page, 'bench-logs-following');
     if (await page.locator(`${logs} [data-testid="logs-jump"]`).count())
       results.notes.push('the view stopped following by itself during the flood (nothing scrolled it): "Jump to latest" was shown');
@@ -336,10 +395,41 @@ describe('logs budgets', () => {
     results.notices = per.length;
     results.noticeCostMs = { ...stats(per), mean: per.reduce((a, x) => a + x, 0) / Math.max(1, per.length), windows };
     results.scriptMsPerNotice = ((script1 - script0) * 1000) / Math.max(1, per.length);
+    results.mainThreadMsPerNotice = Object.fromEntries(
+      Object.entries(work1).map(([k, v]) => [k, ((v - (work0[k] ?? 0)) * 1000) / Math.max(1, per.length)]),
+    );
     results.notes.push(`logs:changed events received by the page over the run: ${notices}`);
+    // Where the newest line's time went: the page's leg is from the last
+    // notice that reached it before the line was drawn (its tail's round
+    // trip and the render); the rest is the backend's and the event's. The
+    // gaps between notices show whether they came as often as allowed (10/s).
+    const { arrivals, tailMs } = await page.evaluate(() => {
+      const x = window as unknown as { __arrivals: [number, number][]; __tailMs: number[] };
+      return { arrivals: x.__arrivals, tailMs: x.__tailMs };
+    });
+    const pageLeg: number[] = [];
+    for (const [, , shown] of drawn) {
+      const before = arrivals.filter(([at]) => at <= shown);
+      const last = before[before.length - 1];
+      if (last) pageLeg.push(shown - last[0]);
+    }
+    const gaps = arrivals.slice(1).map(([at], i) => at - arrivals[i]![0]);
+    results.latencySplit = { pageLeg: stats(pageLeg), noticeGaps: stats(gaps), tailRoundTrip: stats(tailMs) };
+    const calls = await page.evaluate(() => (window as unknown as { __logCalls: Record<string, number> }).__logCalls);
+    results.notes.push(`bound calls while following: ${JSON.stringify(calls)}`);
 
     step('scrolling while lines arrive');
+    const drag0 = await mainThread(cdp);
+    if (profile) await cdp.send('Profiler.start');
     results.scrollDuringFlood = await measureScroll(page, 5);
+    if (profile) {
+      const { profile: p } = await cdp.send('Profiler.stop');
+      writeFileSync(join(env.artifacts, 'bench-logs-drag.cpuprofile'), JSON.stringify(p));
+    }
+    const drag1 = await mainThread(cdp);
+    results.mainThreadMsPerDragFrame = Object.fromEntries(
+      Object.entries(drag1).map(([k, v]) => [k, ((v - (drag0[k] ?? 0)) * 1000) / Math.max(1, results.scrollDuringFlood!.frames)]),
+    );
     await shot(page, 'bench-logs-scrolling');
     await jumpToLatest(page);
 
