@@ -64,4 +64,26 @@ describe('useRows', () => {
     expect(result.current.last).toBeLessThan(result.current.first);
     expect(result.current.drawLast).toBeLessThan(result.current.drawFirst);
   });
+
+  it('pinned, draws the last rows whatever the scroll position says, growing with the count', () => {
+    const ref = scroller(0);
+    const { result, rerender } = renderHook(({ count }) => useRows(ref, count, 20, 0, 5, 0), { initialProps: { count: 1000 } });
+    expect(result.current.last).toBe(999);
+    expect(result.current.first).toBe(1000 - 30); // 600 px of 20 px rows
+    expect(result.current.drawFirst).toBe(1000 - 30 - 5);
+    rerender({ count: 1500 });
+    expect(result.current.last).toBe(1499); // before any scroll event
+    expect(result.current.drawFirst).toBe(1500 - 35);
+  });
+
+  it('sync reads a scroll position set by code, without waiting for its event', () => {
+    const ref = scroller(0);
+    const { result } = renderHook(() => useRows(ref, 1000, 20, 0, 5));
+    expect(result.current.first).toBe(0);
+    act(() => {
+      ref.current.scrollTop = 2000; // no scroll event dispatched
+      result.current.sync();
+    });
+    expect(result.current.first).toBe(100);
+  });
 });
