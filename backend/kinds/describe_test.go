@@ -23,6 +23,8 @@ func TestDescribePod(t *testing.T) {
 	p.Status.InitContainerStatuses = []corev1.ContainerStatus{{Name: "migrate", State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "Error", ExitCode: 3}}}}
 	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: "ContainersNotReady", LastTransitionTime: created}}
 	p.Status.QOSClass = corev1.PodQOSBurstable
+	p.Spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon{Name: "debugger", Image: "busybox"}}}
+	p.Status.EphemeralContainerStatuses = []corev1.ContainerStatus{{Name: "debugger", State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{}}}}
 
 	var d model.Details
 	kinds.Builtin(kinds.Pods).Describe(p, &d)
@@ -38,6 +40,7 @@ func TestDescribePod(t *testing.T) {
 		{Name: "migrate", Image: "img/m:1", Init: true, State: "Terminated: Error (exit 3)"},
 		{Name: "app", Image: "img/app:1", Ready: true, State: "Running", Restarts: 2, Ports: []string{"8080/TCP (http)"}},
 		{Name: "side", Image: "img/side:2", State: "Waiting: CrashLoopBackOff"},
+		{Name: "debugger", Image: "busybox", Ephemeral: true, State: "Running"},
 	}, d.Containers)
 }
 

@@ -181,6 +181,16 @@ func podContainers(p *corev1.Pod) []model.Container {
 		fillState(&mc, statuses[c.Name])
 		out = append(out, mc)
 	}
+	// Ephemeral containers (kubectl debug): their logs can be read like any.
+	for _, s := range p.Status.EphemeralContainerStatuses {
+		statuses["ephemeral/"+s.Name] = s
+	}
+	for _, c := range p.Spec.EphemeralContainers {
+		mc := container(corev1.Container(c.EphemeralContainerCommon), false)
+		mc.Ephemeral = true
+		fillState(&mc, statuses["ephemeral/"+c.Name])
+		out = append(out, mc)
+	}
 	return out
 }
 

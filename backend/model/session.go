@@ -138,11 +138,13 @@ type Condition struct {
 
 // Container is one container of a Pod or of a workload's pod template.
 type Container struct {
-	Name     string   `json:"name"`
-	Image    string   `json:"image"`
-	Init     bool     `json:"init,omitempty"`
-	Ready    bool     `json:"ready"`
-	State    string   `json:"state,omitempty"` // Running, Waiting: CrashLoopBackOff, Terminated: Completed...
-	Restarts int32    `json:"restarts,omitempty"`
-	Ports    []string `json:"ports,omitempty"` // "8080/TCP (http)"
+	Name  string `json:"name"`
+	Image string `json:"image"`
+	Init  bool   `json:"init,omitempty"`
+	// Ephemeral is a container added to a running pod (kubectl debug).
+	Ephemeral bool     `json:"ephemeral,omitempty"`
+	Ready     bool     `json:"ready"`
+	State     string   `json:"state,omitempty"` // Running, Waiting: CrashLoopBackOff, Terminated: Completed...
+	Restarts  int32    `json:"restarts,omitempty"`
+	Ports     []string `json:"ports,omitempty"` // "8080/TCP (http)"
 }

@@ -221,6 +221,7 @@ function Overview({ d, info, kinds, now, onNavigate, onEvents }: OverviewProps) 
                 {c.state && <span className={'ready-dot' + (c.ready ? ' ok' : '')} title={c.ready ? 'Ready' : 'Not ready'} />}
                 <span className="container-name">{c.name}</span>
                 {c.init && <span className="tag">init</span>}
+                {c.ephemeral && <span className="tag">ephemeral</span>}
                 {c.state && <span className="container-state">{c.state}</span>}
                 {c.restarts ? <span className="container-restarts">{c.restarts} restarts</span> : null}
               </div>

@@ -488,7 +488,7 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
           {containers.map((c) => (
             <option key={c.name} value={c.name}>
               {c.name}
-              {c.init ? ' (init)' : ''}
+              {c.init ? ' (init)' : c.ephemeral ? ' (ephemeral)' : ''}
             </option>
           ))}
         </select>

@@ -62,6 +62,7 @@ export namespace model {
 	    name: string;
 	    image: string;
 	    init?: boolean;
+	    ephemeral?: boolean;
 	    ready: boolean;
 	    state?: string;
 	    restarts?: number;
@@ -76,6 +77,7 @@ export namespace model {
 	        this.name = source["name"];
 	        this.image = source["image"];
 	        this.init = source["init"];
+	        this.ephemeral = source["ephemeral"];
 	        this.ready = source["ready"];
 	        this.state = source["state"];
 	        this.restarts = source["restarts"];
