@@ -51,13 +51,21 @@ type LogLimits struct {
 type logView struct {
 	id        string
 	namespace string
-	// name is the pod of a pod's logs; sel selects a workload's pods
-	// (nil: none).
+	// name is the pod of a pod's logs; a workload's or Service's pods are
+	// those its selector selects (see selector).
 	name   string
-	sel    labels.Selector
 	stream *logs.Stream
 	pods   *informer.Handle
 	reg    *informer.Registration
+	// kind is the target's kind; target follows the target itself, whose
+	// selector may change (a Service's): the view's pods change with it.
+	kind   *kinds.Kind
+	target *informer.Handle
+	tReg   *informer.Registration
+
+	// selMu guards sel (nil: selects no pod).
+	selMu sync.RWMutex
+	sel   labels.Selector
 
 	mu      sync.Mutex
 	matched map[string]*logPodState // by pod name: the pods of the target now
@@ -125,6 +133,7 @@ func (s *Session) OpenLogs(target model.LogTarget) (model.LogStatus, error) {
 		stream.Close()
 		return model.LogStatus{}, s.plugins.Explain(err)
 	}
+	lv.kind = k
 	if k.OwnLogs {
 		lv.name = name
 		pod, _ = obj.(*corev1.Pod)
@@ -132,7 +141,7 @@ func (s *Session) OpenLogs(target model.LogTarget) (model.LogStatus, error) {
 		lv.sel = k.PodSelector(obj)
 	}
 	podsKind := kinds.Builtin(kinds.Pods)
-	if k.OwnLogs || lv.sel != nil {
+	{
 		h, err := s.owner.Informer(podsKind)
 		if err != nil {
 			stream.Close()
@@ -147,15 +156,19 @@ func (s *Session) OpenLogs(target model.LogTarget) (model.LogStatus, error) {
 			DeleteFunc: lv.deleted,
 		})
 		if !k.OwnLogs {
-			objs, err := s.access.List(s.ctx, podsKind, ns, lv.sel.String())
+			first, err = lv.selected(s)
 			if err != nil {
 				lv.close()
 				return model.LogStatus{}, s.plugins.Explain(err)
 			}
-			for _, o := range objs {
-				if p, ok := logPod(o); ok && lv.track(p, o) {
-					first = append(first, p)
-				}
+			// The target's selector can change (a Service's): follow it.
+			// Without a watch of the kind the view keeps the selector it
+			// opened with.
+			if th, err := s.owner.Informer(k); err == nil {
+				lv.target = th
+				lv.tReg = th.Subscribe(toolscache.ResourceEventHandlerFuncs{
+					UpdateFunc: func(_, obj any) { lv.retarget(s, name, obj) },
+				})
 			}
 		} else if pod == nil {
 			lv.close()
@@ -274,7 +287,8 @@ func (lv *logView) matches(obj any) bool {
 	if lv.name != "" {
 		return m.GetName() == lv.name
 	}
-	return lv.sel != nil && lv.sel.Matches(labels.Set(m.GetLabels()))
+	sel := lv.selector()
+	return sel != nil && sel.Matches(labels.Set(m.GetLabels()))
 }
 
 // track records a matching pod; true when the stream should add it (it
@@ -299,6 +313,88 @@ func (lv *logView) track(p logs.Pod, obj any) bool {
 	}
 	st.streamed = true
 	return true
+}
+
+// selector is the view's pod selector now (nil: no pod).
+func (lv *logView) selector() labels.Selector {
+	lv.selMu.RLock()
+	defer lv.selMu.RUnlock()
+	return lv.sel
+}
+
+// selected tracks the cached pods the selector selects and returns those
+// the stream should add.
+func (lv *logView) selected(s *Session) ([]logs.Pod, error) {
+	sel := lv.selector()
+	if sel == nil {
+		return nil, nil
+	}
+	objs, err := s.access.List(s.ctx, kinds.Builtin(kinds.Pods), lv.namespace, sel.String())
+	if err != nil {
+		return nil, err
+	}
+	var add []logs.Pod
+	for _, o := range objs {
+		if p, ok := logPod(o); ok && lv.track(p, o) {
+			add = append(add, p)
+		}
+	}
+	return add, nil
+}
+
+// retarget follows an update of the target (on its informer's goroutine):
+// when its selector changed, pods it no longer selects leave the stream
+// (their lines stay) and those it now selects join.
+func (lv *logView) retarget(s *Session, name string, obj any) {
+	m, ok := obj.(interface{ GetName() string })
+	if !ok || m.GetName() != name || !lv.matchesNamespace(obj) {
+		return
+	}
+	sel := lv.kind.PodSelector(obj)
+	lv.selMu.Lock()
+	same := selectorString(sel) == selectorString(lv.sel)
+	lv.sel = sel
+	lv.selMu.Unlock()
+	if same {
+		return
+	}
+	lv.mu.Lock()
+	lv.podsMoved++ // the status may say the object selects no pod
+	var gone []string
+	for pod := range lv.matched {
+		gone = append(gone, pod)
+	}
+	lv.mu.Unlock()
+	// Pods still selected are tracked again (and stay); the others go.
+	add, err := lv.selected(s)
+	if err != nil {
+		add = nil
+	}
+	lv.stream.AddPod(add...)
+	for _, pod := range gone {
+		if o, ok := lv.cachedPod(s, pod); !ok || !lv.matches(o) {
+			lv.forget(pod)
+		}
+	}
+	s.logsChanged(lv)
+}
+
+// cachedPod is the pods cache's object of a pod of the view's namespace.
+func (lv *logView) cachedPod(s *Session, name string) (any, bool) {
+	obj, err := s.access.Get(s.ctx, kinds.Builtin(kinds.Pods), lv.namespace, name)
+	return obj, err == nil && obj != nil
+}
+
+func selectorString(sel labels.Selector) string {
+	if sel == nil {
+		return "<none>"
+	}
+	return sel.String()
+}
+
+func (lv *logView) matchesNamespace(obj any) bool {
+	m, ok := obj.(interface{ GetNamespace() string })
+	return ok && m.GetNamespace() == lv.namespace
 }
 
 // changed follows a pod added or updated in the cache: a pod that starts
@@ -364,6 +460,9 @@ func (lv *logView) close() {
 	if lv.reg != nil {
 		lv.pods.Unsubscribe(lv.reg)
 	}
+	if lv.tReg != nil {
+		lv.target.Unsubscribe(lv.tReg)
+	}
 	lv.stream.Close()
 }
 
@@ -409,7 +508,7 @@ func (s *Session) logStatus(lv *logView) model.LogStatus {
 		Dropped: st.Dropped, Bytes: st.Bytes, Pods: lv.podCount(), Waiting: st.Waiting, Notice: st.Notice,
 		Sources: make([]model.LogSource, 0, len(st.Containers)),
 	}
-	if lv.name == "" && lv.sel == nil {
+	if lv.name == "" && lv.selector() == nil {
 		out.Notice = "this object selects no pods"
 	}
 	for _, c := range st.Containers {

@@ -338,6 +338,27 @@ func TestServiceLogsFollowItsSelector(t *testing.T) {
 		count[l.Pod]++
 	}
 	assert.Equal(t, map[string]int{a.Name: len(aLines), b.Name: len(bLines) + 1}, count, "front-a's lines are kept")
+
+	// The Service's selector changes: front-a (now labelled back) joins, front-b leaves.
+	label(a.Name, "back")
+	_, err = cs.CoreV1().Services(ns).Patch(t.Context(), "front", types.MergePatchType,
+		[]byte(`{"spec":{"selector":{"app":"back"}}}`), metav1.PatchOptions{})
+	require.NoError(t, err)
+	st = waitLogs(t, rec, s, id, "the new selector's pods", func(st model.LogStatus) bool {
+		return sourceState(st, a.Name, "app") != "" && sourceState(st, b.Name, "app") == ""
+	})
+	assert.Equal(t, 1, st.Pods)
+	env.AppendLog(t, a, "app", "front-a is back")
+	waitLogs(t, rec, s, id, "front-a's live line", lineCount(len(aLines)+len(bLines)+2))
+	last := allLogLines(t, s, id)
+	assert.Equal(t, "front-a is back", lineText(last[len(last)-1]))
+
+	// A selector that selects nothing says so.
+	_, err = cs.CoreV1().Services(ns).Patch(t.Context(), "front", types.JSONPatchType,
+		[]byte(`[{"op":"remove","path":"/spec/selector"}]`), metav1.PatchOptions{})
+	require.NoError(t, err)
+	st = waitLogs(t, rec, s, id, "no pod selected", func(st model.LogStatus) bool { return st.Pods == 0 })
+	assert.Equal(t, "this object selects no pods", st.Notice)
 }
 
 func TestPreviousContainerLogs(t *testing.T) {
