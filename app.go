@@ -397,6 +397,33 @@ func (a *App) CloseLogs(id string) error {
 	return s.CloseLogs(id)
 }
 
+// SaveLogLines asks where to save the lines a log view keeps now (a
+// native dialog) and writes them: a workload's merged log as the page
+// shows it, each line tagged with its pod and container. Path is "" when
+// the user cancelled the dialog.
+func (a *App) SaveLogLines(id string, timestamps bool) (model.SavedLog, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.SavedLog{}, err
+	}
+	ns, name, err := s.LogViewName(id)
+	if err != nil {
+		return model.SavedLog{}, err
+	}
+	if a.saveFile == nil {
+		return model.SavedLog{}, errors.New("no save dialog")
+	}
+	path, err := a.saveFile("Save the lines of "+ns+"/"+name, name+".log")
+	if err != nil || path == "" {
+		return model.SavedLog{}, err
+	}
+	n, err := s.SaveLogView(id, path, timestamps)
+	if err != nil {
+		return model.SavedLog{}, err
+	}
+	return model.SavedLog{Path: path, Lines: n}, nil
+}
+
 // DownloadLogs asks where to save a pod container's whole log (a native
 // dialog), then writes it from the API in the background and returns the
 // id its "logs:download" progress events carry; "" when the user

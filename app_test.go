@@ -108,5 +108,7 @@ func FuzzBoundMethods(f *testing.F) {
 		_, err = a.DownloadLogs(kind, ns, name, text, offset%2 == 0, limit%2 == 0)
 		assert.Error(t, err)
 		assert.Error(t, a.CancelDownload(text))
+		_, err = a.SaveLogLines(text, offset%2 == 0)
+		assert.Error(t, err, "no such log view: no dialog")
 	})
 }

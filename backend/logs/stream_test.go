@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -501,4 +503,40 @@ func TestStatesMoveWithSourcesNotLines(t *testing.T) {
 	cut := st.States
 	s.RemovePod("p")
 	assert.Greater(t, s.Progress().States, cut, "a pod removed moves States")
+}
+
+// Save writes the lines kept now, whole, tagged and stamped when asked,
+// into a file that appears only once complete.
+func TestSaveWritesTheKeptLines(t *testing.T) {
+	f, c := newFakeServer(), newChanges()
+	long := strings.Repeat("x", 3000) // longer than a window may carry
+	f.add("a", "app", fakeLine{t0, "a first"}, fakeLine{t0.Add(2 * time.Millisecond), "a \x1b[31mred\x1b[0m"}, fakeLine{t0.Add(4 * time.Millisecond), long})
+	f.add("b", "web", fakeLine{t0.Add(time.Millisecond), "b first"}, fakeLine{t0.Add(3 * time.Millisecond), "b second"})
+	s := open(t, f, c, logs.Options{TailLines: logs.TailAll, MaxLines: 4, MaxWindowBytes: 1024})
+	s.AddPod(logs.Pod{Name: "a", Containers: []string{"app"}}, logs.Pod{Name: "b", Containers: []string{"web"}})
+	waitFor(t, s, c, "five lines, one fallen out", func(st logs.Status) bool { return st.Next == 6 && st.Dropped == 1 })
+
+	path := filepath.Join(t.TempDir(), "shop.log")
+	n, err := s.Save(path, logs.SaveOptions{Timestamps: true, Tags: true})
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	stamp := func(d time.Duration) string { return t0.Add(d).UTC().Format(time.RFC3339Nano) }
+	assert.Equal(t, stamp(time.Millisecond)+" [b/web] b first\n"+
+		stamp(2*time.Millisecond)+" [a/app] a \x1b[31mred\x1b[0m\n"+
+		stamp(3*time.Millisecond)+" [b/web] b second\n"+
+		stamp(4*time.Millisecond)+" [a/app] "+long+"\n", string(got), "the oldest fell out; the long line whole")
+
+	plain := filepath.Join(t.TempDir(), "plain.log")
+	_, err = s.Save(plain, logs.SaveOptions{})
+	require.NoError(t, err)
+	got, err = os.ReadFile(plain)
+	require.NoError(t, err)
+	assert.Equal(t, "b first\na \x1b[31mred\x1b[0m\nb second\n"+long+"\n", string(got))
+
+	_, err = s.Save(filepath.Join(t.TempDir(), "missing", "x.log"), logs.SaveOptions{})
+	require.Error(t, err, "a directory that does not exist")
+	entries, _ := os.ReadDir(filepath.Dir(plain))
+	assert.Len(t, entries, 1, "no partial file is left behind")
 }

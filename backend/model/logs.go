@@ -134,6 +134,13 @@ type LogNotice struct {
 	Dropped       uint64 `json:"dropped"`
 }
 
+// SavedLog says where App.SaveLogLines wrote how many lines ("" when
+// the user cancelled).
+type SavedLog struct {
+	Path  string `json:"path"`
+	Lines int    `json:"lines"`
+}
+
 // DownloadProgress is the payload of EventLogDownload.
 type DownloadProgress struct {
 	ID      string `json:"id"`

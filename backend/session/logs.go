@@ -51,6 +51,7 @@ type LogLimits struct {
 type logView struct {
 	id        string
 	namespace string
+	object    string // the target's name
 	// name is the pod of a pod's logs; a workload's or Service's pods are
 	// those its selector selects (see selector).
 	name   string
@@ -119,7 +120,7 @@ func (s *Session) OpenLogs(target model.LogTarget) (model.LogStatus, error) {
 	// learns that rather than whatever else it may not do; then the
 	// object: a pod's logs list its ephemeral containers too, which only
 	// the full pod has; a workload gives its selector.
-	lv := &logView{id: id, namespace: ns, matched: map[string]*logPodState{}}
+	lv := &logView{id: id, namespace: ns, object: name, matched: map[string]*logPodState{}}
 	opts.OnChange = func() { s.logsChanged(lv) }
 	stream, err := logs.Open(s.ctx, s.client, ns, opts)
 	if err != nil {
@@ -581,6 +582,31 @@ func (s *Session) LogSearch(id string, q model.LogQuery, from uint64, limit int,
 		out.Next = r.Next
 	}
 	return out, nil
+}
+
+// LogViewName is a log view's target as namespace and name (for a file
+// name).
+func (s *Session) LogViewName(id string) (namespace, name string, err error) {
+	lv, err := s.logView(id)
+	if err != nil {
+		return "", "", err
+	}
+	return lv.namespace, lv.object, nil
+}
+
+// SaveLogView writes the lines a log view keeps now to the file at path
+// (see logs.Stream.Save), each tagged with its pod and container when the
+// view reads more than one, and returns how many it wrote.
+func (s *Session) SaveLogView(id, path string, timestamps bool) (int, error) {
+	if !filepath.IsAbs(path) {
+		return 0, fmt.Errorf("save: %q is not an absolute path", path)
+	}
+	lv, err := s.logView(id)
+	if err != nil {
+		return 0, err
+	}
+	tags := lv.name == "" || len(lv.stream.Status().Containers) > 1
+	return lv.stream.Save(path, logs.SaveOptions{Timestamps: timestamps, Tags: tags})
 }
 
 // CloseLogs ends a log view's streams and drops its lines.

@@ -269,6 +269,21 @@ func TestDeploymentLogsMergePodsAndFollowThem(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 
+	// The merged lines saved to a file, as the page shows them, tagged.
+	path := filepath.Join(t.TempDir(), "web.log")
+	n, err := s.SaveLogView(id, path, false)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, n, total)
+	saved, err := os.ReadFile(path)
+	require.NoError(t, err)
+	savedLines := strings.Split(strings.TrimSuffix(string(saved), "\n"), "\n")
+	require.Len(t, savedLines, n)
+	for i, l := range lines {
+		assert.True(t, strings.HasPrefix(savedLines[i], "["+l.Pod+"/web] "), "line %d tagged with its pod: %q", i, savedLines[i])
+	}
+	_, err = s.SaveLogView(id, "relative.log", false)
+	assert.ErrorContains(t, err, "not an absolute path")
+
 	// A third replica joins the view with its lines.
 	_, err = cs.AppsV1().Deployments(ns).Patch(t.Context(), "web", types.MergePatchType, []byte(`{"spec":{"replicas":3}}`), metav1.PatchOptions{})
 	require.NoError(t, err)

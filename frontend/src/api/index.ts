@@ -149,6 +149,12 @@ export const api = {
   downloadLogs: (kind: string, namespace: string, name: string, container: string, previous: boolean, timestamps: boolean): Promise<string> =>
     App.DownloadLogs(kind, namespace, name, container, previous, timestamps),
   cancelDownload: (id: string): Promise<void> => App.CancelDownload(id),
+  /**
+   * saveLogLines asks where to save the lines a log view keeps now (a
+   * native dialog) and writes them from Go, tagged with their pod and
+   * container when there are several; path is "" when the user cancelled.
+   */
+  saveLogLines: (id: string, timestamps: boolean): Promise<{ path: string; lines: number }> => App.SaveLogLines(id, timestamps),
 
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {

@@ -274,4 +274,24 @@ describe('LogViewer', () => {
     act(() => fake.download({ id: 'd1', path: '/tmp/x.log', written: 4096, done: true }));
     await waitFor(() => expect(screen.getByTestId('logs-download')).toBeTruthy());
   });
+
+  it('saves the lines kept through Go; a workload has no whole-log download, a pod of two containers asks for one', async () => {
+    fake.setLog(lines(10));
+    const deployment: LogSubject = { kind: 'deployments', namespace: 'shop', name: 'web', containers: [{ name: 'app', image: 'x', ready: true }] };
+    const { unmount } = render(<LogViewer subject={deployment} generation={1} />);
+    await waitFor(() => expect(shown().some((t) => t?.endsWith('line 10'))).toBe(true)); // tagged with the pod
+    expect(screen.queryByTestId('logs-download')).toBeNull();
+    fireEvent.click(screen.getByTestId('logs-timestamps'));
+    fireEvent.click(screen.getByTestId('logs-save'));
+    await waitFor(() => expect(screen.getByTestId('logs-saved').textContent).toBe('Saved 42 lines'));
+    expect(fake.api.saveLogLines).toHaveBeenCalledWith('l1', true);
+    unmount();
+
+    const two: LogSubject = { ...pod, containers: [{ name: 'app', image: 'x', ready: true }, { name: 'envoy', image: 'y', ready: true }] };
+    render(<LogViewer subject={two} generation={1} />);
+    const download = await screen.findByTestId('logs-download');
+    expect((download as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('logs-container'), { target: { value: 'envoy' } });
+    await waitFor(() => expect((screen.getByTestId('logs-download') as HTMLButtonElement).disabled).toBe(false));
+  });
 });

@@ -541,7 +541,8 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
         <button type="button" className="button small" data-testid="logs-copy" disabled={!sel} title="Copy the selected lines (click, shift-click)" onClick={() => void copy()}>
           Copy
         </button>
-        <Download subject={subject} opts={opts} />
+        <SaveLines id={store.id} timestamps={opts.timestamps} />
+        {subject.kind === 'pods' && <Download subject={subject} opts={opts} containers={containers} />}
       </div>
 
       {searchOpen && (
@@ -688,8 +689,28 @@ function Sources({ subject, status, dropped }: { subject: LogSubject; status: Lo
   );
 }
 
+/** SaveLines saves the lines the view keeps now (a workload's merged, tagged) through a native dialog. */
+function SaveLines({ id, timestamps }: { id: string; timestamps: boolean }) {
+  const [said, setSaid] = useState<string | null>(null);
+  const save = () => {
+    setSaid(null);
+    api.saveLogLines(id, timestamps).then(
+      (r) => r.path && setSaid(`Saved ${formatCount(r.lines)} line${r.lines === 1 ? '' : 's'}`),
+      (e: unknown) => setSaid('Save failed: ' + errorMessage(e)),
+    );
+  };
+  return (
+    <>
+      <button type="button" className="button small" data-testid="logs-save" disabled={!id} title="Save the lines kept here (the buffer) to a file" onClick={save}>
+        Save lines
+      </button>
+      {said && <span className="muted" data-testid="logs-saved">{said}</span>}
+    </>
+  );
+}
+
 /** Download saves a container's whole log through a native dialog; progress comes on logs:download. */
-function Download({ subject, opts }: { subject: LogSubject; opts: LogOptions }) {
+function Download({ subject, opts, containers }: { subject: LogSubject; opts: LogOptions; containers: Container[] }) {
   const [id, setId] = useState<string | null>(null);
   const [p, setP] = useState<DownloadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -705,6 +726,8 @@ function Download({ subject, opts }: { subject: LogSubject; opts: LogOptions }) 
     );
   };
   const running = id !== null && !(p?.done || p?.error);
+  // The API gives one container's log: with several, one must be picked.
+  const pickFirst = opts.container === '' && containers.filter((c) => !c.init).length > 1;
   return (
     <span className="logs-download" data-testid="logs-download-state">
       {running ? (
@@ -715,7 +738,14 @@ function Download({ subject, opts }: { subject: LogSubject; opts: LogOptions }) 
           </button>
         </>
       ) : (
-        <button type="button" className="button small" data-testid="logs-download" title="Save the whole log to a file" onClick={start}>
+        <button
+          type="button"
+          className="button small"
+          data-testid="logs-download"
+          disabled={pickFirst}
+          title={pickFirst ? 'Pick a container to download its whole log' : 'Download the whole log of the container from the API (not only the lines kept here)'}
+          onClick={start}
+        >
           Download
         </button>
       )}

@@ -210,6 +210,7 @@ export function fakeBackend() {
     }),
     downloadLogs: vi.fn(async (_kind: string, _ns: string, _name: string, _container: string, _previous: boolean, _timestamps: boolean) => 'd1'),
     cancelDownload: vi.fn(async (_id: string) => undefined),
+    saveLogLines: vi.fn(async (_id: string, _timestamps: boolean) => ({ path: '/home/me/web.log', lines: 42 })),
     onLogsChanged: (cb: Listener<LogNotice>) => {
       logListeners.add(cb);
       return () => logListeners.delete(cb);

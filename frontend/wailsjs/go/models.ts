@@ -654,6 +654,20 @@ export namespace model {
 	    }
 	}
 	
+	export class SavedLog {
+	    path: string;
+	    lines: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavedLog(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.lines = source["lines"];
+	    }
+	}
 	
 	export class SecretValue {
 	    key: string;

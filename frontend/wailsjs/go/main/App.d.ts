@@ -51,6 +51,8 @@ export function RetryKind(arg1:string):Promise<void>;
 
 export function RevealSecretValue(arg1:string,arg2:string,arg3:string):Promise<model.SecretValue>;
 
+export function SaveLogLines(arg1:string,arg2:boolean):Promise<model.SavedLog>;
+
 export function SaveSettings(arg1:settings.Settings):Promise<void>;
 
 export function Settings():Promise<settings.Settings>;

@@ -98,6 +98,10 @@ export function RevealSecretValue(arg1, arg2, arg3) {
   return window['go']['main']['App']['RevealSecretValue'](arg1, arg2, arg3);
 }
 
+export function SaveLogLines(arg1, arg2) {
+  return window['go']['main']['App']['SaveLogLines'](arg1, arg2);
+}
+
 export function SaveSettings(arg1) {
   return window['go']['main']['App']['SaveSettings'](arg1);
 }
