@@ -106,6 +106,31 @@ async function heapMB(cdp: CDPSession): Promise<number> {
   return Math.round((usedSize / 1024 / 1024) * 10) / 10;
 }
 
+/**
+ * startTrace records a Chromium trace of the page (the timeline's events);
+ * the function it returns stops it and writes the renderer main thread's
+ * time by event name to bench-logs-drag-trace.json (profile mode).
+ */
+async function startTrace(page: Page): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] = [];
+  cdp.on('Tracing.dataCollected', (d: { value: typeof events }) => events.push(...d.value));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8', transferMode: 'ReportEvents' });
+  return async () => {
+    const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+    await cdp.send('Tracing.end');
+    await done;
+    const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    const by: Record<string, number> = {};
+    for (const e of events) {
+      if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !e.dur) continue;
+      by[e.name] = (by[e.name] ?? 0) + e.dur / 1000;
+    }
+    const top = Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 40);
+    writeFileSync(join(env.artifacts, 'bench-logs-drag-trace.json'), JSON.stringify(Object.fromEntries(top), null, 1));
+  };
+}
+
 /** The main thread's time so far by what it did (CDP's cumulative seconds). */
 async function mainThread(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics } = await cdp.send('Performance.getMetrics');
@@ -421,7 +446,9 @@ describe('logs budgets', () => {
     step('scrolling while lines arrive');
     const drag0 = await mainThread(cdp);
     if (profile) await cdp.send('Profiler.start');
+    const tracing = profile ? await startTrace(page) : undefined;
     results.scrollDuringFlood = await measureScroll(page, 5);
+    if (tracing) await tracing();
     if (profile) {
       const { profile: p } = await cdp.send('Profiler.stop');
       writeFileSync(join(env.artifacts, 'bench-logs-drag.cpuprofile'), JSON.stringify(p));

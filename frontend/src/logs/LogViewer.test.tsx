@@ -124,6 +124,24 @@ describe('LogViewer', () => {
     expect(screen.getByTestId('logs-jump')).toBeTruthy(); // still paused
   });
 
+  it('asks for no lines while a drag flies past them, and for those where it stops', async () => {
+    fake.setLog(lines(50_000));
+    render(<LogViewer subject={pod} generation={1} />);
+    await waitFor(() => expect(shown()).toContain('line 50000'));
+    layout(() => fake.b.log.length);
+    vi.mocked(fake.api.logLines).mockClear();
+    // Each step moves the rows drawn by far more than a screenful.
+    for (const top of [100_000, 200_000, 300_000, 400_000]) {
+      act(() => {
+        scroller().scrollTop = top;
+        fireEvent.scroll(scroller());
+      });
+    }
+    await waitFor(() => expect(shown()).toContain('line 20001')); // row 20,000: where it stopped
+    const asked = vi.mocked(fake.api.logLines).mock.calls.map((c) => c[1]);
+    expect(asked.every((from) => from >= 20_001 - 40)).toBe(true); // nothing for the rows flown past
+  });
+
   it('End and Home jump to the latest and the first line', async () => {
     fake.setLog(lines(5000));
     render(<LogViewer subject={pod} generation={1} />);

@@ -235,9 +235,19 @@ function LogView({ subject, containers, generation, opts, setOpts }: ViewProps) 
   const pinned = following && !filtered;
   const rows = useRows(scroller, count, ROW_HEIGHT, 0, OVERSCAN, pinned ? extra : undefined);
   const lineAt = (i: number) => (filtered ? filtered.lines[i] : store.line(top + i));
+  // The lines to read: those drawn. In a fast drag (the rows drawn change
+  // entirely from one scroll step to the next) none are asked for until it
+  // slows or stops: they would land after the rows had moved on, and each
+  // answer would cost a render of lines no longer drawn.
+  const asked = useRef(0);
   useEffect(() => {
-    if (!filtered) store.setRange(top + rows.drawFirst, top + rows.drawLast);
-  }, [store, filtered, rows.drawFirst, rows.drawLast, top]);
+    if (filtered) return;
+    const from = top + rows.drawFirst;
+    const jump = Math.abs(from - asked.current);
+    asked.current = from;
+    if (rows.moving && !pinned && jump > rows.capacity) return;
+    store.setRange(from, top + rows.drawLast);
+  }, [store, filtered, rows.drawFirst, rows.drawLast, top, rows.moving, rows.capacity, pinned]);
   // Following, the store reads the last lines itself and moves its bounds
   // with them (LogStore.follow): the rows pinned to the bottom are drawn
   // once per step, with their lines.
