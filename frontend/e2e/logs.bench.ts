@@ -109,9 +109,9 @@ async function heapMB(cdp: CDPSession): Promise<number> {
 /**
  * startTrace records a Chromium trace of the page (the timeline's events);
  * the function it returns stops it and writes the renderer main thread's
- * time by event name to bench-logs-drag-trace.json (profile mode).
+ * time by event name to bench-logs-<name>-trace.json (profile mode).
  */
-async function startTrace(page: Page): Promise<() => Promise<void>> {
+async function startTrace(page: Page, name: string): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
   const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] = [];
   cdp.on('Tracing.dataCollected', (d: { value: typeof events }) => events.push(...d.value));
@@ -127,7 +127,7 @@ async function startTrace(page: Page): Promise<() => Promise<void>> {
       by[e.name] = (by[e.name] ?? 0) + e.dur / 1000;
     }
     const top = Object.entries(by).sort((a, b) => b[1] - a[1]).slice(0, 40);
-    writeFileSync(join(env.artifacts, 'bench-logs-drag-trace.json'), JSON.stringify(Object.fromEntries(top), null, 1));
+    writeFileSync(join(env.artifacts, `bench-logs-${name}-trace.json`), JSON.stringify(Object.fromEntries(top), null, 1));
   };
 }
 
@@ -191,14 +191,17 @@ async function watchNewest(page: Page): Promise<void> {
     const frame = () => {
       if (!w.__latOn) return;
       (w as unknown as { __frames: number }).__frames++;
+      // The newest line drawn is the last line row of the block (rows are
+      // in seq order); looking only there keeps the sampler's own cost per
+      // frame small and constant.
       let best: Element | null = null;
       let max = newest;
-      for (const el of Array.from(document.querySelectorAll(`${sel} [data-testid="log-line"]`))) {
-        const s = Number(el.getAttribute('data-seq'));
-        if (s > max) {
-          max = s;
-          best = el;
-        }
+      let el = document.querySelector(`${sel} .logs-block`)?.lastElementChild ?? null;
+      while (el && !el.hasAttribute('data-seq')) el = el.previousElementSibling;
+      const seq = el ? Number(el.getAttribute('data-seq')) : 0;
+      if (el && seq > max) {
+        max = seq;
+        best = el;
       }
       if (best) {
         newest = max;
@@ -389,7 +392,9 @@ describe('logs budgets', () => {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    const tracingFollow = profile ? await startTrace(page, 'following') : undefined;
     await page.waitForTimeout(Math.min(30_000, Math.max(5_000, (seconds - 12) * 1000)));
+    if (tracingFollow) await tracingFollow();
     if (profile) {
       const { profile: p } = await cdp.send('Profiler.stop');
       writeFileSync(join(env.artifacts, 'bench-logs-following.cpuprofile'), JSON.stringify(p));
@@ -446,7 +451,7 @@ describe('logs budgets', () => {
     step('scrolling while lines arrive');
     const drag0 = await mainThread(cdp);
     if (profile) await cdp.send('Profiler.start');
-    const tracing = profile ? await startTrace(page) : undefined;
+    const tracing = profile ? await startTrace(page, 'drag') : undefined;
     results.scrollDuringFlood = await measureScroll(page, 5);
     if (tracing) await tracing();
     if (profile) {
