@@ -36,6 +36,10 @@ const Host = "127.0.0.1"
 // that is reconnecting before it is closed.
 const waitTunnel = 30 * time.Second
 
+// Linger is how long a connection whose local side has finished sending
+// stays open while the pod sends nothing more.
+const Linger = 5 * time.Second
+
 // ErrPortInUse is wrapped by the error for a local port that is taken.
 var ErrPortInUse = errors.New("already in use")
 
@@ -534,44 +538,67 @@ func (f *Forward) pipe(c net.Conn, tunnel httpstream.Connection, port int32) err
 			remote <- nil
 		}
 	}()
-	fromPod := make(chan struct{})
+	fromPod, fromLocal := make(chan struct{}), make(chan struct{})
+	var heard atomic.Int64 // bytes from the pod on this connection
 	go func() {
 		defer wg.Done()
 		defer close(fromPod)
-		_, _ = io.Copy(counter{c, &f.in, f.onChange}, data)
+		_, _ = io.Copy(counter{w: c, n: &f.in, also: &heard, changed: f.onChange}, data)
 	}()
 	go func() {
 		defer wg.Done()
-		_, err := io.Copy(counter{data, &f.out, f.onChange}, c)
+		defer close(fromLocal)
+		_, err := io.Copy(counter{w: data, n: &f.out, changed: f.onChange}, c)
 		if err == nil {
 			data.Close() // half-close: the pod reads EOF
 		} else {
 			data.Reset()
 		}
 	}()
-	<-fromPod
+	podEnded := true
+	select {
+	case <-fromPod:
+	case <-fromLocal:
+		// The local side is done sending. Not every pod end hears of a
+		// half-close, so the pair ends once the pod has been silent for
+		// Linger.
+		for ended := false; !ended; {
+			before := heard.Load()
+			t := time.NewTimer(Linger)
+			select {
+			case <-fromPod:
+				ended = true
+			case <-t.C:
+				ended = heard.Load() == before
+				podEnded = !ended
+			}
+			t.Stop()
+		}
+	}
 	// The pod's side has ended: end ours, then wait for the error stream,
 	// which the kubelet closes once the pair is done (or the tunnel goes).
 	c.Close()
 	data.Reset()
 	var perr error
-	t := time.NewTimer(5 * time.Second)
-	select {
-	case perr = <-remote:
-	case <-tunnel.CloseChan():
-	case <-t.C:
+	if podEnded {
+		t := time.NewTimer(5 * time.Second)
+		select {
+		case perr = <-remote:
+		case <-tunnel.CloseChan():
+		case <-t.C:
+		}
+		t.Stop()
 	}
-	t.Stop()
 	errStream.Reset()
 	wg.Wait()
 	tunnel.RemoveStreams(errStream, data)
 	return perr
 }
 
-// counter counts the bytes written through it.
+// counter counts the bytes written through it in n (and also, if set).
 type counter struct {
 	w       io.Writer
-	n       *atomic.Int64
+	n, also *atomic.Int64
 	changed func()
 }
 
@@ -579,6 +606,9 @@ func (c counter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	if n > 0 {
 		c.n.Add(int64(n))
+		if c.also != nil {
+			c.also.Add(int64(n))
+		}
 		c.changed()
 	}
 	return n, err

@@ -60,16 +60,29 @@ func PodReady(obj any) bool {
 	return false
 }
 
-// PodEnded reports whether a cached pod will never run again: deleted
-// (being deleted) or finished.
-func PodEnded(obj any) bool {
+// PodGone says why a cached pod can no longer take a forward ("" when it
+// can): ended is true when it will never run again (being deleted, or
+// finished), false when it is only not Ready.
+func PodGone(obj any) (why string, ended bool) {
+	var deleting bool
+	var phase corev1.PodPhase
 	switch p := obj.(type) {
 	case *kinds.PodSummary:
-		return p.DeletionTimestamp != nil || p.Phase == corev1.PodSucceeded || p.Phase == corev1.PodFailed
+		deleting, phase = p.DeletionTimestamp != nil, p.Phase
 	case *corev1.Pod:
-		return p.DeletionTimestamp != nil || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed
+		deleting, phase = p.DeletionTimestamp != nil, p.Status.Phase
+	default:
+		return "", false
 	}
-	return false
+	switch {
+	case deleting:
+		return "is being deleted", true
+	case phase == corev1.PodSucceeded || phase == corev1.PodFailed:
+		return "has ended (" + string(phase) + ")", true
+	case !PodReady(obj):
+		return "is not Ready", false
+	}
+	return "", false
 }
 
 // ServicePort finds the port of svc the user asked for, by its name or

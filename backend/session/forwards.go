@@ -39,15 +39,17 @@ func (p *portForwards) close() {
 }
 
 // forwards returns the session's registry, creating it (and subscribing
-// to the pods informer) the first time.
+// to the pods informer) the first time. s.mu is not held while the
+// informer is asked for: its status callback takes s.mu.
 func (s *Session) forwards() (*forward.Registry, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopped {
+	stopped, cur := s.stopped, s.portForwards
+	s.mu.Unlock()
+	switch {
+	case stopped:
 		return nil, ErrStopped
-	}
-	if s.portForwards != nil {
-		return s.portForwards.reg, nil
+	case cur != nil:
+		return cur.reg, nil
 	}
 	dial, err := forward.NewDialer(s.cfg, s.client)
 	if err != nil {
@@ -57,15 +59,26 @@ func (s *Session) forwards() (*forward.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg := forward.NewRegistry(s.ctx, dial, "g"+strconv.FormatUint(s.Generation, 10)+"f", func() {
-		s.notices.Notify(forwardsKey, model.EventForwardsChanged, model.ForwardsNotice{Generation: s.Generation})
-	})
+	reg := forward.NewRegistry(s.ctx, dial, "g"+strconv.FormatUint(s.Generation, 10)+"f", s.ForwardsChanged)
 	p := &portForwards{reg: reg, pods: pods}
 	p.sub = pods.Subscribe(toolscache.ResourceEventHandlerFuncs{
 		UpdateFunc: func(_, obj any) { podChanged(reg, obj, false) },
 		DeleteFunc: func(obj any) { podChanged(reg, obj, true) },
 	})
-	s.portForwards = p
+	s.mu.Lock()
+	stopped, cur = s.stopped, s.portForwards
+	if !stopped && cur == nil {
+		s.portForwards = p
+	}
+	s.mu.Unlock()
+	switch {
+	case stopped:
+		p.close()
+		return nil, ErrStopped
+	case cur != nil: // another call built it first
+		p.close()
+		return cur.reg, nil
+	}
 	return reg, nil
 }
 
@@ -83,14 +96,17 @@ func podChanged(reg *forward.Registry, obj any, deleted bool) {
 		return
 	}
 	ns, name := m.GetNamespace(), m.GetName()
-	switch {
-	case deleted:
+	if deleted {
 		reg.Lost(ns, name, fmt.Sprintf("pod %s was deleted", name), true)
-	case forward.PodEnded(obj):
-		reg.Lost(ns, name, fmt.Sprintf("pod %s has ended", name), true)
-	case !forward.PodReady(obj):
-		reg.Lost(ns, name, fmt.Sprintf("pod %s is not Ready", name), false)
+	} else if why, ended := forward.PodGone(obj); why != "" {
+		reg.Lost(ns, name, fmt.Sprintf("pod %s %s", name, why), ended)
 	}
+}
+
+// ForwardsChanged sends EventForwardsChanged: something the list shows
+// changed outside the forwards (which one is saved).
+func (s *Session) ForwardsChanged() {
+	s.notices.Notify(forwardsKey, model.EventForwardsChanged, model.ForwardsNotice{Generation: s.Generation})
 }
 
 // CanPortForward reports whether the user may create pods/portforward in
@@ -295,10 +311,10 @@ func (s *Session) podTarget(ctx context.Context, ns, name string, port intstr.In
 	if err != nil {
 		return forward.Target{}, err
 	}
-	switch {
-	case forward.PodEnded(pod):
-		return forward.Target{}, fmt.Errorf("pod %s/%s has ended (%s)", ns, name, pod.Status.Phase)
-	case pod.Status.Phase != corev1.PodRunning:
+	if why, ended := forward.PodGone(pod); ended {
+		return forward.Target{}, fmt.Errorf("pod %s/%s %s", ns, name, why)
+	}
+	if pod.Status.Phase != corev1.PodRunning {
 		return forward.Target{}, fmt.Errorf("pod %s/%s is not running (%s)", ns, name, pod.Status.Phase)
 	}
 	n, err := forward.ContainerPort(pod, port)
