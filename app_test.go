@@ -108,5 +108,18 @@ func FuzzBoundMethods(f *testing.F) {
 		_, err = a.DownloadLogs(kind, ns, name, text, offset%2 == 0, limit%2 == 0)
 		assert.Error(t, err)
 		assert.Error(t, a.CancelDownload(text))
+
+		// Port-forwards: none starts against a server that refuses, and an
+		// id the session never gave is refused.
+		_, err = a.StartForward(model.ForwardRequest{Kind: kind, Namespace: ns, Name: name, Port: text, LocalPort: offset})
+		assert.Error(t, err)
+		_, err = a.StopForward(text)
+		assert.Error(t, err)
+		_, err = a.RestartForward(text)
+		assert.Error(t, err)
+		assert.Error(t, a.RemoveForward(text))
+		_, err = a.ForwardPorts(kind, ns, name)
+		assert.Error(t, err)
+		_, _ = a.CanPortForward(kind, ns, name)
 	})
 }

@@ -82,6 +82,20 @@ func (s *Session) forwards() (*forward.Registry, error) {
 	return reg, nil
 }
 
+// existingForwards returns the registry for calls about a forward by id:
+// with none built yet, no id is known (and no informer is started for it).
+func (s *Session) existingForwards(id string) (*forward.Registry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.stopped:
+		return nil, ErrStopped
+	case s.portForwards == nil:
+		return nil, fmt.Errorf("port-forward %q: %w", id, forward.ErrNoForward)
+	}
+	return s.portForwards.reg, nil
+}
+
 // podChanged tells the forwards of a pod that ended, was deleted or is no
 // longer Ready.
 func podChanged(reg *forward.Registry, obj any, deleted bool) {
@@ -185,7 +199,7 @@ func (s *Session) AddForward(req model.ForwardRequest) (model.Forward, error) {
 
 // StopForward stops a forward; it stays listed and can be restarted.
 func (s *Session) StopForward(id string) (model.Forward, error) {
-	reg, err := s.forwards()
+	reg, err := s.existingForwards(id)
 	if err != nil {
 		return model.Forward{}, err
 	}
@@ -199,7 +213,7 @@ func (s *Session) StopForward(id string) (model.Forward, error) {
 // RestartForward starts a forward again, checking the permission first. A
 // forward that cannot start stays listed in the error state.
 func (s *Session) RestartForward(id string) (model.Forward, error) {
-	reg, err := s.forwards()
+	reg, err := s.existingForwards(id)
 	if err != nil {
 		return model.Forward{}, err
 	}
@@ -216,7 +230,7 @@ func (s *Session) RestartForward(id string) (model.Forward, error) {
 
 // RemoveForward stops a forward and forgets it.
 func (s *Session) RemoveForward(id string) error {
-	reg, err := s.forwards()
+	reg, err := s.existingForwards(id)
 	if err != nil {
 		return err
 	}
@@ -244,7 +258,7 @@ func (s *Session) Forwards() ([]model.Forward, error) {
 
 // ForwardRequestOf returns what a listed forward was asked as, to save it.
 func (s *Session) ForwardRequestOf(id string) (model.ForwardRequest, error) {
-	reg, err := s.forwards()
+	reg, err := s.existingForwards(id)
 	if err != nil {
 		return model.ForwardRequest{}, err
 	}

@@ -122,28 +122,30 @@ function ForwardRow({ f, busy, act }: { f: Forward; busy: boolean; act: (id: str
       <td className="num">
         {bytes(f.bytesIn)} / {bytes(f.bytesOut)}
       </td>
-      <td className="forward-actions">
-        {url && (
-          <button type="button" className="button small" data-testid="forward-open" title={`Open ${url} in your browser`} onClick={() => api.openInBrowser(url)}>
-            Open
+      <td>
+        <div className="forward-actions">
+          {url && (
+            <button type="button" className="button small" data-testid="forward-open" title={`Open ${url} in your browser`} onClick={() => api.openInBrowser(url)}>
+              Open
+            </button>
+          )}
+          {running ? (
+            <button type="button" className="button small" data-testid="forward-stop" disabled={busy} onClick={() => act(f.id, () => api.stopForward(f.id))}>
+              Stop
+            </button>
+          ) : (
+            <button type="button" className="button small" data-testid="forward-restart" disabled={busy} onClick={() => act(f.id, () => api.restartForward(f.id))}>
+              Restart
+            </button>
+          )}
+          <label className="forward-save" title="Restore this forward (stopped) at the next connect to this context">
+            <input type="checkbox" data-testid="forward-save" checked={!!f.saved} disabled={busy} onChange={(e) => act(f.id, () => api.saveForward(f.id, e.target.checked))} />
+            Save
+          </label>
+          <button type="button" className="link-button" data-testid="forward-remove" disabled={busy} onClick={() => act(f.id, () => api.removeForward(f.id))}>
+            Remove
           </button>
-        )}
-        {running ? (
-          <button type="button" className="button small" data-testid="forward-stop" disabled={busy} onClick={() => act(f.id, () => api.stopForward(f.id))}>
-            Stop
-          </button>
-        ) : (
-          <button type="button" className="button small" data-testid="forward-restart" disabled={busy} onClick={() => act(f.id, () => api.restartForward(f.id))}>
-            Restart
-          </button>
-        )}
-        <label className="forward-save" title="Restore this forward (stopped) at the next connect to this context">
-          <input type="checkbox" data-testid="forward-save" checked={!!f.saved} disabled={busy} onChange={(e) => act(f.id, () => api.saveForward(f.id, e.target.checked))} />
-          Save
-        </label>
-        <button type="button" className="link-button" data-testid="forward-remove" disabled={busy} onClick={() => act(f.id, () => api.removeForward(f.id))}>
-          Remove
-        </button>
+        </div>
       </td>
     </tr>
   );
