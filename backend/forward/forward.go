@@ -235,6 +235,17 @@ func (f *Forward) fail(err error) error {
 // stop ends the current run, leaving the forward in state with message.
 func (f *Forward) stop(state State, message string) {
 	f.mu.Lock()
+	release := f.detachLocked(state, message)
+	f.mu.Unlock()
+	release()
+	f.wg.Wait()
+	f.onChange()
+}
+
+// detachLocked ends the current run under f.mu: it cancels the run, sets
+// state and message, and takes the run's listener, tunnel and connections,
+// which the returned func closes once the caller has released f.mu.
+func (f *Forward) detachLocked(state State, message string) func() {
 	if f.cancel != nil {
 		f.cancel()
 	}
@@ -245,10 +256,17 @@ func (f *Forward) stop(state State, message string) {
 	for c := range f.conns {
 		conns = append(conns, c)
 	}
-	f.mu.Unlock()
-	closeAll(ln, tunnel, conns)
-	f.wg.Wait()
-	f.onChange()
+	return func() {
+		if ln != nil {
+			ln.Close()
+		}
+		if tunnel != nil {
+			tunnel.Close()
+		}
+		for _, c := range conns {
+			c.Close()
+		}
+	}
 }
 
 // listen opens the forward's listener on Host only.
@@ -311,29 +329,10 @@ func (f *Forward) broke(reason string) {
 		f.mu.Unlock()
 		return
 	}
-	f.cancel()
-	f.state, f.message = Error, reason
-	ln, tunnel := f.ln, f.tunnel
-	f.ln, f.tunnel = nil, nil
-	conns := make([]net.Conn, 0, len(f.conns))
-	for c := range f.conns {
-		conns = append(conns, c)
-	}
+	release := f.detachLocked(Error, reason)
 	f.mu.Unlock()
-	closeAll(ln, tunnel, conns)
+	release()
 	f.onChange()
-}
-
-func closeAll(ln net.Listener, tunnel httpstream.Connection, conns []net.Conn) {
-	if ln != nil {
-		ln.Close()
-	}
-	if tunnel != nil {
-		tunnel.Close()
-	}
-	for _, c := range conns {
-		c.Close()
-	}
 }
 
 // relocate resolves another pod and opens a tunnel to it, retrying (with

@@ -325,3 +325,86 @@ func TestForwardsEndWithTheirSession(t *testing.T) {
 	}()
 	goleak.VerifyNone(t, ignore)
 }
+
+// benchSession connects a session to demo-admin for a benchmark.
+func benchSession(b *testing.B, env *testcluster.Env) *session.Session {
+	b.Helper()
+	board := session.NewSwitchboard(context.Background(), session.Options{
+		Version: "bench", Paths: func() []string { return []string{env.Kubeconfig()} },
+	})
+	b.Cleanup(board.Stop)
+	_, err := board.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(b, err)
+	require.Eventually(b, func() bool { return board.Status().Phase == model.PhaseConnected }, 15*time.Second, 20*time.Millisecond)
+	s, err := board.Current()
+	require.NoError(b, err)
+	return s
+}
+
+// BenchmarkForwardThroughput sends 8 MiB a round through a pod forward to a
+// sink of the benchmark's own, which acknowledges each round with one byte:
+// the budget is 50 MB/s over loopback (docs/PERFORMANCE.md).
+func BenchmarkForwardThroughput(b *testing.B) {
+	env := testcluster.Get(b)
+	ns := env.Namespace(b)
+	pod := env.RunPod(b, webPod(ns, "throughput"))
+	sink := env.ForwardPodPort(b, pod, 7000)
+	const round = 8 << 20
+	go func() {
+		for {
+			c, err := sink.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				for {
+					if _, err := io.CopyN(io.Discard, c, round); err != nil {
+						return
+					}
+					if _, err := c.Write([]byte{1}); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	s := benchSession(b, env)
+	f, err := s.StartForward(model.ForwardRequest{Kind: "pods", Namespace: ns, Name: pod.Name, Port: "7000"})
+	require.NoError(b, err)
+	c, err := net.Dial("tcp", f.Address)
+	require.NoError(b, err)
+	defer c.Close()
+	buf := make([]byte, round)
+	ack := make([]byte, 1)
+	b.SetBytes(round)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, ack); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStartForward opens a forward to a pod (permission check, the
+// pod read, listener, tunnel) and removes it: the budget is 200 ms to open.
+func BenchmarkStartForward(b *testing.B) {
+	env := testcluster.Get(b)
+	ns := env.Namespace(b)
+	pod := env.RunPod(b, webPod(ns, "opening"))
+	s := benchSession(b, env)
+	for b.Loop() {
+		f, err := s.StartForward(model.ForwardRequest{Kind: "pods", Namespace: ns, Name: pod.Name, Port: "http"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := s.RemoveForward(f.ID); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}

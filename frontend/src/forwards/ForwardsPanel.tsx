@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, errorMessage, type Forward } from '../api';
 import { browserURL, bytes, targetText } from './format';
 import type { Forwards } from './useForwards';
+import { useEscape } from '../shell/useEscape';
 
 interface Props {
   forwards: Forwards;
@@ -22,13 +23,7 @@ export function ForwardsPanel({ forwards, context, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscape(onClose);
 
   const act = (id: string, what: () => Promise<unknown>) => {
     setError(null);
