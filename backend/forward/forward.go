@@ -165,6 +165,13 @@ func (f *Forward) Restart() error {
 // Stop closes the forward's listener, tunnel and connections and waits for
 // its goroutines. Stopping a stopped forward does nothing.
 func (f *Forward) Stop() {
+	// A start in progress holds ops: cancel its run first, so that it
+	// gives up (its resolve and dial watch the run's context).
+	f.mu.Lock()
+	if f.cancel != nil {
+		f.cancel()
+	}
+	f.mu.Unlock()
 	f.ops.Lock()
 	defer f.ops.Unlock()
 	f.stop(Stopped, "")
@@ -196,7 +203,7 @@ func (f *Forward) start() error {
 		ln.Close()
 		return f.fail(err)
 	}
-	tunnel, err := f.dial(f.spec.Namespace, target.Pod)
+	tunnel, err := f.openTunnel(ctx, target.Pod)
 	if err != nil {
 		ln.Close()
 		return f.fail(err)
@@ -266,6 +273,35 @@ func (f *Forward) detachLocked(state State, message string) func() {
 		for _, c := range conns {
 			c.Close()
 		}
+	}
+}
+
+// openTunnel dials a tunnel to pod, giving up when ctx ends. client-go's dialers
+// take no context and set no handshake timeout, so a server that accepts
+// and never answers would hold a Stop (and the session's) for as long as
+// it likes: the dial runs on its own, and a tunnel that arrives after ctx
+// ended is closed. That goroutine is the one thing of a forward that may
+// outlive Stop, and only while such a dial hangs.
+func (f *Forward) openTunnel(ctx context.Context, pod string) (httpstream.Connection, error) {
+	type dialed struct {
+		conn httpstream.Connection
+		err  error
+	}
+	done := make(chan dialed, 1)
+	go func() {
+		c, err := f.dial(f.spec.Namespace, pod)
+		done <- dialed{c, err}
+	}()
+	select {
+	case d := <-done:
+		return d.conn, d.err
+	case <-ctx.Done():
+		go func() {
+			if d := <-done; d.conn != nil {
+				d.conn.Close()
+			}
+		}()
+		return nil, fmt.Errorf("port-forward to pod %s: %w", pod, ctx.Err())
 	}
 }
 
@@ -344,7 +380,7 @@ func (f *Forward) relocate(ctx context.Context, from, reason string) {
 		target, err := f.spec.Resolve(ctx)
 		var tunnel httpstream.Connection
 		if err == nil {
-			tunnel, err = f.dial(f.spec.Namespace, target.Pod)
+			tunnel, err = f.openTunnel(ctx, target.Pod)
 		}
 		if err == nil {
 			f.mu.Lock()
@@ -467,9 +503,9 @@ func (f *Forward) tunnelFor(ctx context.Context) (httpstream.Connection, int32, 
 		case state == Active && tunnel != nil:
 			return tunnel, target.Port, nil
 		case state == Active:
-			t, err := f.dial(f.spec.Namespace, target.Pod)
+			t, err := f.openTunnel(ctx, target.Pod)
 			if err != nil {
-				if f.spec.Movable {
+				if ctx.Err() == nil && f.spec.Movable {
 					f.Lost(target.Pod, err.Error(), true)
 					continue
 				}
