@@ -566,6 +566,9 @@ func (a *App) SaveForward(id string, saved bool) error {
 		return err
 	}
 	sf := settings.SavedForward{Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Port: req.Port, LocalPort: req.LocalPort}
+	if slices.Contains(a.desk.settings.Get().Forwards[s.Context], sf) == saved {
+		return nil // already so: the file is not written again
+	}
 	err = a.desk.settings.Update(func(st *settings.Settings) {
 		list := slices.DeleteFunc(slices.Clone(st.Forwards[s.Context]), func(f settings.SavedForward) bool { return f == sf })
 		if saved {
