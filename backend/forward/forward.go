@@ -84,9 +84,10 @@ type Stats struct {
 	// Pod and RemotePort are where connections go (last went).
 	Pod        string
 	RemotePort int32
-	// LocalPort is the port listened on (last listened on when stopped).
+	// LocalPort is the port listened on (last listened on when stopped;
+	// the chosen one before the first start, 0 for any).
 	LocalPort int
-	// Address is Host:LocalPort, or "" before the forward first listened.
+	// Address is Host:LocalPort, or "" while LocalPort is 0.
 	Address string
 	// Connections are open now; Total were accepted since the forward was
 	// created. BytesIn came from the pod, BytesOut went to it.

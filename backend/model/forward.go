@@ -38,8 +38,9 @@ type Forward struct {
 	Port       string `json:"port"`
 	RemotePort int32  `json:"remotePort,omitempty"`
 	Pod        string `json:"pod,omitempty"`
-	// LocalPort is the port chosen (0: any); Address the one listened on,
-	// 127.0.0.1:<port>, "" until the forward first listened.
+	// LocalPort is the port chosen (0: any); Address is 127.0.0.1:<port>
+	// of the port listened on (last, or to be: the chosen one), "" for a
+	// forward to any free port that never listened.
 	LocalPort int    `json:"localPort,omitempty"`
 	Address   string `json:"address,omitempty"`
 	State     string `json:"state"`
