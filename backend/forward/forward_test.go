@@ -17,7 +17,9 @@ func podSpec(resolve forward.Resolver) forward.Spec {
 	return forward.Spec{Kind: "pods", Namespace: "shop", Name: "web-0", Port: "8080", Resolve: resolve}
 }
 
-func toWeb0(context.Context) (forward.Target, error) { return forward.Target{Pod: "web-0", Port: 8080}, nil }
+func toWeb0(context.Context) (forward.Target, error) {
+	return forward.Target{Pod: "web-0", Port: 8080}, nil
+}
 
 // TestCloseDoesNotWaitForAHungDial: client-go's dialers take no context;
 // a server that never answers the upgrade must not hold the registry's
