@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -12,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/wait"
 	toolscache "k8s.io/client-go/tools/cache"
 
 	"crowsnest/backend/forward"
@@ -96,6 +98,26 @@ func (s *Session) existingForwards(id string) (*forward.Registry, error) {
 	return s.portForwards.reg, nil
 }
 
+// podsSyncTimeout bounds how long a start waits for the pods cache.
+const podsSyncTimeout = 10 * time.Second
+
+// podsSynced waits (within podsSyncTimeout) until the pods informer the
+// forwards follow has listed: a pod deleted before that would never be
+// heard of, while one deleted after it is, and the start reads its pod from
+// the API after this. A user who may not watch pods gets forwards that
+// work but do not hear of their pod going.
+func (s *Session) podsSynced() {
+	s.mu.Lock()
+	p := s.portForwards
+	s.mu.Unlock()
+	if p == nil {
+		return
+	}
+	_ = wait.PollUntilContextTimeout(s.ctx, 20*time.Millisecond, podsSyncTimeout, true, func(context.Context) (bool, error) {
+		return p.pods.HasSynced(), nil
+	})
+}
+
 // podChanged tells the forwards of a pod that ended, was deleted or is no
 // longer Ready.
 func podChanged(reg *forward.Registry, obj any, deleted bool) {
@@ -172,6 +194,7 @@ func (s *Session) StartForward(req model.ForwardRequest) (model.Forward, error) 
 	if err != nil {
 		return model.Forward{}, err
 	}
+	s.podsSynced()
 	st, err := reg.Start(spec)
 	if err != nil {
 		return model.Forward{}, s.plugins.Explain(err)
@@ -224,6 +247,7 @@ func (s *Session) RestartForward(id string) (model.Forward, error) {
 	if err := s.mayForward(st.Spec.Namespace); err != nil {
 		return s.forwardOf(st), err
 	}
+	s.podsSynced()
 	st, err = reg.Restart(id)
 	return s.forwardOf(st), s.plugins.Explain(err)
 }

@@ -323,6 +323,9 @@ func TestForwardsEndWithTheirSession(t *testing.T) {
 		_, err = net.Dial("tcp", list[1].Address)
 		assert.Error(t, err, "a forward of a stopped session listens no more")
 	}()
+	// spdystream's Close finishes in a goroutine of its own that may wait
+	// up to a second to hand over a close error nobody reads.
+	assert.Eventually(t, func() bool { return goleak.Find(ignore) == nil }, 10*time.Second, 50*time.Millisecond)
 	goleak.VerifyNone(t, ignore)
 }
 
