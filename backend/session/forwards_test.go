@@ -170,9 +170,9 @@ func TestPodForwardCarriesBytes(t *testing.T) {
 	assert.ErrorIs(t, s.RemoveForward(web.ID), forward.ErrNoForward)
 }
 
-// TestServiceForwardMovesToAnotherPod: deleting the pod a Service's
-// forward goes to moves it to another Ready pod, with no user action, on
-// the same local port.
+// TestServiceForwardMovesToAnotherPod: deleting the pod a Service's (or a
+// Deployment's) forward goes to moves it to another Ready pod, with no
+// user action, on the same local port.
 func TestServiceForwardMovesToAnotherPod(t *testing.T) {
 	env := testcluster.Get(t)
 	ns := env.Namespace(t)
@@ -201,6 +201,16 @@ func TestServiceForwardMovesToAnotherPod(t *testing.T) {
 	assert.Equal(t, f.Address, moved.Address, "the listener stayed")
 	assert.Contains(t, moved.Message, "moved from pod "+f.Pod)
 	assert.Contains(t, get(t, moved.Address, "/after"), `request: GET "/after"`)
+
+	// A workload's forward moves the same way.
+	w, err := s.StartForward(model.ForwardRequest{Kind: "deployments", Namespace: ns, Name: "shop", Port: "http"})
+	require.NoError(t, err)
+	assert.Equal(t, int32(8080), w.RemotePort)
+	require.NoError(t, admin.CoreV1().Pods(ns).Delete(t.Context(), w.Pod, metav1.DeleteOptions{}))
+	wm := waitForward(t, rec, s, w.ID, "the workload's forward moved", func(g model.Forward) bool {
+		return g.State == model.ForwardActive && g.Pod != "" && g.Pod != w.Pod
+	})
+	assert.Contains(t, get(t, wm.Address, "/workload"), `request: GET "/workload"`)
 }
 
 // TestPodForwardReportsItsPodGone: a pod's own forward has nowhere to
