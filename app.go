@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 
@@ -64,9 +66,16 @@ func (a *App) SwitchContext(name string) (model.SessionStatus, error) {
 	a.desk.waitPath()
 	st, err := a.board.Switch(name)
 	if err == nil {
-		a.desk.rememberContext(name)
+		a.connected(name)
 	}
 	return st, err
+}
+
+// connected records a context just switched to and restores its saved
+// port-forwards (stopped).
+func (a *App) connected(name string) {
+	a.desk.rememberContext(name)
+	a.restoreForwards(name)
 }
 
 // Status is the connection phase and every kind's sync state.
@@ -247,7 +256,7 @@ func (a *App) Settings() settings.Settings { return a.desk.settings.Get() }
 // copy cannot overwrite them.
 func (a *App) SaveSettings(s settings.Settings) error {
 	err := a.desk.settings.Update(func(cur *settings.Settings) {
-		s.LastContext, s.Window = cur.LastContext, cur.Window
+		s.LastContext, s.Window, s.Forwards = cur.LastContext, cur.Window, cur.Forwards
 		*cur = s
 	})
 	if err != nil {
@@ -484,6 +493,142 @@ func logLimit(limit, most int) error {
 		return fmt.Errorf("invalid limit %d (at most %d)", limit, most)
 	}
 	return nil
+}
+
+// CanPortForward reports whether the user may forward ports of an object
+// (a pod, or a workload's or Service's pods): create pods/portforward in
+// its namespace; if not, why (the UI disables the action with the reason).
+func (a *App) CanPortForward(kind, namespace, name string) (model.Permission, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Permission{}, err
+	}
+	_, ns, _, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return model.Permission{}, err
+	}
+	return s.CanPortForward(ns)
+}
+
+// ForwardPorts lists the ports an object offers to forward: container
+// ports of a pod or workload, a Service's ports.
+func (a *App) ForwardPorts(kind, namespace, name string) ([]model.ForwardPort, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return nil, err
+	}
+	return s.ForwardPorts(kind, namespace, name)
+}
+
+// StartForward starts a port-forward on 127.0.0.1 and returns it active;
+// "forwards:changed" notices follow its changes.
+func (a *App) StartForward(req model.ForwardRequest) (model.Forward, error) {
+	if len(req.Kind) > 316 || len(req.Namespace) > 63 || len(req.Name) > 253 || len(req.Port) > 15 {
+		return model.Forward{}, errors.New("forward request field too long")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Forward{}, err
+	}
+	return s.StartForward(req)
+}
+
+// StopForward stops a port-forward; it stays listed.
+func (a *App) StopForward(id string) (model.Forward, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Forward{}, err
+	}
+	return s.StopForward(id)
+}
+
+// RestartForward starts a stopped (or failed) port-forward again.
+func (a *App) RestartForward(id string) (model.Forward, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Forward{}, err
+	}
+	return s.RestartForward(id)
+}
+
+// RemoveForward stops a port-forward, forgets it, and unsaves it.
+func (a *App) RemoveForward(id string) error {
+	if err := a.SaveForward(id, false); err != nil {
+		return err
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.RemoveForward(id)
+}
+
+// Forwards lists the current context's port-forwards, saved ones marked.
+func (a *App) Forwards() ([]model.Forward, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.Forwards()
+	if err != nil {
+		return nil, err
+	}
+	saved := a.desk.settings.Get().Forwards[s.Context]
+	for i, f := range list {
+		list[i].Saved = slices.Contains(saved, settings.SavedForward{Kind: f.Kind, Namespace: f.Namespace, Name: f.Name,
+			Port: f.Port, LocalPort: f.LocalPort})
+	}
+	return list, nil
+}
+
+// SaveForward saves a port-forward for its context (restored, stopped, at
+// the next connect) or, with saved false, forgets it there.
+func (a *App) SaveForward(id string, saved bool) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	req, err := s.ForwardRequestOf(id)
+	if err != nil {
+		return err
+	}
+	sf := settings.SavedForward{Kind: req.Kind, Namespace: req.Namespace, Name: req.Name, Port: req.Port, LocalPort: req.LocalPort}
+	if slices.Contains(a.desk.settings.Get().Forwards[s.Context], sf) == saved {
+		return nil // already so: the file is not written again
+	}
+	err = a.desk.settings.Update(func(st *settings.Settings) {
+		list := slices.DeleteFunc(slices.Clone(st.Forwards[s.Context]), func(f settings.SavedForward) bool { return f == sf })
+		if saved {
+			list = append(list, sf)
+		}
+		if st.Forwards == nil {
+			st.Forwards = map[string][]settings.SavedForward{}
+		}
+		if len(list) == 0 {
+			delete(st.Forwards, s.Context)
+		} else {
+			st.Forwards[s.Context] = list
+		}
+	})
+	if err == nil {
+		s.ForwardsChanged()
+	}
+	return err
+}
+
+// restoreForwards lists the saved port-forwards of context, stopped. One
+// that no longer parses is skipped and logged.
+func (a *App) restoreForwards(context string) {
+	s, err := a.board.Current()
+	if err != nil || s.Context != context {
+		return
+	}
+	for _, f := range a.desk.settings.Get().Forwards[context] {
+		req := model.ForwardRequest{Kind: f.Kind, Namespace: f.Namespace, Name: f.Name, Port: f.Port, LocalPort: f.LocalPort}
+		if _, err := s.AddForward(req); err != nil {
+			slog.Warn("saved port-forward not restored", "context", context, "namespace", f.Namespace, "name", f.Name, "err", err)
+		}
+	}
 }
 
 // validateSpec bounds a view spec's fields; the session parses its kind.

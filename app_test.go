@@ -110,5 +110,18 @@ func FuzzBoundMethods(f *testing.F) {
 		assert.Error(t, a.CancelDownload(text))
 		_, err = a.SaveLogLines(text, offset%2 == 0)
 		assert.Error(t, err, "no such log view: no dialog")
+
+		// Port-forwards: none starts against a server that refuses, and an
+		// id the session never gave is refused.
+		_, err = a.StartForward(model.ForwardRequest{Kind: kind, Namespace: ns, Name: name, Port: text, LocalPort: offset})
+		assert.Error(t, err)
+		_, err = a.StopForward(text)
+		assert.Error(t, err)
+		_, err = a.RestartForward(text)
+		assert.Error(t, err)
+		assert.Error(t, a.RemoveForward(text))
+		_, err = a.ForwardPorts(kind, ns, name)
+		assert.Error(t, err)
+		_, _ = a.CanPortForward(kind, ns, name)
 	})
 }

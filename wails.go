@@ -92,7 +92,7 @@ func (a *App) connectFirst() {
 	}
 	// Returns at once: reaching the server happens in the background.
 	if _, err := a.board.Switch(name); err == nil {
-		a.desk.rememberContext(name)
+		a.connected(name)
 	}
 }
 

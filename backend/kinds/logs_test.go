@@ -33,7 +33,7 @@ func TestLogTargets(t *testing.T) {
 			assert.Equal(t, selects, k.PodSelector != nil)
 			assert.Equal(t, own || selects, k.HasLogs())
 			if own || selects {
-				assert.Equal(t, []string{model.FeatureLogs}, k.Info().Features)
+				assert.Equal(t, []string{model.FeatureLogs, model.FeatureForward}, k.Info().Features)
 			} else {
 				assert.Empty(t, k.Info().Features)
 			}

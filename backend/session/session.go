@@ -91,7 +91,9 @@ type Session struct {
 	watches    map[string]*detailsWatch
 	logViews   map[string]*logView
 	downloads  map[string]context.CancelFunc
-	nextID     int
+	// portForwards is built on first use (forwards.go).
+	portForwards *portForwards
+	nextID       int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
 	namespace string
@@ -520,7 +522,7 @@ func (s *Session) Access() *dao.Access { return s.access }
 // Ctx is the session's context, cancelled by Stop.
 func (s *Session) Ctx() context.Context { return s.ctx }
 
-// Stop closes the views and log views, cancels downloads and the informers and waits for them, stops
+// Stop closes the views, log views and port-forwards, cancels downloads and the informers and waits for them, stops
 // the coalescer and closes the session's connections. Safe to call twice.
 func (s *Session) Stop() {
 	s.mu.Lock()
@@ -529,9 +531,12 @@ func (s *Session) Stop() {
 		return
 	}
 	s.stopped = true
-	views, watches, logViews := s.views, s.watches, s.logViews
-	s.views, s.watches, s.logViews = nil, nil, nil
+	views, watches, logViews, fwd := s.views, s.watches, s.logViews, s.portForwards
+	s.views, s.watches, s.logViews, s.portForwards = nil, nil, nil, nil
 	s.mu.Unlock()
+	if fwd != nil {
+		fwd.close()
+	}
 	for _, v := range views {
 		v.Close()
 	}

@@ -40,6 +40,19 @@ type Settings struct {
 	ExtraPath []string `json:"extraPath,omitempty"`
 	// Logs caps what each log view keeps.
 	Logs Logs `json:"logs"`
+	// Forwards are the port-forwards saved per context, restored (stopped)
+	// at the next connect to it. The app keeps them; SaveSettings does not
+	// change them.
+	Forwards map[string][]SavedForward `json:"forwards,omitempty"`
+}
+
+// SavedForward is a port-forward as the user asked for it.
+type SavedForward struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Port      string `json:"port"`
+	LocalPort int    `json:"localPort,omitempty"`
 }
 
 // Logs caps each log view's ring: the oldest lines fall out (and are
@@ -88,6 +101,9 @@ const (
 	maxNamespaces = 4096
 	maxNameLen    = 1024
 	maxWindowSide = 100000
+	// maxForwardContexts and MaxSavedForwards bound the saved forwards.
+	maxForwardContexts = 256
+	MaxSavedForwards   = 64
 )
 
 // Validate reports the first field that cannot be saved.
@@ -122,6 +138,19 @@ func (s Settings) Validate() error {
 	}
 	if m := s.Logs.MaxMiB; m < 0 || m > MaxLogMaxMiB {
 		return fmt.Errorf("logs: maxMiB %d is not between 1 and %d", m, MaxLogMaxMiB)
+	}
+	if len(s.Forwards) > maxForwardContexts {
+		return fmt.Errorf("forwards: at most %d contexts", maxForwardContexts)
+	}
+	for ctx, fs := range s.Forwards {
+		if len(ctx) > maxNameLen || len(fs) > MaxSavedForwards {
+			return fmt.Errorf("forwards: context %q: name too long or more than %d forwards", ctx, MaxSavedForwards)
+		}
+		for _, f := range fs {
+			if len(f.Kind) > 316 || len(f.Namespace) > 63 || len(f.Name) > 253 || len(f.Port) > 15 || f.LocalPort < 0 || f.LocalPort > 65535 {
+				return fmt.Errorf("forwards: context %q: invalid forward %s/%s", ctx, f.Namespace, f.Name)
+			}
+		}
 	}
 	w := s.Window
 	if w.Width < 0 || w.Height < 0 || w.Width > maxWindowSide || w.Height > maxWindowSide ||

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api, errorMessage, FEATURE_LOGS, type KindInfo, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
+import { ForwardsButton, ForwardsPanel } from './forwards/ForwardsPanel';
+import { useForwards } from './forwards/useForwards';
 import { LogDock, useLogDock } from './logs/LogDock';
 import { ContextPicker } from './session/ContextPicker';
 import { NamespacePicker } from './session/NamespacePicker';
@@ -77,6 +79,7 @@ export function App() {
   const [target, setTarget] = useState<Target | null>(null);
   const [palette, setPalette] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [forwardsOpen, setForwardsOpen] = useState(false);
   const [reopen, setReopen] = useState(0);
   const filterInput = useRef<HTMLInputElement>(null);
   const table = useRef<TableHandle>(null);
@@ -88,6 +91,7 @@ export function App() {
   const ctxNamespace = ctxInfo?.namespace && ctxInfo.namespace !== 'default' ? ctxInfo.namespace : '';
   const namespace = nsByContext[context] ?? ctxNamespace;
   const enabled = generation > 0 && context !== '';
+  const forwards = useForwards(generation, enabled);
 
   const kinds = useKinds(generation, status?.kindsVersion ?? 0, phase === 'connected', enabled);
   // A kind no longer served (its CRD deleted), or never listed by this
@@ -180,7 +184,7 @@ export function App() {
         setPalette((p) => !p);
         return;
       }
-      if (palette || settingsOpen || e.defaultPrevented) return;
+      if (palette || settingsOpen || forwardsOpen || e.defaultPrevented) return;
       const typing = isTyping(e.target);
       if (e.key === 'Escape') {
         if (typing && e.target instanceof HTMLElement) e.target.blur();
@@ -214,7 +218,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [palette, settingsOpen, open, kinds.byId, dock.open]);
+  }, [palette, settingsOpen, forwardsOpen, open, kinds.byId, dock.open]);
 
   const commands = useMemo<Command[]>(() => {
     const out: Command[] = kindCommands(kinds.list, pickKind);
@@ -413,13 +417,22 @@ export function App() {
           onClose={() => setTarget(null)}
           onNavigate={navigate}
           onDockLogs={dock.open}
+          onShowForwards={() => setForwardsOpen(true)}
         />
       )}
 
       {enabled && session.switching === null && <LogDock dock={dock} generation={generation} kindLabel={(k) => kinds.byId.get(k)?.kind ?? k} />}
 
-      <StatusBar status={status} staleSince={session.staleSince} kind={kind} kinds={kinds.byId} now={now} />
+      <StatusBar
+        status={status}
+        staleSince={session.staleSince}
+        kind={kind}
+        kinds={kinds.byId}
+        now={now}
+        extra={enabled && <ForwardsButton list={forwards.list} onOpen={() => setForwardsOpen(true)} />}
+      />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
+      {forwardsOpen && <ForwardsPanel forwards={forwards} context={context} onClose={() => setForwardsOpen(false)} />}
       {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
     </div>
   );

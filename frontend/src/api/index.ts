@@ -3,7 +3,7 @@
 // the backend's AssetServer handler. Components and tests depend on this
 // module only, never on wailsjs directly.
 import * as App from '../../wailsjs/go/main/App';
-import { EventsOn } from '../../wailsjs/runtime/runtime';
+import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime';
 import type { model, settings } from '../../wailsjs/go/models';
 
 // The generated classes carry a convertValues helper, at any depth; the app
@@ -64,6 +64,16 @@ export type LogNotice = { id: string; generation: number; version: number; statu
 /** DownloadProgress is the payload of logs:download. */
 export type DownloadProgress = { id: string; path: string; written: number; done?: boolean; error?: string };
 
+/** ForwardRequest asks for a port-forward to a pod, or a Ready pod of a Service or workload; port is a number or a port name. */
+export type ForwardRequest = model.ForwardRequest;
+/** Forward is a port-forward as the panel lists it: target, ports, state with message, connections and bytes. */
+export type Forward = model.Forward;
+export type ForwardState = 'starting' | 'active' | 'reconnecting' | 'error' | 'stopped';
+/** ForwardPort is a port the "Forward port" form offers: a container port, or a Service's port. */
+export type ForwardPort = model.ForwardPort;
+/** ForwardsNotice is the payload of forwards:changed: read the list again. */
+export type ForwardsNotice = { generation: number };
+
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
 export type ViewSpec = Data<model.ViewSpec>;
 
@@ -74,6 +84,9 @@ export const MAX_WINDOW = 200;
 export const EVENT_SESSION_STATUS = 'session:status';
 export const EVENT_LOGS_CHANGED = 'logs:changed';
 export const EVENT_LOG_DOWNLOAD = 'logs:download';
+export const EVENT_FORWARDS_CHANGED = 'forwards:changed';
+/** The feature (KindInfo.features) of kinds whose objects can be port-forwarded to. */
+export const FEATURE_FORWARD = 'forward';
 /** The feature (KindInfo.features) of kinds whose objects have container logs. */
 export const FEATURE_LOGS = 'logs';
 
@@ -156,6 +169,22 @@ export const api = {
    */
   saveLogLines: (id: string, timestamps: boolean): Promise<{ path: string; lines: number }> => App.SaveLogLines(id, timestamps),
 
+  /** canPortForward asks whether the user may forward ports of the object (create pods/portforward), and if not, why. */
+  canPortForward: (kind: string, namespace: string, name: string): Promise<Permission> => App.CanPortForward(kind, namespace, name),
+  /** forwardPorts lists the ports an object offers: container ports, or a Service's ports. */
+  forwardPorts: (kind: string, namespace: string, name: string): Promise<ForwardPort[]> => App.ForwardPorts(kind, namespace, name),
+  /** startForward starts a port-forward on 127.0.0.1; it answers once the forward listens, or rejects with why not. */
+  startForward: (req: ForwardRequest): Promise<Forward> => App.StartForward(req),
+  stopForward: (id: string): Promise<Forward> => App.StopForward(id),
+  restartForward: (id: string): Promise<Forward> => App.RestartForward(id),
+  removeForward: (id: string): Promise<void> => App.RemoveForward(id),
+  /** forwards lists the current context's port-forwards; read it again on forwards:changed. */
+  forwards: (): Promise<Forward[]> => App.Forwards(),
+  /** saveForward keeps a forward for its context (restored, stopped, at the next connect), or forgets it. */
+  saveForward: (id: string, saved: boolean): Promise<void> => App.SaveForward(id, saved),
+  /** openInBrowser opens a URL in the system browser, never in the app's window. */
+  openInBrowser: (url: string): void => BrowserOpenURL(url),
+
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {
     return EventsOn(EVENT_VIEW_CHANGED, (n: ViewNotice) => cb(n));
@@ -173,6 +202,10 @@ export const api = {
   },
   onLogDownload(cb: (p: DownloadProgress) => void): () => void {
     return EventsOn(EVENT_LOG_DOWNLOAD, (p: DownloadProgress) => cb(p));
+  },
+  /** onForwardsChanged subscribes to port-forward notices; it returns the unsubscribe. */
+  onForwardsChanged(cb: (n: ForwardsNotice) => void): () => void {
+    return EventsOn(EVENT_FORWARDS_CHANGED, (n: ForwardsNotice) => cb(n));
   },
 
   /**

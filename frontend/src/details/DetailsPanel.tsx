@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_FORWARD, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
+import { ForwardForm } from '../forwards/ForwardForm';
 import { LogViewer, type LogSubject } from '../logs/LogViewer';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
@@ -27,6 +28,8 @@ interface Props {
   onNavigate: (row: Row) => void;
   /** onDockLogs keeps the object's logs open in the dock. */
   onDockLogs?: (s: LogSubject) => void;
+  /** onShowForwards opens the port forwards panel. */
+  onShowForwards?: () => void;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -37,14 +40,16 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
+  const [forwarding, setForwarding] = useState<string | null>(null);
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
   const id = `${generation}|${target.kind}|${target.key}`;
   const info = kinds.get(target.kind);
   const what = kindName(kinds, target.kind);
   const row = details?.row;
   const logs = info?.features?.includes(FEATURE_LOGS) ?? false;
+  const forwardable = info?.features?.includes(FEATURE_FORWARD) ?? false;
   const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
   const shown = tab === 'logs' && !logs ? 'overview' : tab;
   return (
@@ -55,10 +60,18 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
           <h2 className="details-name">{target.name}</h2>
           {target.namespace && <span className="details-ns">in {target.namespace}</span>}
         </div>
+        {forwardable && (
+          <button type="button" className="button small" data-testid="forward-port-open" title="Forward a local port to this object" onClick={() => setForwarding(id)}>
+            Forward port…
+          </button>
+        )}
         <button type="button" className="icon-button" data-testid="details-close" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
           ×
         </button>
       </header>
+      {forwardable && forwarding === id && (
+        <ForwardForm key={id} kind={target.kind} namespace={target.namespace} name={target.name} onClose={() => setForwarding(null)} onShow={onShowForwards} />
+      )}
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t} type="button" role="tab" aria-selected={shown === t} className={'tab' + (shown === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { KindInfo, SessionStatus } from '../api';
 import { age, clock, count, dateAndTime } from '../time';
 
@@ -8,6 +9,8 @@ interface Props {
   /** The session's kinds by id, for their labels. */
   kinds: ReadonlyMap<string, KindInfo>;
   now: number;
+  /** extra items at the end (the port forwards button). */
+  extra?: ReactNode;
 }
 
 const PHASE_TEXT: Record<string, string> = {
@@ -19,7 +22,7 @@ const PHASE_TEXT: Record<string, string> = {
 };
 
 /** StatusBar shows the connection, what is synced and watched, and when data last changed. */
-export function StatusBar({ status, staleSince, kind, kinds: known, now }: Props) {
+export function StatusBar({ status, staleSince, kind, kinds: known, now, extra }: Props) {
   const label = (id: string) => known.get(id)?.label ?? id;
   const phase = status?.phase ?? 'idle';
   const kinds = (status?.kinds ?? []).filter((k) => k.state !== 'pending');
@@ -62,6 +65,7 @@ export function StatusBar({ status, staleSince, kind, kinds: known, now }: Props
           last change {age(Math.floor(status.lastChange / 1000), now)} ago
         </span>
       ) : null}
+      {extra}
     </footer>
   );
 }

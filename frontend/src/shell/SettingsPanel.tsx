@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type Desktop, type Settings } from '../api';
+import { useEscape } from './useEscape';
 
 interface Props {
   onClose: () => void;
@@ -60,13 +61,7 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
     api.desktop().then(setDesktop, () => undefined);
   }, []);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useEscape(onClose);
 
   const save = (next: Settings) => {
     setError(null);

@@ -2,7 +2,7 @@
 // emit notices and session events, and count the calls the UI makes.
 import { vi } from 'vitest';
 import type {
-  ContextInfo, Details, DownloadProgress, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
+  ContextInfo, Details, DownloadProgress, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
 } from '../api';
 import { KINDS, kindsById } from './kindsFixture';
 
@@ -71,7 +71,11 @@ export function fakeBackend() {
   const objectListeners = new Set<Listener<ObjectNotice>>();
   const logListeners = new Set<Listener<LogNotice>>();
   const downloadListeners = new Set<Listener<DownloadProgress>>();
+  const forwardListeners = new Set<Listener<ForwardsNotice>>();
   const b = {
+    /** The port-forwards api.forwards lists, and the ports forwardPorts offers. */
+    forwards: [] as Forward[],
+    forwardPorts: [{ port: 'http', number: 8080, name: 'http', container: 'app' }] as ForwardPort[],
     /** The lines every log view opened holds (seq = index + first), and what fell out. */
     log: [] as LogLine[],
     logFirst: 1,
@@ -219,7 +223,41 @@ export function fakeBackend() {
       downloadListeners.add(cb);
       return () => downloadListeners.delete(cb);
     },
+    canPortForward: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
+    forwardPorts: vi.fn(async (_kind: string, _ns: string, _name: string) => b.forwardPorts),
+    startForward: vi.fn(async (req: ForwardRequest) => {
+      const port = req.localPort || 40000 + b.forwards.length;
+      const f: Forward = {
+        id: 'f' + (b.forwards.length + 1), generation: b.status.generation, kind: req.kind, namespace: req.namespace, name: req.name,
+        port: req.port, remotePort: 8080, pod: req.name, localPort: req.localPort, address: '127.0.0.1:' + port, state: 'active',
+        connections: 0, totalConnections: 0, bytesIn: 0, bytesOut: 0,
+      };
+      b.forwards = [...b.forwards, f];
+      return f;
+    }),
+    stopForward: vi.fn(async (id: string) => setForward(id, { state: 'stopped', connections: 0 })),
+    restartForward: vi.fn(async (id: string) => setForward(id, { state: 'active' })),
+    removeForward: vi.fn(async (id: string) => {
+      b.forwards = b.forwards.filter((f) => f.id !== id);
+    }),
+    forwards: vi.fn(async () => b.forwards),
+    saveForward: vi.fn(async (id: string, saved: boolean) => {
+      setForward(id, { saved });
+    }),
+    openInBrowser: vi.fn((_url: string) => undefined),
+    onForwardsChanged: (cb: Listener<ForwardsNotice>) => {
+      forwardListeners.add(cb);
+      return () => forwardListeners.delete(cb);
+    },
   };
+  function setForward(id: string, over: Partial<Forward>): Forward {
+    const i = b.forwards.findIndex((f) => f.id === id);
+    const cur = b.forwards[i];
+    if (!cur) throw new Error(`port-forward "${id}": no such port-forward`);
+    const f: Forward = { ...cur, ...over };
+    b.forwards = b.forwards.map((g, j) => (j === i ? f : g));
+    return f;
+  }
   return {
     b,
     api,
@@ -230,6 +268,11 @@ export function fakeBackend() {
       for (const id of b.specs.keys()) {
         for (const l of viewListeners) l({ viewId: id, generation: b.status.generation, version: b.version, count: rows.length });
       }
+    },
+    /** forwardsChanged replaces the forwards and sends forwards:changed, as the backend does. */
+    forwardsChanged(list: Forward[], generation = b.status.generation) {
+      b.forwards = list;
+      for (const l of forwardListeners) l({ generation });
     },
     emitStatus(st: SessionStatus) {
       b.status = st;
@@ -302,6 +345,8 @@ export function fakeBackend() {
       b.nextLog = 0;
       b.logViews.clear();
       b.logWindowMax = 1000;
+      b.forwards = [];
+      b.forwardPorts = [{ port: 'http', number: 8080, name: 'http', container: 'app' }];
       for (const f of Object.values(api)) if (vi.isMockFunction(f)) f.mockReset(); // back to the implementations above
     },
   };

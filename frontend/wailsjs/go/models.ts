@@ -286,6 +286,90 @@ export namespace model {
 	}
 	
 	
+	export class Forward {
+	    id: string;
+	    generation: number;
+	    kind: string;
+	    namespace: string;
+	    name: string;
+	    port: string;
+	    remotePort?: number;
+	    pod?: string;
+	    localPort?: number;
+	    address?: string;
+	    state: string;
+	    message?: string;
+	    connections: number;
+	    totalConnections: number;
+	    bytesIn: number;
+	    bytesOut: number;
+	    saved?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Forward(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.port = source["port"];
+	        this.remotePort = source["remotePort"];
+	        this.pod = source["pod"];
+	        this.localPort = source["localPort"];
+	        this.address = source["address"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.connections = source["connections"];
+	        this.totalConnections = source["totalConnections"];
+	        this.bytesIn = source["bytesIn"];
+	        this.bytesOut = source["bytesOut"];
+	        this.saved = source["saved"];
+	    }
+	}
+	export class ForwardPort {
+	    port: string;
+	    number: number;
+	    name?: string;
+	    container?: string;
+	    target?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ForwardPort(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.port = source["port"];
+	        this.number = source["number"];
+	        this.name = source["name"];
+	        this.container = source["container"];
+	        this.target = source["target"];
+	    }
+	}
+	export class ForwardRequest {
+	    kind: string;
+	    namespace: string;
+	    name: string;
+	    port: string;
+	    localPort?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ForwardRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.port = source["port"];
+	        this.localPort = source["localPort"];
+	    }
+	}
 	export class KindInfo {
 	    id: string;
 	    kind: string;
@@ -839,6 +923,26 @@ export namespace settings {
 	        this.maxMiB = source["maxMiB"];
 	    }
 	}
+	export class SavedForward {
+	    kind: string;
+	    namespace: string;
+	    name: string;
+	    port: string;
+	    localPort?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SavedForward(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.port = source["port"];
+	        this.localPort = source["localPort"];
+	    }
+	}
 	export class Window {
 	    width?: number;
 	    height?: number;
@@ -868,6 +972,7 @@ export namespace settings {
 	    theme?: string;
 	    extraPath?: string[];
 	    logs: Logs;
+	    forwards?: Record<string, Array<SavedForward>>;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -881,6 +986,7 @@ export namespace settings {
 	        this.theme = source["theme"];
 	        this.extraPath = source["extraPath"];
 	        this.logs = this.convertValues(source["logs"], Logs);
+	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -7,6 +7,8 @@ export function About():Promise<model.About>;
 
 export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
+export function CanPortForward(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
+
 export function CanReadLogs(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
 export function CancelDownload(arg1:string):Promise<void>;
@@ -24,6 +26,10 @@ export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Detai
 export function DownloadLogs(arg1:string,arg2:string,arg3:string,arg4:string,arg5:boolean,arg6:boolean):Promise<string>;
 
 export function FocusNamespace(arg1:number,arg2:string):Promise<void>;
+
+export function ForwardPorts(arg1:string,arg2:string,arg3:string):Promise<Array<model.ForwardPort>>;
+
+export function Forwards():Promise<Array<model.Forward>>;
 
 export function Kinds():Promise<model.KindList>;
 
@@ -47,9 +53,15 @@ export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 
 export function RememberNamespace(arg1:string,arg2:string):Promise<void>;
 
+export function RemoveForward(arg1:string):Promise<void>;
+
+export function RestartForward(arg1:string):Promise<model.Forward>;
+
 export function RetryKind(arg1:string):Promise<void>;
 
 export function RevealSecretValue(arg1:string,arg2:string,arg3:string):Promise<model.SecretValue>;
+
+export function SaveForward(arg1:string,arg2:boolean):Promise<void>;
 
 export function SaveLogLines(arg1:string,arg2:boolean):Promise<model.SavedLog>;
 
@@ -57,7 +69,11 @@ export function SaveSettings(arg1:settings.Settings):Promise<void>;
 
 export function Settings():Promise<settings.Settings>;
 
+export function StartForward(arg1:model.ForwardRequest):Promise<model.Forward>;
+
 export function Status():Promise<model.SessionStatus>;
+
+export function StopForward(arg1:string):Promise<model.Forward>;
 
 export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
 

@@ -10,6 +10,10 @@ export function Can(arg1, arg2, arg3) {
   return window['go']['main']['App']['Can'](arg1, arg2, arg3);
 }
 
+export function CanPortForward(arg1, arg2, arg3) {
+  return window['go']['main']['App']['CanPortForward'](arg1, arg2, arg3);
+}
+
 export function CanReadLogs(arg1, arg2, arg3) {
   return window['go']['main']['App']['CanReadLogs'](arg1, arg2, arg3);
 }
@@ -44,6 +48,14 @@ export function DownloadLogs(arg1, arg2, arg3, arg4, arg5, arg6) {
 
 export function FocusNamespace(arg1, arg2) {
   return window['go']['main']['App']['FocusNamespace'](arg1, arg2);
+}
+
+export function ForwardPorts(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ForwardPorts'](arg1, arg2, arg3);
+}
+
+export function Forwards() {
+  return window['go']['main']['App']['Forwards']();
 }
 
 export function Kinds() {
@@ -90,12 +102,24 @@ export function RememberNamespace(arg1, arg2) {
   return window['go']['main']['App']['RememberNamespace'](arg1, arg2);
 }
 
+export function RemoveForward(arg1) {
+  return window['go']['main']['App']['RemoveForward'](arg1);
+}
+
+export function RestartForward(arg1) {
+  return window['go']['main']['App']['RestartForward'](arg1);
+}
+
 export function RetryKind(arg1) {
   return window['go']['main']['App']['RetryKind'](arg1);
 }
 
 export function RevealSecretValue(arg1, arg2, arg3) {
   return window['go']['main']['App']['RevealSecretValue'](arg1, arg2, arg3);
+}
+
+export function SaveForward(arg1, arg2) {
+  return window['go']['main']['App']['SaveForward'](arg1, arg2);
 }
 
 export function SaveLogLines(arg1, arg2) {
@@ -110,8 +134,16 @@ export function Settings() {
   return window['go']['main']['App']['Settings']();
 }
 
+export function StartForward(arg1) {
+  return window['go']['main']['App']['StartForward'](arg1);
+}
+
 export function Status() {
   return window['go']['main']['App']['Status']();
+}
+
+export function StopForward(arg1) {
+  return window['go']['main']['App']['StopForward'](arg1);
 }
 
 export function SwitchContext(arg1) {
