@@ -32,6 +32,7 @@ import (
 	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/plugin"
+	"crowsnest/backend/terminal"
 	"crowsnest/backend/view"
 )
 
@@ -91,6 +92,7 @@ type Session struct {
 	watches    map[string]*detailsWatch
 	logViews   map[string]*logView
 	downloads  map[string]context.CancelFunc
+	terminals  map[string]*terminal.Terminal
 	nextID     int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
@@ -148,6 +150,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		kinds: kinds.NewRegistry(), learnKick: make(chan struct{}, 1), learnGone: make(chan kinds.ID, 64),
 		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
 		logViews: map[string]*logView{}, downloads: map[string]context.CancelFunc{},
+		terminals: map[string]*terminal.Terminal{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
@@ -529,9 +532,12 @@ func (s *Session) Stop() {
 		return
 	}
 	s.stopped = true
-	views, watches, logViews := s.views, s.watches, s.logViews
-	s.views, s.watches, s.logViews = nil, nil, nil
+	views, watches, logViews, terminals := s.views, s.watches, s.logViews, s.terminals
+	s.views, s.watches, s.logViews, s.terminals = nil, nil, nil, nil
 	s.mu.Unlock()
+	for _, t := range terminals {
+		t.Close()
+	}
 	for _, v := range views {
 		v.Close()
 	}
