@@ -34,6 +34,12 @@ var ErrNoTerminal = errors.New("no such terminal")
 // such container. A terminal that fails later ends alone, with its
 // reason; CloseTerminal or the session's end stop it.
 func (s *Session) OpenTerminal(t model.TerminalTarget) (model.TerminalInfo, error) {
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
+	if stopped {
+		return model.TerminalInfo{}, ErrStopped
+	}
 	k := kinds.Builtin(kinds.Pods)
 	if err := ValidateName(k, t.Namespace, t.Pod); err != nil {
 		return model.TerminalInfo{}, err
