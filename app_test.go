@@ -108,5 +108,15 @@ func FuzzBoundMethods(f *testing.F) {
 		_, err = a.DownloadLogs(kind, ns, name, text, offset%2 == 0, limit%2 == 0)
 		assert.Error(t, err)
 		assert.Error(t, a.CancelDownload(text))
+
+		// Terminals: none opens against a server that refuses, and an id
+		// the session never gave is refused.
+		_, err = a.OpenTerminal(model.TerminalTarget{Namespace: ns, Pod: name, Container: text,
+			Command: []string{filter}, Cols: offset, Rows: limit})
+		assert.Error(t, err)
+		_, _ = a.CanExec(ns)
+		assert.Error(t, a.TerminalInput(text, filter))
+		assert.Error(t, a.ResizeTerminal(text, offset, limit))
+		assert.Error(t, a.CloseTerminal(text))
 	})
 }

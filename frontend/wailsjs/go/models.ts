@@ -718,6 +718,52 @@ export namespace model {
 		}
 	}
 	
+	export class TerminalInfo {
+	    id: string;
+	    generation: number;
+	    namespace: string;
+	    pod: string;
+	    container: string;
+	    containers: string[];
+	    command: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TerminalInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.namespace = source["namespace"];
+	        this.pod = source["pod"];
+	        this.container = source["container"];
+	        this.containers = source["containers"];
+	        this.command = source["command"];
+	    }
+	}
+	export class TerminalTarget {
+	    namespace: string;
+	    pod: string;
+	    container?: string;
+	    command?: string[];
+	    cols: number;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TerminalTarget(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.namespace = source["namespace"];
+	        this.pod = source["pod"];
+	        this.container = source["container"];
+	        this.command = source["command"];
+	        this.cols = source["cols"];
+	        this.rows = source["rows"];
+	    }
+	}
 	export class ViewInfo {
 	    id: string;
 	    generation: number;

@@ -10,6 +10,10 @@ export function Can(arg1, arg2, arg3) {
   return window['go']['main']['App']['Can'](arg1, arg2, arg3);
 }
 
+export function CanExec(arg1) {
+  return window['go']['main']['App']['CanExec'](arg1);
+}
+
 export function CanReadLogs(arg1, arg2, arg3) {
   return window['go']['main']['App']['CanReadLogs'](arg1, arg2, arg3);
 }
@@ -20,6 +24,10 @@ export function CancelDownload(arg1) {
 
 export function CloseLogs(arg1) {
   return window['go']['main']['App']['CloseLogs'](arg1);
+}
+
+export function CloseTerminal(arg1) {
+  return window['go']['main']['App']['CloseTerminal'](arg1);
 }
 
 export function CloseView(arg1) {
@@ -82,12 +90,20 @@ export function OpenLogs(arg1) {
   return window['go']['main']['App']['OpenLogs'](arg1);
 }
 
+export function OpenTerminal(arg1) {
+  return window['go']['main']['App']['OpenTerminal'](arg1);
+}
+
 export function OpenView(arg1) {
   return window['go']['main']['App']['OpenView'](arg1);
 }
 
 export function RememberNamespace(arg1, arg2) {
   return window['go']['main']['App']['RememberNamespace'](arg1, arg2);
+}
+
+export function ResizeTerminal(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ResizeTerminal'](arg1, arg2, arg3);
 }
 
 export function RetryKind(arg1) {
@@ -112,6 +128,10 @@ export function Status() {
 
 export function SwitchContext(arg1) {
   return window['go']['main']['App']['SwitchContext'](arg1);
+}
+
+export function TerminalInput(arg1, arg2) {
+  return window['go']['main']['App']['TerminalInput'](arg1, arg2);
 }
 
 export function UnwatchDetails(arg1) {
