@@ -315,6 +315,9 @@ func (k *Kind) Info() model.KindInfo {
 	if k.HasLogs() {
 		info.Features = append(info.Features, model.FeatureLogs)
 	}
+	if k.OwnLogs {
+		info.Features = append(info.Features, model.FeatureExec)
+	}
 	return info
 }
 

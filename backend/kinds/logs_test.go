@@ -32,9 +32,12 @@ func TestLogTargets(t *testing.T) {
 			assert.Equal(t, own, k.OwnLogs)
 			assert.Equal(t, selects, k.PodSelector != nil)
 			assert.Equal(t, own || selects, k.HasLogs())
-			if own || selects {
+			switch {
+			case own: // pods run containers a terminal opens in
+				assert.Equal(t, []string{model.FeatureLogs, model.FeatureExec}, k.Info().Features)
+			case selects:
 				assert.Equal(t, []string{model.FeatureLogs}, k.Info().Features)
-			} else {
+			default:
 				assert.Empty(t, k.Info().Features)
 			}
 			if !selects {

@@ -6,6 +6,9 @@ const (
 	// FeatureLogs: the kind's objects have container logs, their own (pods)
 	// or their pods' (workloads, Services).
 	FeatureLogs = "logs"
+	// FeatureExec: the kind's objects run containers a terminal can open
+	// in (pods).
+	FeatureExec = "exec"
 )
 
 // LogTarget is what a log view streams: one pod, or every pod of a

@@ -40,7 +40,22 @@ type Settings struct {
 	ExtraPath []string `json:"extraPath,omitempty"`
 	// Logs caps what each log view keeps.
 	Logs Logs `json:"logs"`
+	// Terminal is how terminals look.
+	Terminal Terminal `json:"terminal"`
 }
+
+// Terminal is how terminals look.
+type Terminal struct {
+	// FontSize in CSS pixels; zero means DefaultTerminalFontSize.
+	FontSize int `json:"fontSize,omitempty"`
+}
+
+// Bounds and default of Terminal.FontSize.
+const (
+	DefaultTerminalFontSize = 13
+	MinTerminalFontSize     = 8
+	MaxTerminalFontSize     = 32
+)
 
 // Logs caps each log view's ring: the oldest lines fall out (and are
 // counted) once either is reached. Zero means the default.
@@ -122,6 +137,9 @@ func (s Settings) Validate() error {
 	}
 	if m := s.Logs.MaxMiB; m < 0 || m > MaxLogMaxMiB {
 		return fmt.Errorf("logs: maxMiB %d is not between 1 and %d", m, MaxLogMaxMiB)
+	}
+	if f := s.Terminal.FontSize; f != 0 && (f < MinTerminalFontSize || f > MaxTerminalFontSize) {
+		return fmt.Errorf("terminal: fontSize %d is not between %d and %d", f, MinTerminalFontSize, MaxTerminalFontSize)
 	}
 	w := s.Window
 	if w.Width < 0 || w.Height < 0 || w.Width > maxWindowSide || w.Height > maxWindowSide ||

@@ -867,6 +867,18 @@ export namespace settings {
 	        this.maxMiB = source["maxMiB"];
 	    }
 	}
+	export class Terminal {
+	    fontSize?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Terminal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fontSize = source["fontSize"];
+	    }
+	}
 	export class Window {
 	    width?: number;
 	    height?: number;
@@ -896,6 +908,7 @@ export namespace settings {
 	    theme?: string;
 	    extraPath?: string[];
 	    logs: Logs;
+	    terminal: Terminal;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -909,6 +922,7 @@ export namespace settings {
 	        this.theme = source["theme"];
 	        this.extraPath = source["extraPath"];
 	        this.logs = this.convertValues(source["logs"], Logs);
+	        this.terminal = this.convertValues(source["terminal"], Terminal);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -929,6 +943,7 @@ export namespace settings {
 		    return a;
 		}
 	}
+	
 
 }
 
