@@ -1,7 +1,8 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_EXEC, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
 import { LogViewer, type LogSubject } from '../logs/LogViewer';
+import type { TerminalSubject } from '../terminal/TerminalView';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
 
@@ -27,6 +28,8 @@ interface Props {
   onNavigate: (row: Row) => void;
   /** onDockLogs keeps the object's logs open in the dock. */
   onDockLogs?: (s: LogSubject) => void;
+  /** onTerminal opens a terminal in the pod, in the dock. */
+  onTerminal?: (s: TerminalSubject) => void;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -37,7 +40,7 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onTerminal }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
   const id = `${generation}|${target.kind}|${target.key}`;
@@ -45,6 +48,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
   const what = kindName(kinds, target.kind);
   const row = details?.row;
   const logs = info?.features?.includes(FEATURE_LOGS) ?? false;
+  const exec = info?.features?.includes(FEATURE_EXEC) ?? false;
   const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
   const shown = tab === 'logs' && !logs ? 'overview' : tab;
   return (
@@ -79,6 +83,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
             Open in dock
           </button>
         )}
+        {exec && onTerminal && <TerminalAction generation={generation} namespace={target.namespace} pod={target.name} onOpen={onTerminal} />}
       </div>
       <div className={'details-body' + (shown === 'logs' ? ' with-logs' : '')}>
         {gone && (
@@ -105,6 +110,46 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
       </div>
     </aside>
+  );
+}
+
+/**
+ * TerminalAction opens a shell in the pod, in the dock. It is offered only
+ * once the user may create pods/exec in the namespace; otherwise it stays
+ * disabled and says why.
+ */
+function TerminalAction({ generation, namespace, pod, onOpen }: { generation: number; namespace: string; pod: string; onOpen: (s: TerminalSubject) => void }) {
+  const [perm, setPerm] = useState<{ allowed: boolean; reason?: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    setPerm(null);
+    api.canExec(namespace).then(
+      (p) => live && setPerm(p),
+      (e: unknown) => live && setPerm({ allowed: false, reason: errorMessage(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [generation, namespace]);
+  const denied = perm !== null && !perm.allowed;
+  return (
+    <>
+      <button
+        type="button"
+        className="link-button dock-terminal"
+        data-testid="details-terminal"
+        disabled={!perm?.allowed}
+        title={perm === null ? 'Checking access…' : perm.allowed ? 'Open a shell in this pod at the bottom (s)' : perm.reason}
+        onClick={() => onOpen({ namespace, pod })}
+      >
+        Terminal
+      </button>
+      {denied && (
+        <span className="muted terminal-denied" data-testid="details-terminal-denied" title={perm.reason}>
+          {perm.reason}
+        </span>
+      )}
+    </>
   );
 }
 

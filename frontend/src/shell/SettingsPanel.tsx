@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type Desktop, type Settings } from '../api';
+import { DEFAULT_FONT_SIZE, terminalFontSize } from '../terminal/fontSize';
 
 interface Props {
   onClose: () => void;
@@ -10,8 +11,10 @@ interface Props {
 /** The log buffer's bounds, as backend/settings checks them; empty means the default. */
 export const LOG_LINES = { min: 1_000, max: 10_000_000, default: 100_000 };
 export const LOG_MIB = { min: 1, max: 4096, default: 32 };
+/** The terminal font size's bounds (settings.MinTerminalFontSize...). */
+export const FONT_SIZE = { min: 8, max: 32, default: DEFAULT_FONT_SIZE };
 
-/** parseCap reads a log buffer field: "" is 0 (the default); anything else a whole number within bounds, or an error. */
+/** parseCap reads a bounded number field (log buffer, font size): "" is 0 (the default); anything else a whole number within bounds, or an error. */
 export function parseCap(text: string, b: { min: number; max: number }, what: string): number | string {
   const t = text.trim().replace(/[,_ ]/g, '');
   if (t === '') return 0;
@@ -44,6 +47,7 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
   const [text, setText] = useState('');
   const [logLines, setLogLines] = useState('');
   const [logMiB, setLogMiB] = useState('');
+  const [fontSize, setFontSize] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -54,6 +58,7 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
         setText((s.extraPath ?? []).join('\n'));
         setLogLines(s.logs?.maxLines ? String(s.logs.maxLines) : '');
         setLogMiB(s.logs?.maxMiB ? String(s.logs.maxMiB) : '');
+        setFontSize(s.terminal?.fontSize ? String(s.terminal.fontSize) : '');
       },
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -84,12 +89,14 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
     if (!settings) return;
     const maxLines = parseCap(logLines, LOG_LINES, 'Log lines');
     const maxMiB = parseCap(logMiB, LOG_MIB, 'Log MiB');
-    if (typeof maxLines === 'string' || typeof maxMiB === 'string') {
+    const size = parseCap(fontSize, FONT_SIZE, 'Terminal font size');
+    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string') {
       setSaved(false);
-      setError(typeof maxLines === 'string' ? maxLines : (maxMiB as string));
+      setError([maxLines, maxMiB, size].find((x): x is string => typeof x === 'string') ?? null);
       return;
     }
-    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB } } as Settings);
+    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, terminal: { fontSize: size } } as Settings);
+    terminalFontSize.set(size);
   };
   const pickTheme = (theme: string) => {
     if (!settings) return;
@@ -177,6 +184,26 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
               }}
             />
             <span className="muted">MiB</span>
+          </div>
+          <label className="settings-label" htmlFor="settings-terminal-font">
+            Terminal font size
+          </label>
+          <div className="settings-caps">
+            <input
+              id="settings-terminal-font"
+              data-testid="settings-terminal-font"
+              inputMode="numeric"
+              placeholder={String(FONT_SIZE.default)}
+              aria-label="Terminal font size in pixels"
+              value={fontSize}
+              onChange={(e) => {
+                setFontSize(e.target.value);
+                setSaved(false);
+              }}
+            />
+            <span className="muted">
+              pixels, {FONT_SIZE.min} to {FONT_SIZE.max}; open terminals follow when saved
+            </span>
           </div>
           <div className="settings-actions">
             <button
