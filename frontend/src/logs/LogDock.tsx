@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { TerminalView, type TerminalSubject } from '../terminal/TerminalView';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import type { TerminalSubject } from '../terminal/TerminalView';
 import { LogViewer, type LogSubject } from './LogViewer';
+
+// xterm.js is loaded only when a terminal is first opened.
+const TerminalView = lazy(() => import('../terminal/TerminalView').then((m) => ({ default: m.TerminalView })));
 
 /** A dock tab: an object's logs, or a terminal in a pod. */
 export type DockTab = { key: string; type: 'logs'; subject: LogSubject } | { key: string; type: 'terminal'; terminal: TerminalSubject };
@@ -96,7 +99,11 @@ export function LogDock({ dock, generation, kindLabel }: { dock: LogDockState; g
       </div>
       {tabs.map((t) => (
         <div key={t.key} className="dock-body" hidden={t.key !== active} role="tabpanel">
-          {t.type === 'logs' ? <LogViewer subject={t.subject} generation={generation} /> : <TerminalView subject={t.terminal} generation={generation} />}
+          {t.type === 'logs' ? <LogViewer subject={t.subject} generation={generation} /> : (
+            <Suspense fallback={<p className="muted pad">Loading the terminal…</p>}>
+              <TerminalView subject={t.terminal} generation={generation} />
+            </Suspense>
+          )}
         </div>
       ))}
     </section>
