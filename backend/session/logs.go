@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	toolscache "k8s.io/client-go/tools/cache"
 
+	"crowsnest/backend/access"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kinds"
 	"crowsnest/backend/logs"
@@ -581,18 +582,15 @@ func shrink(l model.LogLine, budget int) model.LogLine {
 // CanReadLogs reports whether the user may get pods/log in namespace, the
 // permission every log of a pod or workload there needs, and if not, why.
 func (s *Session) CanReadLogs(namespace string) (model.Permission, error) {
-	a, err := logs.CanReadLogs(s.ctx, s.client, namespace)
+	return s.permission(logs.CanReadLogs(s.ctx, s.client, namespace))
+}
+
+// permission turns a review's answer into the page's.
+func (s *Session) permission(a access.Answer, err error) (model.Permission, error) {
 	if err != nil {
 		return model.Permission{}, s.plugins.Explain(err)
 	}
-	if a.Allowed {
-		return model.Permission{Allowed: true}, nil
-	}
-	reason := fmt.Sprintf("your user may not read pod logs (get pods/log) in namespace %s", namespace)
-	if a.Reason != "" {
-		reason += ": " + a.Reason
-	}
-	return model.Permission{Reason: reason}, nil
+	return model.Permission{Allowed: a.Allowed, Reason: a.Denial()}, nil
 }
 
 // LogDownload names a container log to write to a file.

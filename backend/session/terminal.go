@@ -193,16 +193,5 @@ func (s *Session) CloseTerminal(id string) error {
 // CanExec reports whether the user may open terminals (create pods/exec)
 // in namespace, and if not, why.
 func (s *Session) CanExec(namespace string) (model.Permission, error) {
-	a, err := terminal.CanExec(s.ctx, s.client, namespace)
-	if err != nil {
-		return model.Permission{}, s.plugins.Explain(err)
-	}
-	if a.Allowed {
-		return model.Permission{Allowed: true}, nil
-	}
-	reason := fmt.Sprintf("your user may not open terminals (create pods/exec) in namespace %s", namespace)
-	if a.Reason != "" {
-		reason += ": " + a.Reason
-	}
-	return model.Permission{Reason: reason}, nil
+	return s.permission(terminal.CanExec(s.ctx, s.client, namespace))
 }

@@ -14,9 +14,19 @@ const screenLines = (page: Page) =>
 async function selectPod(page: Page, name: string): Promise<string> {
   await openKind(page, 'pods');
   await typeInto(page, 'filter', name);
-  const keys = await waitForRows(page, (k) => k.some((x) => x.startsWith(`shop/${name}`)), `pod ${name} listed`);
-  const key = keys.find((x) => x.startsWith(`shop/${name}`))!;
-  await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
+  // Only once the filter applies: the rows are not replaced under the click.
+  const keys = await waitForRows(page, (k) => k.length > 0 && k.every((x) => x.startsWith(`shop/${name}`)), `only pods ${name} listed`);
+  const key = keys[0]!;
+  const details = page.locator(`[data-testid="details"][data-key="${key}"]`);
+  await expect
+    .poll(
+      async () => {
+        if ((await details.count()) === 0) await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
+        return details.count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
   return key;
 }
 
