@@ -19,7 +19,7 @@ function kind(s: Spec): KindInfo {
 
 export const KINDS: KindInfo[] = [
   kind({
-    id: 'pods', kind: 'Pod', label: 'Pods', nav: 'Workloads', shortNames: ['po'], features: ['logs'],
+    id: 'pods', kind: 'Pod', label: 'Pods', nav: 'Workloads', shortNames: ['po'], features: ['logs', 'exec'],
     columns: [name, namespace, col('ready', 'Ready'), status, col('restarts', 'Restarts', 'integer'), age, col('ip', 'IP', 'text', { priority: 1 }), col('node', 'Node')],
   }),
   kind({
