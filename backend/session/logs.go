@@ -364,16 +364,29 @@ func (s *Session) logsChanged(lv *logView) {
 }
 
 func (s *Session) logView(id string) (*logView, error) {
+	return held(s, func(s *Session) map[string]*logView { return s.logViews }, "log view", ErrNoLogView, id, false)
+}
+
+// held finds id in one of the session's maps of streams (picked under its
+// lock), and removes it when remove is set. It fails with ErrStopped once
+// the session has stopped, and with missing, naming what, for an id it
+// does not hold.
+func held[T any](s *Session, pick func(*Session) map[string]T, what string, missing error, id string, remove bool) (T, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var zero T
 	if s.stopped {
-		return nil, ErrStopped
+		return zero, ErrStopped
 	}
-	lv, ok := s.logViews[id]
+	m := pick(s)
+	v, ok := m[id]
 	if !ok {
-		return nil, fmt.Errorf("log view %q: %w", id, ErrNoLogView)
+		return zero, fmt.Errorf("%s %q: %w", what, id, missing)
 	}
-	return lv, nil
+	if remove {
+		delete(m, id)
+	}
+	return v, nil
 }
 
 // LogStatus returns a log view's status: its lines' range, what fell out,
@@ -470,16 +483,9 @@ func (s *Session) LogSearch(id string, q model.LogQuery, from uint64, limit int,
 
 // CloseLogs ends a log view's streams and drops its lines.
 func (s *Session) CloseLogs(id string) error {
-	s.mu.Lock()
-	lv, ok := s.logViews[id]
-	delete(s.logViews, id)
-	stopped := s.stopped
-	s.mu.Unlock()
-	switch {
-	case stopped:
-		return ErrStopped
-	case !ok:
-		return fmt.Errorf("log view %q: %w", id, ErrNoLogView)
+	lv, err := held(s, func(s *Session) map[string]*logView { return s.logViews }, "log view", ErrNoLogView, id, true)
+	if err != nil {
+		return err
 	}
 	lv.close()
 	s.notices.Forget(id)

@@ -137,23 +137,14 @@ func defaultContainer(pod *corev1.Pod) string {
 	return ""
 }
 
-func (s *Session) terminal(id string) (*terminal.Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopped {
-		return nil, ErrStopped
-	}
-	t, ok := s.terminals[id]
-	if !ok {
-		return nil, fmt.Errorf("terminal %q: %w", id, ErrNoTerminal)
-	}
-	return t, nil
+func (s *Session) terminal(id string, remove bool) (*terminal.Terminal, error) {
+	return held(s, func(s *Session) map[string]*terminal.Terminal { return s.terminals }, "terminal", ErrNoTerminal, id, remove)
 }
 
 // TerminalInput sends input (keys typed, text pasted) to a terminal's
 // command.
 func (s *Session) TerminalInput(id, data string) error {
-	t, err := s.terminal(id)
+	t, err := s.terminal(id, false)
 	if err != nil {
 		return err
 	}
@@ -165,7 +156,7 @@ func (s *Session) ResizeTerminal(id string, cols, rows int) error {
 	if cols <= 0 || rows <= 0 || cols > 10000 || rows > 10000 {
 		return fmt.Errorf("invalid terminal size %dx%d", cols, rows)
 	}
-	t, err := s.terminal(id)
+	t, err := s.terminal(id, false)
 	if err != nil {
 		return err
 	}
@@ -175,16 +166,9 @@ func (s *Session) ResizeTerminal(id string, cols, rows int) error {
 
 // CloseTerminal ends a terminal's stream; no event of it follows.
 func (s *Session) CloseTerminal(id string) error {
-	s.mu.Lock()
-	t, ok := s.terminals[id]
-	delete(s.terminals, id)
-	stopped := s.stopped
-	s.mu.Unlock()
-	switch {
-	case stopped:
-		return ErrStopped
-	case !ok:
-		return fmt.Errorf("terminal %q: %w", id, ErrNoTerminal)
+	t, err := s.terminal(id, true)
+	if err != nil {
+		return err
 	}
 	t.Close()
 	return nil

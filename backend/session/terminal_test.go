@@ -141,11 +141,7 @@ func TestTerminalsEndWithTheirSession(t *testing.T) {
 	pod := env.RunPod(t, logPodSpec(ns, "many", nil))
 	ignore := goleak.IgnoreCurrent()
 	func() {
-		b, rec := newBoard(t, env)
-		_, err := b.Switch(controlplane.ContextDemoAdmin)
-		require.NoError(t, err)
-		waitConnected(t, b)
-		s := mustCurrent(t, b)
+		b, rec, s := connectedDemo(t, env)
 		for range 50 {
 			info, err := s.OpenTerminal(model.TerminalTarget{Namespace: ns, Pod: pod.Name, Cols: 80, Rows: 24})
 			require.NoError(t, err)
@@ -163,7 +159,7 @@ func TestTerminalsEndWithTheirSession(t *testing.T) {
 		}
 		// The switch stops the session in the background; the board's
 		// Stop waits for it.
-		_, err = b.Switch(controlplane.ContextStagingAdmin)
+		_, err := b.Switch(controlplane.ContextStagingAdmin)
 		require.NoError(t, err)
 		b.Stop()
 		_, err = s.OpenTerminal(model.TerminalTarget{Namespace: ns, Pod: pod.Name})

@@ -98,6 +98,11 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
     save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, terminal: { fontSize: size } } as Settings);
     terminalFontSize.set(size);
   };
+  /** edit applies a field's change; what is shown is no longer what was saved. */
+  const edit = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setSaved(false);
+  };
   const pickTheme = (theme: string) => {
     if (!settings) return;
     onTheme(theme);
@@ -158,49 +163,16 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
             afterwards.
           </p>
           <div className="settings-caps">
-            <input
-              id="settings-log-lines"
-              data-testid="settings-log-lines"
-              inputMode="numeric"
-              placeholder={LOG_LINES.default.toLocaleString()}
-              aria-label="Lines kept per log"
-              value={logLines}
-              onChange={(e) => {
-                setLogLines(e.target.value);
-                setSaved(false);
-              }}
-            />
+            <NumberField id="settings-log-lines" placeholder={LOG_LINES.default.toLocaleString()} label="Lines kept per log" value={logLines} onChange={edit(setLogLines)} />
             <span className="muted">lines, at most</span>
-            <input
-              id="settings-log-mib"
-              data-testid="settings-log-mib"
-              inputMode="numeric"
-              placeholder={String(LOG_MIB.default)}
-              aria-label="MiB kept per log"
-              value={logMiB}
-              onChange={(e) => {
-                setLogMiB(e.target.value);
-                setSaved(false);
-              }}
-            />
+            <NumberField id="settings-log-mib" placeholder={String(LOG_MIB.default)} label="MiB kept per log" value={logMiB} onChange={edit(setLogMiB)} />
             <span className="muted">MiB</span>
           </div>
           <label className="settings-label" htmlFor="settings-terminal-font">
             Terminal font size
           </label>
           <div className="settings-caps">
-            <input
-              id="settings-terminal-font"
-              data-testid="settings-terminal-font"
-              inputMode="numeric"
-              placeholder={String(FONT_SIZE.default)}
-              aria-label="Terminal font size in pixels"
-              value={fontSize}
-              onChange={(e) => {
-                setFontSize(e.target.value);
-                setSaved(false);
-              }}
-            />
+            <NumberField id="settings-terminal-font" placeholder={String(FONT_SIZE.default)} label="Terminal font size in pixels" value={fontSize} onChange={edit(setFontSize)} />
             <span className="muted">
               pixels, {FONT_SIZE.min} to {FONT_SIZE.max}; open terminals follow when saved
             </span>
@@ -260,4 +232,9 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
       </section>
     </div>
   );
+}
+
+/** NumberField is a bounded number's input (its test id is its id); parseCap checks it on save. */
+function NumberField({ id, placeholder, label, value, onChange }: { id: string; placeholder: string; label: string; value: string; onChange: (v: string) => void }) {
+  return <input id={id} data-testid={id} inputMode="numeric" placeholder={placeholder} aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} />;
 }
