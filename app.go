@@ -479,6 +479,16 @@ func (a *App) OpenTerminal(target model.TerminalTarget) (model.TerminalInfo, err
 	return s.OpenTerminal(target)
 }
 
+// TerminalPod names the pod a terminal into an object opens in: the pod
+// itself, or a Ready pod of a workload or Service.
+func (a *App) TerminalPod(kind, namespace, name string) (string, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return "", err
+	}
+	return s.TerminalPod(kind, namespace, name)
+}
+
 // TerminalInput sends typed or pasted text to a terminal (at most 64 KiB
 // a call).
 func (a *App) TerminalInput(id, data string) error {

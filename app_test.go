@@ -115,6 +115,7 @@ func FuzzBoundMethods(f *testing.F) {
 			Command: []string{filter}, Cols: offset, Rows: limit})
 		assert.Error(t, err)
 		_, _ = a.CanExec(ns)
+		_, _ = a.TerminalPod(kind, ns, name)
 		assert.Error(t, a.TerminalInput(text, filter))
 		assert.Error(t, a.ResizeTerminal(text, offset, limit))
 		assert.Error(t, a.CloseTerminal(text))

@@ -315,7 +315,8 @@ func (k *Kind) Info() model.KindInfo {
 	if k.HasLogs() {
 		info.Features = append(info.Features, model.FeatureLogs)
 	}
-	if k.OwnLogs {
+	if k.HasLogs() {
+		// Pods, and workloads and Services through a Ready pod of theirs.
 		info.Features = append(info.Features, model.FeatureExec)
 	}
 	return info

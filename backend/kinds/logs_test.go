@@ -32,12 +32,9 @@ func TestLogTargets(t *testing.T) {
 			assert.Equal(t, own, k.OwnLogs)
 			assert.Equal(t, selects, k.PodSelector != nil)
 			assert.Equal(t, own || selects, k.HasLogs())
-			switch {
-			case own: // pods run containers a terminal opens in
+			if own || selects { // terminals open in a pod, or in a Ready pod of the object
 				assert.Equal(t, []string{model.FeatureLogs, model.FeatureExec}, k.Info().Features)
-			case selects:
-				assert.Equal(t, []string{model.FeatureLogs}, k.Info().Features)
-			default:
+			} else {
 				assert.Empty(t, k.Info().Features)
 			}
 			if !selects {

@@ -6,8 +6,8 @@ const (
 	// FeatureLogs: the kind's objects have container logs, their own (pods)
 	// or their pods' (workloads, Services).
 	FeatureLogs = "logs"
-	// FeatureExec: the kind's objects run containers a terminal can open
-	// in (pods).
+	// FeatureExec: a terminal can open in the kind's objects: a pod, or a
+	// Ready pod of a workload or Service (App.TerminalPod).
 	FeatureExec = "exec"
 )
 

@@ -126,6 +126,59 @@ func validateCommand(cmd []string) error {
 	return nil
 }
 
+// TerminalPod names the pod a terminal into an object opens in: a pod
+// itself, or a Ready pod of a workload or Service (running, not being
+// deleted, every container ready; the first by name, from the pods
+// cache). It fails with the reason when the kind has no pods or none is
+// Ready.
+func (s *Session) TerminalPod(kind, namespace, name string) (string, error) {
+	k, ns, name, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return "", err
+	}
+	if k.OwnLogs {
+		return name, nil
+	}
+	if k.PodSelector == nil {
+		return "", fmt.Errorf("%s have no pods to open a terminal in", k.Label)
+	}
+	obj, err := s.access.Full(s.ctx, k, ns, name)
+	if err != nil {
+		return "", s.plugins.Explain(err)
+	}
+	sel := k.PodSelector(obj)
+	if sel == nil {
+		return "", fmt.Errorf("%s %s/%s selects no pods", k.APIKind, ns, name)
+	}
+	objs, err := s.access.List(s.ctx, kinds.Builtin(kinds.Pods), ns, sel.String())
+	if err != nil {
+		return "", s.plugins.Explain(err)
+	}
+	var ready []string
+	for _, o := range objs {
+		if p, ok := o.(*kinds.PodSummary); ok && podReady(p) {
+			ready = append(ready, p.Name)
+		}
+	}
+	if len(ready) == 0 {
+		return "", fmt.Errorf("%s %s/%s has no Ready pod to open a terminal in", k.APIKind, ns, name)
+	}
+	return slices.Min(ready), nil
+}
+
+// podReady says a cached pod runs with every container ready.
+func podReady(p *kinds.PodSummary) bool {
+	if p.Phase != corev1.PodRunning || p.DeletionTimestamp != nil || len(p.Containers) == 0 {
+		return false
+	}
+	for _, c := range p.Containers {
+		if !c.Ready {
+			return false
+		}
+	}
+	return true
+}
+
 // defaultContainer is the container kubectl would exec into.
 func defaultContainer(pod *corev1.Pod) string {
 	if name := pod.Annotations[DefaultContainerAnnotation]; name != "" {

@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"crowsnest/backend/events"
@@ -85,6 +87,30 @@ func TestTerminalThroughTheSession(t *testing.T) {
 	require.NoError(t, s.CloseTerminal(info.ID))
 	assert.ErrorIs(t, s.CloseTerminal(info.ID), session.ErrNoTerminal)
 	assert.ErrorIs(t, s.TerminalInput(info.ID, "x"), session.ErrNoTerminal)
+}
+
+// TestTerminalPodOfAWorkload: a terminal into a Deployment opens in a
+// Ready pod of it; kinds without pods are refused with the reason.
+func TestTerminalPodOfAWorkload(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	pods := env.RunDeployment(t, ns, "web", 2, corev1.Container{Name: "app", Image: "registry.example.com/shop/web:1.0"})
+	_, _, s := connectedDemo(t, env)
+	names := []string{pods[0].Name, pods[1].Name}
+	slices.Sort(names)
+	var got string
+	require.Eventually(t, func() bool {
+		var err error
+		got, err = s.TerminalPod("deployments", ns, "web")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "a Ready pod in the cache")
+	assert.Equal(t, names[0], got, "the first Ready pod by name")
+
+	got, err := s.TerminalPod("pods", ns, pods[1].Name)
+	require.NoError(t, err)
+	assert.Equal(t, pods[1].Name, got)
+	_, err = s.TerminalPod("configmaps", ns, "anything")
+	assert.ErrorContains(t, err, "have no pods")
 }
 
 func TestTerminalTargetsRefused(t *testing.T) {

@@ -211,11 +211,11 @@ export function App() {
           dock.open({ kind: r.kind, namespace: r.namespace ?? '', name: r.name });
         }
       } else if (e.key === 's') {
-        // A shell in the selected pod, in the dock (refused there, with the reason, without create pods/exec).
+        // A shell in the selected pod (or a Ready pod of the workload), in the dock; refused there, with the reason, without create pods/exec.
         const r = t?.selectedRow();
         if (r && kinds.byId.get(r.kind)?.features?.includes(FEATURE_EXEC)) {
           e.preventDefault();
-          dock.openTerminal({ namespace: r.namespace ?? '', pod: r.name });
+          dock.openTerminal({ kind: r.kind, namespace: r.namespace ?? '', name: r.name });
         }
       }
     };

@@ -167,6 +167,8 @@ export const api = {
 
   /** canExec asks whether the user may open terminals in a namespace (create pods/exec), and if not, why. */
   canExec: (namespace: string): Promise<Permission> => App.CanExec(namespace),
+  /** terminalPod names the pod a terminal into an object opens in: the pod itself, or a Ready pod of a workload or Service. */
+  terminalPod: (kind: string, namespace: string, name: string): Promise<string> => App.TerminalPod(kind, namespace, name),
   /** openTerminal starts a shell in a pod's container; terminal:output and terminal:ended carry its id. End it with closeTerminal. */
   openTerminal: (target: TerminalTarget): Promise<TerminalInfo> => App.OpenTerminal(target),
   /** terminalInput sends typed or pasted text (at most MAX_TERMINAL_INPUT a call; send one call at a time to keep the order). */

@@ -135,7 +135,7 @@ describe('DetailsPanel', () => {
     const button = (await screen.findByTestId('details-terminal')) as HTMLButtonElement;
     await waitFor(() => expect(button.disabled).toBe(false));
     fireEvent.click(button);
-    expect(onTerminal).toHaveBeenCalledWith({ namespace: 'shop', pod: 'web-1' });
+    expect(onTerminal).toHaveBeenCalledWith({ kind: 'pods', namespace: 'shop', name: 'web-1' });
     expect(fake.api.canExec).toHaveBeenCalledWith('shop');
     unmount();
 

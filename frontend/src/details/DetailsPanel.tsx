@@ -83,7 +83,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
             Open in dock
           </button>
         )}
-        {exec && onTerminal && <TerminalAction generation={generation} namespace={target.namespace} pod={target.name} onOpen={onTerminal} />}
+        {exec && onTerminal && <TerminalAction generation={generation} kind={target.kind} namespace={target.namespace} name={target.name} onOpen={onTerminal} />}
       </div>
       <div className={'details-body' + (shown === 'logs' ? ' with-logs' : '')}>
         {gone && (
@@ -114,11 +114,12 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
 }
 
 /**
- * TerminalAction opens a shell in the pod, in the dock. It is offered only
+ * TerminalAction opens a shell in the pod (or a Ready pod of the
+ * workload), in the dock. It is offered only
  * once the user may create pods/exec in the namespace; otherwise it stays
  * disabled and says why.
  */
-function TerminalAction({ generation, namespace, pod, onOpen }: { generation: number; namespace: string; pod: string; onOpen: (s: TerminalSubject) => void }) {
+function TerminalAction({ generation, kind, namespace, name, onOpen }: { generation: number; kind: string; namespace: string; name: string; onOpen: (s: TerminalSubject) => void }) {
   const [perm, setPerm] = useState<{ allowed: boolean; reason?: string } | null>(null);
   useEffect(() => {
     let live = true;
@@ -139,8 +140,8 @@ function TerminalAction({ generation, namespace, pod, onOpen }: { generation: nu
         className="link-button dock-terminal"
         data-testid="details-terminal"
         disabled={!perm?.allowed}
-        title={perm === null ? 'Checking access…' : perm.allowed ? 'Open a shell in this pod at the bottom (s)' : perm.reason}
-        onClick={() => onOpen({ namespace, pod })}
+        title={perm === null ? 'Checking access…' : perm.allowed ? 'Open a shell at the bottom (s)' : perm.reason}
+        onClick={() => onOpen({ kind, namespace, name })}
       >
         Terminal
       </button>

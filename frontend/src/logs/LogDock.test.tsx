@@ -7,8 +7,8 @@ describe('useLogDock', () => {
     const { result, rerender } = renderHook(({ gen }) => useLogDock(gen), { initialProps: { gen: 1 } });
     act(() => result.current.open({ kind: 'pods', namespace: 'shop', name: 'web-1' }));
     act(() => result.current.open({ kind: 'pods', namespace: 'shop', name: 'web-1' }));
-    act(() => result.current.openTerminal({ namespace: 'shop', pod: 'web-1' }));
-    act(() => result.current.openTerminal({ namespace: 'shop', pod: 'web-1' }));
+    act(() => result.current.openTerminal({ kind: 'pods', namespace: 'shop', name: 'web-1' }));
+    act(() => result.current.openTerminal({ kind: 'pods', namespace: 'shop', name: 'web-1' }));
     expect(result.current.tabs.map((t) => t.type)).toEqual(['logs', 'terminal', 'terminal']);
     const [, first, second] = result.current.tabs;
     expect(first!.key).not.toBe(second!.key);

@@ -32,7 +32,7 @@ export function useLogDock(generation: number) {
   }, []);
   const openTerminal = useCallback((s: TerminalSubject) => {
     terminals.current++;
-    const key = `terminal|${s.namespace}|${s.pod}|${terminals.current}`;
+    const key = `terminal|${s.kind}|${s.namespace}|${s.name}|${terminals.current}`;
     setTabs((t) => [...t, { key, type: 'terminal', terminal: s }]);
     setActive(key);
   }, []);
@@ -78,7 +78,7 @@ export function LogDock({ dock, generation, kindLabel }: { dock: LogDockState; g
       />
       <div className="dock-tabs" role="tablist">
         {tabs.map((t) => {
-          const [what, namespace, name] = t.type === 'logs' ? [kindLabel(t.subject.kind), t.subject.namespace, t.subject.name] : ['Terminal', t.terminal.namespace, t.terminal.pod];
+          const [what, namespace, name] = t.type === 'logs' ? [kindLabel(t.subject.kind), t.subject.namespace, t.subject.name] : ['Terminal', t.terminal.namespace, t.terminal.name];
           return (
             <div key={t.key} className={'dock-tab' + (t.key === active ? ' active' : '')} data-testid="log-dock-tab" data-key={t.key} data-type={t.type}>
               <button type="button" role="tab" aria-selected={t.key === active} className="dock-tab-name" title={`${what} ${namespace}/${name}`} onClick={() => setActive(t.key)}>

@@ -8,10 +8,11 @@ import { api, errorMessage, type TerminalEnded, type TerminalInfo, type Terminal
 import { terminalFontSize } from './fontSize';
 import { InputQueue } from './inputQueue';
 
-/** Where a terminal opens: a pod, and optionally its container. */
+/** Where a terminal opens: a pod, or a Ready pod of a workload or Service (found when it opens); optionally its container. */
 export interface TerminalSubject {
+  kind: string;
   namespace: string;
-  pod: string;
+  name: string;
   container?: string;
 }
 
@@ -150,7 +151,8 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
     observer.observe(el);
 
     api
-      .openTerminal({ namespace: subject.namespace, pod: subject.pod, container, command, cols: term.cols, rows: term.rows })
+      .terminalPod(subject.kind, subject.namespace, subject.name)
+      .then((pod) => (closed ? Promise.reject(new Error('closed')) : api.openTerminal({ namespace: subject.namespace, pod, container, command, cols: term.cols, rows: term.rows })))
       .then(
         (t) => {
           if (closed) {
@@ -186,7 +188,7 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
       term.dispose();
     };
     // container is read when (re)opening; a picked container reopens through its own state.
-  }, [generation, subject.namespace, subject.pod, container, command, run]);
+  }, [generation, subject.kind, subject.namespace, subject.name, container, command, run]);
 
   useEffect(() => {
     const term = termRef.current;

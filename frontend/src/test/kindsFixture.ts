@@ -23,7 +23,7 @@ export const KINDS: KindInfo[] = [
     columns: [name, namespace, col('ready', 'Ready'), status, col('restarts', 'Restarts', 'integer'), age, col('ip', 'IP', 'text', { priority: 1 }), col('node', 'Node')],
   }),
   kind({
-    id: 'deployments', kind: 'Deployment', label: 'Deployments', nav: 'Workloads', apiGroup: 'apps', shortNames: ['deploy'], features: ['logs'],
+    id: 'deployments', kind: 'Deployment', label: 'Deployments', nav: 'Workloads', apiGroup: 'apps', shortNames: ['deploy'], features: ['logs', 'exec'],
     columns: [name, namespace, col('ready', 'Ready'), col('upToDate', 'Up-to-date', 'integer'), col('available', 'Available', 'integer'), status, age],
   }),
   kind({ id: 'replicasets', kind: 'ReplicaSet', label: 'ReplicaSets', nav: 'Workloads', apiGroup: 'apps', shortNames: ['rs'], columns: [name, namespace, status, age] }),

@@ -69,6 +69,8 @@ export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
 
 export function TerminalInput(arg1:string,arg2:string):Promise<void>;
 
+export function TerminalPod(arg1:string,arg2:string,arg3:string):Promise<string>;
+
 export function UnwatchDetails(arg1:string):Promise<void>;
 
 export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;

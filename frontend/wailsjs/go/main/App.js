@@ -134,6 +134,10 @@ export function TerminalInput(arg1, arg2) {
   return window['go']['main']['App']['TerminalInput'](arg1, arg2);
 }
 
+export function TerminalPod(arg1, arg2, arg3) {
+  return window['go']['main']['App']['TerminalPod'](arg1, arg2, arg3);
+}
+
 export function UnwatchDetails(arg1) {
   return window['go']['main']['App']['UnwatchDetails'](arg1);
 }
