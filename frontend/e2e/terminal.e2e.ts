@@ -11,11 +11,11 @@ import { byId, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows
 const screenLines = (page: Page) =>
   page.locator('[data-testid="log-dock"] .dock-body:not([hidden]) [data-testid="terminal"] .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trimEnd()));
 
-async function selectPod(page: Page, name: string): Promise<string> {
-  await openKind(page, 'pods');
+async function selectRow(page: Page, kind: string, name: string): Promise<string> {
+  await openKind(page, kind);
   await typeInto(page, 'filter', name);
   // Only once the filter applies: the rows are not replaced under the click.
-  const keys = await waitForRows(page, (k) => k.length > 0 && k.every((x) => x.startsWith(`shop/${name}`)), `only pods ${name} listed`);
+  const keys = await waitForRows(page, (k) => k.length > 0 && k.every((x) => x.startsWith(`shop/${name}`)), `only ${kind} ${name} listed`);
   const key = keys[0]!;
   const details = page.locator(`[data-testid="details"][data-key="${key}"]`);
   await expect
@@ -44,7 +44,7 @@ describe('terminal', () => {
     const { page } = suite.app;
     await pickContext(page, 'demo-admin');
     await pickNamespace(page, 'shop');
-    await selectPod(page, 'storefront');
+    await selectRow(page, 'pods', 'storefront');
     const action = byId(page, 'details-terminal');
     await expect.poll(() => action.isEnabled(), { timeout: 10_000 }).toBe(true);
     await action.click();
@@ -53,6 +53,8 @@ describe('terminal', () => {
     // The quotes keep the echoed command line from containing the output.
     await typeInTerminal(page, 'echo "hel""lo from $POD_NAME"');
     await expect.poll(async () => (await screenLines(page)).some((l) => /^hello from storefront-/.test(l)), { timeout: 15_000 }).toBe(true);
+    const opened = await page.evaluate(() => window.__e2e.calls.filter((c) => c.method.endsWith('OpenTerminal')).length);
+    expect(opened, 'the terminal opened once').toBe(1);
     await shot(page, 'terminal-01-echo');
   });
 
@@ -76,6 +78,20 @@ describe('terminal', () => {
     await shot(page, 'terminal-02-exited');
   });
 
+  test("a Deployment's terminal opens in a Ready pod of it", async () => {
+    const { page } = suite.app;
+    await selectRow(page, 'deployments', 'storefront');
+    const action = byId(page, 'details-terminal');
+    await expect.poll(() => action.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await action.click();
+    const shown = '[data-testid="log-dock"] .dock-body:not([hidden]) [data-testid="terminal"]';
+    await page.locator(`${shown}[data-terminal-id]`).waitFor({ timeout: 20_000 });
+    expect(await page.locator(`${shown} [data-testid="terminal-state"]`).textContent()).toMatch(/^storefront-[a-z0-9]+-[a-z0-9]+ · storefront$/);
+    await typeInTerminal(page, 'echo "in ""$POD_NAME"');
+    await expect.poll(async () => (await screenLines(page)).some((l) => /^in storefront-/.test(l)), { timeout: 15_000 }).toBe(true);
+    await shot(page, 'terminal-03-deployment');
+  });
+
   test('a context switch closes every terminal', async () => {
     const { page } = suite.app;
     await pickContext(page, 'demo-viewer');
@@ -85,11 +101,11 @@ describe('terminal', () => {
   test('a user who may not create pods/exec is refused with the reason', async () => {
     const { page } = suite.app;
     await pickNamespace(page, 'shop');
-    await selectPod(page, 'storefront');
+    await selectRow(page, 'pods', 'storefront');
     const denied = byId(page, 'details-terminal-denied');
     await denied.waitFor({ timeout: 10_000 });
     expect(await denied.textContent()).toContain('create pods/exec');
     expect(await byId(page, 'details-terminal').isDisabled()).toBe(true);
-    await shot(page, 'terminal-03-denied');
+    await shot(page, 'terminal-04-denied');
   });
 });

@@ -56,6 +56,7 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
   const [info, setInfo] = useState<TerminalInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [ended, setEnded] = useState<TerminalEnded | null>(null);
+  // The container asked for ("" = the pod's default); the one it runs in is info.container.
   const [container, setContainer] = useState(subject.container ?? '');
   const [commandText, setCommandText] = useState('');
   const [command, setCommand] = useState<string[]>([]);
@@ -161,7 +162,6 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
           }
           id = t.id;
           setInfo(t);
-          setContainer(t.container);
           for (const x of early.splice(0)) {
             if (!mine(x)) continue;
             if ('seq' in x) write(x);
@@ -187,7 +187,6 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
       searchRef.current = null;
       term.dispose();
     };
-    // container is read when (re)opening; a picked container reopens through its own state.
   }, [generation, subject.kind, subject.namespace, subject.name, container, command, run]);
 
   useEffect(() => {
@@ -209,11 +208,11 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
           Container{' '}
           <select
             data-testid="terminal-container"
-            value={container}
+            value={info?.container ?? container}
             disabled={!info || info.containers.length < 2}
             onChange={(e) => setContainer(e.target.value)}
           >
-            {(info?.containers ?? (container ? [container] : [])).map((c) => (
+            {(info?.containers ?? [container]).map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>
