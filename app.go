@@ -487,6 +487,75 @@ func (a *App) CancelDownload(id string) error {
 	return s.CancelDownload(id)
 }
 
+// CanExec reports whether the user may open terminals into the pods of a
+// namespace (create pods/exec); if not, why (the UI disables the action
+// with the reason).
+func (a *App) CanExec(namespace string) (model.Permission, error) {
+	if len(namespace) > 63 {
+		return model.Permission{}, errors.New("invalid namespace")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Permission{}, err
+	}
+	return s.CanExec(namespace)
+}
+
+// OpenTerminal starts a shell (or the target's command) with a TTY in a
+// container of a pod; "terminal:output" events with its id carry the
+// output, one "terminal:ended" its end, until CloseTerminal.
+func (a *App) OpenTerminal(target model.TerminalTarget) (model.TerminalInfo, error) {
+	if len(target.Namespace) > 63 || len(target.Pod) > 253 || len(target.Container) > 253 {
+		return model.TerminalInfo{}, errors.New("terminal target field too long")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.TerminalInfo{}, err
+	}
+	return s.OpenTerminal(target)
+}
+
+// TerminalPod names the pod a terminal into an object opens in: the pod
+// itself, or a Ready pod of a workload or Service.
+func (a *App) TerminalPod(kind, namespace, name string) (string, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return "", err
+	}
+	return s.TerminalPod(kind, namespace, name)
+}
+
+// TerminalInput sends typed or pasted text to a terminal (at most 64 KiB
+// a call).
+func (a *App) TerminalInput(id, data string) error {
+	if len(data) > 64<<10 {
+		return errors.New("terminal input too long (at most 64 KiB a call)")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.TerminalInput(id, data)
+}
+
+// ResizeTerminal tells a terminal's command its new size in cells.
+func (a *App) ResizeTerminal(id string, cols, rows int) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.ResizeTerminal(id, cols, rows)
+}
+
+// CloseTerminal ends a terminal.
+func (a *App) CloseTerminal(id string) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.CloseTerminal(id)
+}
+
 // logLimit bounds how many lines or matches one call may ask for.
 func logLimit(limit, most int) error {
 	if limit < 0 || limit > most {

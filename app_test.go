@@ -123,5 +123,16 @@ func FuzzBoundMethods(f *testing.F) {
 		_, err = a.ForwardPorts(kind, ns, name)
 		assert.Error(t, err)
 		_, _ = a.CanPortForward(kind, ns, name)
+
+		// Terminals: none opens against a server that refuses, and an id
+		// the session never gave is refused.
+		_, err = a.OpenTerminal(model.TerminalTarget{Namespace: ns, Pod: name, Container: text,
+			Command: []string{filter}, Cols: offset, Rows: limit})
+		assert.Error(t, err)
+		_, _ = a.CanExec(ns)
+		_, _ = a.TerminalPod(kind, ns, name)
+		assert.Error(t, a.TerminalInput(text, filter))
+		assert.Error(t, a.ResizeTerminal(text, offset, limit))
+		assert.Error(t, a.CloseTerminal(text))
 	})
 }

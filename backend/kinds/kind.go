@@ -315,6 +315,10 @@ func (k *Kind) Info() model.KindInfo {
 	if k.HasLogs() {
 		info.Features = append(info.Features, model.FeatureLogs)
 	}
+	if k.HasLogs() {
+		// Pods, and workloads and Services through a Ready pod of theirs.
+		info.Features = append(info.Features, model.FeatureExec)
+	}
 	if k.OwnLogs || (k.PodSelector != nil && !k.Custom) {
 		info.Features = append(info.Features, model.FeatureForward)
 	}

@@ -32,8 +32,8 @@ func TestLogTargets(t *testing.T) {
 			assert.Equal(t, own, k.OwnLogs)
 			assert.Equal(t, selects, k.PodSelector != nil)
 			assert.Equal(t, own || selects, k.HasLogs())
-			if own || selects {
-				assert.Equal(t, []string{model.FeatureLogs, model.FeatureForward}, k.Info().Features)
+			if own || selects { // terminals open in a pod, or in a Ready pod of the object
+				assert.Equal(t, []string{model.FeatureLogs, model.FeatureExec, model.FeatureForward}, k.Info().Features)
 			} else {
 				assert.Empty(t, k.Info().Features)
 			}

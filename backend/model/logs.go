@@ -6,6 +6,9 @@ const (
 	// FeatureLogs: the kind's objects have container logs, their own (pods)
 	// or their pods' (workloads, Services).
 	FeatureLogs = "logs"
+	// FeatureExec: a terminal can open in the kind's objects: a pod, or a
+	// Ready pod of a workload or Service (App.TerminalPod).
+	FeatureExec = "exec"
 )
 
 // LogTarget is what a log view streams: one pod, or every pod of a

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	toolscache "k8s.io/client-go/tools/cache"
 
+	"crowsnest/backend/access"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kinds"
 	"crowsnest/backend/logs"
@@ -479,16 +480,29 @@ func (s *Session) logsChanged(lv *logView) {
 }
 
 func (s *Session) logView(id string) (*logView, error) {
+	return held(s, func(s *Session) map[string]*logView { return s.logViews }, "log view", ErrNoLogView, id, false)
+}
+
+// held finds id in one of the session's maps of streams (picked under its
+// lock), and removes it when remove is set. It fails with ErrStopped once
+// the session has stopped, and with missing, naming what, for an id it
+// does not hold.
+func held[T any](s *Session, pick func(*Session) map[string]T, what string, missing error, id string, remove bool) (T, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var zero T
 	if s.stopped {
-		return nil, ErrStopped
+		return zero, ErrStopped
 	}
-	lv, ok := s.logViews[id]
+	m := pick(s)
+	v, ok := m[id]
 	if !ok {
-		return nil, fmt.Errorf("log view %q: %w", id, ErrNoLogView)
+		return zero, fmt.Errorf("%s %q: %w", what, id, missing)
 	}
-	return lv, nil
+	if remove {
+		delete(m, id)
+	}
+	return v, nil
 }
 
 // LogStatus returns a log view's status: its lines' range, what fell out,
@@ -611,16 +625,9 @@ func (s *Session) SaveLogView(id, path string, timestamps bool) (int, error) {
 
 // CloseLogs ends a log view's streams and drops its lines.
 func (s *Session) CloseLogs(id string) error {
-	s.mu.Lock()
-	lv, ok := s.logViews[id]
-	delete(s.logViews, id)
-	stopped := s.stopped
-	s.mu.Unlock()
-	switch {
-	case stopped:
-		return ErrStopped
-	case !ok:
-		return fmt.Errorf("log view %q: %w", id, ErrNoLogView)
+	lv, err := held(s, func(s *Session) map[string]*logView { return s.logViews }, "log view", ErrNoLogView, id, true)
+	if err != nil {
+		return err
 	}
 	lv.close()
 	s.notices.Forget(id)
@@ -723,18 +730,15 @@ func shrink(l model.LogLine, budget int) model.LogLine {
 // CanReadLogs reports whether the user may get pods/log in namespace, the
 // permission every log of a pod or workload there needs, and if not, why.
 func (s *Session) CanReadLogs(namespace string) (model.Permission, error) {
-	a, err := logs.CanReadLogs(s.ctx, s.client, namespace)
+	return s.permission(logs.CanReadLogs(s.ctx, s.client, namespace))
+}
+
+// permission turns a review's answer into the page's.
+func (s *Session) permission(a access.Answer, err error) (model.Permission, error) {
 	if err != nil {
 		return model.Permission{}, s.plugins.Explain(err)
 	}
-	if a.Allowed {
-		return model.Permission{Allowed: true}, nil
-	}
-	reason := fmt.Sprintf("your user may not read pod logs (get pods/log) in namespace %s", namespace)
-	if a.Reason != "" {
-		reason += ": " + a.Reason
-	}
-	return model.Permission{Reason: reason}, nil
+	return model.Permission{Allowed: a.Allowed, Reason: a.Denial()}, nil
 }
 
 // LogDownload names a container log to write to a file.

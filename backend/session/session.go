@@ -32,6 +32,7 @@ import (
 	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/plugin"
+	"crowsnest/backend/terminal"
 	"crowsnest/backend/view"
 )
 
@@ -93,6 +94,7 @@ type Session struct {
 	downloads  map[string]context.CancelFunc
 	// portForwards is built on first use (forwards.go).
 	portForwards *portForwards
+	terminals    map[string]*terminal.Terminal
 	nextID       int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
@@ -150,6 +152,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		kinds: kinds.NewRegistry(), learnKick: make(chan struct{}, 1), learnGone: make(chan kinds.ID, 64),
 		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
 		logViews: map[string]*logView{}, downloads: map[string]context.CancelFunc{},
+		terminals: map[string]*terminal.Terminal{},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
@@ -531,9 +534,12 @@ func (s *Session) Stop() {
 		return
 	}
 	s.stopped = true
-	views, watches, logViews, fwd := s.views, s.watches, s.logViews, s.portForwards
-	s.views, s.watches, s.logViews, s.portForwards = nil, nil, nil, nil
+	views, watches, logViews, fwd, terminals := s.views, s.watches, s.logViews, s.portForwards, s.terminals
+	s.views, s.watches, s.logViews, s.portForwards, s.terminals = nil, nil, nil, nil, nil
 	s.mu.Unlock()
+	for _, t := range terminals {
+		t.Close()
+	}
 	if fwd != nil {
 		fwd.close()
 	}

@@ -40,6 +40,8 @@ type Settings struct {
 	ExtraPath []string `json:"extraPath,omitempty"`
 	// Logs caps what each log view keeps.
 	Logs Logs `json:"logs"`
+	// Terminal is how terminals look.
+	Terminal Terminal `json:"terminal"`
 	// Forwards are the port-forwards saved per context, restored (stopped)
 	// at the next connect to it. The app keeps them; SaveSettings does not
 	// change them.
@@ -54,6 +56,19 @@ type SavedForward struct {
 	Port      string `json:"port"`
 	LocalPort int    `json:"localPort,omitempty"`
 }
+
+// Terminal is how terminals look.
+type Terminal struct {
+	// FontSize in CSS pixels; zero means DefaultTerminalFontSize.
+	FontSize int `json:"fontSize,omitempty"`
+}
+
+// Bounds and default of Terminal.FontSize.
+const (
+	DefaultTerminalFontSize = 13
+	MinTerminalFontSize     = 8
+	MaxTerminalFontSize     = 32
+)
 
 // Logs caps each log view's ring: the oldest lines fall out (and are
 // counted) once either is reached. Zero means the default.
@@ -151,6 +166,9 @@ func (s Settings) Validate() error {
 				return fmt.Errorf("forwards: context %q: invalid forward %s/%s", ctx, f.Namespace, f.Name)
 			}
 		}
+	}
+	if f := s.Terminal.FontSize; f != 0 && (f < MinTerminalFontSize || f > MaxTerminalFontSize) {
+		return fmt.Errorf("terminal: fontSize %d is not between %d and %d", f, MinTerminalFontSize, MaxTerminalFontSize)
 	}
 	w := s.Window
 	if w.Width < 0 || w.Height < 0 || w.Width > maxWindowSide || w.Height > maxWindowSide ||

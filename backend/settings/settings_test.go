@@ -32,6 +32,7 @@ func TestRoundTrip(t *testing.T) {
 		Theme:       "dark",
 		ExtraPath:   []string{"/opt/google-cloud-sdk/bin", "/home/me/.krew/bin"},
 		Logs:        settings.Logs{MaxLines: 250_000, MaxMiB: 64},
+		Terminal:    settings.Terminal{FontSize: 15},
 	}
 	s, err := settings.Open(dir)
 	require.NoError(t, err)
@@ -113,6 +114,8 @@ func TestSaveRejectsInvalidSettings(t *testing.T) {
 		"many log lines": {Logs: settings.Logs{MaxLines: settings.MaxLogMaxLines + 1}},
 		"log bytes":      {Logs: settings.Logs{MaxMiB: -1}},
 		"huge log bytes": {Logs: settings.Logs{MaxMiB: settings.MaxLogMaxMiB + 1}},
+		"tiny font":      {Terminal: settings.Terminal{FontSize: settings.MinTerminalFontSize - 1}},
+		"huge font":      {Terminal: settings.Terminal{FontSize: settings.MaxTerminalFontSize + 1}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			assert.Error(t, s.Save(bad))

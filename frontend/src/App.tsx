@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { api, errorMessage, FEATURE_LOGS, type KindInfo, type Row, type ViewSpec } from './api';
+import { api, errorMessage, FEATURE_EXEC, FEATURE_LOGS, type KindInfo, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
 import { ForwardsButton, ForwardsPanel } from './forwards/ForwardsPanel';
 import { useForwards } from './forwards/useForwards';
@@ -214,11 +214,18 @@ export function App() {
           e.preventDefault();
           dock.open({ kind: r.kind, namespace: r.namespace ?? '', name: r.name });
         }
+      } else if (e.key === 's') {
+        // A shell in the selected pod (or a Ready pod of the workload), in the dock; refused there, with the reason, without create pods/exec.
+        const r = t?.selectedRow();
+        if (r && kinds.byId.get(r.kind)?.features?.includes(FEATURE_EXEC)) {
+          e.preventDefault();
+          dock.openTerminal({ kind: r.kind, namespace: r.namespace ?? '', name: r.name });
+        }
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [palette, settingsOpen, forwardsOpen, open, kinds.byId, dock.open]);
+  }, [palette, settingsOpen, forwardsOpen, open, kinds.byId, dock.open, dock.openTerminal]);
 
   const commands = useMemo<Command[]>(() => {
     const out: Command[] = kindCommands(kinds.list, pickKind);
@@ -418,6 +425,7 @@ export function App() {
           onNavigate={navigate}
           onDockLogs={dock.open}
           onShowForwards={() => setForwardsOpen(true)}
+          onTerminal={dock.openTerminal}
         />
       )}
 

@@ -3,7 +3,7 @@
 // the backend's AssetServer handler. Components and tests depend on this
 // module only, never on wailsjs directly.
 import * as App from '../../wailsjs/go/main/App';
-import { BrowserOpenURL, EventsOn } from '../../wailsjs/runtime/runtime';
+import { BrowserOpenURL, ClipboardGetText, ClipboardSetText, EventsOn } from '../../wailsjs/runtime/runtime';
 import type { model, settings } from '../../wailsjs/go/models';
 
 // The generated classes carry a convertValues helper, at any depth; the app
@@ -73,6 +73,14 @@ export type ForwardState = 'starting' | 'active' | 'reconnecting' | 'error' | 's
 export type ForwardPort = model.ForwardPort;
 /** ForwardsNotice is the payload of forwards:changed: read the list again. */
 export type ForwardsNotice = { generation: number };
+/** TerminalTarget is where a terminal opens: a pod, its container ("" = the default one) and an optional command instead of the shell. */
+export type TerminalTarget = model.TerminalTarget;
+/** TerminalInfo is an open terminal: its id, the container it runs in and the pod's other containers. */
+export type TerminalInfo = model.TerminalInfo;
+/** TerminalOutput is the payload of terminal:output: the next piece of output (seq from 1, no gaps), to be written as data, never markup. */
+export type TerminalOutput = { id: string; generation: number; seq: number; data: string; dropped?: number };
+/** TerminalEnded is the payload of terminal:ended, after a terminal's last output: its exit code, or why it ended. */
+export type TerminalEnded = { id: string; generation: number; exited: boolean; exitCode: number; reason?: string };
 
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
 export type ViewSpec = Data<model.ViewSpec>;
@@ -89,6 +97,12 @@ export const EVENT_FORWARDS_CHANGED = 'forwards:changed';
 export const FEATURE_FORWARD = 'forward';
 /** The feature (KindInfo.features) of kinds whose objects have container logs. */
 export const FEATURE_LOGS = 'logs';
+/** The feature of kinds whose objects run containers a terminal can open in (pods). */
+export const FEATURE_EXEC = 'exec';
+export const EVENT_TERMINAL_OUTPUT = 'terminal:output';
+export const EVENT_TERMINAL_ENDED = 'terminal:ended';
+/** The most one terminalInput call carries (the backend refuses more). */
+export const MAX_TERMINAL_INPUT = 64 << 10;
 
 /** errorMessage turns a rejected bound call (Wails rejects with a string) into text. */
 export function errorMessage(e: unknown): string {
@@ -185,6 +199,21 @@ export const api = {
   /** openInBrowser opens a URL in the system browser, never in the app's window. */
   openInBrowser: (url: string): void => BrowserOpenURL(url),
 
+  /** canExec asks whether the user may open terminals in a namespace (create pods/exec), and if not, why. */
+  canExec: (namespace: string): Promise<Permission> => App.CanExec(namespace),
+  /** terminalPod names the pod a terminal into an object opens in: the pod itself, or a Ready pod of a workload or Service. */
+  terminalPod: (kind: string, namespace: string, name: string): Promise<string> => App.TerminalPod(kind, namespace, name),
+  /** openTerminal starts a shell in a pod's container; terminal:output and terminal:ended carry its id. End it with closeTerminal. */
+  openTerminal: (target: TerminalTarget): Promise<TerminalInfo> => App.OpenTerminal(target),
+  /** terminalInput sends typed or pasted text (at most MAX_TERMINAL_INPUT a call; send one call at a time to keep the order). */
+  terminalInput: (id: string, data: string): Promise<void> => App.TerminalInput(id, data),
+  resizeTerminal: (id: string, cols: number, rows: number): Promise<void> => App.ResizeTerminal(id, cols, rows),
+  closeTerminal: (id: string): Promise<void> => App.CloseTerminal(id),
+  /** openURL opens a link in the system browser, never in the app's window. */
+  openURL: (url: string): void => BrowserOpenURL(url),
+  clipboardText: (): Promise<string> => ClipboardGetText(),
+  setClipboardText: (text: string): Promise<boolean> => ClipboardSetText(text),
+
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {
     return EventsOn(EVENT_VIEW_CHANGED, (n: ViewNotice) => cb(n));
@@ -206,6 +235,12 @@ export const api = {
   /** onForwardsChanged subscribes to port-forward notices; it returns the unsubscribe. */
   onForwardsChanged(cb: (n: ForwardsNotice) => void): () => void {
     return EventsOn(EVENT_FORWARDS_CHANGED, (n: ForwardsNotice) => cb(n));
+  },
+  onTerminalOutput(cb: (o: TerminalOutput) => void): () => void {
+    return EventsOn(EVENT_TERMINAL_OUTPUT, (o: TerminalOutput) => cb(o));
+  },
+  onTerminalEnded(cb: (e: TerminalEnded) => void): () => void {
+    return EventsOn(EVENT_TERMINAL_ENDED, (e: TerminalEnded) => cb(e));
   },
 
   /**

@@ -129,6 +129,23 @@ describe('DetailsPanel', () => {
     expect(fake.api.can).toHaveBeenCalledWith('get', 'secrets', 'shop');
   });
 
+  it("offers a pod's terminal once create pods/exec is allowed, and says why not otherwise", async () => {
+    const onTerminal = vi.fn();
+    const { unmount } = render(<DetailsPanel target={target} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} onTerminal={onTerminal} />);
+    const button = (await screen.findByTestId('details-terminal')) as HTMLButtonElement;
+    await waitFor(() => expect(button.disabled).toBe(false));
+    fireEvent.click(button);
+    expect(onTerminal).toHaveBeenCalledWith({ kind: 'pods', namespace: 'shop', name: 'web-1' });
+    expect(fake.api.canExec).toHaveBeenCalledWith('shop');
+    unmount();
+
+    fake.api.canExec.mockImplementation(async () => ({ allowed: false, reason: 'your user may not open terminals (create pods/exec) in namespace shop' }));
+    render(<DetailsPanel target={target} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} onTerminal={onTerminal} />);
+    const denied = await screen.findByTestId('details-terminal-denied');
+    expect(denied.textContent).toBe('your user may not open terminals (create pods/exec) in namespace shop');
+    expect((screen.getByTestId('details-terminal') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('follows the object: refetched only on a notice for its watch, in this generation', async () => {
     render(panel());
     await waitFor(() => expect(fake.api.watchDetails).toHaveBeenCalledWith('pods', 'shop', 'web-1'));

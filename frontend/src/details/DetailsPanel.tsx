@@ -1,8 +1,9 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, FEATURE_FORWARD, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
 import { ForwardForm } from '../forwards/ForwardForm';
 import { LogViewer, type LogSubject } from '../logs/LogViewer';
+import type { TerminalSubject } from '../terminal/TerminalView';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
 
@@ -30,6 +31,8 @@ interface Props {
   onDockLogs?: (s: LogSubject) => void;
   /** onShowForwards opens the port forwards panel. */
   onShowForwards?: () => void;
+  /** onTerminal opens a terminal in the pod, in the dock. */
+  onTerminal?: (s: TerminalSubject) => void;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -40,7 +43,7 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const [forwarding, setForwarding] = useState<string | null>(null);
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
@@ -50,6 +53,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
   const row = details?.row;
   const logs = info?.features?.includes(FEATURE_LOGS) ?? false;
   const forwardable = info?.features?.includes(FEATURE_FORWARD) ?? false;
+  const exec = info?.features?.includes(FEATURE_EXEC) ?? false;
   const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
   const shown = tab === 'logs' && !logs ? 'overview' : tab;
   return (
@@ -92,6 +96,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
             Open in dock
           </button>
         )}
+        {exec && onTerminal && <TerminalAction generation={generation} kind={target.kind} namespace={target.namespace} name={target.name} onOpen={onTerminal} />}
       </div>
       <div className={'details-body' + (shown === 'logs' ? ' with-logs' : '')}>
         {gone && (
@@ -118,6 +123,47 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
       </div>
     </aside>
+  );
+}
+
+/**
+ * TerminalAction opens a shell in the pod (or a Ready pod of the
+ * workload), in the dock. It is offered only
+ * once the user may create pods/exec in the namespace; otherwise it stays
+ * disabled and says why.
+ */
+function TerminalAction({ generation, kind, namespace, name, onOpen }: { generation: number; kind: string; namespace: string; name: string; onOpen: (s: TerminalSubject) => void }) {
+  const [perm, setPerm] = useState<{ allowed: boolean; reason?: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    setPerm(null);
+    api.canExec(namespace).then(
+      (p) => live && setPerm(p),
+      (e: unknown) => live && setPerm({ allowed: false, reason: errorMessage(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [generation, namespace]);
+  const denied = perm !== null && !perm.allowed;
+  return (
+    <>
+      <button
+        type="button"
+        className="link-button dock-terminal"
+        data-testid="details-terminal"
+        disabled={!perm?.allowed}
+        title={perm === null ? 'Checking access…' : perm.allowed ? 'Open a shell at the bottom (s)' : perm.reason}
+        onClick={() => onOpen({ kind, namespace, name })}
+      >
+        Terminal
+      </button>
+      {denied && (
+        <span className="muted terminal-denied" data-testid="details-terminal-denied" title={perm.reason}>
+          {perm.reason}
+        </span>
+      )}
+    </>
   );
 }
 

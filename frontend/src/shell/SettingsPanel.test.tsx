@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from '../test/fakeBackend';
+import { terminalFontSize } from '../terminal/fontSize';
 import { LOG_LINES, parseCap, parsePath, SettingsPanel } from './SettingsPanel';
 
 vi.mock('../api', async (importOriginal) => {
@@ -32,7 +33,7 @@ describe('SettingsPanel', () => {
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
       lastContext: 'demo-admin', theme: 'dark', window: { width: 1, height: 2 },
-      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 },
+      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 0 },
     });
     expect(screen.getByTestId('settings').querySelector('img')).toBeNull();
 
@@ -64,8 +65,28 @@ describe('SettingsPanel', () => {
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, terminal: { fontSize: 0 },
     });
+  });
+
+  it('saves the terminal font size and applies it to open terminals, refusing sizes out of range', async () => {
+    fake.api.settings.mockResolvedValue({ theme: 'dark', extraPath: [], terminal: { fontSize: 14 }, window: { width: 1, height: 2 } });
+    render(<SettingsPanel onClose={() => {}} onTheme={() => {}} />);
+    const size = (await screen.findByTestId('settings-terminal-font')) as HTMLInputElement;
+    await waitFor(() => expect(size.value).toBe('14'));
+
+    fireEvent.change(size, { target: { value: '40' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toBe('Terminal font size: between 8 and 32');
+    expect(fake.api.saveSettings).not.toHaveBeenCalled();
+
+    fireEvent.change(size, { target: { value: '18' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect(fake.api.saveSettings).toHaveBeenCalledWith({
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 18 },
+    });
+    expect(terminalFontSize.get()).toBe(18);
   });
 
   it('applies and saves a theme choice at once', async () => {

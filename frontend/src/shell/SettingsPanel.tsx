@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type Desktop, type Settings } from '../api';
 import { useEscape } from './useEscape';
+import { DEFAULT_FONT_SIZE, terminalFontSize } from '../terminal/fontSize';
 
 interface Props {
   onClose: () => void;
@@ -11,8 +12,10 @@ interface Props {
 /** The log buffer's bounds, as backend/settings checks them; empty means the default. */
 export const LOG_LINES = { min: 1_000, max: 10_000_000, default: 100_000 };
 export const LOG_MIB = { min: 1, max: 4096, default: 32 };
+/** The terminal font size's bounds (settings.MinTerminalFontSize...). */
+export const FONT_SIZE = { min: 8, max: 32, default: DEFAULT_FONT_SIZE };
 
-/** parseCap reads a log buffer field: "" is 0 (the default); anything else a whole number within bounds, or an error. */
+/** parseCap reads a bounded number field (log buffer, font size): "" is 0 (the default); anything else a whole number within bounds, or an error. */
 export function parseCap(text: string, b: { min: number; max: number }, what: string): number | string {
   const t = text.trim().replace(/[,_ ]/g, '');
   if (t === '') return 0;
@@ -45,6 +48,7 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
   const [text, setText] = useState('');
   const [logLines, setLogLines] = useState('');
   const [logMiB, setLogMiB] = useState('');
+  const [fontSize, setFontSize] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -55,6 +59,7 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
         setText((s.extraPath ?? []).join('\n'));
         setLogLines(s.logs?.maxLines ? String(s.logs.maxLines) : '');
         setLogMiB(s.logs?.maxMiB ? String(s.logs.maxMiB) : '');
+        setFontSize(s.terminal?.fontSize ? String(s.terminal.fontSize) : '');
       },
       (e: unknown) => setError(errorMessage(e)),
     );
@@ -79,12 +84,19 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
     if (!settings) return;
     const maxLines = parseCap(logLines, LOG_LINES, 'Log lines');
     const maxMiB = parseCap(logMiB, LOG_MIB, 'Log MiB');
-    if (typeof maxLines === 'string' || typeof maxMiB === 'string') {
+    const size = parseCap(fontSize, FONT_SIZE, 'Terminal font size');
+    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string') {
       setSaved(false);
-      setError(typeof maxLines === 'string' ? maxLines : (maxMiB as string));
+      setError([maxLines, maxMiB, size].find((x): x is string => typeof x === 'string') ?? null);
       return;
     }
-    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB } } as Settings);
+    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, terminal: { fontSize: size } } as Settings);
+    terminalFontSize.set(size);
+  };
+  /** edit applies a field's change; what is shown is no longer what was saved. */
+  const edit = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setSaved(false);
   };
   const pickTheme = (theme: string) => {
     if (!settings) return;
@@ -146,32 +158,19 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
             afterwards.
           </p>
           <div className="settings-caps">
-            <input
-              id="settings-log-lines"
-              data-testid="settings-log-lines"
-              inputMode="numeric"
-              placeholder={LOG_LINES.default.toLocaleString()}
-              aria-label="Lines kept per log"
-              value={logLines}
-              onChange={(e) => {
-                setLogLines(e.target.value);
-                setSaved(false);
-              }}
-            />
+            <NumberField id="settings-log-lines" placeholder={LOG_LINES.default.toLocaleString()} label="Lines kept per log" value={logLines} onChange={edit(setLogLines)} />
             <span className="muted">lines, at most</span>
-            <input
-              id="settings-log-mib"
-              data-testid="settings-log-mib"
-              inputMode="numeric"
-              placeholder={String(LOG_MIB.default)}
-              aria-label="MiB kept per log"
-              value={logMiB}
-              onChange={(e) => {
-                setLogMiB(e.target.value);
-                setSaved(false);
-              }}
-            />
+            <NumberField id="settings-log-mib" placeholder={String(LOG_MIB.default)} label="MiB kept per log" value={logMiB} onChange={edit(setLogMiB)} />
             <span className="muted">MiB</span>
+          </div>
+          <label className="settings-label" htmlFor="settings-terminal-font">
+            Terminal font size
+          </label>
+          <div className="settings-caps">
+            <NumberField id="settings-terminal-font" placeholder={String(FONT_SIZE.default)} label="Terminal font size in pixels" value={fontSize} onChange={edit(setFontSize)} />
+            <span className="muted">
+              pixels, {FONT_SIZE.min} to {FONT_SIZE.max}; open terminals follow when saved
+            </span>
           </div>
           <div className="settings-actions">
             <button
@@ -228,4 +227,9 @@ export function SettingsPanel({ onClose, onTheme }: Props) {
       </section>
     </div>
   );
+}
+
+/** NumberField is a bounded number's input (its test id is its id); parseCap checks it on save. */
+function NumberField({ id, placeholder, label, value, onChange }: { id: string; placeholder: string; label: string; value: string; onChange: (v: string) => void }) {
+  return <input id={id} data-testid={id} inputMode="numeric" placeholder={placeholder} aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} />;
 }

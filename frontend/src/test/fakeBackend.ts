@@ -180,6 +180,7 @@ export function fakeBackend() {
     can: vi.fn(async () => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
     canReadLogs: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
+    canExec: vi.fn(async (_ns: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
     openLogs: vi.fn(async (t: LogTarget) => {
       const id = 'l' + ++b.nextLog;
       b.logViews.set(id, t);

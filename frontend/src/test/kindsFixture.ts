@@ -19,11 +19,11 @@ function kind(s: Spec): KindInfo {
 
 export const KINDS: KindInfo[] = [
   kind({
-    id: 'pods', kind: 'Pod', label: 'Pods', nav: 'Workloads', shortNames: ['po'], features: ['logs', 'forward'],
+    id: 'pods', kind: 'Pod', label: 'Pods', nav: 'Workloads', shortNames: ['po'], features: ['logs', 'exec', 'forward'],
     columns: [name, namespace, col('ready', 'Ready'), status, col('restarts', 'Restarts', 'integer'), age, col('ip', 'IP', 'text', { priority: 1 }), col('node', 'Node')],
   }),
   kind({
-    id: 'deployments', kind: 'Deployment', label: 'Deployments', nav: 'Workloads', apiGroup: 'apps', shortNames: ['deploy'], features: ['logs', 'forward'],
+    id: 'deployments', kind: 'Deployment', label: 'Deployments', nav: 'Workloads', apiGroup: 'apps', shortNames: ['deploy'], features: ['logs', 'exec', 'forward'],
     columns: [name, namespace, col('ready', 'Ready'), col('upToDate', 'Up-to-date', 'integer'), col('available', 'Available', 'integer'), status, age],
   }),
   kind({ id: 'replicasets', kind: 'ReplicaSet', label: 'ReplicaSets', nav: 'Workloads', apiGroup: 'apps', shortNames: ['rs'], columns: [name, namespace, status, age] }),

@@ -820,6 +820,52 @@ export namespace model {
 		}
 	}
 	
+	export class TerminalInfo {
+	    id: string;
+	    generation: number;
+	    namespace: string;
+	    pod: string;
+	    container: string;
+	    containers: string[];
+	    command: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new TerminalInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.namespace = source["namespace"];
+	        this.pod = source["pod"];
+	        this.container = source["container"];
+	        this.containers = source["containers"];
+	        this.command = source["command"];
+	    }
+	}
+	export class TerminalTarget {
+	    namespace: string;
+	    pod: string;
+	    container?: string;
+	    command?: string[];
+	    cols: number;
+	    rows: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TerminalTarget(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.namespace = source["namespace"];
+	        this.pod = source["pod"];
+	        this.container = source["container"];
+	        this.command = source["command"];
+	        this.cols = source["cols"];
+	        this.rows = source["rows"];
+	    }
+	}
 	export class ViewInfo {
 	    id: string;
 	    generation: number;
@@ -943,6 +989,18 @@ export namespace settings {
 	        this.localPort = source["localPort"];
 	    }
 	}
+	export class Terminal {
+	    fontSize?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Terminal(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.fontSize = source["fontSize"];
+	    }
+	}
 	export class Window {
 	    width?: number;
 	    height?: number;
@@ -972,6 +1030,7 @@ export namespace settings {
 	    theme?: string;
 	    extraPath?: string[];
 	    logs: Logs;
+	    terminal: Terminal;
 	    forwards?: Record<string, Array<SavedForward>>;
 	
 	    static createFrom(source: any = {}) {
@@ -986,6 +1045,7 @@ export namespace settings {
 	        this.theme = source["theme"];
 	        this.extraPath = source["extraPath"];
 	        this.logs = this.convertValues(source["logs"], Logs);
+	        this.terminal = this.convertValues(source["terminal"], Terminal);
 	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
 	    }
 	
@@ -1007,6 +1067,7 @@ export namespace settings {
 		    return a;
 		}
 	}
+	
 
 }
 

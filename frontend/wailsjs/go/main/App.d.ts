@@ -7,6 +7,8 @@ export function About():Promise<model.About>;
 
 export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
+export function CanExec(arg1:string):Promise<model.Permission>;
+
 export function CanPortForward(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
 export function CanReadLogs(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
@@ -14,6 +16,8 @@ export function CanReadLogs(arg1:string,arg2:string,arg3:string):Promise<model.P
 export function CancelDownload(arg1:string):Promise<void>;
 
 export function CloseLogs(arg1:string):Promise<void>;
+
+export function CloseTerminal(arg1:string):Promise<void>;
 
 export function CloseView(arg1:string):Promise<void>;
 
@@ -49,11 +53,15 @@ export function OpenLogFolder():Promise<void>;
 
 export function OpenLogs(arg1:model.LogTarget):Promise<model.LogStatus>;
 
+export function OpenTerminal(arg1:model.TerminalTarget):Promise<model.TerminalInfo>;
+
 export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 
 export function RememberNamespace(arg1:string,arg2:string):Promise<void>;
 
 export function RemoveForward(arg1:string):Promise<void>;
+
+export function ResizeTerminal(arg1:string,arg2:number,arg3:number):Promise<void>;
 
 export function RestartForward(arg1:string):Promise<model.Forward>;
 
@@ -76,6 +84,10 @@ export function Status():Promise<model.SessionStatus>;
 export function StopForward(arg1:string):Promise<model.Forward>;
 
 export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
+
+export function TerminalInput(arg1:string,arg2:string):Promise<void>;
+
+export function TerminalPod(arg1:string,arg2:string,arg3:string):Promise<string>;
 
 export function UnwatchDetails(arg1:string):Promise<void>;
 

@@ -10,6 +10,10 @@ export function Can(arg1, arg2, arg3) {
   return window['go']['main']['App']['Can'](arg1, arg2, arg3);
 }
 
+export function CanExec(arg1) {
+  return window['go']['main']['App']['CanExec'](arg1);
+}
+
 export function CanPortForward(arg1, arg2, arg3) {
   return window['go']['main']['App']['CanPortForward'](arg1, arg2, arg3);
 }
@@ -24,6 +28,10 @@ export function CancelDownload(arg1) {
 
 export function CloseLogs(arg1) {
   return window['go']['main']['App']['CloseLogs'](arg1);
+}
+
+export function CloseTerminal(arg1) {
+  return window['go']['main']['App']['CloseTerminal'](arg1);
 }
 
 export function CloseView(arg1) {
@@ -94,6 +102,10 @@ export function OpenLogs(arg1) {
   return window['go']['main']['App']['OpenLogs'](arg1);
 }
 
+export function OpenTerminal(arg1) {
+  return window['go']['main']['App']['OpenTerminal'](arg1);
+}
+
 export function OpenView(arg1) {
   return window['go']['main']['App']['OpenView'](arg1);
 }
@@ -104,6 +116,10 @@ export function RememberNamespace(arg1, arg2) {
 
 export function RemoveForward(arg1) {
   return window['go']['main']['App']['RemoveForward'](arg1);
+}
+
+export function ResizeTerminal(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ResizeTerminal'](arg1, arg2, arg3);
 }
 
 export function RestartForward(arg1) {
@@ -148,6 +164,14 @@ export function StopForward(arg1) {
 
 export function SwitchContext(arg1) {
   return window['go']['main']['App']['SwitchContext'](arg1);
+}
+
+export function TerminalInput(arg1, arg2) {
+  return window['go']['main']['App']['TerminalInput'](arg1, arg2);
+}
+
+export function TerminalPod(arg1, arg2, arg3) {
+  return window['go']['main']['App']['TerminalPod'](arg1, arg2, arg3);
 }
 
 export function UnwatchDetails(arg1) {
