@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -137,4 +138,104 @@ func waitLines(b *testing.B, s *logs.Stream, n uint64) logs.Status {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// BenchmarkLogsFollowLatency measures the leg of issue 15's "newest line on
+// screen within 250 ms" that the page cannot see: from a line's write into
+// the pod's CRI file to its arrival in a following Stream's ring, through
+// kwok and the API server, at 20,000 lines a second (a batch every 5 ms,
+// as hack/cmd/logflood writes). Each line carries its write time; a
+// reader looks at the ring after every change the Stream reports. It
+// reports p50, p95 and max of write → ring.
+func BenchmarkLogsFollowLatency(b *testing.B) {
+	if !benchEnabled() {
+		b.Skipf("performance benchmark: set %s=1 to run it against a control plane (make bench)", enableEnv)
+	}
+	env := testcluster.Get(b)
+	const rate, seconds, every = 20_000, 10, 5 * time.Millisecond
+	const total = rate * seconds
+	for b.Loop() {
+		ns := env.Namespace(b)
+		pod := env.RunPod(b, &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "follow"},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example.com/bench/chatty:1"}}},
+		})
+		cs := env.Client(b, controlplane.ContextDemoAdmin)
+		changed := make(chan struct{}, 1)
+		s, err := logs.Open(b.Context(), cs, ns, logs.Options{Follow: true, TailLines: 1, OnChange: func() {
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.AddPod(logs.Pod{Name: pod.Name, Containers: []string{"app"}})
+		for s.Status().Containers[0].State != logs.StateStreaming {
+			<-changed
+		}
+		done := make(chan error, 1)
+		go func() { done <- appendTimed(env.LogFile(pod, "app"), total, rate, every) }()
+		lat := make([]time.Duration, 0, total)
+		next := s.Progress().Next
+		for len(lat) < total {
+			select {
+			case <-changed:
+			case <-time.After(30 * time.Second):
+				b.Fatalf("no line for 30 s after %d of %d", len(lat), total)
+			}
+			now := time.Now()
+			for w := s.Window(next, 2000); len(w.Lines) > 0; w = s.Window(next, 2000) {
+				for _, l := range w.Lines {
+					if i := strings.Index(l.Text, "t="); i >= 0 {
+						var us int64
+						if _, err := fmt.Sscanf(l.Text[i+2:], "%d", &us); err == nil {
+							lat = append(lat, now.Sub(time.UnixMicro(us)))
+						}
+					}
+				}
+				next = w.Next
+			}
+		}
+		s.Close()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		slices.Sort(lat)
+		at := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+		logf("logs follow: %d lines at %d/s: write → ring p50 %s, p95 %s, max %s", len(lat), rate,
+			at(0.5).Round(time.Millisecond), at(0.95).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+		b.ReportMetric(float64(at(0.5).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(at(0.95).Microseconds())/1000, "p95-ms")
+		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+	}
+}
+
+// appendTimed appends total CRI lines to path at rate a second, a batch
+// every tick, each line's text carrying its write time (t=<unix µs>).
+func appendTimed(path string, total, rate int, tick time.Duration) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	start := time.Now()
+	var buf []byte
+	for n := 0; n < total; {
+		time.Sleep(tick)
+		due := min(total, int(time.Since(start).Seconds()*float64(rate)))
+		now := time.Now()
+		buf = buf[:0]
+		for ; n < due; n++ {
+			buf, err = podsim.Line{Time: now, Text: fmt.Sprintf("follow n=%d t=%d level=info msg=\"request handled\" path=/api/cart/items", n, now.UnixMicro())}.AppendTo(buf)
+			if err != nil {
+				return err
+			}
+		}
+		if _, err := f.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
 }
