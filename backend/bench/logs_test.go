@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"runtime"
@@ -185,14 +186,10 @@ func BenchmarkLogsFollowLatency(b *testing.B) {
 			case <-time.After(30 * time.Second):
 				b.Fatalf("no line for 30 s after %d of %d", len(lat), total)
 			}
-			now := time.Now()
 			for w := s.Window(next, 2000); len(w.Lines) > 0; w = s.Window(next, 2000) {
 				for _, l := range w.Lines {
-					if i := strings.Index(l.Text, "t="); i >= 0 {
-						var us int64
-						if _, err := fmt.Sscanf(l.Text[i+2:], "%d", &us); err == nil {
-							lat = append(lat, now.Sub(time.UnixMicro(us)))
-						}
+					if d, ok := sinceStamp(l.Text); ok {
+						lat = append(lat, d)
 					}
 				}
 				next = w.Next
@@ -202,14 +199,79 @@ func BenchmarkLogsFollowLatency(b *testing.B) {
 		if err := <-done; err != nil {
 			b.Fatal(err)
 		}
-		slices.Sort(lat)
-		at := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
-		logf("logs follow: %d lines at %d/s: write → ring p50 %s, p95 %s, max %s", len(lat), rate,
-			at(0.5).Round(time.Millisecond), at(0.95).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
-		b.ReportMetric(float64(at(0.5).Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(at(0.95).Microseconds())/1000, "p95-ms")
-		b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+		reportLatency(b, "write → ring", lat)
 	}
+}
+
+// BenchmarkLogsFollowLatencyAPI is BenchmarkLogsFollowLatency with nothing
+// of Crowsnest's in the way: the follow request's body read line by line,
+// i.e. what kwok and the API server take.
+func BenchmarkLogsFollowLatencyAPI(b *testing.B) {
+	if !benchEnabled() {
+		b.Skipf("performance benchmark: set %s=1 to run it against a control plane (make bench)", enableEnv)
+	}
+	env := testcluster.Get(b)
+	const rate, seconds, every = 20_000, 10, 5 * time.Millisecond
+	const total = rate * seconds
+	for b.Loop() {
+		ns := env.Namespace(b)
+		pod := env.RunPod(b, &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "follow"},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example.com/bench/chatty:1"}}},
+		})
+		cs := env.Client(b, controlplane.ContextDemoAdmin)
+		ctx, cancel := context.WithTimeout(b.Context(), time.Minute)
+		rc, err := cs.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", Follow: true}).Stream(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(rc)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		if !sc.Scan() { // the pod's first line: the stream is live
+			b.Fatal("no first line: ", sc.Err())
+		}
+		done := make(chan error, 1)
+		go func() { done <- appendTimed(env.LogFile(pod, "app"), total, rate, every) }()
+		lat := make([]time.Duration, 0, total)
+		for len(lat) < total && sc.Scan() {
+			if d, ok := sinceStamp(sc.Text()); ok {
+				lat = append(lat, d)
+			}
+		}
+		rc.Close()
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		if len(lat) < total {
+			b.Fatalf("%d of %d lines arrived: %v", len(lat), total, sc.Err())
+		}
+		reportLatency(b, "write → API response", lat)
+	}
+}
+
+// sinceStamp is how long ago a line appendTimed wrote was written.
+func sinceStamp(text string) (time.Duration, bool) {
+	i := strings.Index(text, " t=")
+	if !strings.HasPrefix(text, "follow ") || i < 0 {
+		return 0, false
+	}
+	var us int64
+	if _, err := fmt.Sscanf(text[i+3:], "%d", &us); err != nil {
+		return 0, false
+	}
+	return time.Since(time.UnixMicro(us)), true
+}
+
+// reportLatency logs and reports p50, p95 and max of lat.
+func reportLatency(b *testing.B, what string, lat []time.Duration) {
+	slices.Sort(lat)
+	at := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+	logf("logs follow: %d lines at 20,000/s: %s p50 %s, p95 %s, max %s", len(lat), what,
+		at(0.5).Round(time.Millisecond), at(0.95).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+	b.ReportMetric(float64(at(0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(at(0.95).Microseconds())/1000, "p95-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
 }
 
 // appendTimed appends total CRI lines to path at rate a second, a batch
