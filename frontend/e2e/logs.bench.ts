@@ -114,7 +114,7 @@ async function heapMB(cdp: CDPSession): Promise<number> {
 async function startTrace(page: Page, name: string): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
   const events: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] = [];
-  cdp.on('Tracing.dataCollected', (d: { value: typeof events }) => events.push(...d.value));
+  cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as typeof events)));
   await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8', transferMode: 'ReportEvents' });
   return async () => {
     const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
