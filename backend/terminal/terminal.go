@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -149,8 +151,20 @@ func ending(err error) Ending {
 	case errors.As(err, &code):
 		return Ending{Exited: true, ExitCode: code.Code}
 	}
+	if m := exitInMessage.FindStringSubmatch(err.Error()); m != nil {
+		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+			return Ending{Exited: true, ExitCode: n}
+		}
+	}
 	return Ending{Reason: err.Error()}
 }
+
+// exitInMessage finds an exit code that a server gives only in its error
+// message: Go's os/exec says "exit status N" of a process that exited, and
+// a server built on it that fails to turn that into a NonZeroExitCode
+// status (kwok v0.8.0, which plays the kubelet on the local control plane)
+// ends its message with it.
+var exitInMessage = regexp.MustCompile(`: exit status (\d{1,3})$`)
 
 // Write sends input to the command. It fails with ErrEnded after the end
 // and ErrInputFull when the stream has not taken what was sent before.
