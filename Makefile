@@ -153,7 +153,7 @@ BENCH_CRS ?= 10000
 BENCH_TIME ?= 5x
 comma := ,
 
-.PHONY: bench bench-frontend bench-logs
+.PHONY: bench bench-frontend bench-logs bench-terminal
 bench: tools
 	@mkdir -p build
 	set -euo pipefail; \
@@ -180,3 +180,11 @@ bench-frontend: test-deps tools frontend
 BENCH_LOGS_PORT_BASE ?= 32400
 bench-logs: test-deps tools frontend
 	hack/bench-logs --dir "$(CACHE)/bench-logs-cluster" --port-base $(BENCH_LOGS_PORT_BASE)
+
+# The terminal budgets (issue 16) in Chromium against the real backend: a
+# shell in a demo pod, keystroke → echo and `cat` of a 10 MiB file, on a
+# control plane of its own on $(BENCH_TERMINAL_PORT_BASE)+. Results:
+# build/artifacts/bench-terminal.
+BENCH_TERMINAL_PORT_BASE ?= 33400
+bench-terminal: test-deps tools frontend
+	hack/bench-terminal --dir "$(CACHE)/bench-terminal-cluster" --port-base $(BENCH_TERMINAL_PORT_BASE)

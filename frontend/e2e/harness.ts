@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -285,3 +285,34 @@ export async function typeInto(page: Page, id: string, text: string): Promise<vo
   await input.fill('');
   if (text !== '') await input.pressSequentially(text);
 }
+
+/** selectRow lists kind filtered to name in namespace shop and opens the details of its first row; its key. */
+export async function selectRow(page: Page, kind: string, name: string): Promise<string> {
+  await openKind(page, kind);
+  await typeInto(page, 'filter', name);
+  // Only once the filter applies: the rows are not replaced under the click.
+  const keys = await waitForRows(page, (k) => k.length > 0 && k.every((x) => x.startsWith(`shop/${name}`)), `only ${kind} ${name} listed`);
+  const key = keys[0]!;
+  const details = page.locator(`[data-testid="details"][data-key="${key}"]`);
+  await expect
+    .poll(
+      async () => {
+        if ((await details.count()) === 0) await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
+        return details.count();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  return key;
+}
+
+/** typeInTerminal focuses the shown terminal and types a line into it. */
+export async function typeInTerminal(page: Page, line: string) {
+  await page.locator('[data-testid="log-dock"] .dock-body:not([hidden]) .xterm').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+/** The lines xterm.js draws (its DOM renderer), trailing blanks trimmed. */
+export const screenLines = (page: Page) =>
+  page.locator('[data-testid="log-dock"] .dock-body:not([hidden]) [data-testid="terminal"] .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trimEnd()));

@@ -3,39 +3,8 @@
 // details, typed into, its output on screen; a hostile printout drawn as
 // text; the key s on a row; the restricted user refused before any stream
 // opens; a context switch closing every terminal.
-import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { byId, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows, withApp } from './harness';
-
-/** The lines xterm.js draws (its DOM renderer), trailing blanks trimmed. */
-const screenLines = (page: Page) =>
-  page.locator('[data-testid="log-dock"] .dock-body:not([hidden]) [data-testid="terminal"] .xterm-rows > div').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trimEnd()));
-
-async function selectRow(page: Page, kind: string, name: string): Promise<string> {
-  await openKind(page, kind);
-  await typeInto(page, 'filter', name);
-  // Only once the filter applies: the rows are not replaced under the click.
-  const keys = await waitForRows(page, (k) => k.length > 0 && k.every((x) => x.startsWith(`shop/${name}`)), `only ${kind} ${name} listed`);
-  const key = keys[0]!;
-  const details = page.locator(`[data-testid="details"][data-key="${key}"]`);
-  await expect
-    .poll(
-      async () => {
-        if ((await details.count()) === 0) await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
-        return details.count();
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(1);
-  return key;
-}
-
-/** typeInTerminal focuses the shown terminal and types a line into it. */
-async function typeInTerminal(page: Page, line: string) {
-  await page.locator('[data-testid="log-dock"] .dock-body:not([hidden]) .xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
+import { byId, pickContext, pickNamespace, screenLines, selectRow, shot, typeInTerminal, withApp } from './harness';
 
 describe('terminal', () => {
   const suite = withApp();

@@ -1,0 +1,270 @@
+// The terminal budgets (issue 16), measured in Debian's Chromium against the
+// real backend: a shell in a demo pod (kwok runs it on this machine, in the
+// pod's working directory, with a TTY).
+// - keystroke → echo: one character typed into xterm.js (a real key press),
+//   from its keydown to the DOM renderer's row showing it (the renderer draws
+//   in an animation frame, so that is the frame that shows it), many times;
+// - `cat` of a 10 MiB file made in the pod's working directory: from the
+//   Enter that runs it to the marker echoed after it on screen, the bytes
+//   terminal:output carried and dropped meanwhile, the page's frames
+//   (requestAnimationFrame intervals), and the JavaScript heap after GC
+//   before, after one cat and after a second (xterm's scrollback, 5,000
+//   lines, is what should bound it: its scroll area's height in rows).
+// Run by hack/bench-terminal (make bench-terminal); results go to
+// $CROWSNEST_ARTIFACTS/bench-terminal.{json,md}. A benchmark reports
+// numbers; it asserts only that it could measure them.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { byId, env, launch, openApp, pickContext, pickNamespace, screenLines, selectRow, shot, typeInTerminal } from './harness';
+
+const samples = Number(process.env.CROWSNEST_BENCH_KEYS ?? 200);
+const fileBytes = Number(process.env.CROWSNEST_BENCH_CAT_BYTES ?? 10 << 20);
+const shown = '[data-testid="log-dock"] .dock-body:not([hidden]) [data-testid="terminal"]';
+
+interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+function stats(xs: number[]): Stats {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+  return { n: s.length, p50: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? NaN };
+}
+
+interface Cat {
+  /** Enter → the marker after the output on screen (ms). */
+  ms: number;
+  /** Bytes terminal:output carried to the page (written to xterm), and said were dropped. */
+  delivered: number;
+  dropped: number;
+  events: number;
+  /** delivered / ms, MiB/s; and the file's size / ms (what the user waits for the whole of it). */
+  deliveredMiBps: number;
+  fileMiBps: number;
+  fps: number;
+  frames: number;
+  p95FrameMs: number;
+  maxFrameMs: number;
+  /** Frames longer than 20 ms (below 50 fps). */
+  longFrames: number;
+}
+
+interface Results {
+  chromium: string;
+  date: string;
+  fileBytes: number;
+  echoMs?: Stats;
+  cats: Cat[];
+  heapBeforeMB?: number;
+  heapAfterCatMB: number[];
+  /** Lines xterm holds (its scroll area's height in rows), after each cat. */
+  bufferLines: number[];
+  notes: string[];
+}
+
+const results: Results = { chromium: '', date: new Date().toISOString(), fileBytes, cats: [], heapAfterCatMB: [], bufferLines: [], notes: [] };
+const step = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] bench-terminal: ${what}\n`);
+
+async function heapMB(cdp: CDPSession): Promise<number> {
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return Math.round((usedSize / 1024 / 1024) * 10) / 10;
+}
+
+/** The lines xterm's buffer holds: its scroll area's height over one row's. */
+const bufferLines = (page: Page) =>
+  page.evaluate((sel) => {
+    const area = document.querySelector(`${sel} .xterm-scroll-area`) as HTMLElement | null;
+    const row = document.querySelector(`${sel} .xterm-rows > div`) as HTMLElement | null;
+    if (!area || !row || row.offsetHeight === 0) return NaN;
+    return Math.round(area.offsetHeight / row.offsetHeight);
+  }, shown);
+
+/** Installs the echo probe: a keydown's time, and the first change of the rows that shows one more x. */
+async function installEchoProbe(page: Page): Promise<void> {
+  await page.evaluate((sel) => {
+    const rows = document.querySelector(`${sel} .xterm-rows`)!;
+    const count = () => ((rows.textContent ?? '').match(/x/g) ?? []).length;
+    const w = window as unknown as { __echo: { want: number; t0: number; done: boolean; ms: number[]; arm: () => void } };
+    const probe = { want: 0, t0: 0, done: true, ms: [] as number[], arm: () => undefined as void };
+    probe.arm = () => {
+      probe.want = count() + 1;
+      probe.t0 = 0;
+      probe.done = false;
+    };
+    w.__echo = probe;
+    document.addEventListener(
+      'keydown',
+      (e) => {
+        if (e.key === 'x' && !probe.done && probe.t0 === 0) probe.t0 = performance.now();
+      },
+      true,
+    );
+    new MutationObserver(() => {
+      if (probe.done || probe.t0 === 0 || count() < probe.want) return;
+      probe.ms.push(performance.now() - probe.t0);
+      probe.done = true;
+    }).observe(rows, { subtree: true, childList: true, characterData: true });
+  }, shown);
+}
+
+async function measureEcho(page: Page, n: number): Promise<Stats> {
+  await installEchoProbe(page);
+  for (let i = 0; i < n; i++) {
+    // A fresh line now and then: the typed x's stay on one row.
+    if (i % 40 === 0) {
+      await page.keyboard.press('Control+U');
+      await page.waitForFunction((sel) => !/x/.test(document.querySelector(`${sel} .xterm-rows`)?.textContent ?? ''), shown, { timeout: 15_000 });
+    }
+    await page.evaluate(() => (window as unknown as { __echo: { arm: () => void } }).__echo.arm());
+    await page.keyboard.press('x');
+    await page.waitForFunction(() => (window as unknown as { __echo: { done: boolean } }).__echo.done, undefined, { timeout: 15_000 });
+  }
+  await page.keyboard.press('Control+U');
+  const ms = await page.evaluate(() => (window as unknown as { __echo: { ms: number[] } }).__echo.ms);
+  return stats(ms);
+}
+
+/** Runs `cat` of the file with a marker after it, measuring what the page saw until the marker was on screen. */
+async function measureCat(page: Page, file: string, marker: string): Promise<Cat> {
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      __cat: { on: boolean; delivered: number; dropped: number; events: number; frames: number[]; t0: number };
+      runtime: { EventsOn: (n: string, cb: (o: { data: string; dropped?: number }) => void) => () => void };
+    };
+    const cat = { on: true, delivered: 0, dropped: 0, events: 0, frames: [] as number[], t0: 0 };
+    w.__cat = cat;
+    w.runtime.EventsOn('terminal:output', (o) => {
+      if (!cat.on || cat.t0 === 0) return;
+      cat.events++;
+      cat.delivered += o.data.length;
+      cat.dropped += o.dropped ?? 0;
+    });
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && cat.on && cat.t0 === 0) cat.t0 = performance.now();
+    }, true);
+    let last = 0;
+    const frame = (ts: number) => {
+      if (!cat.on) return;
+      if (cat.t0 > 0 && last > 0) cat.frames.push(ts - last);
+      last = ts;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  // The quotes keep the command line from holding the marker.
+  const half = Math.floor(marker.length / 2);
+  await typeInTerminal(page, `cat ${file}; echo "${marker.slice(0, half)}""${marker.slice(half)}"`);
+  await page.waitForFunction(
+    ([sel, m]) => Array.from(document.querySelectorAll(`${sel} .xterm-rows > div`)).some((e) => (e.textContent ?? '').trimEnd() === m),
+    [shown, marker] as const,
+    { timeout: 5 * 60_000, polling: 'raf' },
+  );
+  const r = await page.evaluate(() => {
+    const c = (window as unknown as { __cat: { on: boolean; delivered: number; dropped: number; events: number; frames: number[]; t0: number } }).__cat;
+    c.on = false;
+    return { ms: performance.now() - c.t0, delivered: c.delivered, dropped: c.dropped, events: c.events, frames: c.frames };
+  });
+  const sorted = [...r.frames].sort((a, b) => a - b);
+  const total = r.frames.reduce((a, x) => a + x, 0);
+  return {
+    ms: r.ms,
+    delivered: r.delivered,
+    dropped: r.dropped,
+    events: r.events,
+    deliveredMiBps: r.delivered / 1048576 / (r.ms / 1000),
+    fileMiBps: fileBytes / 1048576 / (r.ms / 1000),
+    fps: (r.frames.length * 1000) / Math.max(1, total),
+    frames: r.frames.length,
+    p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? NaN,
+    maxFrameMs: sorted[sorted.length - 1] ?? NaN,
+    longFrames: r.frames.filter((x) => x > 20).length,
+  };
+}
+
+function markdown(): string {
+  const f = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? Math.round(x * 10) / 10 : 'n/a');
+  const r = results;
+  const s = (x: Stats | undefined) => (x ? `${f(x.p50)} / ${f(x.p95)} / ${f(x.max)} (n=${x.n})` : 'n/a');
+  const lines = [
+    `Chromium ${r.chromium}, ${r.date}; file ${f(r.fileBytes / 1048576)} MiB.`,
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| keystroke → echo on screen, p50 / p95 / max (ms) | ${s(r.echoMs)} |`,
+  ];
+  r.cats.forEach((c, i) => {
+    lines.push(
+      `| cat ${i + 1}: Enter → marker on screen (s); whole file per second (MiB/s) | ${f(c.ms / 1000)}; ${f(c.fileMiBps)} |`,
+      `| cat ${i + 1}: bytes reaching the terminal (MiB; MiB/s) / dropped (MiB); events | ${f(c.delivered / 1048576)}; ${f(c.deliveredMiBps)} / ${f(c.dropped / 1048576)}; ${c.events} |`,
+      `| cat ${i + 1}: page frames: fps, p95 / max frame (ms), frames over 20 ms of all | ${f(c.fps)}, ${f(c.p95FrameMs)} / ${f(c.maxFrameMs)}, ${c.longFrames} of ${c.frames} |`,
+    );
+  });
+  lines.push(
+    `| JS heap after GC: before / after each cat (MB) | ${f(r.heapBeforeMB)} / ${r.heapAfterCatMB.map(f).join(' / ')} |`,
+    `| lines in xterm's buffer after each cat (scrollback 5,000 + rows) | ${r.bufferLines.map(f).join(' / ')} |`,
+  );
+  for (const n of r.notes) lines.push('', `Note: ${n}.`);
+  return lines.join('\n');
+}
+
+describe('terminal budgets', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launch();
+    results.chromium = browser.version();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    writeFileSync(join(env.artifacts, 'bench-terminal.json'), JSON.stringify(results, null, 2));
+    const md = markdown();
+    writeFileSync(join(env.artifacts, 'bench-terminal.md'), md + '\n');
+    console.log('\n' + md + '\n');
+  });
+
+  test('a shell in a demo pod', async () => {
+    const app = await openApp(browser, { probe: false });
+    const { page } = app;
+    const cdp = await page.context().newCDPSession(page);
+    await pickContext(page, 'demo-admin');
+    await pickNamespace(page, 'shop');
+    await selectRow(page, 'pods', 'storefront');
+    const action = byId(page, 'details-terminal');
+    await expect.poll(() => action.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await action.click();
+    await page.locator(`${shown}[data-terminal-id]`).waitFor({ timeout: 20_000 });
+    // The shell's prompt: something on screen.
+    await expect.poll(async () => (await screenLines(page)).some((l) => l !== ''), { timeout: 15_000 }).toBe(true);
+
+    step(`keystroke → echo, ${samples} keys`);
+    results.echoMs = await measureEcho(page, samples);
+
+    step(`making a ${fileBytes}-byte file in the pod's working directory`);
+    const file = `crowsnest-bench-${Date.now().toString(36)}.txt`;
+    await typeInTerminal(page, `yes 'crowsnest terminal benchmark: the quick brown fox jumps over the lazy dog 0123456789' | head -c ${fileBytes} > ${file}; echo "made ""it"`);
+    await expect.poll(async () => (await screenLines(page)).includes('made it'), { timeout: 60_000 }).toBe(true);
+    await typeInTerminal(page, 'clear');
+    await page.waitForTimeout(1000);
+    results.heapBeforeMB = await heapMB(cdp);
+
+    for (const i of [1, 2]) {
+      step(`cat ${i}`);
+      results.cats.push(await measureCat(page, file, `END-OF-CAT-${i}`));
+      await page.waitForTimeout(1000);
+      results.heapAfterCatMB.push(await heapMB(cdp));
+      results.bufferLines.push(await bufferLines(page));
+      await shot(page, `bench-terminal-cat-${i}`);
+    }
+    await typeInTerminal(page, `rm -f ${file}`);
+    step('done');
+    await page.context().close();
+    expect(results.echoMs.n, 'no echo timed').toBe(samples);
+  });
+});
