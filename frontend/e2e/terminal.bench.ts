@@ -181,7 +181,8 @@ async function measureCat(page: Page, file: string, marker: string): Promise<Cat
   }, marker);
   // The quotes keep the command line from holding the marker.
   const half = Math.floor(marker.length / 2);
-  await typeInTerminal(page, `cat ${file}; echo "${marker.slice(0, half)}""${marker.slice(half)}"`);
+  // The file ends mid-line: the marker goes on a line of its own.
+  await typeInTerminal(page, `cat ${file}; echo; echo "${marker.slice(0, half)}""${marker.slice(half)}"`);
   const onScreen = ([sel, m]: readonly [string, string]) =>
     Array.from(document.querySelectorAll(`${sel} .xterm-rows > div`)).some((e) => (e.textContent ?? '').trimEnd() === m);
   await page.waitForFunction(
