@@ -13,6 +13,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"crowsnest/backend/bench"
 	"crowsnest/backend/logs"
@@ -149,19 +150,9 @@ func waitLines(b *testing.B, s *logs.Stream, n uint64) logs.Status {
 // reader looks at the ring after every change the Stream reports. It
 // reports p50, p95 and max of write → ring.
 func BenchmarkLogsFollowLatency(b *testing.B) {
-	if !benchEnabled() {
-		b.Skipf("performance benchmark: set %s=1 to run it against a control plane (make bench)", enableEnv)
-	}
-	env := testcluster.Get(b)
-	const rate, seconds, every = 20_000, 10, 5 * time.Millisecond
-	const total = rate * seconds
+	env := followEnv(b)
 	for b.Loop() {
-		ns := env.Namespace(b)
-		pod := env.RunPod(b, &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "follow"},
-			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example.com/bench/chatty:1"}}},
-		})
-		cs := env.Client(b, controlplane.ContextDemoAdmin)
+		ns, pod, cs := followPod(b, env)
 		changed := make(chan struct{}, 1)
 		s, err := logs.Open(b.Context(), cs, ns, logs.Options{Follow: true, TailLines: 1, OnChange: func() {
 			select {
@@ -177,14 +168,14 @@ func BenchmarkLogsFollowLatency(b *testing.B) {
 			<-changed
 		}
 		done := make(chan error, 1)
-		go func() { done <- appendTimed(env.LogFile(pod, "app"), total, rate, every) }()
-		lat := make([]time.Duration, 0, total)
+		go func() { done <- appendTimed(env.LogFile(pod, "app"), followTotal, followRate, followTick) }()
+		lat := make([]time.Duration, 0, followTotal)
 		next := s.Progress().Next
-		for len(lat) < total {
+		for len(lat) < followTotal {
 			select {
 			case <-changed:
 			case <-time.After(30 * time.Second):
-				b.Fatalf("no line for 30 s after %d of %d", len(lat), total)
+				b.Fatalf("no line for 30 s after %d of %d", len(lat), followTotal)
 			}
 			for w := s.Window(next, 2000); len(w.Lines) > 0; w = s.Window(next, 2000) {
 				for _, l := range w.Lines {
@@ -207,19 +198,9 @@ func BenchmarkLogsFollowLatency(b *testing.B) {
 // of Crowsnest's in the way: the follow request's body read line by line,
 // i.e. what kwok and the API server take.
 func BenchmarkLogsFollowLatencyAPI(b *testing.B) {
-	if !benchEnabled() {
-		b.Skipf("performance benchmark: set %s=1 to run it against a control plane (make bench)", enableEnv)
-	}
-	env := testcluster.Get(b)
-	const rate, seconds, every = 20_000, 10, 5 * time.Millisecond
-	const total = rate * seconds
+	env := followEnv(b)
 	for b.Loop() {
-		ns := env.Namespace(b)
-		pod := env.RunPod(b, &corev1.Pod{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "follow"},
-			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example.com/bench/chatty:1"}}},
-		})
-		cs := env.Client(b, controlplane.ContextDemoAdmin)
+		ns, pod, cs := followPod(b, env)
 		ctx, cancel := context.WithTimeout(b.Context(), time.Minute)
 		rc, err := cs.CoreV1().Pods(ns).GetLogs(pod.Name, &corev1.PodLogOptions{Container: "app", Follow: true}).Stream(ctx)
 		if err != nil {
@@ -231,9 +212,9 @@ func BenchmarkLogsFollowLatencyAPI(b *testing.B) {
 			b.Fatal("no first line: ", sc.Err())
 		}
 		done := make(chan error, 1)
-		go func() { done <- appendTimed(env.LogFile(pod, "app"), total, rate, every) }()
-		lat := make([]time.Duration, 0, total)
-		for len(lat) < total && sc.Scan() {
+		go func() { done <- appendTimed(env.LogFile(pod, "app"), followTotal, followRate, followTick) }()
+		lat := make([]time.Duration, 0, followTotal)
+		for len(lat) < followTotal && sc.Scan() {
 			if d, ok := sinceStamp(sc.Text()); ok {
 				lat = append(lat, d)
 			}
@@ -243,11 +224,37 @@ func BenchmarkLogsFollowLatencyAPI(b *testing.B) {
 		if err := <-done; err != nil {
 			b.Fatal(err)
 		}
-		if len(lat) < total {
-			b.Fatalf("%d of %d lines arrived: %v", len(lat), total, sc.Err())
+		if len(lat) < followTotal {
+			b.Fatalf("%d of %d lines arrived: %v", len(lat), followTotal, sc.Err())
 		}
 		reportLatency(b, "write → API response", lat)
 	}
+}
+
+// The follow benchmarks write followTotal lines at followRate a second, a
+// batch every followTick (as hack/cmd/logflood does).
+const (
+	followRate  = 20_000
+	followTotal = followRate * 10
+	followTick  = 5 * time.Millisecond
+)
+
+// followEnv is the control plane of a follow benchmark, or a skip.
+func followEnv(b *testing.B) *testcluster.Env {
+	if !benchEnabled() {
+		b.Skipf("performance benchmark: set %s=1 to run it against a control plane (make bench)", enableEnv)
+	}
+	return testcluster.Get(b)
+}
+
+// followPod runs a pod of one container, "app", in a namespace of its own.
+func followPod(b *testing.B, env *testcluster.Env) (string, *corev1.Pod, kubernetes.Interface) {
+	ns := env.Namespace(b)
+	pod := env.RunPod(b, &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "follow"},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example.com/bench/chatty:1"}}},
+	})
+	return ns, pod, env.Client(b, controlplane.ContextDemoAdmin)
 }
 
 // sinceStamp is how long ago a line appendTimed wrote was written.

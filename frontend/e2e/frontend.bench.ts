@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vit
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import type {} from '../src/perf';
 import { byId, env, kubectl, launch, openApp, openKind, pickContext, pickNamespace, type AppPage } from './harness';
+import { heapMB, stats, type Stats } from './measure';
 
 const root = join(process.cwd(), '..');
 const sizes = (process.env.CROWSNEST_BENCH_PODS ?? '500,50000').split(',').map(Number);
@@ -23,18 +24,6 @@ const churn = process.env.CROWSNEST_PODCHURN ?? '';
 const updateRates = (process.env.CROWSNEST_BENCH_RATES ?? '1000,100').split(',').map(Number);
 const updateSeconds = Number(process.env.CROWSNEST_BENCH_UPDATE_SECONDS ?? 20);
 
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
-  return { n: s.length, p50: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? NaN };
-}
 
 interface ScrollResult {
   frames: number;
@@ -274,11 +263,6 @@ async function scrollToTop(page: Page): Promise<void> {
   await page.waitForTimeout(500);
 }
 
-async function heapMB(cdp: CDPSession): Promise<number> {
-  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return Math.round((usedSize / 1024 / 1024) * 10) / 10;
-}
 
 async function metric(cdp: CDPSession, name: string): Promise<number> {
   const { metrics } = await cdp.send('Performance.getMetrics');

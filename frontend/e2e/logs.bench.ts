@@ -17,6 +17,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type {} from '../src/perf';
 import { byId, env, launch, openApp, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows } from './harness';
+import { heapMB, stats, type Stats } from './measure';
 
 const flood = process.env.CROWSNEST_LOGFLOOD ?? '';
 const rate = Number(process.env.CROWSNEST_BENCH_LOG_RATE ?? 20_000);
@@ -28,18 +29,6 @@ const NS = 'logbench';
 // opening slower (kwok reads it to find the tail).
 const POD = `flood-${Date.now().toString(36)}`;
 
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
-  return { n: s.length, p50: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? NaN };
-}
 
 interface Scroll {
   frames: number;
@@ -100,11 +89,6 @@ function runFlood(args: string[]): Promise<Record<string, number | string>> {
 
 const logs = '[data-testid="details"] [data-testid="logs"]';
 
-async function heapMB(cdp: CDPSession): Promise<number> {
-  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return Math.round((usedSize / 1024 / 1024) * 10) / 10;
-}
 
 /**
  * startTrace records a Chromium trace of the page (the timeline's events);

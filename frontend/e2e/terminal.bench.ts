@@ -15,26 +15,15 @@
 // numbers; it asserts only that it could measure them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { byId, env, launch, openApp, pickContext, pickNamespace, screenLines, selectRow, shot, typeInTerminal } from './harness';
+import { heapMB, stats, type Stats } from './measure';
 
 const samples = Number(process.env.CROWSNEST_BENCH_KEYS ?? 200);
 const fileBytes = Number(process.env.CROWSNEST_BENCH_CAT_BYTES ?? 10 << 20);
 const shown = '[data-testid="log-dock"] .dock-body:not([hidden]) [data-testid="terminal"]';
 
-interface Stats {
-  n: number;
-  p50: number;
-  p95: number;
-  max: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
-  return { n: s.length, p50: at(0.5), p95: at(0.95), max: s[s.length - 1] ?? NaN };
-}
 
 interface Cat {
   /** Enter → the marker after the output on screen (ms; else when it reached the page). */
@@ -75,11 +64,6 @@ interface Results {
 const results: Results = { chromium: '', date: new Date().toISOString(), fileBytes, cats: [], heapAfterCatMB: [], bufferLines: [], notes: [] };
 const step = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] bench-terminal: ${what}\n`);
 
-async function heapMB(cdp: CDPSession): Promise<number> {
-  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return Math.round((usedSize / 1024 / 1024) * 10) / 10;
-}
 
 /** The lines xterm's buffer holds: its scroll area's height over one row's. */
 const bufferLines = (page: Page) =>
