@@ -17,7 +17,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type {} from '../src/perf';
 import { byId, env, launch, openApp, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows } from './harness';
-import { heapMB, stats, type Stats } from './measure';
+import { cpuShare, heapMB, stats, type Stats } from './measure';
 
 const flood = process.env.CROWSNEST_LOGFLOOD ?? '';
 const rate = Number(process.env.CROWSNEST_BENCH_LOG_RATE ?? 20_000);
@@ -51,6 +51,9 @@ interface Results {
   notices?: number;
   /** The newest line's latency in two legs, and LogTail's round trip (ms). */
   latencySplit?: { pageLeg: Stats; noticeGaps: Stats; tailRoundTrip: Stats };
+  /** Cores each group of the machine's processes used during each drag (cpuShare). */
+  cpuDuringDrag?: Record<string, number>;
+  cpuAfterDrag?: Record<string, number>;
   /** Main-thread milliseconds per frame of the drag while lines arrive, by CDP metric. */
   mainThreadMsPerDragFrame?: Record<string, number>;
   /** Main-thread milliseconds per notice while following, by CDP metric (Task, Script, RecalcStyle, Layout). */
@@ -264,6 +267,8 @@ function markdown(): string {
   const f = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? Math.round(x * 10) / 10 : 'n/a');
   const r = results;
   const s = (x: Stats | undefined) => (x ? `${f(x.p50)} / ${f(x.p95)} / ${f(x.max)} (n=${x.n})` : 'n/a');
+  const cores = (x: Record<string, number> | undefined) =>
+    x ? Object.entries(x).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') : 'n/a';
   const sc = (x: Scroll | undefined) => (x ? `${f(x.fps)} fps, p95 frame ${f(x.p95FrameMs)} ms, max ${f(x.maxFrameMs)} ms, ${x.emptyFrames} of ${x.frames} frames with a line missing` : 'n/a');
   const lines = [
     `Chromium ${r.chromium}, ${r.date}; offered ${r.rate} lines/s.`,
@@ -283,7 +288,9 @@ function markdown(): string {
     `| the page's main thread per notice while following (ms): all tasks / script / style / layout | ${r.mainThreadMsPerNotice ? ['Task', 'Script', 'RecalcStyle', 'Layout'].map((k) => f(r.mainThreadMsPerNotice?.[k])).join(' / ') : 'n/a'} |`,
     `| drag top → bottom while lines arrive | ${sc(r.scrollDuringFlood)} |`,
     `| … the page's main thread per frame of it (ms): all tasks / script / style / layout | ${r.mainThreadMsPerDragFrame ? ['Task', 'Script', 'RecalcStyle', 'Layout'].map((k) => f(r.mainThreadMsPerDragFrame?.[k])).join(' / ') : 'n/a'} |`,
+    `| … the machine's cores by process during it | ${cores(r.cpuDuringDrag)} |`,
     `| drag top → bottom after | ${sc(r.scrollAfter)} |`,
+    `| … the machine's cores by process during it | ${cores(r.cpuAfterDrag)} |`,
     `| JS heap after GC: ${r.linesAt1k ?? '?'} lines / ${r.linesAt1M ?? '?'} lines (MB) | ${f(r.heap1kMB)} / ${f(r.heap1MMB)} = ${f((r.heap1MMB ?? NaN) / (r.heap1kMB ?? NaN))}x |`,
   ];
   for (const n of r.notes) lines.push('', `Note: ${n}.`);
@@ -434,6 +441,7 @@ describe('logs budgets', () => {
 
     step('scrolling while lines arrive');
     const drag0 = await mainThread(cdp);
+    const dragCPU = cpuShare();
     if (profile) await cdp.send('Profiler.start');
     const tracing = profile ? await startTrace(page, 'drag') : undefined;
     results.scrollDuringFlood = await measureScroll(page, 5);
@@ -443,6 +451,7 @@ describe('logs budgets', () => {
       writeFileSync(join(env.artifacts, 'bench-logs-drag.cpuprofile'), JSON.stringify(p));
     }
     const drag1 = await mainThread(cdp);
+    results.cpuDuringDrag = dragCPU();
     results.mainThreadMsPerDragFrame = Object.fromEntries(
       Object.entries(drag1).map(([k, v]) => [k, ((v - (drag0[k] ?? 0)) * 1000) / Math.max(1, results.scrollDuringFlood!.frames)]),
     );
@@ -471,7 +480,9 @@ describe('logs budgets', () => {
     await shot(page, 'bench-logs-after');
 
     step('scrolling after');
+    const afterCPU = cpuShare();
     results.scrollAfter = await measureScroll(page, 5);
+    results.cpuAfterDrag = afterCPU();
     await jumpToLatest(page);
     step('done');
     await page.context().close();
