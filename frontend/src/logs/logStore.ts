@@ -213,12 +213,7 @@ export class LogStore {
             this.to = next - 1;
             this.from = Math.max(1, next - this.followRows);
           }
-          this.apply(w);
-          this.dropped = Math.max(this.dropped, this.first - 1);
-          this.forgetFar();
-          this.loaded = true;
-          this.changed();
-          this.pump();
+          this.landTail(w);
           if (this.onCost) this.costAfter('window', t0, askedAt);
         },
         (e: unknown) => {
@@ -241,16 +236,22 @@ export class LogStore {
     const epoch = this.epoch;
     this.source.tail(this.id, limit).then(
       (w) => {
-        if (epoch !== this.epoch) return;
-        this.apply(w);
-        this.loaded = true;
-        this.changed();
-        this.pump();
+        if (epoch === this.epoch) this.landTail(w);
       },
       (e: unknown) => {
         if (epoch === this.epoch) this.fail(e);
       },
     );
+  }
+
+  /** landTail applies a tail's answer: its lines, the bounds and what fell out. */
+  private landTail(w: LogWindow) {
+    this.apply(w);
+    this.dropped = Math.max(this.dropped, this.first - 1);
+    this.forgetFar();
+    this.loaded = true;
+    this.changed();
+    this.pump();
   }
 
   private setFirst(first: number) {
