@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,31 @@ type Settings struct {
 	// at the next connect to it. The app keeps them; SaveSettings does not
 	// change them.
 	Forwards map[string][]SavedForward `json:"forwards,omitempty"`
+	// Writes guards changes to clusters (read-only modes).
+	Writes Writes `json:"writes"`
+}
+
+// Writes guards changes to clusters: a global read-only mode and
+// read-only contexts. A read-only context can still be browsed; every
+// write (actions, edits, creations, node shells) is refused with the
+// reason, and the page disables them showing it.
+type Writes struct {
+	// ReadOnly disables writes in every context.
+	ReadOnly bool `json:"readOnly,omitempty"`
+	// ReadOnlyContexts lists the contexts whose writes are disabled.
+	ReadOnlyContexts map[string]bool `json:"readOnlyContexts,omitempty"`
+}
+
+// ReadOnlyReason says why writes to context are disabled, or "" when
+// they are allowed.
+func (w Writes) ReadOnlyReason(context string) string {
+	switch {
+	case w.ReadOnly:
+		return "Crowsnest is in read-only mode (Settings)"
+	case w.ReadOnlyContexts[context]:
+		return fmt.Sprintf("context %q is marked read-only (Settings)", context)
+	}
+	return ""
 }
 
 // SavedForward is a port-forward as the user asked for it.
@@ -165,6 +191,14 @@ func (s Settings) Validate() error {
 			if len(f.Kind) > 316 || len(f.Namespace) > 63 || len(f.Name) > 253 || len(f.Port) > 15 || f.LocalPort < 0 || f.LocalPort > 65535 {
 				return fmt.Errorf("forwards: context %q: invalid forward %s/%s", ctx, f.Namespace, f.Name)
 			}
+		}
+	}
+	if len(s.Writes.ReadOnlyContexts) > maxNamespaces {
+		return fmt.Errorf("writes: at most %d read-only contexts", maxNamespaces)
+	}
+	for ctx := range s.Writes.ReadOnlyContexts {
+		if len(ctx) > maxNameLen {
+			return fmt.Errorf("writes: read-only context name %.40q... is too long", ctx)
 		}
 	}
 	if f := s.Terminal.FontSize; f != 0 && (f < MinTerminalFontSize || f > MaxTerminalFontSize) {
@@ -309,6 +343,7 @@ func clone(st Settings) Settings {
 		st.Namespaces = m
 	}
 	st.ExtraPath = append([]string(nil), st.ExtraPath...)
+	st.Writes.ReadOnlyContexts = maps.Clone(st.Writes.ReadOnlyContexts)
 	return st
 }
 

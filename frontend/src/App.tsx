@@ -441,7 +441,7 @@ export function App() {
       />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
       {forwardsOpen && <ForwardsPanel forwards={forwards} context={context} onClose={() => setForwardsOpen(false)} />}
-      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
+      {settingsOpen && <SettingsPanel context={context} onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
     </div>
   );
 }

@@ -989,6 +989,20 @@ export namespace settings {
 	        this.localPort = source["localPort"];
 	    }
 	}
+	export class Writes {
+	    readOnly?: boolean;
+	    readOnlyContexts?: Record<string, boolean>;
+	
+	    static createFrom(source: any = {}) {
+	        return new Writes(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.readOnly = source["readOnly"];
+	        this.readOnlyContexts = source["readOnlyContexts"];
+	    }
+	}
 	export class Terminal {
 	    fontSize?: number;
 	
@@ -1032,6 +1046,7 @@ export namespace settings {
 	    logs: Logs;
 	    terminal: Terminal;
 	    forwards?: Record<string, Array<SavedForward>>;
+	    writes: Writes;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -1047,6 +1062,7 @@ export namespace settings {
 	        this.logs = this.convertValues(source["logs"], Logs);
 	        this.terminal = this.convertValues(source["terminal"], Terminal);
 	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
+	        this.writes = this.convertValues(source["writes"], Writes);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1067,6 +1083,7 @@ export namespace settings {
 		    return a;
 		}
 	}
+	
 	
 
 }
