@@ -1,0 +1,72 @@
+package edit
+
+import (
+	"fmt"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
+)
+
+// noise are the fields a diff leaves out: the server changes them on
+// every write (resourceVersion, generation, managedFields) and no one
+// edits them.
+var noise = [][]string{
+	{"metadata", "managedFields"},
+	{"metadata", "resourceVersion"},
+	{"metadata", "generation"},
+}
+
+// Clean returns a copy of obj without the fields a diff leaves out. A
+// nil obj (no such object yet) stays nil.
+func Clean(obj map[string]any) map[string]any {
+	if obj == nil {
+		return nil
+	}
+	out := runtime.DeepCopyJSON(obj)
+	for _, path := range noise {
+		remove(out, path)
+	}
+	return out
+}
+
+func remove(obj map[string]any, path []string) {
+	for i, key := range path {
+		if i == len(path)-1 {
+			delete(obj, key)
+			return
+		}
+		next, ok := obj[key].(map[string]any)
+		if !ok {
+			return
+		}
+		obj = next
+	}
+}
+
+// YAML renders an object as the details view does (keys sorted); nil is
+// the empty text.
+func YAML(obj map[string]any) ([]byte, error) {
+	if obj == nil {
+		return nil, nil
+	}
+	out, err := yaml.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("render YAML: %w", err)
+	}
+	return out, nil
+}
+
+// Diff is the unified diff from before to after, both cleaned first; ""
+// when they are the same. The labels name the two sides.
+func Diff(beforeLabel, afterLabel string, before, after map[string]any) (string, error) {
+	a, err := YAML(Clean(before))
+	if err != nil {
+		return "", err
+	}
+	b, err := YAML(Clean(after))
+	if err != nil {
+		return "", err
+	}
+	return udiff.Unified(beforeLabel, afterLabel, string(a), string(b)), nil
+}
