@@ -2,23 +2,28 @@ package edit
 
 import (
 	"fmt"
+	"reflect"
 
 	udiff "github.com/aymanbagabas/go-udiff"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 )
 
-// noise are the fields a diff leaves out: the server changes them on
-// every write (resourceVersion, generation, managedFields) and no one
-// edits them.
+// noise are the fields a diff leaves out and a merge takes from the live
+// object: the server sets them (resourceVersion, generation and
+// managedFields change with writes; uid and creationTimestamp are made
+// up by a dry run of a creation) and no one edits them.
 var noise = [][]string{
 	{"metadata", "managedFields"},
 	{"metadata", "resourceVersion"},
 	{"metadata", "generation"},
+	{"metadata", "uid"},
+	{"metadata", "creationTimestamp"},
 }
 
 // Clean returns a copy of obj without the fields a diff leaves out. A
 // nil obj (no such object yet) stays nil.
+
 func Clean(obj map[string]any) map[string]any {
 	if obj == nil {
 		return nil
@@ -69,4 +74,14 @@ func Diff(beforeLabel, afterLabel string, before, after map[string]any) (string,
 		return "", err
 	}
 	return udiff.Unified(beforeLabel, afterLabel, string(a), string(b)), nil
+}
+
+// StatusOnly reports whether two versions of an object differ in their
+// status alone (or in what Clean leaves out): the writes controllers
+// make all the time, which an edit's user need not review.
+func StatusOnly(before, after map[string]any) bool {
+	a, b := Clean(before), Clean(after)
+	delete(a, "status")
+	delete(b, "status")
+	return reflect.DeepEqual(a, b)
 }

@@ -58,9 +58,18 @@ func TestClean(t *testing.T) {
 	obj := map[string]any{"kind": "ConfigMap", "metadata": map[string]any{"name": "a", "uid": "u", "resourceVersion": "7", "generation": int64(3),
 		"managedFields": []any{map[string]any{"manager": "kubectl"}}}, "data": map[string]any{"a": "1"}}
 	out := edit.Clean(obj)
-	assert.Equal(t, map[string]any{"kind": "ConfigMap", "metadata": map[string]any{"name": "a", "uid": "u"}, "data": map[string]any{"a": "1"}}, out)
+	assert.Equal(t, map[string]any{"kind": "ConfigMap", "metadata": map[string]any{"name": "a"}, "data": map[string]any{"a": "1"}}, out)
 	assert.Contains(t, obj["metadata"], "managedFields", "the original is left alone")
 	assert.Nil(t, edit.Clean(nil))
+}
+
+func TestStatusOnly(t *testing.T) {
+	base := deployment(1, "web:1")
+	live := deployment(1, "web:1")
+	live["status"] = map[string]any{"readyReplicas": int64(1)}
+	live["metadata"].(map[string]any)["resourceVersion"] = "9"
+	assert.True(t, edit.StatusOnly(base, live))
+	assert.False(t, edit.StatusOnly(base, deployment(2, "web:1")))
 }
 
 func TestDiffLeavesNoiseOut(t *testing.T) {

@@ -100,6 +100,8 @@ type Session struct {
 	downloads  map[string]context.CancelFunc
 	// portForwards is built on first use (forwards.go).
 	portForwards *portForwards
+	// drafts, the edits and applies being previewed, too (edit.go).
+	drafts *drafts
 	terminals    map[string]*terminal.Terminal
 	nextID       int
 	// namespace is the one the user is looking at ("" for all): the
