@@ -426,6 +426,7 @@ export function App() {
           onDockLogs={dock.open}
           onShowForwards={() => setForwardsOpen(true)}
           onTerminal={dock.openTerminal}
+          context={context}
         />
       )}
 
