@@ -11,10 +11,17 @@ export function DiffText({ diff, stale }: { diff: string; stale?: boolean }) {
   return (
     <pre className={'diff' + (stale ? ' stale' : '')} data-testid="edit-diff" aria-label="Preview: live → what the server would store">
       {lines.map((l, i) => (
-        <div key={i} className={l.startsWith('@@') ? 'diff-hunk' : l.startsWith('+') ? 'diff-add' : l.startsWith('-') ? 'diff-del' : undefined}>
+        <div key={i} className={lineClass(l)}>
           {l || ' '}
         </div>
       ))}
     </pre>
   );
+}
+
+function lineClass(l: string): string | undefined {
+  if (l.startsWith('@@') || l.startsWith('--- ') || l.startsWith('+++ ')) return 'diff-hunk';
+  if (l.startsWith('+')) return 'diff-add';
+  if (l.startsWith('-')) return 'diff-del';
+  return undefined;
 }

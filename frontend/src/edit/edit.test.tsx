@@ -37,12 +37,12 @@ describe('yamlText', () => {
   it('finds syntax errors with their line and column', () => {
     const p = yamlProblems('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n');
     expect(p.length).toBeGreaterThan(0);
-    expect(p[0].line).toBe(5);
-    expect(p[0].column).toBe(1);
+    expect(p[0]!.line).toBe(5);
+    expect(p[0]!.column).toBe(1);
     expect(yamlProblems('a: 1\n---\nb: 2\n')).toEqual([]);
     const bad = yamlProblems('a: 1\n---\nb: c: d\n');
-    expect(bad[0].line).toBe(3);
-    expect(bad[0].column).toBe(4);
+    expect(bad[0]!.line).toBe(3);
+    expect(bad[0]!.column).toBe(4);
   });
 
   it('reveals one hidden Secret value in place, touching nothing else', () => {
