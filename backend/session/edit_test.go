@@ -19,6 +19,7 @@ import (
 
 	"crowsnest/backend/dao"
 	"crowsnest/backend/events"
+	"crowsnest/backend/kinds"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
@@ -499,4 +500,48 @@ func TestEditRefusedByRBAC(t *testing.T) {
 	cm, err := admin.CoreV1().ConfigMaps(ns).Get(t.Context(), name, metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "1", cm.Data["a"], "nothing changed")
+}
+
+// BenchmarkPreviewDeployment measures the backend's part of the budget
+// "a dry-run diff of a typical Deployment on screen within 300 ms"
+// (docs/PERFORMANCE.md): parse the text, send the dry-run update, diff.
+func BenchmarkPreviewDeployment(b *testing.B) {
+	env := testcluster.Get(b)
+	ns := env.Namespace(b)
+	admin := env.Client(b, controlplane.ContextDemoAdmin)
+	labels := map[string]string{"app": "web"}
+	_, err := admin.AppsV1().Deployments(ns).Create(b.Context(), &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Labels: labels},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: new(int32(0)), Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{Containers: []corev1.Container{
+				{Name: "web", Image: "web:1", Ports: []corev1.ContainerPort{{ContainerPort: 8080}}, Env: []corev1.EnvVar{{Name: "MODE", Value: "fast"}}},
+				{Name: "proxy", Image: "proxy:1"},
+			}}},
+		},
+	}, metav1.CreateOptions{})
+	require.NoError(b, err)
+	require.Eventually(b, func() bool {
+		d, err := admin.AppsV1().Deployments(ns).Get(b.Context(), "web", metav1.GetOptions{})
+		return err == nil && d.Annotations["deployment.kubernetes.io/revision"] != "" && d.Status.ObservedGeneration == d.Generation
+	}, 15*time.Second, 20*time.Millisecond, "the deployment controller sees it")
+	s := benchSession(b, env)
+	info, err := s.BeginEdit(mustKindB(b, s, "deployments"), ns, "web")
+	require.NoError(b, err)
+	text, err := s.EditText(info.ID)
+	require.NoError(b, err)
+	mine := []byte(strings.Replace(string(text), "image: web:1", "image: web:2", 1))
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := s.PreviewEdit(info.ID, mine)
+		if err != nil || p.Token == "" {
+			b.Fatalf("preview: %v %+v", err, p)
+		}
+	}
+}
+
+func mustKindB(b *testing.B, s *session.Session, name string) *kinds.Kind {
+	k, err := s.Kind(name)
+	require.NoError(b, err)
+	return k
 }

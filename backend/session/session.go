@@ -100,13 +100,15 @@ type Session struct {
 	downloads  map[string]context.CancelFunc
 	// portForwards is built on first use (forwards.go).
 	portForwards *portForwards
-	// drafts, the edits and applies being previewed, too (edit.go).
-	drafts *drafts
 	terminals    map[string]*terminal.Terminal
 	nextID       int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
 	namespace string
+
+	// drafts, the edits and applies being previewed, are built on first
+	// use (edit.go).
+	drafts *drafts
 }
 
 // ErrStopped is returned by a session that has been stopped (the user

@@ -57,4 +57,28 @@ describe('edit a ConfigMap', () => {
     expect(suite.app.pageErrors).toEqual([]);
     expect(suite.app.consoleErrors).toEqual([]);
   });
+
+  test('create two objects from YAML by server-side apply', async () => {
+    const { page } = suite.app;
+    await byId(page, 'apply-yaml-open').click();
+    const panel = byId(page, 'apply-yaml');
+    await panel.locator('.cm-content').waitFor();
+    await panel.locator('.cm-content').click();
+    await page.keyboard.insertText(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-a\ndata:\n  mode: new\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}-b\n`,
+    );
+    await byId(page, 'apply-preview').click();
+    await expect.poll(() => byId(page, 'apply-doc').count(), { timeout: 10_000 }).toBe(2);
+    expect(await byId(page, 'apply-doc-state').allTextContents()).toEqual(['will be created', 'will be created']);
+    expect(await byId(page, 'apply-doc').first().textContent()).toContain(`ConfigMap ${namespace}/${name}-a`);
+    await shot(page, '43-apply-preview');
+    await byId(page, 'apply-apply').click();
+    await byId(page, 'confirm-type').fill('2');
+    await byId(page, 'confirm-ok').click();
+    await expect.poll(() => byId(page, 'apply-doc-state').allTextContents(), { timeout: 10_000 }).toEqual(['created', 'created']);
+    await shot(page, '44-apply-created');
+    expect(kubectl(['--context', 'demo-admin', 'get', 'configmap', `${name}-a`, '-n', namespace, '-o', 'jsonpath={.data.mode} {.metadata.managedFields[0].manager}'])).toBe('new crowsnest');
+    expect(suite.app.pageErrors).toEqual([]);
+    expect(suite.app.consoleErrors).toEqual([]);
+  });
 });
