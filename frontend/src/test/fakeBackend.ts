@@ -185,7 +185,7 @@ export function fakeBackend() {
     openLogFolder: vi.fn(async () => undefined),
     rememberNamespace: vi.fn(async () => undefined),
     focusNamespace: vi.fn(async () => undefined),
-    can: vi.fn(async () => ({ allowed: true })),
+    can: vi.fn(async (_verb: string, _kind: string, _ns: string): Promise<{ allowed: boolean; reason?: string }> => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
     canReadLogs: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
     canExec: vi.fn(async (_ns: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
