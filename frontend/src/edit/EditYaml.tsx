@@ -89,6 +89,8 @@ export function EditYaml({ generation, target, context, what, disabled, onDone }
       setYamlError(null);
       setError(null);
       setApplyError(null);
+      // The backend forgets the last preview as this one starts.
+      setPreviewed(null);
       try {
         const p = await api.previewEdit(generation, id, t);
         if (p.yamlError) setYamlError(p.yamlError);
