@@ -42,10 +42,14 @@ func (a *App) startup(ctx context.Context) {
 }
 
 // serveHTTP serves what is too big for a bound call's result (an object's
-// YAML) to the page, behind Wails' AssetServer: no port is opened.
+// YAML, the texts of edits and applies) to the page, behind Wails' AssetServer: no port is opened.
 func (a *App) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.board == nil {
 		http.Error(w, "starting", http.StatusServiceUnavailable)
+		return
+	}
+	if session.EditHandles(r.URL.Path) {
+		session.EditHandler(a.board).ServeHTTP(w, r)
 		return
 	}
 	session.YAMLHandler(a.board).ServeHTTP(w, r)

@@ -247,6 +247,17 @@ func (a *Access) YAML(ctx context.Context, k *kinds.Kind, ns, name string) ([]by
 
 // DetailsYAML renders an object for the details view; see YAML.
 func DetailsYAML(k *kinds.Kind, u *unstructured.Unstructured) ([]byte, error) {
+	out, err := yaml.Marshal(Shown(k, u).Object)
+	if err != nil {
+		return nil, fmt.Errorf("render %s %s: %w", k, u.GetName(), err)
+	}
+	return out, nil
+}
+
+// Shown is a copy of an object as the details view and the editor show
+// it: without managedFields; a Secret's values replaced by Redacted and
+// its last-applied-configuration annotation dropped.
+func Shown(k *kinds.Kind, u *unstructured.Unstructured) *unstructured.Unstructured {
 	u = u.DeepCopy()
 	unstructured.RemoveNestedField(u.Object, "metadata", "managedFields")
 	if k.SecretValues {
@@ -261,12 +272,11 @@ func DetailsYAML(k *kinds.Kind, u *unstructured.Unstructured) ([]byte, error) {
 			_ = unstructured.SetNestedMap(u.Object, values, field)
 		}
 		unstructured.RemoveNestedField(u.Object, "metadata", "annotations", corev1.LastAppliedConfigAnnotation)
+		if a, ok, _ := unstructured.NestedMap(u.Object, "metadata", "annotations"); ok && len(a) == 0 {
+			unstructured.RemoveNestedField(u.Object, "metadata", "annotations")
+		}
 	}
-	out, err := yaml.Marshal(u.Object)
-	if err != nil {
-		return nil, fmt.Errorf("render %s %s: %w", k, u.GetName(), err)
-	}
-	return out, nil
+	return u
 }
 
 // EventsFor returns the events about the object with this UID in namespace

@@ -105,6 +105,10 @@ type Session struct {
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
 	namespace string
+
+	// drafts, the edits and applies being previewed, are built on first
+	// use (edit.go).
+	drafts *drafts
 }
 
 // ErrStopped is returned by a session that has been stopped (the user

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api, errorMessage, FEATURE_EXEC, FEATURE_LOGS, type KindInfo, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
+import { ApplyYaml } from './edit/ApplyYaml';
 import { ForwardsButton, ForwardsPanel } from './forwards/ForwardsPanel';
 import { useForwards } from './forwards/useForwards';
 import { LogDock, useLogDock } from './logs/LogDock';
@@ -78,6 +79,7 @@ export function App() {
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [target, setTarget] = useState<Target | null>(null);
   const [palette, setPalette] = useState(false);
+  const [applyOpen, setApplyOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [forwardsOpen, setForwardsOpen] = useState(false);
   const [reopen, setReopen] = useState(0);
@@ -184,7 +186,7 @@ export function App() {
         setPalette((p) => !p);
         return;
       }
-      if (palette || settingsOpen || forwardsOpen || e.defaultPrevented) return;
+      if (palette || settingsOpen || forwardsOpen || applyOpen || e.defaultPrevented) return;
       const typing = isTyping(e.target);
       if (e.key === 'Escape') {
         if (typing && e.target instanceof HTMLElement) e.target.blur();
@@ -225,18 +227,19 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [palette, settingsOpen, forwardsOpen, open, kinds.byId, dock.open, dock.openTerminal]);
+  }, [palette, settingsOpen, forwardsOpen, applyOpen, open, kinds.byId, dock.open, dock.openTerminal]);
 
   const commands = useMemo<Command[]>(() => {
     const out: Command[] = kindCommands(kinds.list, pickKind);
     out.push({ id: 'ns:', group: 'Namespace', label: 'All namespaces', run: () => pickNamespace('') });
     out.push({ id: 'settings', group: 'App', label: 'Settings', hint: 'plugin PATH, files', run: () => setSettingsOpen(true) });
+    out.push({ id: 'apply-yaml', group: 'App', label: 'Create / apply YAML', hint: 'server-side apply', keywords: ['create', 'apply', 'yaml'], disabled: enabled ? undefined : 'no context connected', run: () => setApplyOpen(true) });
     for (const n of namespaces) out.push({ id: 'ns:' + n, group: 'Namespace', label: n, run: () => pickNamespace(n) });
     for (const c of contexts) {
       out.push({ id: 'ctx:' + c.name, group: 'Context', label: c.name, hint: c.valid ? c.cluster : 'invalid', run: () => session.switchTo(c.name) });
     }
     return out;
-  }, [kinds.list, namespaces, contexts, pickKind, pickNamespace, session]);
+  }, [kinds.list, namespaces, contexts, pickKind, pickNamespace, session, enabled]);
 
   const kindStatus = status?.kinds?.find((k) => k.kind === kind);
   const count = cache.count;
@@ -265,6 +268,9 @@ export function App() {
         <ContextPicker current={context} contexts={contexts} error={session.contextsError} switching={session.switching} onPick={session.switchTo} />
         <NamespacePicker value={namespace} namespaces={namespaces} error={nsError} disabled={!enabled} onOpen={loadNamespaces} onPick={pickNamespace} />
         <span className="spacer" />
+        <button type="button" className="palette-hint" data-testid="apply-yaml-open" disabled={!enabled} onClick={() => setApplyOpen(true)} title="Create or apply objects from YAML">
+          Create / apply YAML
+        </button>
         <button type="button" className="palette-hint" data-testid="settings-open" onClick={() => setSettingsOpen(true)} title="Settings">
           Settings
         </button>
@@ -426,6 +432,7 @@ export function App() {
           onDockLogs={dock.open}
           onShowForwards={() => setForwardsOpen(true)}
           onTerminal={dock.openTerminal}
+          context={context}
         />
       )}
 
@@ -442,6 +449,7 @@ export function App() {
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
       {forwardsOpen && <ForwardsPanel forwards={forwards} context={context} onClose={() => setForwardsOpen(false)} />}
       {settingsOpen && <SettingsPanel context={context} onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
+      {applyOpen && enabled && <ApplyYaml generation={generation} context={context} namespace={namespace} onClose={() => setApplyOpen(false)} />}
     </div>
   );
 }

@@ -82,6 +82,38 @@ export type TerminalOutput = { id: string; generation: number; seq: number; data
 /** TerminalEnded is the payload of terminal:ended, after a terminal's last output: its exit code, or why it ended. */
 export type TerminalEnded = { id: string; generation: number; exited: boolean; exitCode: number; reason?: string };
 
+/** EditInfo is an edit begun from the live object: its id and the resourceVersion the update will carry. */
+export type EditInfo = model.EditInfo;
+/** YAMLError is a text that does not parse: line and column from 1, document from 0. */
+export type YAMLError = { document: number; line: number; column: number; message: string };
+/** EditConflict is a field changed both live and in the edit, to different values (compact JSON; "" = removed). */
+export type EditConflict = model.EditConflict;
+/** Rebase: the object changed since the edit began; the edit's text is now the merge, to preview again. */
+export type Rebase = { resourceVersion: string; conflicts?: EditConflict[] };
+/** EditPreview answers a preview: a token and the diff (dryRun=All), or a YAML error, an API error, or a rebase. */
+export type EditPreview = { token?: string; diff: string; yamlError?: YAMLError; error?: string; rebase?: Rebase };
+export type EditResult = { state: 'applied' | 'rebased'; resourceVersion?: string; rebase?: Rebase };
+/** FieldConflict is a field another field manager owns. */
+export type FieldConflict = model.FieldConflict;
+/** ApplyDocument is one document of a "Create / apply YAML" preview. */
+export type ApplyDocument = {
+  index: number;
+  line: number;
+  apiVersion: string;
+  kind: string;
+  /** kindId is the session's kind ("deployments"), absent when unknown. */
+  kindId?: string;
+  namespace?: string;
+  name: string;
+  exists: boolean;
+  diff: string;
+  conflicts?: FieldConflict[];
+  error?: string;
+};
+export type ApplyPreview = { token?: string; documents: ApplyDocument[]; yamlError?: YAMLError; error?: string };
+/** ApplyResult is what applying one document did: created, configured, unchanged, conflict or error. */
+export type ApplyResult = Data<model.ApplyResult>;
+
 /** ViewSpec is what a table shows; sortBy is a column id ("" = namespace, name). */
 export type ViewSpec = Data<model.ViewSpec>;
 
@@ -216,6 +248,24 @@ export const api = {
   clipboardText: (): Promise<string> => ClipboardGetText(),
   setClipboardText: (text: string): Promise<boolean> => ClipboardSetText(text),
 
+  /** beginEdit starts editing an object from its live state; its text comes from editText. */
+  beginEdit: (kind: string, namespace: string, name: string): Promise<EditInfo> => App.BeginEdit(kind, namespace, name),
+  /** applyEdit applies the text whose preview answered token, as previewed; "rebased" when the object changed meanwhile. */
+  applyEdit: (id: string, token: string): Promise<EditResult> => App.ApplyEdit(id, token) as Promise<EditResult>,
+  endEdit: (id: string): Promise<void> => App.EndEdit(id),
+  /** applyYAML applies a previewed text's documents by server-side apply; force takes over other managers' fields. */
+  applyYAML: (token: string, force: boolean, indexes: number[]): Promise<ApplyResult[]> => App.ApplyYAML(token, force, indexes),
+  /** editText reads the text an edit's editor holds (the object, or the merge after a rebase). */
+  editText: (generation: number, id: string): Promise<string> => fetchText('/api/edit/text', { gen: String(generation), id }),
+  /** editLive reads the live object an edit is based on now (the left side of a conflict). */
+  editLive: (generation: number, id: string): Promise<string> => fetchText('/api/edit/live', { gen: String(generation), id }),
+  /** previewEdit sends the text as an update with dryRun=All: the diff the server would make, or why not. */
+  previewEdit: (generation: number, id: string, text: string): Promise<EditPreview> =>
+    postText<EditPreview>('/api/edit/preview', { gen: String(generation), id }, text),
+  /** previewApply dry-runs a text of documents as server-side applies; namespace is the default of namespaced kinds. */
+  previewApply: (generation: number, namespace: string, text: string): Promise<ApplyPreview> =>
+    postText<ApplyPreview>('/api/apply/preview', { gen: String(generation), namespace }, text),
+
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {
     return EventsOn(EVENT_VIEW_CHANGED, (n: ViewNotice) => cb(n));
@@ -261,3 +311,25 @@ export const api = {
 };
 
 export type Api = typeof api;
+
+/** fetchText reads a text the backend serves behind the AssetServer (too big for a bound call). */
+async function fetchText(path: string, params: Record<string, string>): Promise<string> {
+  const res = await fetch(path + '?' + new URLSearchParams(params).toString(), { cache: 'no-store' });
+  const body = await res.text();
+  if (res.status === 409) throw new Error('The context changed meanwhile.');
+  if (!res.ok) throw new Error(body.trim() || `request failed (${res.status})`);
+  return body;
+}
+
+/** postText sends a text to the backend's handler and reads its JSON answer. */
+async function postText<T>(path: string, params: Record<string, string>, text: string): Promise<T> {
+  const res = await fetch(path + '?' + new URLSearchParams(params).toString(), {
+    method: 'POST',
+    body: text,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    cache: 'no-store',
+  });
+  if (res.status === 409) throw new Error('The context changed meanwhile.');
+  if (!res.ok) throw new Error((await res.text()).trim() || `request failed (${res.status})`);
+  return (await res.json()) as T;
+}

@@ -4,6 +4,7 @@ import type { Details } from '../api';
 import { details, fake, row } from '../test/fakeBackend';
 import { kindsById } from '../test/kindsFixture';
 import { DetailsPanel, type Target } from './DetailsPanel';
+import { writeMode } from '../writes/writeMode';
 
 vi.mock('../api', async (importOriginal) => {
   const real = await importOriginal<typeof import('../api')>();
@@ -246,5 +247,35 @@ describe('DetailsPanel', () => {
     await waitFor(() => expect(fake.api.details).toHaveBeenCalledTimes(2));
     fireEvent.click(screen.getByTestId('details-close'));
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it('offers Edit only to a user who may update the object, in a writable context, and says why not', async () => {
+    fake.api.can.mockImplementation(async (verb: string) =>
+      verb === 'update' ? { allowed: false, reason: 'your user may not update configmaps in namespace shop' } : { allowed: true },
+    );
+    const cm = { kind: 'configmaps', namespace: 'shop', name: 'settings', key: 'shop/settings' };
+    render(<DetailsPanel target={cm} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} context="demo" />);
+    fireEvent.click(screen.getByTestId('details-tab-yaml'));
+    const edit = (await screen.findByTestId('yaml-edit')) as HTMLButtonElement;
+    await waitFor(() => expect(screen.getByTestId('yaml-edit-denied').textContent).toBe('your user may not update configmaps in namespace shop'));
+    expect(edit.disabled).toBe(true);
+    expect(fake.api.can).toHaveBeenCalledWith('update', 'configmaps', 'shop');
+    cleanup();
+
+    fake.api.can.mockImplementation(async () => ({ allowed: true }));
+    writeMode.set({ readOnlyContexts: { demo: true } });
+    render(<DetailsPanel target={cm} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} context="demo" />);
+    fireEvent.click(screen.getByTestId('details-tab-yaml'));
+    await waitFor(() => expect(screen.getByTestId('yaml-edit-denied').textContent).toBe('context "demo" is marked read-only (Settings)'));
+    expect((screen.getByTestId('yaml-edit') as HTMLButtonElement).disabled).toBe(true);
+    writeMode.set({});
+    cleanup();
+
+    render(<DetailsPanel target={cm} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} context="demo" />);
+    fireEvent.click(screen.getByTestId('details-tab-yaml'));
+    await waitFor(() => expect((screen.getByTestId('yaml-edit') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(screen.getByTestId('yaml-edit'));
+    await screen.findByTestId('edit-yaml');
+    expect(fake.api.beginEdit).toHaveBeenCalledWith('configmaps', 'shop', 'settings');
   });
 });

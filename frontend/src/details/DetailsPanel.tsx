@@ -6,6 +6,8 @@ import { LogViewer, type LogSubject } from '../logs/LogViewer';
 import type { TerminalSubject } from '../terminal/TerminalView';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
+import { EditYaml } from '../edit/EditYaml';
+import { useReadOnly } from '../writes/writeMode';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('./YamlEditor'));
@@ -33,6 +35,8 @@ interface Props {
   onShowForwards?: () => void;
   /** onTerminal opens a terminal in the pod, in the dock. */
   onTerminal?: (s: TerminalSubject) => void;
+  /** context is the session's context, named when an edit is confirmed. */
+  context?: string;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -43,7 +47,7 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal, context = '' }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const [forwarding, setForwarding] = useState<string | null>(null);
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
@@ -120,7 +124,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
           <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />
         )}
         {details && shown === 'events' && <EventList events={details.events ?? []} now={now} />}
-        {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} />}
+        {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} context={context} what={what} />}
       </div>
     </aside>
   );
@@ -466,10 +470,14 @@ function EventList({ events, now }: { events: ObjectEvent[]; now: number }) {
   );
 }
 
-function YamlTab({ generation, target }: { generation: number; target: Target }) {
+function YamlTab({ generation, target, context, what }: { generation: number; target: Target; context: string; what: string }) {
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [applied, setApplied] = useState<string | null>(null);
+  const [perm, setPerm] = useState<{ allowed: boolean; reason?: string } | null>(null);
+  const readOnly = useReadOnly(context);
   useEffect(() => {
     const ctl = new AbortController();
     setError(null);
@@ -481,14 +489,65 @@ function YamlTab({ generation, target }: { generation: number; target: Target })
     );
     return () => ctl.abort();
   }, [generation, target.kind, target.namespace, target.name, reload]);
+  useEffect(() => {
+    let live = true;
+    api.can('update', target.kind, target.namespace).then(
+      (p) => live && setPerm(p),
+      (e: unknown) => live && setPerm({ allowed: false, reason: errorMessage(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [generation, target.kind, target.namespace]);
+  const denied = readOnly || (perm && !perm.allowed ? perm.reason || `your user may not update ${what}` : '');
+  if (editing) {
+    return (
+      <EditYaml
+        generation={generation}
+        target={target}
+        context={context}
+        what={what}
+        disabled={denied || undefined}
+        onDone={(version) => {
+          setEditing(false);
+          if (version) {
+            setApplied(version);
+            setReload((n) => n + 1);
+          }
+        }}
+      />
+    );
+  }
   return (
     <div className="yaml-tab">
       <div className="yaml-bar">
-        <span className="muted">Read-only</span>
-        <button type="button" className="button small" onClick={() => setReload((n) => n + 1)}>
-          Reload
-        </button>
+        <span className="muted" data-testid="yaml-state">
+          {applied ? `Applied: now at resourceVersion ${applied}` : 'Read-only'}
+        </span>
+        <span className="edit-actions">
+          <button
+            type="button"
+            className="button small"
+            data-testid="yaml-edit"
+            disabled={perm === null || !!denied}
+            title={perm === null ? 'Checking access…' : denied || 'Edit this object: preview the change, then apply it'}
+            onClick={() => {
+              setApplied(null);
+              setEditing(true);
+            }}
+          >
+            Edit
+          </button>
+          <button type="button" className="button small" onClick={() => setReload((n) => n + 1)}>
+            Reload
+          </button>
+        </span>
       </div>
+      {denied && (
+        <p className="edit-note muted" data-testid="yaml-edit-denied">
+          {denied}
+        </p>
+      )}
       {error && (
         <div className="panel-error" role="alert">
           <p>{error}</p>

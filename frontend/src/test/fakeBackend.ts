@@ -2,7 +2,7 @@
 // emit notices and session events, and count the calls the UI makes.
 import { vi } from 'vitest';
 import type {
-  ContextInfo, Details, DownloadProgress, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
+  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
 } from '../api';
 import { KINDS, kindsById } from './kindsFixture';
 
@@ -170,6 +170,14 @@ export function fakeBackend() {
       return () => objectListeners.delete(cb);
     },
     fetchYAML: vi.fn(async () => 'apiVersion: v1\nkind: Pod\n'),
+    beginEdit: vi.fn(async (_kind: string, _ns: string, _name: string): Promise<EditInfo> => ({ id: 'edit-1', generation: 1, resourceVersion: '7' })),
+    endEdit: vi.fn(async (_id: string) => undefined),
+    editText: vi.fn(async (_gen: number, _id: string) => 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: slow\n'),
+    editLive: vi.fn(async (_gen: number, _id: string) => 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: live\n'),
+    previewEdit: vi.fn(async (_gen: number, _id: string, _text: string): Promise<EditPreview> => ({ token: 'token-1', diff: '--- live\n+++ preview\n@@ -1 +1 @@\n-  mode: slow\n+  mode: fast\n' })),
+    applyEdit: vi.fn(async (_id: string, _token: string): Promise<EditResult> => ({ state: 'applied', resourceVersion: '8' })),
+    previewApply: vi.fn(async (_gen: number, _ns: string, _text: string): Promise<ApplyPreview> => ({ documents: [] })),
+    applyYAML: vi.fn(async (_token: string, _force: boolean, _indexes: number[]): Promise<ApplyResult[]> => []),
     retryKind: vi.fn(async () => undefined),
     settings: vi.fn(async () => ({ extraPath: [] as string[], window: { width: 0, height: 0 } }) as Record<string, unknown>),
     saveSettings: vi.fn(async (_s: unknown) => undefined),
@@ -177,7 +185,7 @@ export function fakeBackend() {
     openLogFolder: vi.fn(async () => undefined),
     rememberNamespace: vi.fn(async () => undefined),
     focusNamespace: vi.fn(async () => undefined),
-    can: vi.fn(async () => ({ allowed: true })),
+    can: vi.fn(async (_verb: string, _kind: string, _ns: string): Promise<{ allowed: boolean; reason?: string }> => ({ allowed: true })),
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
     canReadLogs: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
     canExec: vi.fn(async (_ns: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),

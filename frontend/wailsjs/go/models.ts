@@ -14,6 +14,64 @@ export namespace model {
 	        this.kubeconfigFiles = source["kubeconfigFiles"];
 	    }
 	}
+	export class FieldConflict {
+	    field: string;
+	    manager: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldConflict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.manager = source["manager"];
+	        this.message = source["message"];
+	    }
+	}
+	export class ApplyResult {
+	    index: number;
+	    kind: string;
+	    namespace?: string;
+	    name: string;
+	    state: string;
+	    conflicts?: FieldConflict[];
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ApplyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.index = source["index"];
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.state = source["state"];
+	        this.conflicts = this.convertValues(source["conflicts"], FieldConflict);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Column {
 	    id: string;
 	    title: string;
@@ -284,6 +342,107 @@ export namespace model {
 		    return a;
 		}
 	}
+	export class EditConflict {
+	    path: string;
+	    live: string;
+	    yours: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new EditConflict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.live = source["live"];
+	        this.yours = source["yours"];
+	    }
+	}
+	export class EditInfo {
+	    id: string;
+	    generation: number;
+	    resourceVersion: string;
+	    secret?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new EditInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.resourceVersion = source["resourceVersion"];
+	        this.secret = source["secret"];
+	    }
+	}
+	export class Rebase {
+	    resourceVersion: string;
+	    conflicts?: EditConflict[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Rebase(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.resourceVersion = source["resourceVersion"];
+	        this.conflicts = this.convertValues(source["conflicts"], EditConflict);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class EditResult {
+	    state: string;
+	    resourceVersion?: string;
+	    rebase?: Rebase;
+	
+	    static createFrom(source: any = {}) {
+	        return new EditResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.resourceVersion = source["resourceVersion"];
+	        this.rebase = this.convertValues(source["rebase"], Rebase);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	
 	export class Forward {
@@ -737,6 +896,7 @@ export namespace model {
 	        this.reason = source["reason"];
 	    }
 	}
+	
 	
 	export class SavedLog {
 	    path: string;

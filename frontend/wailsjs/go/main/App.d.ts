@@ -5,6 +5,12 @@ import {settings} from '../models';
 
 export function About():Promise<model.About>;
 
+export function ApplyEdit(arg1:string,arg2:string):Promise<model.EditResult>;
+
+export function ApplyYAML(arg1:string,arg2:boolean,arg3:Array<number>):Promise<Array<model.ApplyResult>>;
+
+export function BeginEdit(arg1:string,arg2:string,arg3:string):Promise<model.EditInfo>;
+
 export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
 export function CanExec(arg1:string):Promise<model.Permission>;
@@ -28,6 +34,8 @@ export function Desktop():Promise<model.Desktop>;
 export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Details>;
 
 export function DownloadLogs(arg1:string,arg2:string,arg3:string,arg4:string,arg5:boolean,arg6:boolean):Promise<string>;
+
+export function EndEdit(arg1:string):Promise<void>;
 
 export function FocusNamespace(arg1:number,arg2:string):Promise<void>;
 

@@ -6,6 +6,18 @@ export function About() {
   return window['go']['main']['App']['About']();
 }
 
+export function ApplyEdit(arg1, arg2) {
+  return window['go']['main']['App']['ApplyEdit'](arg1, arg2);
+}
+
+export function ApplyYAML(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ApplyYAML'](arg1, arg2, arg3);
+}
+
+export function BeginEdit(arg1, arg2, arg3) {
+  return window['go']['main']['App']['BeginEdit'](arg1, arg2, arg3);
+}
+
 export function Can(arg1, arg2, arg3) {
   return window['go']['main']['App']['Can'](arg1, arg2, arg3);
 }
@@ -52,6 +64,10 @@ export function Details(arg1, arg2, arg3) {
 
 export function DownloadLogs(arg1, arg2, arg3, arg4, arg5, arg6) {
   return window['go']['main']['App']['DownloadLogs'](arg1, arg2, arg3, arg4, arg5, arg6);
+}
+
+export function EndEdit(arg1) {
+  return window['go']['main']['App']['EndEdit'](arg1);
 }
 
 export function FocusNamespace(arg1, arg2) {
