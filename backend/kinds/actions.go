@@ -7,18 +7,21 @@ import "crowsnest/backend/model"
 type ActionSpec struct {
 	ID, Title                          string
 	Verb, Group, Resource, Subresource string
-	Bulk, Danger                       bool
+	Bulk, Danger, ConfirmName          bool
 }
 
 // The actions, as kinds declare them. Only the kinds that list an action
 // offer it; the backend refuses an action its kind does not declare.
 var (
-	ActScale    = ActionSpec{ID: model.ActionScale, Title: "Scale…", Verb: "update", Subresource: "scale", Bulk: true}
-	ActRestart  = ActionSpec{ID: model.ActionRestart, Title: "Restart", Verb: "patch", Bulk: true}
-	ActUndo     = ActionSpec{ID: model.ActionUndo, Title: "Rollout history…", Verb: "patch"}
-	ActDelete   = ActionSpec{ID: model.ActionDelete, Title: "Delete…", Verb: "delete", Bulk: true, Danger: true}
-	ActCordon   = ActionSpec{ID: model.ActionCordon, Title: "Cordon", Verb: "patch", Bulk: true}
-	ActUncordon = ActionSpec{ID: model.ActionUncordon, Title: "Uncordon", Verb: "patch", Bulk: true}
+	ActScale   = ActionSpec{ID: model.ActionScale, Title: "Scale…", Verb: "update", Subresource: "scale", Bulk: true}
+	ActRestart = ActionSpec{ID: model.ActionRestart, Title: "Restart", Verb: "patch", Bulk: true}
+	ActUndo    = ActionSpec{ID: model.ActionUndo, Title: "Rollout history…", Verb: "patch"}
+	ActDelete  = ActionSpec{ID: model.ActionDelete, Title: "Delete…", Verb: "delete", Bulk: true, Danger: true}
+	// ActDeleteNamed is delete for kinds whose loss takes much with it
+	// (a Namespace, a Node): the user types the name to confirm.
+	ActDeleteNamed = ActionSpec{ID: model.ActionDelete, Title: "Delete…", Verb: "delete", Bulk: true, Danger: true, ConfirmName: true}
+	ActCordon      = ActionSpec{ID: model.ActionCordon, Title: "Cordon", Verb: "patch", Bulk: true}
+	ActUncordon    = ActionSpec{ID: model.ActionUncordon, Title: "Uncordon", Verb: "patch", Bulk: true}
 	// A drain cordons the node, then creates an eviction per pod.
 	ActDrain   = ActionSpec{ID: model.ActionDrain, Title: "Drain…", Verb: "create", Resource: "pods", Subresource: "eviction", Danger: true}
 	ActSuspend = ActionSpec{ID: model.ActionSuspend, Title: "Suspend", Verb: "patch", Bulk: true}
@@ -40,7 +43,7 @@ func (k *Kind) Action(id string) (ActionSpec, bool) {
 // info is the action as the page sees it, its resource filled in.
 func (a ActionSpec) info(k *Kind) model.Action {
 	m := model.Action{ID: a.ID, Title: a.Title, Verb: a.Verb, Group: a.Group, Resource: a.Resource,
-		Subresource: a.Subresource, Bulk: a.Bulk, Danger: a.Danger}
+		Subresource: a.Subresource, Bulk: a.Bulk, Danger: a.Danger, ConfirmName: a.ConfirmName}
 	if m.Resource == "" {
 		m.Group, m.Resource = k.GVR.Group, k.GVR.Resource
 	}

@@ -57,6 +57,9 @@ func TestActionRBAC(t *testing.T) {
 	assert.Equal(t, "jobs", get(CronJobs, "run").Resource)
 	assert.Equal(t, "batch", get(CronJobs, "run").Group)
 	assert.True(t, get(Namespaces, "delete").Danger)
+	assert.True(t, get(Namespaces, "delete").ConfirmName, "a namespace's name is typed to delete it")
+	assert.True(t, get(Nodes, "delete").ConfirmName)
+	assert.False(t, get(Pods, "delete").ConfirmName)
 	_, ok := Builtin(Pods).Action("scale")
 	assert.False(t, ok, "pods do not scale")
 }

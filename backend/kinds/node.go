@@ -72,7 +72,7 @@ func init() {
 			}
 			return ""
 		}}},
-		Actions: []ActionSpec{ActCordon, ActUncordon, ActDrain},
+		Actions: []ActionSpec{ActCordon, ActUncordon, ActDrain, ActDeleteNamed},
 	})
 }
 

@@ -32,6 +32,10 @@ type Action struct {
 	Bulk bool `json:"bulk,omitempty"`
 	// Danger: it removes or disrupts (delete, drain); the page styles it so.
 	Danger bool `json:"danger,omitempty"`
+	// ConfirmName: the confirmation asks for the object's name to be
+	// typed (deleting a Namespace or a Node). Any action on several
+	// objects asks for their count.
+	ConfirmName bool `json:"confirmName,omitempty"`
 }
 
 // Delete propagation policies (metav1.DeletionPropagation).

@@ -23,6 +23,7 @@ export namespace model {
 	    subresource?: string;
 	    bulk?: boolean;
 	    danger?: boolean;
+	    confirmName?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Action(source);
@@ -38,6 +39,7 @@ export namespace model {
 	        this.subresource = source["subresource"];
 	        this.bulk = source["bulk"];
 	        this.danger = source["danger"];
+	        this.confirmName = source["confirmName"];
 	    }
 	}
 	export class ActionObject {
