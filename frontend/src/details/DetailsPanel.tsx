@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
+import { ActionMenu } from '../actions/ActionMenu';
 import { ForwardForm } from '../forwards/ForwardForm';
 import { LogViewer, type LogSubject } from '../logs/LogViewer';
 import type { TerminalSubject } from '../terminal/TerminalView';
@@ -22,6 +23,8 @@ export type Tab = 'overview' | 'yaml' | 'events' | 'logs';
 interface Props {
   target: Target;
   generation: number;
+  /** context is the session's kubeconfig context: actions name it and follow its read-only mode. */
+  context?: string;
   now: number;
   /** The session's kinds by id: the target's columns, and what related rows are. */
   kinds: ReadonlyMap<string, KindInfo>;
@@ -43,7 +46,7 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal }: Props) {
+export function DetailsPanel({ target, generation, context = '', now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const [forwarding, setForwarding] = useState<string | null>(null);
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
@@ -73,6 +76,9 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
           ×
         </button>
       </header>
+      {info && !gone && (info.actions?.length ?? 0) > 0 && (
+        <ActionMenu key={id} kind={info} context={context} generation={generation} place="details" target={{ namespace: target.namespace, names: [target.name] }} />
+      )}
       {forwardable && forwarding === id && (
         <ForwardForm key={id} kind={target.kind} namespace={target.namespace} name={target.name} onClose={() => setForwarding(null)} onShow={onShowForwards} />
       )}
