@@ -282,7 +282,8 @@ func TestCustomResourcesLive(t *testing.T) {
 			{ID: "color", Title: "Color", Type: model.TypeText}, {ID: "size", Title: "Size", Type: model.TypeInteger},
 			{ID: "ready", Title: "Ready", Type: model.TypeText, Health: true},
 			{ID: "version", Title: "Version", Type: model.TypeText, Priority: 1},
-			{ID: "age", Title: "Age", Type: model.TypeTimestamp}}}, info)
+			{ID: "age", Title: "Age", Type: model.TypeTimestamp}},
+		Actions: []model.Action{{ID: "delete", Title: "Delete…", Verb: "delete", Group: w.group, Resource: "widgets", Bulk: true, Danger: true}}}, info)
 
 	w.put(t, "v1", ns, "blue", "blue", 3, "True")
 	w.put(t, "v1", ns, "red", "red", 12, "False")
