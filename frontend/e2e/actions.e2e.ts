@@ -95,6 +95,17 @@ describe('actions', () => {
       if (action === 'cordon') await shot(page, 'actions-05-cordoned');
     }
     expect(kubectl(['--context', 'demo-admin', 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}'])).toBe('');
+
+    // A drain's confirmation lists the node's pods as the drain would treat them; cancelled, nothing changes.
+    await page.locator('[data-testid="details-actions"] [data-testid="action-drain"]').click();
+    await byId(page, 'drain-pods').waitFor({ timeout: 20_000 });
+    expect(await byId(page, 'action-impact').textContent()).toContain('Cordons the node, then evicts');
+    const pods = kubectl(['--context', 'demo-admin', 'get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'name']).split('\n').filter(Boolean);
+    expect(await page.locator('[data-testid="drain-pod"]').count()).toBe(pods.length);
+    await shot(page, 'actions-06-drain-plan');
+    await byId(page, 'confirm-cancel').click();
+    await byId(page, 'confirm').waitFor({ state: 'detached' });
+    expect(kubectl(['--context', 'demo-admin', 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}'])).toBe('');
     await typeInto(page, 'filter', '');
   });
 });

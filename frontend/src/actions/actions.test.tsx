@@ -108,3 +108,56 @@ describe('action menu', () => {
     expect(typeToConfirm(named, ['a', 'b'])).toBe('2');
   });
 });
+
+describe('drain progress', () => {
+  beforeEach(() => fake.reset());
+  afterEach(cleanup);
+
+  it('reads the status again on its drain’s notices, names the blocking budget, and cancels', async () => {
+    const { DrainProgress } = await import('./DrainProgress');
+    fake.api.drainStatus.mockResolvedValue({ id: 'd1', generation: 1, node: 'n1', state: 'running', version: 2,
+      pods: [{ namespace: 'shop', name: 'db-0', state: 'pending' }] });
+    render(<DrainProgress id="d1" generation={1} node="n1" onClose={() => {}} />);
+    expect((await screen.findByTestId('drain-pod')).getAttribute('data-state')).toBe('pending');
+    fake.api.drainStatus.mockResolvedValue({ id: 'd1', generation: 1, node: 'n1', state: 'running', version: 3,
+      pods: [{ namespace: 'shop', name: 'db-0', state: 'blocked', budget: 'db-pdb', reason: 'Cannot evict pod' }] });
+    fake.drainChanged('other');
+    fake.drainChanged('d1', 7); // another session's
+    await Promise.resolve();
+    expect(fake.api.drainStatus).toHaveBeenCalledTimes(1);
+    fake.drainChanged('d1');
+    await waitFor(() => expect(screen.getByTestId('drain-pod').getAttribute('data-budget')).toBe('db-pdb'));
+    expect(screen.getByTestId('drain-pod').textContent).toContain('PodDisruptionBudget db-pdb');
+    fireEvent.click(screen.getByTestId('drain-cancel'));
+    expect(fake.api.cancelDrain).toHaveBeenCalledWith('d1');
+    fake.api.drainStatus.mockResolvedValue({ id: 'd1', generation: 1, node: 'n1', state: 'cancelled', version: 4, message: 'cancelled; the node stays cordoned',
+      pods: [{ namespace: 'shop', name: 'db-0', state: 'blocked', budget: 'db-pdb' }] });
+    fake.drainChanged('d1');
+    await waitFor(() => expect(screen.getByTestId('drain-progress').getAttribute('data-state')).toBe('cancelled'));
+    expect(screen.getByTestId('drain-message').textContent).toBe('cancelled; the node stays cordoned');
+    expect(screen.queryByTestId('drain-cancel')).toBeNull();
+    expect(screen.getByTestId('drain-close')).toBeTruthy();
+  });
+});
+
+describe('changed since the plan', () => {
+  beforeEach(() => {
+    fake.reset();
+    writeMode.set({});
+    fake.api.can.mockImplementation(async () => ({ allowed: true }));
+  });
+  afterEach(cleanup);
+
+  it('shows the refusal and plans again', async () => {
+    fake.api.runAction.mockResolvedValue({ objects: [{ name: 'web', changed: true, error: 'web changed since you looked: it was 1 replicas, it is now 5; look at the new plan' }] });
+    render(<ActionMenu kind={deployments} context="demo-admin" generation={1} place="details" target={{ namespace: 'shop', names: ['web'] }} />);
+    const button = await screen.findByTestId('action-scale');
+    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(button);
+    await waitFor(() => expect((screen.getByTestId('confirm-ok') as HTMLButtonElement).disabled).toBe(false));
+    const plans = fake.api.planAction.mock.calls.length;
+    fireEvent.click(screen.getByTestId('confirm-ok'));
+    expect((await screen.findByTestId('confirm-error')).textContent).toContain('changed since you looked');
+    await waitFor(() => expect(fake.api.planAction.mock.calls.length).toBeGreaterThan(plans));
+  });
+});
