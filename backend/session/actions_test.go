@@ -17,6 +17,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 
@@ -108,6 +109,33 @@ func TestScaleThroughThePlan(t *testing.T) {
 	d, err = cs.AppsV1().Deployments(ns).Get(t.Context(), "web", metav1.GetOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), *d.Spec.Replicas)
+}
+
+// TestScaleCustomResource: a custom resource whose CRD has a scale
+// subresource is offered scale and scales through it.
+func TestScaleCustomResource(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	w := newWidgets(t, env)
+	w.scale = true
+	_, _, s := connectedDemo(t, env)
+	w.apply(t, "v1")
+	w.put(t, "v1", ns, "blue", "blue", 2, "True")
+	require.Eventually(t, func() bool {
+		info, ok := served(s, w.id())
+		return ok && len(info.Actions) > 0 && info.Actions[0].ID == "scale"
+	}, 30*time.Second, 20*time.Millisecond, "the learnt kind offers scale")
+
+	req := model.ActionRequest{Action: "scale", Kind: w.id(), Namespace: ns, Names: []string{"blue"}, Replicas: 5}
+	p := plan(t, s, req)
+	require.Len(t, p.Objects, 1)
+	assert.Equal(t, "2", p.Objects[0].Before)
+	assert.Empty(t, p.DryRun)
+	noErrors(t, run(t, s, req, p))
+	got, err := w.dyn.Resource(w.gvr("v1")).Namespace(ns).Get(t.Context(), "blue", metav1.GetOptions{})
+	require.NoError(t, err)
+	size, _, _ := unstructured.NestedInt64(got.Object, "spec", "size")
+	assert.Equal(t, int64(5), size)
 }
 
 // TestBulkScaleAndDelete: one request for several objects applies to each

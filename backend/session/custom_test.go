@@ -38,6 +38,8 @@ type widgets struct {
 	ext   apiextensionsclient.Interface
 	dyn   dynamic.Interface
 	group string
+	// scale gives the CRD a scale subresource over spec.size.
+	scale bool
 }
 
 func newWidgets(t *testing.T, env *testcluster.Env) *widgets {
@@ -82,6 +84,12 @@ func (w *widgets) crd(versions ...string) *apiextensionsv1.CustomResourceDefinit
 				{Name: "Version", Type: "string", JSONPath: ".apiVersion", Priority: 1},
 			},
 		})
+	}
+	if w.scale {
+		for i := range crd.Spec.Versions {
+			crd.Spec.Versions[i].Subresources.Scale = &apiextensionsv1.CustomResourceSubresourceScale{
+				SpecReplicasPath: ".spec.size", StatusReplicasPath: ".status.size"}
+		}
 	}
 	return crd
 }
