@@ -123,8 +123,8 @@ export function App() {
     setNsError(null);
     selection.clear();
   }, [generation, selection]);
-  // Another kind or namespace: nothing of the last table stays selected.
-  useEffect(() => selection.clear(), [kind, namespace, selection]);
+  // Another kind, namespace, filter or selector: nothing of the last table stays selected.
+  useEffect(() => selection.clear(), [kind, namespace, filter, selector, selection]);
 
   const currentGen = useRef(generation);
   currentGen.current = generation;
