@@ -18,8 +18,8 @@ import (
 // Action is something a user may be allowed to do in a namespace: what it
 // is called in messages, and the request attributes it is authorized as.
 type Action struct {
-	What                        string // "read pod logs"
-	Verb, Resource, Subresource string
+	What                               string // "read pod logs"
+	Verb, Group, Resource, Subresource string
 }
 
 func (a Action) attributes() string {
@@ -43,9 +43,16 @@ type Answer struct {
 // It is not cached: roles change. The error is for the review itself
 // failing, not for a denial.
 func Review(ctx context.Context, client kubernetes.Interface, action Action, namespace string) (Answer, error) {
+	return ReviewObject(ctx, client, action, namespace, "")
+}
+
+// ReviewObject is Review for one object by name (a role may name the
+// objects it allows); name "" is any object.
+func ReviewObject(ctx context.Context, client kubernetes.Interface, action Action, namespace, name string) (Answer, error) {
 	review, err := client.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authorizationv1.SelfSubjectAccessReview{
 		Spec: authorizationv1.SelfSubjectAccessReviewSpec{ResourceAttributes: &authorizationv1.ResourceAttributes{
-			Namespace: namespace, Verb: action.Verb, Resource: action.Resource, Subresource: action.Subresource,
+			Namespace: namespace, Verb: action.Verb, Group: action.Group, Resource: action.Resource,
+			Subresource: action.Subresource, Name: name,
 		}},
 	}, metav1.CreateOptions{})
 	if err != nil {
@@ -81,7 +88,11 @@ func (a Answer) Denial() string {
 	if a.Allowed {
 		return ""
 	}
-	why := fmt.Sprintf("your user may not %s (%s) in namespace %s", a.What, a.attributes(), a.Namespace)
+	where := "in namespace " + a.Namespace
+	if a.Namespace == "" {
+		where = "cluster-wide"
+	}
+	why := fmt.Sprintf("your user may not %s (%s) %s", a.What, a.attributes(), where)
 	if a.Reason != "" {
 		why += ": " + a.Reason
 	}

@@ -56,6 +56,7 @@ func init() {
 		}),
 		Related:     []Relation{{Kind: ReplicaSets, Owned: true}},
 		PodSelector: selectedPods(func(o *appsv1.Deployment) *metav1.LabelSelector { return o.Spec.Selector }),
+		Actions:     []ActionSpec{ActScale, ActRestart, ActUndo},
 	})
 	register(&Kind{
 		ID: ReplicaSets, GVR: appsv1.SchemeGroupVersion.WithResource("replicasets"), APIKind: "ReplicaSet", Label: "ReplicaSets",
@@ -88,6 +89,7 @@ func init() {
 		}),
 		Related:     []Relation{{Kind: Pods, Owned: true}},
 		PodSelector: selectedPods(func(o *appsv1.ReplicaSet) *metav1.LabelSelector { return o.Spec.Selector }),
+		Actions:     []ActionSpec{ActScale},
 	})
 	register(&Kind{
 		ID: StatefulSets, GVR: appsv1.SchemeGroupVersion.WithResource("statefulsets"), APIKind: "StatefulSet", Label: "StatefulSets",
@@ -119,6 +121,7 @@ func init() {
 		}),
 		Related:     []Relation{{Kind: Pods, Owned: true}},
 		PodSelector: selectedPods(func(o *appsv1.StatefulSet) *metav1.LabelSelector { return o.Spec.Selector }),
+		Actions:     []ActionSpec{ActScale, ActRestart},
 	})
 	register(&Kind{
 		ID: DaemonSets, GVR: appsv1.SchemeGroupVersion.WithResource("daemonsets"), APIKind: "DaemonSet", Label: "DaemonSets",
@@ -154,6 +157,7 @@ func init() {
 		}),
 		Related:     []Relation{{Kind: Pods, Owned: true}},
 		PodSelector: selectedPods(func(o *appsv1.DaemonSet) *metav1.LabelSelector { return o.Spec.Selector }),
+		Actions:     []ActionSpec{ActRestart},
 	})
 }
 

@@ -97,6 +97,7 @@ func init() {
 			d.Containers = templateContainers(o.Spec.JobTemplate.Spec.Template.Spec)
 		}),
 		Related: []Relation{{Kind: Jobs, Owned: true}},
+		Actions: []ActionSpec{ActRunNow, ActSuspend, ActResume},
 	})
 }
 

@@ -144,6 +144,10 @@ type Kind struct {
 	OwnLogs     bool
 	PodSelector func(obj any) labels.Selector
 
+	// Actions are what the page may do to the kind's objects, in menu
+	// order (actions.go); register and learnt add delete to every kind.
+	Actions []ActionSpec
+
 	// signature tells two descriptions of a learnt kind apart when their
 	// columns look alike (a printer column's path changed).
 	signature string
@@ -321,6 +325,9 @@ func (k *Kind) Info() model.KindInfo {
 	}
 	if k.OwnLogs || (k.PodSelector != nil && !k.Custom) {
 		info.Features = append(info.Features, model.FeatureForward)
+	}
+	for _, a := range k.Actions {
+		info.Actions = append(info.Actions, a.info(k))
 	}
 	return info
 }

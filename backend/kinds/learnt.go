@@ -62,6 +62,12 @@ func FromCRD(crd *apiextensionsv1.CustomResourceDefinition) (*Kind, error) {
 	for _, c := range v.AdditionalPrinterColumns {
 		fmt.Fprintf(&sig, "|%s=%s", c.Name, c.JSONPath)
 	}
+	if v.Subresources != nil && v.Subresources.Scale != nil {
+		// The scale subresource: scaled like a Deployment.
+		k.Actions = []ActionSpec{ActScale}
+		sig.WriteString("|scale")
+	}
+	k.Actions = withDelete(k.Actions)
 	k.signature = sig.String()
 	return k, err
 }
@@ -92,6 +98,9 @@ func FromDiscovery(gv schema.GroupVersion, r metav1.APIResource) *Kind {
 	}
 	k := learnt(schema.GroupVersionResource{Group: group, Version: version, Resource: r.Name}, r.Kind, r.Namespaced, nav, p)
 	k.ShortNames = append([]string(nil), r.ShortNames...)
+	if contains(r.Verbs, "delete") {
+		k.Actions = withDelete(nil)
+	}
 	if !contains(r.Verbs, "watch") {
 		k.Unavailable = "the server does not let " + string(k.ID) + " be watched, so Crowsnest cannot keep a live table of them"
 	}

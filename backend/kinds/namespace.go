@@ -30,5 +30,6 @@ func init() {
 				return cond(string(c.Type), string(c.Status), c.Reason, c.Message, c.LastTransitionTime)
 			})
 		}),
+		Actions: []ActionSpec{ActDeleteNamed},
 	})
 }

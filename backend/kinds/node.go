@@ -72,6 +72,7 @@ func init() {
 			}
 			return ""
 		}}},
+		Actions: []ActionSpec{ActCordon, ActUncordon, ActDrain, ActDeleteNamed},
 	})
 }
 

@@ -24,6 +24,7 @@ func register(k *Kind) {
 	if err := k.check(); err != nil {
 		panic("kinds: " + err.Error())
 	}
+	k.Actions = withDelete(k.Actions)
 	builtins[k.ID] = k
 }
 

@@ -72,6 +72,8 @@ type KindInfo struct {
 	Unavailable string `json:"unavailable,omitempty"`
 	// Features the page offers on the kind's objects (FeatureLogs...).
 	Features []string `json:"features,omitempty"`
+	// Actions the kind's objects allow, in menu order.
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // KindList answers Kinds: every kind of a session. Version grows whenever

@@ -38,6 +38,8 @@ type widgets struct {
 	ext   apiextensionsclient.Interface
 	dyn   dynamic.Interface
 	group string
+	// scale gives the CRD a scale subresource over spec.size.
+	scale bool
 }
 
 func newWidgets(t *testing.T, env *testcluster.Env) *widgets {
@@ -82,6 +84,12 @@ func (w *widgets) crd(versions ...string) *apiextensionsv1.CustomResourceDefinit
 				{Name: "Version", Type: "string", JSONPath: ".apiVersion", Priority: 1},
 			},
 		})
+	}
+	if w.scale {
+		for i := range crd.Spec.Versions {
+			crd.Spec.Versions[i].Subresources.Scale = &apiextensionsv1.CustomResourceSubresourceScale{
+				SpecReplicasPath: ".spec.size", StatusReplicasPath: ".status.size"}
+		}
 	}
 	return crd
 }
@@ -282,7 +290,8 @@ func TestCustomResourcesLive(t *testing.T) {
 			{ID: "color", Title: "Color", Type: model.TypeText}, {ID: "size", Title: "Size", Type: model.TypeInteger},
 			{ID: "ready", Title: "Ready", Type: model.TypeText, Health: true},
 			{ID: "version", Title: "Version", Type: model.TypeText, Priority: 1},
-			{ID: "age", Title: "Age", Type: model.TypeTimestamp}}}, info)
+			{ID: "age", Title: "Age", Type: model.TypeTimestamp}},
+		Actions: []model.Action{{ID: "delete", Title: "Delete…", Verb: "delete", Group: w.group, Resource: "widgets", Bulk: true, Danger: true}}}, info)
 
 	w.put(t, "v1", ns, "blue", "blue", 3, "True")
 	w.put(t, "v1", ns, "red", "red", 12, "False")

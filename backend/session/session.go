@@ -26,6 +26,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 
+	"crowsnest/backend/actions"
 	"crowsnest/backend/dao"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
@@ -58,6 +59,7 @@ type Session struct {
 	cfg        *rest.Config
 	httpClient *http.Client
 	client     kubernetes.Interface
+	dyn        dynamic.Interface
 	// kinds is what this session's server serves: the built-in kinds and
 	// the kinds learnt from it (kinds.go).
 	kinds    *kinds.Registry
@@ -101,7 +103,9 @@ type Session struct {
 	// portForwards is built on first use (forwards.go).
 	portForwards *portForwards
 	terminals    map[string]*terminal.Terminal
-	nextID       int
+	// drains are the node drains started this session (actions.go).
+	drains map[string]*actions.Drain
+	nextID int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
 	namespace string
@@ -158,7 +162,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{
 		Generation: gen, Context: name, Server: cfg.Host,
-		ctx: ctx, cancel: cancel, conns: conns, cfg: cfg, httpClient: httpClient, client: cs, emit: emit, plugins: plugins,
+		ctx: ctx, cancel: cancel, conns: conns, cfg: cfg, httpClient: httpClient, client: cs, dyn: dyn, emit: emit, plugins: plugins,
 		kinds: kinds.NewRegistry(), learnKick: make(chan struct{}, 1), learnGone: make(chan kinds.ID, 64),
 		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
 		logViews: map[string]*logView{}, downloads: map[string]context.CancelFunc{},

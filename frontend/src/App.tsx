@@ -15,7 +15,9 @@ import { Nav } from './shell/Nav';
 import { SettingsPanel } from './shell/SettingsPanel';
 import { applyTheme } from './theme';
 import { Palette, type Command } from './shell/Palette';
+import { ActionMenu } from './actions/ActionMenu';
 import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
+import { Selection, splitKey } from './table/selection';
 import { useView } from './table/useView';
 import type { WindowCache } from './table/windowCache';
 import { count as formatCount, useNow } from './time';
@@ -85,6 +87,8 @@ export function App() {
   const [reopen, setReopen] = useState(0);
   const filterInput = useRef<HTMLInputElement>(null);
   const table = useRef<TableHandle>(null);
+  // The table's multi-selection, by key: the objects a toolbar action applies to.
+  const selection = useMemo(() => new Selection(), []);
   const dock = useLogDock(generation);
 
   const ctxInfo = contexts.find((c) => c.name === context);
@@ -119,7 +123,10 @@ export function App() {
     setTarget(null);
     setNamespaces([]);
     setNsError(null);
-  }, [generation]);
+    selection.clear();
+  }, [generation, selection]);
+  // Another kind, namespace, filter or selector: nothing of the last table stays selected.
+  useEffect(() => selection.clear(), [kind, namespace, filter, selector, selection]);
 
   const currentGen = useRef(generation);
   currentGen.current = generation;
@@ -196,7 +203,11 @@ export function App() {
       if (typing || e.altKey || e.ctrlKey || e.metaKey) return;
       const t = table.current;
       const step = STEPS[e.key];
-      if (step !== undefined) {
+      if (step !== undefined && e.shiftKey && Math.abs(step) === 1) {
+        // Shift+arrows grow or shrink the multi-selection.
+        e.preventDefault();
+        t?.extend(step);
+      } else if (step !== undefined) {
         e.preventDefault();
         t?.move(step);
       } else if (e.key === '/') {
@@ -325,6 +336,7 @@ export function App() {
                   </span>
                 )}
               </div>
+              {info && (info.actions?.length ?? 0) > 0 && <SelectionActions kind={info} context={context} generation={generation} selection={selection} />}
               <div className="filters">
                 <label className="field">
                   <span className="field-icon" aria-hidden="true">/</span>
@@ -380,6 +392,7 @@ export function App() {
               selectedKey={selectedKey}
               onSelect={select}
               onOpen={open}
+              selection={selection}
               loading={<TableLoading label={label} state={kindStatus?.state} />}
               empty={
                 <div className="state-panel small">
@@ -425,6 +438,7 @@ export function App() {
         <DetailsPanel
           target={target}
           generation={generation}
+          context={context}
           now={now}
           kinds={kinds.byId}
           onClose={() => setTarget(null)}
@@ -432,7 +446,6 @@ export function App() {
           onDockLogs={dock.open}
           onShowForwards={() => setForwardsOpen(true)}
           onTerminal={dock.openTerminal}
-          context={context}
         />
       )}
 
@@ -450,6 +463,26 @@ export function App() {
       {forwardsOpen && <ForwardsPanel forwards={forwards} context={context} onClose={() => setForwardsOpen(false)} />}
       {settingsOpen && <SettingsPanel context={context} onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
       {applyOpen && enabled && <ApplyYaml generation={generation} context={context} namespace={namespace} onClose={() => setApplyOpen(false)} />}
+    </div>
+  );
+}
+
+/**
+ * SelectionActions offers the kind's actions for the rows selected in the
+ * table (one confirmation for all of them); it follows the selection
+ * without re-rendering the page.
+ */
+function SelectionActions({ kind, context, generation, selection }: { kind: KindInfo; context: string; generation: number; selection: Selection }) {
+  useSyncExternalStore(selection.subscribe, selection.getVersion);
+  const keys = selection.selected();
+  if (keys.length === 0) return null;
+  const parts = keys.map(splitKey);
+  const namespace = parts[0]?.namespace ?? '';
+  const target = { namespace, names: parts.map((p) => p.name), mixed: parts.some((p) => p.namespace !== namespace) };
+  return (
+    <div className="selection-actions" data-testid="selection-actions" data-count={keys.length}>
+      <span className="muted">{keys.length === 1 ? '1 selected' : `${keys.length} selected`}</span>
+      <ActionMenu kind={kind} context={context} generation={generation} place="table" target={target} onDone={() => selection.clear()} />
     </div>
   );
 }

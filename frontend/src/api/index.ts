@@ -45,6 +45,21 @@ export type Desktop = model.Desktop;
 export type Settings = Data<settings.Settings>;
 export type SecretKey = model.SecretKey;
 
+/** KindAction is an action a kind declares: what the page offers, and what RBAC must allow. */
+export type KindAction = model.Action;
+/** ActionRequest asks for an action on objects of one kind in one namespace; observed carries what the plan showed (refused if changed since). */
+export type ActionRequest = Data<model.ActionRequest>;
+/** ActionPlan is what an action would do: per object allowed or why not, before → after, impact, children, a drain's pods and budgets, revisions, the dry-run's answer. */
+export type ActionPlan = Data<model.ActionPlan>;
+export type ActionObject = model.ActionObject;
+export type ActionResult = Data<model.ActionResult>;
+export type DrainOptions = model.DrainOptions;
+export type DrainPod = model.DrainPod;
+export type DrainStatus = Data<model.DrainStatus>;
+export type Revision = Data<model.Revision>;
+/** DrainNotice is the payload of drain:changed: read DrainStatus again. */
+export type DrainNotice = { id: string; generation: number };
+
 /** LogTarget is what a log view streams: one pod, or every pod of a workload or Service. */
 export type LogTarget = model.LogTarget;
 /** LogStatus is a log view: lines first..next-1 are kept, dropped fell out; one source per container streamed. */
@@ -125,6 +140,7 @@ export const EVENT_SESSION_STATUS = 'session:status';
 export const EVENT_LOGS_CHANGED = 'logs:changed';
 export const EVENT_LOG_DOWNLOAD = 'logs:download';
 export const EVENT_FORWARDS_CHANGED = 'forwards:changed';
+export const EVENT_DRAIN_CHANGED = 'drain:changed';
 /** The feature (KindInfo.features) of kinds whose objects can be port-forwarded to. */
 export const FEATURE_FORWARD = 'forward';
 /** The feature (KindInfo.features) of kinds whose objects have container logs. */
@@ -265,6 +281,15 @@ export const api = {
   /** previewApply dry-runs a text of documents as server-side applies; namespace is the default of namespaced kinds. */
   previewApply: (generation: number, namespace: string, text: string): Promise<ApplyPreview> =>
     postText<ApplyPreview>('/api/apply/preview', { gen: String(generation), namespace }, text),
+  /** planAction says what an action would do, changing nothing (RBAC per object, impact, server dry-run). */
+  planAction: (req: ActionRequest): Promise<ActionPlan> => App.PlanAction(req as model.ActionRequest),
+  /** runAction performs it, one write per object; per-object errors are the API's messages as is. */
+  runAction: (req: ActionRequest): Promise<ActionResult> => App.RunAction(req as model.ActionRequest),
+  drainStatus: (id: string): Promise<DrainStatus> => App.DrainStatus(id),
+  cancelDrain: (id: string): Promise<void> => App.CancelDrain(id),
+  onDrainChanged(cb: (n: DrainNotice) => void): () => void {
+    return EventsOn(EVENT_DRAIN_CHANGED, (n: DrainNotice) => cb(n));
+  },
 
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {

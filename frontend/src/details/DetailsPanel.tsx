@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
+import { ActionMenu } from '../actions/ActionMenu';
 import { ForwardForm } from '../forwards/ForwardForm';
 import { LogViewer, type LogSubject } from '../logs/LogViewer';
 import type { TerminalSubject } from '../terminal/TerminalView';
@@ -24,6 +25,8 @@ export type Tab = 'overview' | 'yaml' | 'events' | 'logs';
 interface Props {
   target: Target;
   generation: number;
+  /** context is the session's kubeconfig context: actions and edits name it and follow its read-only mode. */
+  context?: string;
   now: number;
   /** The session's kinds by id: the target's columns, and what related rows are. */
   kinds: ReadonlyMap<string, KindInfo>;
@@ -35,8 +38,6 @@ interface Props {
   onShowForwards?: () => void;
   /** onTerminal opens a terminal in the pod, in the dock. */
   onTerminal?: (s: TerminalSubject) => void;
-  /** context is the session's context, named when an edit is confirmed. */
-  context?: string;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -77,6 +78,9 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
           ×
         </button>
       </header>
+      {info && !gone && (info.actions?.length ?? 0) > 0 && (
+        <ActionMenu key={id} kind={info} context={context} generation={generation} place="details" target={{ namespace: target.namespace, names: [target.name] }} />
+      )}
       {forwardable && forwarding === id && (
         <ForwardForm key={id} kind={target.kind} namespace={target.namespace} name={target.name} onClose={() => setForwarding(null)} onShow={onShowForwards} />
       )}

@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, use
 import { tableFeatures, useTable, type ColumnDef } from '@tanstack/react-table';
 import type { KindInfo, Row } from '../api';
 import { columnsFor, minWidth, trackWidths, visibleColumns, type TableColumn } from '../kinds';
+import type { Selection } from './selection';
 import { useRows } from './useRows';
 import type { WindowCache } from './windowCache';
 
@@ -18,6 +19,8 @@ export interface TableHandle {
   move: (delta: number) => void;
   /** selectedRow is the selected row if its page is loaded. */
   selectedRow: () => Row | undefined;
+  /** extend grows or shrinks the multi-selection by delta rows from its anchor (shift+arrows) and scrolls its end into view. */
+  extend: (delta: number) => void;
 }
 
 export type TableState = 'loading' | 'ready' | 'error' | 'empty';
@@ -33,6 +36,8 @@ interface Props {
   selectedKey: string | null;
   onSelect: (row: Row) => void;
   onOpen: (row: Row) => void;
+  /** selection, when given, is the table's multi-selection (shift/ctrl/cmd-click, shift+arrows), kept by key. */
+  selection?: Selection;
   empty: React.ReactNode;
   loading: React.ReactNode;
   error: React.ReactNode;
@@ -51,8 +56,14 @@ interface RowProps {
   cols: TableColumn[];
   texts: string[];
   selected: boolean;
-  onPick: (index: number, row: Row) => void;
+  onPick: (index: number, row: Row, how: Pick) => void;
 }
+
+/** Pick is how a row was clicked: alone, added to the selection, or a range. */
+export type Pick = 'only' | 'toggle' | 'range';
+
+const pickOf = (e: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): Pick =>
+  e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only';
 
 const sameTexts = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -74,7 +85,7 @@ const TableRow = memo(
         data-testid="row"
         data-key={row.key}
         style={style}
-        onClick={() => onPick(index, row)}
+        onClick={(e) => onPick(index, row, pickOf(e))}
       >
         {cols.map((col, i) => {
           const text = texts[i] ?? '';
@@ -106,9 +117,11 @@ const TableRow = memo(
  * changes the view's sort.
  */
 export function ResourceTable(p: Props) {
-  const { kind, namespace, cache, state, now, sort, onSort, selectedKey, onSelect, onOpen } = p;
+  const { kind, namespace, cache, state, now, sort, onSort, selectedKey, onSelect, onOpen, selection } = p;
   // Rows arriving re-render the table, not the page around it.
   const revision = useSyncExternalStore(cache.subscribe, cache.getRevision);
+  // A selection change re-renders the table; only rows whose flag flips redraw.
+  useSyncExternalStore(selection?.subscribe ?? noSubscribe, selection?.getVersion ?? zero);
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
@@ -174,23 +187,53 @@ export function ResourceTable(p: Props) {
       rows.scrollTo(to);
       const r = cache.row(to);
       pending.current = r ? -1 : to;
-      if (r) onSelect(r);
+      if (r) {
+        selection?.only(to, r.key);
+        onSelect(r);
+      } else selection?.clear();
     },
-    [cache, count, first, last, onSelect, rows.scrollTo],
+    [cache, count, first, last, onSelect, rows.scrollTo, selection],
+  );
+  const keyAt = useCallback((i: number) => cache.row(i)?.key, [cache]);
+  const extend = useCallback(
+    (delta: number) => {
+      if (!selection) return;
+      if (selection.size === 0 && selectedIndex.current >= 0) {
+        const r = cache.row(selectedIndex.current);
+        if (r) selection.only(selectedIndex.current, r.key);
+      }
+      const to = selection.extend(delta, count, keyAt);
+      if (to >= 0) rows.scrollTo(to);
+    },
+    [selection, cache, count, keyAt, rows.scrollTo],
   );
   useImperativeHandle(p.handle, () => ({
     move,
+    extend,
     selectedRow: () => (selectedIndex.current >= 0 ? cache.row(selectedIndex.current) : undefined),
-  }), [move, cache]);
+  }), [move, extend, cache]);
 
   // Stable across renders, so unchanged rows skip rendering.
-  const picked = useRef({ onSelect, onOpen });
-  picked.current = { onSelect, onOpen };
-  const onPick = useCallback((index: number, row: Row) => {
+  const picked = useRef({ onSelect, onOpen, selection, keyAt });
+  picked.current = { onSelect, onOpen, selection, keyAt };
+  const onPick = useCallback((index: number, row: Row, how: Pick) => {
+    const { selection: sel } = picked.current;
+    if (sel && how === 'toggle') {
+      sel.toggle(index, row.key);
+      return;
+    }
+    if (sel && how === 'range') {
+      sel.range(index, picked.current.keyAt);
+      return;
+    }
+    sel?.only(index, row.key);
     selectedIndex.current = index;
     picked.current.onSelect(row);
     picked.current.onOpen(row);
   }, []);
+  // With a multi-selection, it is what is shown selected; without one, the
+  // row the details follow.
+  const isSelected = (key: string) => (selection && selection.size > 0 ? selection.has(key) : key === selectedKey);
 
   const headerClick = (id: string) => {
     if (sort.sortBy === id) onSort({ sortBy: id, desc: !sort.desc });
@@ -257,7 +300,7 @@ export function ResourceTable(p: Props) {
                 template={template}
                 cols={cols}
                 texts={row ? cols.map((c) => c.text(row, now)) : NO_TEXTS}
-                selected={row !== undefined && row.key === selectedKey}
+                selected={row !== undefined && isSelected(row.key)}
                 onPick={onPick}
               />
             );
@@ -269,3 +312,5 @@ export function ResourceTable(p: Props) {
 }
 
 const NO_TEXTS: string[] = [];
+const noSubscribe = () => () => undefined;
+const zero = () => 0;

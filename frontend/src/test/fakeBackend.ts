@@ -2,6 +2,7 @@
 // emit notices and session events, and count the calls the UI makes.
 import { vi } from 'vitest';
 import type {
+  ActionPlan, ActionRequest, ActionResult, DrainNotice, DrainStatus,
   ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
 } from '../api';
 import { KINDS, kindsById } from './kindsFixture';
@@ -72,6 +73,7 @@ export function fakeBackend() {
   const logListeners = new Set<Listener<LogNotice>>();
   const downloadListeners = new Set<Listener<DownloadProgress>>();
   const forwardListeners = new Set<Listener<ForwardsNotice>>();
+  const drainListeners = new Set<Listener<DrainNotice>>();
   const b = {
     /** The port-forwards api.forwards lists, and the ports forwardPorts offers. */
     forwards: [] as Forward[],
@@ -186,6 +188,18 @@ export function fakeBackend() {
     rememberNamespace: vi.fn(async () => undefined),
     focusNamespace: vi.fn(async () => undefined),
     can: vi.fn(async (_verb: string, _kind: string, _ns: string): Promise<{ allowed: boolean; reason?: string }> => ({ allowed: true })),
+    planAction: vi.fn(async (req: ActionRequest): Promise<ActionPlan> => ({
+      action: req.action, kind: req.kind, namespace: req.namespace,
+      objects: req.names.map((name) => ({ name, allowed: true, before: '1', after: String(req.replicas ?? '') })),
+      impact: req.names.map((n) => `${n}: replicas 1 → ${req.replicas ?? 0}`),
+    })),
+    runAction: vi.fn(async (req: ActionRequest): Promise<ActionResult> => ({ objects: req.names.map((name) => ({ name })) })),
+    drainStatus: vi.fn(async (id: string): Promise<DrainStatus> => ({ id, generation: 1, node: 'n', state: 'running', pods: [], version: 1 })),
+    cancelDrain: vi.fn(async (_id: string) => undefined),
+    onDrainChanged: (cb: Listener<DrainNotice>) => {
+      drainListeners.add(cb);
+      return () => drainListeners.delete(cb);
+    },
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
     canReadLogs: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
     canExec: vi.fn(async (_ns: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
@@ -277,6 +291,10 @@ export function fakeBackend() {
       for (const id of b.specs.keys()) {
         for (const l of viewListeners) l({ viewId: id, generation: b.status.generation, version: b.version, count: rows.length });
       }
+    },
+    /** drainChanged sends drain:changed, as the backend does when a drain's status moved. */
+    drainChanged(id: string, generation = b.status.generation) {
+      for (const l of drainListeners) l({ id, generation });
     },
     /** forwardsChanged replaces the forwards and sends forwards:changed, as the backend does. */
     forwardsChanged(list: Forward[], generation = b.status.generation) {

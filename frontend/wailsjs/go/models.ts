@@ -14,6 +14,272 @@ export namespace model {
 	        this.kubeconfigFiles = source["kubeconfigFiles"];
 	    }
 	}
+	export class Action {
+	    id: string;
+	    title: string;
+	    verb: string;
+	    group?: string;
+	    resource: string;
+	    subresource?: string;
+	    bulk?: boolean;
+	    danger?: boolean;
+	    confirmName?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Action(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.title = source["title"];
+	        this.verb = source["verb"];
+	        this.group = source["group"];
+	        this.resource = source["resource"];
+	        this.subresource = source["subresource"];
+	        this.bulk = source["bulk"];
+	        this.danger = source["danger"];
+	        this.confirmName = source["confirmName"];
+	    }
+	}
+	export class ActionObject {
+	    name: string;
+	    resourceVersion?: string;
+	    allowed: boolean;
+	    reason?: string;
+	    before?: string;
+	    after?: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionObject(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.resourceVersion = source["resourceVersion"];
+	        this.allowed = source["allowed"];
+	        this.reason = source["reason"];
+	        this.before = source["before"];
+	        this.after = source["after"];
+	        this.error = source["error"];
+	    }
+	}
+	export class ActionOutcome {
+	    name: string;
+	    error?: string;
+	    created?: string;
+	    changed?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionOutcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.error = source["error"];
+	        this.created = source["created"];
+	        this.changed = source["changed"];
+	    }
+	}
+	export class Revision {
+	    revision: number;
+	    replicaSet: string;
+	    created: number;
+	    images?: string[];
+	    changeCause?: string;
+	    current?: boolean;
+	    diff?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Revision(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.revision = source["revision"];
+	        this.replicaSet = source["replicaSet"];
+	        this.created = source["created"];
+	        this.images = source["images"];
+	        this.changeCause = source["changeCause"];
+	        this.current = source["current"];
+	        this.diff = source["diff"];
+	    }
+	}
+	export class DrainPod {
+	    namespace: string;
+	    name: string;
+	    state: string;
+	    reason?: string;
+	    budget?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new DrainPod(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.state = source["state"];
+	        this.reason = source["reason"];
+	        this.budget = source["budget"];
+	    }
+	}
+	export class ActionPlan {
+	    action: string;
+	    kind: string;
+	    namespace: string;
+	    objects: ActionObject[];
+	    impact?: string[];
+	    children?: string[];
+	    pods?: DrainPod[];
+	    budgets?: string[];
+	    revisions?: Revision[];
+	    denied?: string;
+	    dryRun?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionPlan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.objects = this.convertValues(source["objects"], ActionObject);
+	        this.impact = source["impact"];
+	        this.children = source["children"];
+	        this.pods = this.convertValues(source["pods"], DrainPod);
+	        this.budgets = source["budgets"];
+	        this.revisions = this.convertValues(source["revisions"], Revision);
+	        this.denied = source["denied"];
+	        this.dryRun = source["dryRun"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DrainOptions {
+	    ignoreDaemonSets: boolean;
+	    deleteEmptyDir: boolean;
+	    force: boolean;
+	    graceSeconds: number;
+	    timeoutSeconds: number;
+	    waitOnBudget: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DrainOptions(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ignoreDaemonSets = source["ignoreDaemonSets"];
+	        this.deleteEmptyDir = source["deleteEmptyDir"];
+	        this.force = source["force"];
+	        this.graceSeconds = source["graceSeconds"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.waitOnBudget = source["waitOnBudget"];
+	    }
+	}
+	export class ActionRequest {
+	    action: string;
+	    kind: string;
+	    namespace: string;
+	    names: string[];
+	    replicas?: number;
+	    propagation?: string;
+	    graceSeconds?: number;
+	    revision?: number;
+	    drain: DrainOptions;
+	    observed?: Record<string, string>;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.names = source["names"];
+	        this.replicas = source["replicas"];
+	        this.propagation = source["propagation"];
+	        this.graceSeconds = source["graceSeconds"];
+	        this.revision = source["revision"];
+	        this.drain = this.convertValues(source["drain"], DrainOptions);
+	        this.observed = source["observed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ActionResult {
+	    objects: ActionOutcome[];
+	    drain?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ActionResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.objects = this.convertValues(source["objects"], ActionOutcome);
+	        this.drain = source["drain"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class FieldConflict {
 	    field: string;
 	    manager: string;
@@ -342,6 +608,50 @@ export namespace model {
 		    return a;
 		}
 	}
+	
+	
+	export class DrainStatus {
+	    id: string;
+	    generation: number;
+	    node: string;
+	    state: string;
+	    message?: string;
+	    pods: DrainPod[];
+	    version: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DrainStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.node = source["node"];
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.pods = this.convertValues(source["pods"], DrainPod);
+	        this.version = source["version"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class EditConflict {
 	    path: string;
 	    live: string;
@@ -545,6 +855,7 @@ export namespace model {
 	    custom?: boolean;
 	    unavailable?: string;
 	    features?: string[];
+	    actions?: Action[];
 	
 	    static createFrom(source: any = {}) {
 	        return new KindInfo(source);
@@ -567,6 +878,7 @@ export namespace model {
 	        this.custom = source["custom"];
 	        this.unavailable = source["unavailable"];
 	        this.features = source["features"];
+	        this.actions = this.convertValues(source["actions"], Action);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -896,6 +1208,7 @@ export namespace model {
 	        this.reason = source["reason"];
 	    }
 	}
+	
 	
 	
 	export class SavedLog {

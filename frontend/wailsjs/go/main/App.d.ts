@@ -21,6 +21,8 @@ export function CanReadLogs(arg1:string,arg2:string,arg3:string):Promise<model.P
 
 export function CancelDownload(arg1:string):Promise<void>;
 
+export function CancelDrain(arg1:string):Promise<void>;
+
 export function CloseLogs(arg1:string):Promise<void>;
 
 export function CloseTerminal(arg1:string):Promise<void>;
@@ -34,6 +36,8 @@ export function Desktop():Promise<model.Desktop>;
 export function Details(arg1:string,arg2:string,arg3:string):Promise<model.Details>;
 
 export function DownloadLogs(arg1:string,arg2:string,arg3:string,arg4:string,arg5:boolean,arg6:boolean):Promise<string>;
+
+export function DrainStatus(arg1:string):Promise<model.DrainStatus>;
 
 export function EndEdit(arg1:string):Promise<void>;
 
@@ -65,6 +69,8 @@ export function OpenTerminal(arg1:model.TerminalTarget):Promise<model.TerminalIn
 
 export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 
+export function PlanAction(arg1:model.ActionRequest):Promise<model.ActionPlan>;
+
 export function RememberNamespace(arg1:string,arg2:string):Promise<void>;
 
 export function RemoveForward(arg1:string):Promise<void>;
@@ -76,6 +82,8 @@ export function RestartForward(arg1:string):Promise<model.Forward>;
 export function RetryKind(arg1:string):Promise<void>;
 
 export function RevealSecretValue(arg1:string,arg2:string,arg3:string):Promise<model.SecretValue>;
+
+export function RunAction(arg1:model.ActionRequest):Promise<model.ActionResult>;
 
 export function SaveForward(arg1:string,arg2:boolean):Promise<void>;
 

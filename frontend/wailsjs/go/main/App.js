@@ -38,6 +38,10 @@ export function CancelDownload(arg1) {
   return window['go']['main']['App']['CancelDownload'](arg1);
 }
 
+export function CancelDrain(arg1) {
+  return window['go']['main']['App']['CancelDrain'](arg1);
+}
+
 export function CloseLogs(arg1) {
   return window['go']['main']['App']['CloseLogs'](arg1);
 }
@@ -64,6 +68,10 @@ export function Details(arg1, arg2, arg3) {
 
 export function DownloadLogs(arg1, arg2, arg3, arg4, arg5, arg6) {
   return window['go']['main']['App']['DownloadLogs'](arg1, arg2, arg3, arg4, arg5, arg6);
+}
+
+export function DrainStatus(arg1) {
+  return window['go']['main']['App']['DrainStatus'](arg1);
 }
 
 export function EndEdit(arg1) {
@@ -126,6 +134,10 @@ export function OpenView(arg1) {
   return window['go']['main']['App']['OpenView'](arg1);
 }
 
+export function PlanAction(arg1) {
+  return window['go']['main']['App']['PlanAction'](arg1);
+}
+
 export function RememberNamespace(arg1, arg2) {
   return window['go']['main']['App']['RememberNamespace'](arg1, arg2);
 }
@@ -148,6 +160,10 @@ export function RetryKind(arg1) {
 
 export function RevealSecretValue(arg1, arg2, arg3) {
   return window['go']['main']['App']['RevealSecretValue'](arg1, arg2, arg3);
+}
+
+export function RunAction(arg1) {
+  return window['go']['main']['App']['RunAction'](arg1);
 }
 
 export function SaveForward(arg1, arg2) {
