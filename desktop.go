@@ -145,3 +145,9 @@ func (d *desktop) logLimits() session.LogLimits {
 	lines, bytes := d.settings.Get().Logs.Limits()
 	return session.LogLimits{MaxLines: lines, MaxBytes: bytes}
 }
+
+// nodeShell is a context's node shell settings: off unless enabled for it.
+func (d *desktop) nodeShell(context string) session.NodeShellConfig {
+	n := d.settings.Get().NodeShell
+	return session.NodeShellConfig{Enabled: n.Enabled(context), Image: n.ImageOrDefault(), Namespace: n.NamespaceOrDefault()}
+}

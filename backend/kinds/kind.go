@@ -143,6 +143,9 @@ type Kind struct {
 	// without a selector). At most one is set.
 	OwnLogs     bool
 	PodSelector func(obj any) labels.Selector
+	// NodeShell marks nodes: a node shell can open on them
+	// (model.FeatureNodeShell in Info; the settings enable it per context).
+	NodeShell bool
 
 	// signature tells two descriptions of a learnt kind apart when their
 	// columns look alike (a printer column's path changed).
@@ -321,6 +324,9 @@ func (k *Kind) Info() model.KindInfo {
 	}
 	if k.OwnLogs || (k.PodSelector != nil && !k.Custom) {
 		info.Features = append(info.Features, model.FeatureForward)
+	}
+	if k.NodeShell {
+		info.Features = append(info.Features, model.FeatureNodeShell)
 	}
 	return info
 }

@@ -31,6 +31,9 @@ type Options struct {
 	// LogLimits, if set, gives the ring caps of each new log view (from
 	// the settings, which may change while the app runs).
 	LogLimits func() LogLimits
+	// NodeShell, if set, gives a context's node shell settings (which
+	// may change while the app runs); nil means node shells are off.
+	NodeShell func(context string) NodeShellConfig
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -133,6 +136,7 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	}
 	if err == nil {
 		s.logLimits = b.opts.LogLimits
+		s.nodeShellSettings = b.opts.NodeShell
 	}
 	// Events go out after b.mu is released, so an Emitter may call back
 	// into the Switchboard. The switch still holds b.switching, so no later

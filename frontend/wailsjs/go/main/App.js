@@ -14,6 +14,10 @@ export function CanExec(arg1) {
   return window['go']['main']['App']['CanExec'](arg1);
 }
 
+export function CanNodeShell() {
+  return window['go']['main']['App']['CanNodeShell']();
+}
+
 export function CanPortForward(arg1, arg2, arg3) {
   return window['go']['main']['App']['CanPortForward'](arg1, arg2, arg3);
 }
@@ -40,6 +44,10 @@ export function CloseView(arg1) {
 
 export function Contexts() {
   return window['go']['main']['App']['Contexts']();
+}
+
+export function DeleteNodeShellPod(arg1, arg2, arg3) {
+  return window['go']['main']['App']['DeleteNodeShellPod'](arg1, arg2, arg3);
 }
 
 export function Desktop() {
@@ -94,6 +102,10 @@ export function Namespaces() {
   return window['go']['main']['App']['Namespaces']();
 }
 
+export function NodeShellLeftovers() {
+  return window['go']['main']['App']['NodeShellLeftovers']();
+}
+
 export function OpenLogFolder() {
   return window['go']['main']['App']['OpenLogFolder']();
 }
@@ -102,12 +114,20 @@ export function OpenLogs(arg1) {
   return window['go']['main']['App']['OpenLogs'](arg1);
 }
 
+export function OpenNodeShell(arg1, arg2, arg3) {
+  return window['go']['main']['App']['OpenNodeShell'](arg1, arg2, arg3);
+}
+
 export function OpenTerminal(arg1) {
   return window['go']['main']['App']['OpenTerminal'](arg1);
 }
 
 export function OpenView(arg1) {
   return window['go']['main']['App']['OpenView'](arg1);
+}
+
+export function PlanNodeShell(arg1) {
+  return window['go']['main']['App']['PlanNodeShell'](arg1);
 }
 
 export function RememberNamespace(arg1, arg2) {
