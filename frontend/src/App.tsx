@@ -4,6 +4,7 @@ import { DetailsPanel, type Target } from './details/DetailsPanel';
 import { ForwardsButton, ForwardsPanel } from './forwards/ForwardsPanel';
 import { useForwards } from './forwards/useForwards';
 import { LogDock, useLogDock } from './logs/LogDock';
+import { LeftoverNodeShells } from './nodeshell/Leftovers';
 import { ContextPicker } from './session/ContextPicker';
 import { NamespacePicker } from './session/NamespacePicker';
 import { StatusBar } from './session/StatusBar';
@@ -284,6 +285,7 @@ export function App() {
       />
 
       <main className="content">
+        {enabled && session.switching === null && <LeftoverNodeShells generation={generation} context={context} connected={phase === 'connected'} now={now} />}
         {session.switching !== null ? (
           <div className="state-panel" role="status">
             <span className="spinner" aria-hidden="true" />
@@ -426,6 +428,8 @@ export function App() {
           onDockLogs={dock.open}
           onShowForwards={() => setForwardsOpen(true)}
           onTerminal={dock.openTerminal}
+          context={context}
+          onSettings={() => setSettingsOpen(true)}
         />
       )}
 
@@ -441,7 +445,7 @@ export function App() {
       />
       {palette && <Palette commands={commands} onClose={() => setPalette(false)} />}
       {forwardsOpen && <ForwardsPanel forwards={forwards} context={context} onClose={() => setForwardsOpen(false)} />}
-      {settingsOpen && <SettingsPanel onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
+      {settingsOpen && <SettingsPanel context={context} onClose={() => setSettingsOpen(false)} onTheme={setTheme} />}
     </div>
   );
 }
