@@ -146,8 +146,13 @@ func (d *desktop) logLimits() session.LogLimits {
 	return session.LogLimits{MaxLines: lines, MaxBytes: bytes}
 }
 
+// devNodeShell replaces a node shell's nsenter in development builds only
+// (devshell_dev.go); nil otherwise.
+var devNodeShell []string
+
 // nodeShell is a context's node shell settings: off unless enabled for it.
 func (d *desktop) nodeShell(context string) session.NodeShellConfig {
 	n := d.settings.Get().NodeShell
-	return session.NodeShellConfig{Enabled: n.Enabled(context), Image: n.ImageOrDefault(), Namespace: n.NamespaceOrDefault()}
+	return session.NodeShellConfig{Enabled: n.Enabled(context), Image: n.ImageOrDefault(), Namespace: n.NamespaceOrDefault(),
+		Shell: devNodeShell}
 }

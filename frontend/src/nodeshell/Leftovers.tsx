@@ -88,7 +88,7 @@ function LeftoversDialog({ generation, context, found, now, onClose }: { generat
   const close = () => {
     if (!busy) onClose(deleted());
   };
-  useEscape(close);
+  useEscape(close, true);
   const todo = pods.filter((p) => outcomes[key(p)]?.state !== 'deleted');
   const run = async () => {
     setConfirming(false);
@@ -130,7 +130,7 @@ function LeftoversDialog({ generation, context, found, now, onClose }: { generat
                 <th>Node</th>
                 <th>Age</th>
                 <th>Opened by</th>
-                <th />
+                <th>State</th>
               </tr>
             </thead>
             <tbody>
@@ -165,9 +165,15 @@ function LeftoversDialog({ generation, context, found, now, onClose }: { generat
             </div>
           ) : (
             <div className="settings-actions">
-              <button type="button" className="button primary" data-testid="node-shell-leftovers-delete" disabled={busy || n === 0} onClick={() => setConfirming(true)}>
-                Delete {what}
-              </button>
+              {n > 0 ? (
+                <button type="button" className="button primary" data-testid="node-shell-leftovers-delete" disabled={busy} onClick={() => setConfirming(true)}>
+                  Delete {what}
+                </button>
+              ) : (
+                <span className="muted" data-testid="node-shell-leftovers-done">
+                  Every pod listed was deleted.
+                </span>
+              )}
               {busy && <span className="muted">Deleting one by one…</span>}
             </div>
           )}

@@ -66,8 +66,17 @@ describe('NodeShellDialog', () => {
     render(<NodeShellDialog node="node-1" context="demo-admin" onCancel={onCancel} onConfirm={onConfirm} />);
     expect((await screen.findByTestId('node-shell-error')).textContent).toContain('violates PodSecurity');
     expect((screen.getByTestId('node-shell-create') as HTMLButtonElement).disabled).toBe(true);
-    fireEvent.keyDown(window, { key: 'Escape' });
+    // Escape closes the dialog, not the details panel around it: the
+    // app's shortcuts on the window see it handled.
+    let handled: boolean | null = null;
+    const onWindow = (e: KeyboardEvent) => {
+      handled = e.defaultPrevented;
+    };
+    window.addEventListener('keydown', onWindow);
+    fireEvent.keyDown(document, { key: 'Escape' });
+    window.removeEventListener('keydown', onWindow);
     expect(onCancel).toHaveBeenCalled();
+    expect(handled).toBe(true);
     expect(onConfirm).not.toHaveBeenCalled();
   });
 });
@@ -179,7 +188,7 @@ describe('LeftoverNodeShells', () => {
     ]);
     // What is left to delete is the pod that failed.
     expect(screen.getByTestId('node-shell-leftovers-delete').textContent).toBe('Delete 1 leftover node shell pod');
-    fireEvent.keyDown(window, { key: 'Escape' });
+    fireEvent.keyDown(document, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByTestId('node-shell-leftovers-dialog')).toBeNull());
     expect(screen.getByTestId('node-shell-leftovers').textContent).toContain('A node shell pod was left running');
   });

@@ -34,7 +34,7 @@ const pairs = (m: Record<string, string> | undefined) => Object.entries(m ?? {})
 export function NodeShellDialog({ node, context, onCancel, onConfirm }: Props) {
   const [plan, setPlan] = useState<NodeShellPlan | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEscape(onCancel);
+  useEscape(onCancel, true);
   useEffect(() => {
     let live = true;
     setPlan(null);
