@@ -52,9 +52,16 @@ async function setNodeShells(page: Page, on: boolean): Promise<void> {
 describe('node shell', () => {
   const suite = withApp();
 
-  test("off by default: a node's shell is disabled with the reason", async () => {
+  test("off: a node's shell is disabled with the reason", async () => {
     const { page } = suite.app;
     await pickContext(page, 'demo-admin');
+    // Off by default; a run that stopped half-way may have left it on in
+    // this user's settings.
+    await byId(page, 'settings-open').click();
+    const box = byId(page, 'settings-node-shell');
+    await expect.poll(() => box.isEnabled(), { timeout: 10_000 }).toBe(true);
+    if (await box.isChecked()) await setNodeShells(page, false);
+    await page.keyboard.press('Escape');
     await openNode(page, NODE);
     const denied = byId(page, 'details-node-shell-denied');
     await denied.waitFor({ timeout: 10_000 });

@@ -280,7 +280,7 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
           }}
         />
         <span className="terminal-state muted" data-testid="terminal-state" role="status">
-          {error ? '' : ended ? endedText(ended) : info ? (info.node ? `node/${info.node}` : `${info.pod} · ${info.container}`) : subject.nodeShell ? 'Creating the pod and waiting for it to run…' : 'Connecting…'}
+          {error ? '' : ended ? endedText(ended) + (subject.nodeShell ? ' · the pod is deleted' : '') : info ? (info.node ? `node/${info.node}` : `${info.pod} · ${info.container}`) : subject.nodeShell ? 'Creating the pod and waiting for it to run…' : 'Connecting…'}
         </span>
         {error && (
           <span className="error" role="alert" data-testid="terminal-error">
