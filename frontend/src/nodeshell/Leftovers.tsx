@@ -17,6 +17,29 @@ type Outcome = { state: 'deleting' } | { state: 'deleted' } | { state: 'error'; 
 const key = (p: NodeShellPod) => `${p.namespace}/${p.name}`;
 
 /**
+ * held is the answer for one generation, kept while the banner unmounts
+ * and mounts again (the shell hides it during a switch), so that the
+ * backend is asked once per session and a dismissal or a deletion stays.
+ */
+const held = {
+  generation: 0,
+  found: Promise.resolve<NodeShellLeftovers | null>(null),
+  dismissed: false,
+};
+
+function leftovers(generation: number): Promise<NodeShellLeftovers | null> {
+  if (held.generation !== generation) {
+    held.generation = generation;
+    held.dismissed = false;
+    held.found = api.nodeShellLeftovers().then(
+      (l) => (l.generation === generation ? l : null),
+      () => null,
+    );
+  }
+  return held.found;
+}
+
+/**
  * LeftoverNodeShells asks once per session for node shell pods that no
  * terminal of this window holds (an earlier run that crashed or lost the
  * cluster left them) and, when there are any, says so in a banner. Its
@@ -32,14 +55,13 @@ export function LeftoverNodeShells({ generation, context, connected, now }: Prop
     setFound(null);
     setOpen(false);
     setDismissed(false);
-  }, [generation]);
-  useEffect(() => {
     if (!connected || generation === 0) return;
     let live = true;
-    api.nodeShellLeftovers().then(
-      (l) => live && l.generation === generation && setFound(l),
-      () => undefined,
-    );
+    leftovers(generation).then((l) => {
+      if (!live) return;
+      setFound(l);
+      setDismissed(held.dismissed);
+    });
     return () => {
       live = false;
     };
@@ -55,7 +77,14 @@ export function LeftoverNodeShells({ generation, context, connected, now }: Prop
           <button type="button" className="link-button" data-testid="node-shell-leftovers-review" onClick={() => setOpen(true)}>
             Review…
           </button>{' '}
-          <button type="button" className="link-button" onClick={() => setDismissed(true)}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              held.dismissed = true;
+              setDismissed(true);
+            }}
+          >
             Dismiss
           </button>
         </p>
@@ -69,8 +98,9 @@ export function LeftoverNodeShells({ generation, context, connected, now }: Prop
           onClose={(deleted) => {
             setOpen(false);
             if (deleted.size > 0) {
-              const rest = pods.filter((p) => !deleted.has(key(p)));
-              setFound({ ...found, pods: rest });
+              const rest = { ...found, pods: pods.filter((p) => !deleted.has(key(p))) };
+              if (held.generation === generation) held.found = Promise.resolve(rest);
+              setFound(rest);
             }
           }}
         />

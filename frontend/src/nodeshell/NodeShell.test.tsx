@@ -157,11 +157,11 @@ describe('LeftoverNodeShells', () => {
   });
 
   it('lists leftovers and deletes them pod by pod after a confirmation, showing each error', async () => {
-    fake.api.nodeShellLeftovers.mockResolvedValue({ generation: 1, pods, scope: 'all namespaces' });
+    fake.api.nodeShellLeftovers.mockResolvedValue({ generation: 2, pods, scope: 'all namespaces' });
     fake.api.deleteNodeShellPod.mockImplementation(async (_g: number, _ns: string, name: string) => {
       if (name.endsWith('bbbbb')) throw 'delete pod kube-system/crowsnest-node-shell-node-2-bbbbb: forbidden';
     });
-    render(<LeftoverNodeShells generation={1} context="demo-admin" connected now={Date.now()} />);
+    const { unmount } = render(<LeftoverNodeShells generation={2} context="demo-admin" connected now={Date.now()} />);
     const banner = await screen.findByTestId('node-shell-leftovers');
     expect(banner.textContent).toContain('2 node shell pods were left running in demo-admin');
     fireEvent.click(screen.getByTestId('node-shell-leftovers-review'));
@@ -183,19 +183,26 @@ describe('LeftoverNodeShells', () => {
     expect(rows[0]!.dataset.state).toBe('deleted');
     expect(rows[1]!.textContent).toContain('forbidden');
     expect(fake.api.deleteNodeShellPod.mock.calls).toEqual([
-      [1, 'kube-system', 'crowsnest-node-shell-node-1-aaaaa'],
-      [1, 'kube-system', 'crowsnest-node-shell-node-2-bbbbb'],
+      [2, 'kube-system', 'crowsnest-node-shell-node-1-aaaaa'],
+      [2, 'kube-system', 'crowsnest-node-shell-node-2-bbbbb'],
     ]);
     // What is left to delete is the pod that failed.
     expect(screen.getByTestId('node-shell-leftovers-delete').textContent).toBe('Delete 1 leftover node shell pod');
     fireEvent.keyDown(document, { key: 'Escape' });
     await waitFor(() => expect(screen.queryByTestId('node-shell-leftovers-dialog')).toBeNull());
     expect(screen.getByTestId('node-shell-leftovers').textContent).toContain('A node shell pod was left running');
+
+    // Hidden and shown again (as during a switch) in the same session: not
+    // asked again, what was deleted stays deleted.
+    unmount();
+    render(<LeftoverNodeShells generation={2} context="demo-admin" connected now={Date.now()} />);
+    expect((await screen.findByTestId('node-shell-leftovers')).textContent).toContain('A node shell pod was left running');
+    expect(fake.api.nodeShellLeftovers).toHaveBeenCalledTimes(1);
   });
 
   it('drops an answer for another session', async () => {
-    fake.api.nodeShellLeftovers.mockResolvedValue({ generation: 2, pods, scope: 'all namespaces' });
-    render(<LeftoverNodeShells generation={1} context="demo-admin" connected now={Date.now()} />);
+    fake.api.nodeShellLeftovers.mockResolvedValue({ generation: 4, pods, scope: 'all namespaces' });
+    render(<LeftoverNodeShells generation={3} context="demo-admin" connected now={Date.now()} />);
     await waitFor(() => expect(fake.api.nodeShellLeftovers).toHaveBeenCalled());
     await new Promise((r) => setTimeout(r, 10));
     expect(screen.queryByTestId('node-shell-leftovers')).toBeNull();
