@@ -547,6 +547,16 @@ func (a *App) ResizeTerminal(id string, cols, rows int) error {
 	return s.ResizeTerminal(id, cols, rows)
 }
 
+// TerminalAck says the page has written a terminal's outputs up to seq,
+// so that more may come: the page sets the pace of a terminal's output.
+func (a *App) TerminalAck(id string, seq uint64) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	return s.AckTerminal(id, seq)
+}
+
 // CloseTerminal ends a terminal.
 func (a *App) CloseTerminal(id string) error {
 	s, err := a.board.Current()

@@ -133,6 +133,7 @@ func FuzzBoundMethods(f *testing.F) {
 		_, _ = a.TerminalPod(kind, ns, name)
 		assert.Error(t, a.TerminalInput(text, filter))
 		assert.Error(t, a.ResizeTerminal(text, offset, limit))
+		assert.Error(t, a.TerminalAck(text, gen))
 		assert.Error(t, a.CloseTerminal(text))
 
 		// Node shells: off without settings, nothing is created, and a

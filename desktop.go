@@ -140,6 +140,12 @@ func (d *desktop) rememberContext(name string) {
 	}
 }
 
+// readOnly says why writes to a context are disabled ("" when allowed),
+// from the settings as they are now.
+func (d *desktop) readOnly(context string) string {
+	return d.settings.Get().Writes.ReadOnlyReason(context)
+}
+
 // logLimits are the ring caps of a new log view, from the settings.
 func (d *desktop) logLimits() session.LogLimits {
 	lines, bytes := d.settings.Get().Logs.Limits()

@@ -4,14 +4,21 @@ import { defineConfig } from 'vitest/config';
 // against the app's real backend, started by hack/e2e. One backend serves
 // every file, so files run one after another. CROWSNEST_E2E_SUITE=bench
 // selects the explorer's benchmark instead of the tests, =logs-bench the
-// logs benchmark, =terminal-bench the terminal benchmark.
+// logs benchmark, =terminal-bench the terminal benchmark, =scale-up-bench
+// the scale-up benchmark.
 const suite = process.env.CROWSNEST_E2E_SUITE;
-const bench = suite === 'bench' || suite === 'logs-bench' || suite === 'terminal-bench';
+const benches: Record<string, string> = {
+  bench: 'e2e/frontend.bench.ts',
+  'logs-bench': 'e2e/logs.bench.ts',
+  'terminal-bench': 'e2e/terminal.bench.ts',
+  'scale-up-bench': 'e2e/scaleup.bench.ts',
+};
+const bench = suite !== undefined && suite in benches;
 
 export default defineConfig({
   test: {
     environment: 'node',
-    include: suite === 'logs-bench' ? ['e2e/logs.bench.ts'] : suite === 'terminal-bench' ? ['e2e/terminal.bench.ts'] : bench ? ['e2e/frontend.bench.ts'] : ['e2e/**/*.e2e.ts'],
+    include: bench ? [benches[suite as string] as string] : ['e2e/**/*.e2e.ts'],
     fileParallelism: false,
     testTimeout: bench ? 30 * 60_000 : 90_000,
     hookTimeout: bench ? 30 * 60_000 : 90_000,

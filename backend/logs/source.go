@@ -36,12 +36,22 @@ type source struct {
 	hasLine  bool
 	lastTs   time.Time
 	atLastTs int
+	// resumes says the source's pod left the stream and came back: its
+	// first request resumes too.
+	resumes bool
 }
 
-// startLocked starts reading one container of pod. Called with s.mu held.
-func (s *Stream) startLocked(pod, container string) *source {
+// startLocked starts reading one container of pod; a container of a pod
+// that left the stream and comes back resumes where it stopped. Called
+// with s.mu held.
+func (s *Stream) startLocked(pod Pod, container string) *source {
 	ctx, cancel := context.WithCancel(s.ctx)
-	src := &source{pod: pod, container: container, cancel: cancel, state: StateConnecting, opened: s.opts.Clock.Now()}
+	src := &source{pod: pod.Name, container: container, cancel: cancel, state: StateConnecting, opened: s.opts.Clock.Now()}
+	k := leftKey{pod.Name, pod.UID, container}
+	if p, ok := s.left[k]; ok {
+		delete(s.left, k)
+		src.hasLine, src.lastTs, src.atLastTs, src.resumes = true, p.at, p.n, true
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -119,13 +129,14 @@ type resumePoint struct {
 }
 
 // request builds the options of the next request for src and what to skip
-// of its answer.
+// of its answer: a reconnect, or a pod come back, resumes from its last
+// line; anything else asks with the stream's options.
 func (s *Stream) request(src *source, retry bool) (*corev1.PodLogOptions, *resumePoint) {
 	o := &corev1.PodLogOptions{Follow: s.opts.Follow, Previous: s.opts.Previous, Timestamps: true}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	src.opened = s.opts.Clock.Now()
-	if retry && src.hasLine {
+	if (retry || src.resumes) && src.hasLine {
 		// The API takes whole seconds: ask from the second of the last
 		// line, then skip what was delivered.
 		o.SinceTime = &metav1.Time{Time: src.lastTs.Truncate(time.Second)}

@@ -225,10 +225,22 @@ type Stream struct {
 	pendingLines int       // lines in their queues
 	arrivals     uint64
 	pods         []*podEntry // in the order added; streamed ones first come first
+	// left holds where each container of a pod that left the stream
+	// (RemovePod) stopped, so that the same pod coming back resumes there
+	// instead of reading its log again (at most maxLeft).
+	left         map[leftKey]resumePoint
 	version      uint64
 	states       uint64 // Status.States
 	closed       bool
 }
+
+// leftKey names one container of one pod (by UID: a pod re-created under
+// the same name starts afresh).
+type leftKey struct{ pod, uid, container string }
+
+// maxLeft bounds Stream.left; past it, an arbitrary entry goes (that pod,
+// if it ever comes back, is read again with the stream's options).
+const maxLeft = 4096
 
 type podEntry struct {
 	pod     Pod
@@ -331,7 +343,7 @@ func (s *Stream) addLocked(pod Pod) {
 		if e.sources != nil {
 			for _, c := range pod.Containers {
 				if !slices.ContainsFunc(e.sources, func(src *source) bool { return src.container == c }) {
-					e.sources = append(e.sources, s.startLocked(pod.Name, c))
+					e.sources = append(e.sources, s.startLocked(pod, c))
 				}
 			}
 		}
@@ -353,7 +365,23 @@ func (s *Stream) RemovePod(name string) {
 		s.mu.Unlock()
 		return
 	}
-	s.stopLocked(s.pods[i])
+	e := s.pods[i]
+	for _, src := range e.sources {
+		if !src.hasLine {
+			continue
+		}
+		if s.left == nil {
+			s.left = map[leftKey]resumePoint{}
+		}
+		if len(s.left) >= maxLeft {
+			for k := range s.left {
+				delete(s.left, k)
+				break
+			}
+		}
+		s.left[leftKey{e.pod.Name, e.pod.UID, src.container}] = resumePoint{at: src.lastTs, n: src.atLastTs}
+	}
+	s.stopLocked(e)
 	s.pods = slices.Delete(s.pods, i, i+1)
 	s.scheduleLocked()
 	s.release(s.opts.Clock.Now())
@@ -392,7 +420,7 @@ func (s *Stream) scheduleLocked() {
 			break
 		}
 		for _, c := range e.pod.Containers {
-			e.sources = append(e.sources, s.startLocked(e.pod.Name, c))
+			e.sources = append(e.sources, s.startLocked(e.pod, c))
 		}
 		running += len(e.sources)
 	}

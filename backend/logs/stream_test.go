@@ -281,6 +281,36 @@ func TestPodsComeAndGo(t *testing.T) {
 	assert.NotContains(t, texts(lines), "after removal")
 }
 
+// TestPodThatComesBackResumes: a pod that leaves the stream (it stopped
+// matching a Service's selector) and comes back resumes from its last
+// line, as a reconnect does: nothing read twice, nothing written meanwhile
+// lost. A pod re-created under the same name (another UID) starts afresh.
+func TestPodThatComesBackResumes(t *testing.T) {
+	f, c := newFakeServer(), newChanges()
+	f.add("p", "app", series("p", t0, time.Millisecond, 10)...)
+	s := open(t, f, c, logs.Options{Follow: true, TailLines: -1})
+	s.AddPod(logs.Pod{Name: "p", UID: "u1", Containers: []string{"app"}})
+	waitFor(t, s, c, "p's lines", lineCount(10))
+
+	s.RemovePod("p")
+	f.add("p", "app", fakeLine{t0.Add(time.Second), "while away"})
+	s.AddPod(logs.Pod{Name: "p", UID: "u1", Containers: []string{"app"}})
+	waitFor(t, s, c, "the line written while away", lineCount(11))
+	f.add("p", "app", fakeLine{t0.Add(2 * time.Second), "back"})
+	waitFor(t, s, c, "a live line", lineCount(12))
+	got := texts(allLines(s))
+	assert.Equal(t, []string{"while away", "back"}, got[10:])
+	reqs := f.requestsFor("p", "app")
+	require.Len(t, reqs, 2)
+	require.NotNil(t, reqs[1].SinceTime, "the pod resumes from its last line")
+	assert.Nil(t, reqs[1].TailLines)
+
+	s.RemovePod("p")
+	s.AddPod(logs.Pod{Name: "p", UID: "u2", Containers: []string{"app"}})
+	waitFor(t, s, c, "the new pod's whole log", lineCount(24))
+	assert.Nil(t, f.requestsFor("p", "app")[2].SinceTime, "another pod under the same name is read with the view's options")
+}
+
 func TestStreamLimitQueuesPods(t *testing.T) {
 	f, c := newFakeServer(), newChanges()
 	s := open(t, f, c, logs.Options{Follow: true, MaxStreams: 4, Containers: []string{"app", "envoy"}})

@@ -39,12 +39,11 @@ type TerminalInfo struct {
 type TerminalOutput struct {
 	ID         string `json:"id"`
 	Generation uint64 `json:"generation"`
-	// Seq numbers a terminal's outputs from 1, without gaps.
+	// Seq numbers a terminal's outputs from 1, without gaps. The page
+	// acknowledges what it has written (TerminalAck); a few outputs
+	// ahead of that, the terminal waits (and so does its command).
 	Seq  uint64 `json:"seq"`
 	Data string `json:"data"`
-	// Dropped counts the bytes of output lost just before Data (the
-	// command wrote faster than the page took it).
-	Dropped int64 `json:"dropped,omitempty"`
 }
 
 // TerminalEnded is the payload of EventTerminalEnded, sent once after a

@@ -364,8 +364,8 @@ func TestServiceLogsFollowItsSelector(t *testing.T) {
 	})
 	assert.Equal(t, 1, st.Pods)
 	env.AppendLog(t, a, "app", "front-a is back")
-	// front-a joins again as a new source (its earlier lines may come again
-	// with it): wait for the live line itself, then check whose it is.
+	// front-a joins again and resumes from its last line: its earlier
+	// lines are not read twice.
 	var back []uint64
 	waitLogs(t, rec, s, id, "front-a's live line", func(model.LogStatus) bool {
 		m, err := s.LogSearch(id, model.LogQuery{Text: "front-a is back"}, 1, 10, false)
@@ -377,6 +377,11 @@ func TestServiceLogsFollowItsSelector(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, w.Lines, 1)
 	assert.Equal(t, a.Name, w.Lines[0].Pod)
+	count = map[string]int{}
+	for _, l := range allLogLines(t, s, id) {
+		count[l.Pod]++
+	}
+	assert.Equal(t, map[string]int{a.Name: len(aLines) + 1, b.Name: len(bLines) + 1}, count, "nothing read twice")
 
 	// A selector that selects nothing says so.
 	_, err = cs.CoreV1().Services(ns).Patch(t.Context(), "front", types.JSONPatchType,

@@ -123,6 +123,9 @@ func (s *Session) CanNodeShell() (model.Permission, error) {
 	if !c.Enabled {
 		return model.Permission{Reason: fmt.Sprintf("Enable node shells for context %s in Settings", s.Context)}, nil
 	}
+	if err := s.CheckWritable(); err != nil {
+		return model.Permission{Reason: err.Error()}, nil
+	}
 	return s.permission(nodeshell.Review(s.ctx, s.client, c.Namespace))
 }
 
@@ -131,6 +134,9 @@ func (s *Session) CanNodeShell() (model.Permission, error) {
 func (s *Session) checkNodeShell(c NodeShellConfig) error {
 	if !c.Enabled {
 		return s.nodeShellsOff()
+	}
+	if err := s.CheckWritable(); err != nil {
+		return err
 	}
 	a, err := nodeshell.Review(s.ctx, s.client, c.Namespace)
 	if err != nil {
@@ -249,15 +255,19 @@ func (s *Session) OpenNodeShell(planID string, cols, rows int) (model.TerminalIn
 		delete(s.shells.pods, key)
 		s.mu.Unlock()
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), nodeShellCreateTimeout)
-	created, _, err := s.createPod(ctx, plan.pod, false)
-	cancel()
+	var created *corev1.Pod
+	err := s.Do(Write{Verb: "create", Kind: kinds.Builtin(kinds.Pods), Namespace: plan.pod.Namespace, Names: []string{plan.pod.Name},
+		Detail: "node shell on " + nodeshell.NodeOf(plan.pod) + " as " + s.knownUser()}, func(context.Context) error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), nodeShellCreateTimeout)
+		defer cancel()
+		var err error
+		created, _, err = s.createPod(ctx, plan.pod, false)
+		return err
+	})
 	if err != nil {
 		forget()
-		s.logWrite("create", plan.pod, err)
-		return model.TerminalInfo{}, s.plugins.Explain(fmt.Errorf("create node shell pod %s: %w", key, err))
+		return model.TerminalInfo{}, fmt.Errorf("create node shell pod %s: %w", key, err)
 	}
-	s.logWrite("create", created, nil)
 	if err := s.waitRunning(created, c.RunTimeout); err != nil {
 		s.deleteNodeShellPod(created, true, "it did not run")
 		forget()
@@ -396,7 +406,9 @@ func (s *Session) waitRunning(pod *corev1.Pod, timeout time.Duration) error {
 
 // deleteNodeShellPod deletes a node shell's pod (exactly that one: its
 // UID), within NodeShellDeleteTimeout, on a context the session's end
-// does not cancel. A pod that never ran goes at once (no grace period:
+// does not cancel. It undoes the session's own write, so it is not a
+// write Do guards: it runs in a context made read-only since, and while
+// the session stops. A pod that never ran goes at once (no grace period:
 // no process of it runs, and a node that never started it may never
 // confirm a graceful deletion).
 func (s *Session) deleteNodeShellPod(pod *corev1.Pod, neverRan bool, why string) {
@@ -414,8 +426,8 @@ func (s *Session) deleteNodeShellPod(pod *corev1.Pod, neverRan bool, why string)
 	s.logWrite("delete", pod, err, "why", why)
 }
 
-// logWrite records a write to the cluster in the app's log: never a body
-// or a credential.
+// logWrite records the deletion of a node shell's pod in the app's log as
+// Do records writes: never a body or a credential.
 func (s *Session) logWrite(verb string, pod *corev1.Pod, err error, args ...any) {
 	args = append([]any{"context", s.Context, "user", s.knownUser(), "verb", verb, "namespace", pod.Namespace,
 		"name", pod.Name, "node", nodeshell.NodeOf(pod)}, args...)
@@ -531,17 +543,18 @@ func (s *Session) DeleteNodeShellPod(namespace, name string) error {
 	if !nodeshell.IsNodeShell(pod) {
 		return fmt.Errorf("pod %s/%s: %w", namespace, name, nodeshell.ErrNotNodeShell)
 	}
-	s.whoAmI()
 	uid := pod.UID
-	err = s.client.CoreV1().Pods(namespace).Delete(s.ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
-	if apierrors.IsNotFound(err) {
-		err = nil
-	}
-	s.logWrite("delete", pod, err, "why", "left over")
-	if err != nil {
-		return s.plugins.Explain(fmt.Errorf("delete pod %s/%s: %w", namespace, name, err))
-	}
-	return nil
+	return s.Do(Write{Verb: "delete", Kind: kinds.Builtin(kinds.Pods), Namespace: namespace, Names: []string{name},
+		Detail: "leftover node shell on " + nodeshell.NodeOf(pod)}, func(ctx context.Context) error {
+		err := s.client.CoreV1().Pods(namespace).Delete(ctx, name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid}})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("delete pod %s/%s: %w", namespace, name, err)
+		}
+		return nil
+	})
 }
 
 // tolerations says which taints a pod tolerates, in words.

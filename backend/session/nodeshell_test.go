@@ -109,6 +109,38 @@ func TestNodeShellOffIsRefused(t *testing.T) {
 	assert.Empty(t, shellPods(t, cs, ns), "nothing created")
 }
 
+// TestNodeShellInAReadOnlyContext: a context made read-only (Settings)
+// refuses node shells and the deletion of leftovers, with the reason.
+func TestNodeShellInAReadOnlyContext(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	cs := env.Client(t, controlplane.ContextDemoAdmin)
+	rec := &events.Recorder{}
+	b := session.NewSwitchboard(t.Context(), session.Options{
+		Version: "test", Emitter: rec, Paths: func() []string { return []string{env.Kubeconfig()} },
+		NodeShell: func(string) session.NodeShellConfig {
+			return session.NodeShellConfig{Enabled: true, Namespace: ns, Shell: kwokShell}
+		},
+		ReadOnly: func(string) string { return `context "demo-admin" is marked read-only (Settings)` },
+	})
+	t.Cleanup(b.Stop)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	waitConnected(t, b)
+	s := mustCurrent(t, b)
+	p, err := s.CanNodeShell()
+	require.NoError(t, err)
+	assert.False(t, p.Allowed)
+	assert.Contains(t, p.Reason, "read-only")
+	_, err = s.PlanNodeShell(shellNode)
+	assert.ErrorIs(t, err, session.ErrReadOnly)
+	pod := nodeshell.Pod(nodeshell.Spec{Node: "demo-worker-2", Namespace: ns, Image: "busybox:1.36", Suffix: "ro001"})
+	_, err = cs.CoreV1().Pods(ns).Create(t.Context(), pod, metav1.CreateOptions{})
+	require.NoError(t, err)
+	assert.ErrorIs(t, s.DeleteNodeShellPod(ns, pod.Name), session.ErrReadOnly)
+	assert.Len(t, shellPods(t, cs, ns), 1, "the leftover stays")
+}
+
 // TestNodeShellPlanOpenClose: the plan is the exact pod, checked by a
 // dry run that creates nothing; opening creates that pod, running, and a
 // terminal in it; closing the terminal deletes the pod.

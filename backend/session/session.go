@@ -48,6 +48,9 @@ type Session struct {
 	Generation uint64
 	Context    string
 	Server     string
+	// User is the context's kubeconfig user, named in the app log's
+	// record of each write.
+	User string
 
 	ctx        context.Context
 	cancel     context.CancelFunc
@@ -85,6 +88,9 @@ type Session struct {
 	// that delete a node shell's pod when its terminal ends: Stop waits
 	// for them before the session's connections close.
 	shellsWG sync.WaitGroup
+	// readOnly says why writes to a context are disabled (write.go); nil
+	// means never.
+	readOnly func(context string) string
 
 	wg sync.WaitGroup // the recovery probe, the learner, the namespaces warm-up and log downloads
 

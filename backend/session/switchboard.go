@@ -34,6 +34,9 @@ type Options struct {
 	// NodeShell, if set, gives a context's node shell settings (which
 	// may change while the app runs); nil means node shells are off.
 	NodeShell func(context string) NodeShellConfig
+	// ReadOnly, if set, says why writes to a context are disabled ("" when
+	// they are allowed), asked at each write (the settings may change).
+	ReadOnly func(context string) string
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -137,6 +140,8 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	if err == nil {
 		s.logLimits = b.opts.LogLimits
 		s.nodeShellSettings = b.opts.NodeShell
+		s.readOnly = b.opts.ReadOnly
+		s.User = contextUser(kc.Contexts(), name)
 	}
 	// Events go out after b.mu is released, so an Emitter may call back
 	// into the Switchboard. The switch still holds b.switching, so no later
@@ -213,6 +218,17 @@ func (discard) Emit(string, any) {}
 
 // contextNamespace is the namespace a context names ("default" if none):
 // a user who may not list namespaces can still be granted that one.
+// contextUser is the kubeconfig user of context name, for the app log's
+// record of writes.
+func contextUser(contexts []kubeconfig.Context, name string) string {
+	for _, c := range contexts {
+		if c.Name == name {
+			return c.User
+		}
+	}
+	return ""
+}
+
 func contextNamespace(contexts []kubeconfig.Context, name string) string {
 	for _, c := range contexts {
 		if c.Name == name && c.Namespace != "" {

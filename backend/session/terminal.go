@@ -111,7 +111,7 @@ func (s *Session) startTerminal(info *model.TerminalInfo, cmd []string, cols, ro
 		Cols: uint16(cols), Rows: uint16(rows),
 		Output: func(c terminal.Chunk) {
 			s.emit.Emit(model.EventTerminalOutput, model.TerminalOutput{ID: id, Generation: s.Generation,
-				Seq: c.Seq, Data: c.Data, Dropped: c.Dropped})
+				Seq: c.Seq, Data: c.Data})
 		},
 		End: func(e terminal.Ending) {
 			s.emit.Emit(model.EventTerminalEnded, model.TerminalEnded{ID: id, Generation: s.Generation,
@@ -230,6 +230,17 @@ func (s *Session) ResizeTerminal(id string, cols, rows int) error {
 		return err
 	}
 	t.Resize(uint16(cols), uint16(rows))
+	return nil
+}
+
+// AckTerminal says the page has written a terminal's outputs up to seq:
+// the terminal sends at most terminal.DefaultWindow outputs ahead of it.
+func (s *Session) AckTerminal(id string, seq uint64) error {
+	t, err := s.terminal(id, false)
+	if err != nil {
+		return err
+	}
+	t.Ack(seq)
 	return nil
 }
 

@@ -31,6 +31,26 @@ func terminalOutput(evs []events.Recorded, id string) string {
 	return b.String()
 }
 
+// pageAcks acknowledges every terminal output as it is recorded, as the
+// page does once xterm.js has written it, until the test ends.
+func pageAcks(t *testing.T, s *session.Session, rec *events.Recorder) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		acked := map[string]uint64{}
+		_ = rec.WaitFor(t.Context(), func(evs []events.Recorded) bool {
+			for _, e := range evs {
+				if o, ok := e.Payload.(model.TerminalOutput); ok && o.Seq > acked[o.ID] {
+					acked[o.ID] = o.Seq
+					_ = s.AckTerminal(o.ID, o.Seq)
+				}
+			}
+			return false
+		})
+	}()
+	t.Cleanup(func() { <-done })
+}
+
 func waitTerminal(t *testing.T, rec *events.Recorder, what string, pred func([]events.Recorded) bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
@@ -46,6 +66,7 @@ func TestTerminalThroughTheSession(t *testing.T) {
 	ns := env.Namespace(t)
 	pod := env.RunPod(t, logPodSpec(ns, "term", map[string]string{session.DefaultContainerAnnotation: "envoy"}))
 	_, rec, s := connectedDemo(t, env)
+	pageAcks(t, s, rec)
 
 	p, err := s.CanExec(ns)
 	require.NoError(t, err)

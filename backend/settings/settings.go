@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,6 +53,31 @@ type Settings struct {
 	// NodeShell says where node shells (a privileged pod on a node) may
 	// be opened, and what pod they use.
 	NodeShell NodeShell `json:"nodeShell"`
+	// Writes guards changes to clusters (read-only modes).
+	Writes Writes `json:"writes"`
+}
+
+// Writes guards changes to clusters: a global read-only mode and
+// read-only contexts. A read-only context can still be browsed; every
+// write (actions, edits, creations, node shells) is refused with the
+// reason, and the page disables them showing it.
+type Writes struct {
+	// ReadOnly disables writes in every context.
+	ReadOnly bool `json:"readOnly,omitempty"`
+	// ReadOnlyContexts lists the contexts whose writes are disabled.
+	ReadOnlyContexts map[string]bool `json:"readOnlyContexts,omitempty"`
+}
+
+// ReadOnlyReason says why writes to context are disabled, or "" when
+// they are allowed.
+func (w Writes) ReadOnlyReason(context string) string {
+	switch {
+	case w.ReadOnly:
+		return "Crowsnest is in read-only mode (Settings)"
+	case w.ReadOnlyContexts[context]:
+		return fmt.Sprintf("context %q is marked read-only (Settings)", context)
+	}
+	return ""
 }
 
 // NodeShell configures node shells: a privileged pod pinned to a node,
@@ -236,6 +262,14 @@ func (s Settings) Validate() error {
 	if err := s.NodeShell.validate(); err != nil {
 		return fmt.Errorf("nodeShell: %w", err)
 	}
+	if len(s.Writes.ReadOnlyContexts) > maxNamespaces {
+		return fmt.Errorf("writes: at most %d read-only contexts", maxNamespaces)
+	}
+	for ctx := range s.Writes.ReadOnlyContexts {
+		if len(ctx) > maxNameLen {
+			return fmt.Errorf("writes: read-only context name %.40q... is too long", ctx)
+		}
+	}
 	if f := s.Terminal.FontSize; f != 0 && (f < MinTerminalFontSize || f > MaxTerminalFontSize) {
 		return fmt.Errorf("terminal: fontSize %d is not between %d and %d", f, MinTerminalFontSize, MaxTerminalFontSize)
 	}
@@ -407,13 +441,8 @@ func clone(st Settings) Settings {
 		}
 		st.Forwards = m
 	}
-	if st.NodeShell.Contexts != nil {
-		m := make(map[string]bool, len(st.NodeShell.Contexts))
-		for k, v := range st.NodeShell.Contexts {
-			m[k] = v
-		}
-		st.NodeShell.Contexts = m
-	}
+	st.NodeShell.Contexts = maps.Clone(st.NodeShell.Contexts)
+	st.Writes.ReadOnlyContexts = maps.Clone(st.Writes.ReadOnlyContexts)
 	return st
 }
 

@@ -231,3 +231,38 @@ func TestLogLimits(t *testing.T) {
 	assert.Equal(t, 5000, lines)
 	assert.Equal(t, int64(8<<20), bytes)
 }
+
+// TestReadOnlyReason: the global mode wins, a listed context is read-only,
+// any other context is writable; saved and read back unchanged.
+func TestReadOnlyReason(t *testing.T) {
+	w := settings.Writes{ReadOnlyContexts: map[string]bool{"prod": true}}
+	if got := w.ReadOnlyReason("prod"); got != `context "prod" is marked read-only (Settings)` {
+		t.Errorf("prod: %q", got)
+	}
+	if got := w.ReadOnlyReason("dev"); got != "" {
+		t.Errorf("dev: %q, want writable", got)
+	}
+	w.ReadOnly = true
+	if got := w.ReadOnlyReason("dev"); got != "Crowsnest is in read-only mode (Settings)" {
+		t.Errorf("global: %q", got)
+	}
+	s, err := settings.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(settings.Settings{Writes: w}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := settings.Open(filepath.Dir(s.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := again.Get().Writes
+	if !got.ReadOnly || !got.ReadOnlyContexts["prod"] || len(got.ReadOnlyContexts) != 1 {
+		t.Errorf("read back %+v", got)
+	}
+	long := settings.Settings{Writes: settings.Writes{ReadOnlyContexts: map[string]bool{strings.Repeat("x", 2000): true}}}
+	if err := long.Validate(); err == nil {
+		t.Error("a 2,000-byte context name was accepted")
+	}
+}

@@ -29,13 +29,32 @@ func TestMain(m *testing.M) { os.Exit(testcluster.Main(m)) }
 const waitTimeout = 30 * time.Second
 
 // screen collects a terminal's output and its end.
+// It acknowledges every chunk, as the page does once it has written it,
+// unless holdAcks is set: then it acknowledges nothing until released.
 type screen struct {
-	mu      sync.Mutex
-	out     strings.Builder
-	lastSeq uint64
-	gaps    int
-	ended   *terminal.Ending
-	changed chan struct{} // closed and replaced on every change
+	mu       sync.Mutex
+	out      strings.Builder
+	lastSeq  uint64
+	gaps     int
+	ended    *terminal.Ending
+	changed  chan struct{} // closed and replaced on every change
+	term     *terminal.Terminal
+	holdAcks bool
+}
+
+// ack acknowledges what arrived, unless acks are held (call with mu held).
+func (s *screen) ack() {
+	if s.term != nil && !s.holdAcks {
+		s.term.Ack(s.lastSeq)
+	}
+}
+
+// release stops holding acks back and acknowledges everything so far.
+func (s *screen) release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holdAcks = false
+	s.ack()
 }
 
 func newScreen() *screen { return &screen{changed: make(chan struct{})} }
@@ -48,6 +67,7 @@ func (s *screen) output(c terminal.Chunk) {
 	}
 	s.lastSeq = c.Seq
 	s.out.WriteString(c.Data)
+	s.ack()
 	close(s.changed)
 	s.changed = make(chan struct{})
 }
@@ -114,6 +134,10 @@ func start(t *testing.T, cfg *rest.Config, pod *corev1.Pod, o terminal.Options) 
 	term, err := terminal.Start(t.Context(), cfg, cs, o)
 	require.NoError(t, err)
 	t.Cleanup(term.Close)
+	sc.mu.Lock()
+	sc.term = term
+	sc.ack() // what arrived before Start returned
+	sc.mu.Unlock()
 	return term, sc
 }
 
@@ -233,6 +257,44 @@ func TestLargeOutputArrivesWhole(t *testing.T) {
 	defer sc.mu.Unlock()
 	assert.Equal(t, want.String(), sc.out.String())
 	assert.Greater(t, sc.lastSeq, uint64(1))
+}
+
+// TestSlowPageLosesNothing: a page that stops taking output (here: no
+// acknowledgement at all until the window is full) holds the command
+// back instead of losing output; once it takes again, megabytes arrive
+// whole and in order.
+func TestSlowPageLosesNothing(t *testing.T) {
+	env := testcluster.Get(t)
+	pod := runPod(t, env, env.Namespace(t), "slow-page")
+	cs, err := kubernetes.NewForConfig(env.Admin(t))
+	require.NoError(t, err)
+	sc := newScreen()
+	sc.holdAcks = true
+	term, err := terminal.Start(t.Context(), env.Admin(t), cs, terminal.Options{Namespace: pod.Namespace, Pod: pod.Name,
+		Container: "app", Output: sc.output, End: sc.end,
+		Command: []string{"/bin/sh", "-c", "seq 1 400000; echo done; exec sleep 60"}})
+	require.NoError(t, err)
+	t.Cleanup(term.Close)
+	sc.mu.Lock()
+	sc.term = term
+	sc.mu.Unlock()
+	sc.waitFor(t, "a full window", func(string, *terminal.Ending) bool {
+		sc.mu.Lock()
+		defer sc.mu.Unlock()
+		return sc.lastSeq == terminal.DefaultWindow
+	})
+	sc.release()
+	sc.waitOutput(t, "done\r\n")
+	var want strings.Builder
+	for i := 1; i <= 400000; i++ {
+		want.WriteString(strconv.Itoa(i) + "\r\n")
+	}
+	want.WriteString("done\r\n")
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	require.Equal(t, want.Len(), sc.out.Len(), "every byte arrived")
+	assert.True(t, want.String() == sc.out.String(), "in order")
+	assert.Zero(t, sc.gaps)
 }
 
 // TestViewerMayNotExec: the restricted user is refused by the review.

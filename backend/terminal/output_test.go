@@ -15,7 +15,11 @@ import (
 
 // recorder keeps the chunks a batcher sends, with the (bubble's) time of
 // each.
+// Unless manual is set, it acknowledges each chunk as it arrives, as a
+// page that keeps up does.
 type recorder struct {
+	b      *batcher
+	manual bool
 	mu     sync.Mutex
 	chunks []Chunk
 	at     []time.Time
@@ -23,9 +27,18 @@ type recorder struct {
 
 func (r *recorder) emit(c Chunk) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.chunks = append(r.chunks, c)
 	r.at = append(r.at, time.Now())
+	r.mu.Unlock()
+	if !r.manual {
+		r.b.ack(c.Seq)
+	}
+}
+
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.chunks)
 }
 
 func (r *recorder) data() string {
@@ -40,8 +53,13 @@ func (r *recorder) data() string {
 
 // startBatcher runs a batcher in the test's bubble until the test ends.
 func startBatcher(t *testing.T, o Options) (*batcher, *recorder, chan struct{}) {
-	r := &recorder{}
+	return startBatcherAcking(t, o, false)
+}
+
+func startBatcherAcking(t *testing.T, o Options, manual bool) (*batcher, *recorder, chan struct{}) {
+	r := &recorder{manual: manual}
 	b := newBatcher(o, r.emit)
+	r.b = b
 	stop := make(chan struct{})
 	ran := make(chan struct{})
 	go func() {
@@ -120,22 +138,63 @@ func TestBatcherCoalesces(t *testing.T) {
 	})
 }
 
-// TestBatcherDropsTheOldestWhenFull: a page slower than the output never
-// holds the stream back: past MaxPending the oldest waiting bytes go, and
-// the next chunk counts them.
-func TestBatcherDropsTheOldestWhenFull(t *testing.T) {
+// TestBatcherHoldsTheWriterBack: a page slower than the output sets its
+// pace: at most Window chunks go out unacknowledged, then the output
+// waits; past MaxPending waiting bytes the stream's Write waits too (so
+// the command does). Nothing is lost, nothing reordered.
+func TestBatcherHoldsTheWriterBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		b, r, _ := startBatcher(t, Options{MaxChunk: 4, MaxPending: 8, Interval: time.Second})
-		_, _ = b.Write([]byte("0123"))
-		synctest.Wait() // "0123" sent; the next waits a second
-		_, _ = b.Write([]byte("456789abcdef"))
-		b.end()
-		time.Sleep(10 * time.Second)
+		b, r, _ := startBatcherAcking(t, Options{MaxChunk: 4, MaxPending: 8, Window: 2, Interval: time.Second}, true)
+		var wrote sync.WaitGroup
+		written := false
+		wrote.Go(func() {
+			_, _ = b.Write([]byte("0123456789abcdefghij"))
+			written = true
+		})
+		time.Sleep(time.Minute)
 		synctest.Wait()
-		require.Len(t, r.chunks, 3)
-		assert.Equal(t, Chunk{Seq: 1, Data: "0123"}, r.chunks[0])
-		assert.Equal(t, Chunk{Seq: 2, Data: "89ab", Dropped: 4}, r.chunks[1])
-		assert.Equal(t, Chunk{Seq: 3, Data: "cdef"}, r.chunks[2])
+		assert.Equal(t, 2, r.count(), "two chunks sent, then the window is full")
+		assert.False(t, written, "the writer waits while 8 bytes wait and 2 chunks are unacknowledged")
+
+		b.ack(2)
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		assert.Equal(t, 4, r.count())
+		assert.True(t, written, "room again: the rest was queued")
+		b.ack(4)
+		b.end()
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		wrote.Wait()
+		assert.Equal(t, "0123456789abcdefghij", r.data())
+		for i, c := range r.chunks {
+			assert.Equal(t, uint64(i+1), c.Seq)
+		}
+		b.ack(99) // an ack beyond what was sent is ignored
+		assert.Equal(t, uint64(4), b.acked)
+	})
+}
+
+// TestBatcherEndReleasesAWaitingWriter: a page that never acknowledges
+// cannot hold the stream's goroutine: end (Terminal.Close calls it)
+// returns a Write that waits for room, its output discarded.
+func TestBatcherEndReleasesAWaitingWriter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b, r, _ := startBatcherAcking(t, Options{MaxChunk: 4, MaxPending: 4, Window: 1, Interval: time.Millisecond}, true)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, _ = b.Write([]byte(strings.Repeat("x", 100)))
+		}()
+		synctest.Wait()
+		select {
+		case <-done:
+			t.Fatal("Write returned while its output could not be queued")
+		default:
+		}
+		b.end()
+		<-done
+		assert.Equal(t, 1, r.count())
 	})
 }
 
@@ -165,6 +224,7 @@ func TestBatcherStopSendsNothingMore(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := &recorder{}
 		b := newBatcher(Options{Interval: time.Second}, r.emit)
+		r.b = b
 		stop := make(chan struct{})
 		ran := make(chan struct{})
 		go func() {

@@ -39,8 +39,10 @@ type Options struct {
 	// the stream ends on its own (not after Close).
 	End func(Ending)
 
-	// The batcher's bounds; zero means the defaults.
-	MaxChunk, MaxPending int
+	// The batcher's bounds; zero means the defaults. Window is how many
+	// chunks may be sent and not yet acknowledged (Ack): whoever receives
+	// Output must acknowledge it, or output stops after Window chunks.
+	MaxChunk, MaxPending, Window int
 	Interval             time.Duration
 	// MaxInput bounds the input waiting for the stream (DefaultMaxInput).
 	MaxInput int
@@ -170,6 +172,10 @@ var exitInMessage = regexp.MustCompile(`: exit status (\d{1,3})$`)
 // and ErrInputFull when the stream has not taken what was sent before.
 func (t *Terminal) Write(p []byte) error { return t.in.Write(p) }
 
+// Ack says the receiver of Output has taken the chunks up to seq: the
+// batcher sends at most Options.Window chunks ahead of it.
+func (t *Terminal) Ack(seq uint64) { t.out.ack(seq) }
+
 // Resize tells the command its terminal's new size (only the newest
 // waiting size is sent).
 func (t *Terminal) Resize(cols, rows uint16) {
@@ -191,6 +197,7 @@ func (t *Terminal) Done() <-chan struct{} { return t.done }
 func (t *Terminal) Close() {
 	t.once.Do(func() {
 		close(t.stop)
+		t.out.end() // a Write waiting for room returns
 		t.cancel()
 		t.in.close()
 		t.sizes.close()

@@ -78,7 +78,7 @@ export type TerminalTarget = model.TerminalTarget;
 /** TerminalInfo is an open terminal: its id, the container it runs in and the pod's other containers. */
 export type TerminalInfo = model.TerminalInfo;
 /** TerminalOutput is the payload of terminal:output: the next piece of output (seq from 1, no gaps), to be written as data, never markup. */
-export type TerminalOutput = { id: string; generation: number; seq: number; data: string; dropped?: number };
+export type TerminalOutput = { id: string; generation: number; seq: number; data: string };
 /** TerminalEnded is the payload of terminal:ended, after a terminal's last output: its exit code, or why it ended. */
 export type TerminalEnded = { id: string; generation: number; exited: boolean; exitCode: number; reason?: string };
 
@@ -215,6 +215,8 @@ export const api = {
   /** terminalInput sends typed or pasted text (at most MAX_TERMINAL_INPUT a call; send one call at a time to keep the order). */
   terminalInput: (id: string, data: string): Promise<void> => App.TerminalInput(id, data),
   resizeTerminal: (id: string, cols: number, rows: number): Promise<void> => App.ResizeTerminal(id, cols, rows),
+  /** terminalAck says outputs up to seq are written: the backend sends only a few outputs ahead of it. */
+  terminalAck: (id: string, seq: number): Promise<void> => App.TerminalAck(id, seq),
   closeTerminal: (id: string): Promise<void> => App.CloseTerminal(id),
   /** canNodeShell asks whether node shells may open in the current context (enabled in Settings, RBAC), and if not, why. */
   canNodeShell: (): Promise<Permission> => App.CanNodeShell(),

@@ -3,9 +3,10 @@ import { api, errorMessage, type Desktop, type Settings } from '../api';
 import { useEscape } from './useEscape';
 import { DEFAULT_FONT_SIZE, terminalFontSize } from '../terminal/fontSize';
 import { settingsSaved } from './settingsSaved';
+import { writeMode } from '../writes/writeMode';
 
 interface Props {
-  /** The context connected: node shells are enabled per context. */
+  /** context is the connected context ('' when none): its read-only switch and its node shell switch are shown. */
   context?: string;
   onClose: () => void;
   /** onTheme applies a theme choice at once (it is saved here too). */
@@ -126,6 +127,13 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
     set(v);
     setSaved(false);
   };
+  /** setWrites saves a read-only switch at once, like the theme: a safety switch must not wait for Save. */
+  const setWrites = (change: (w: NonNullable<Settings['writes']>) => NonNullable<Settings['writes']>) => {
+    if (!settings) return;
+    const writes = change({ ...(settings.writes ?? {}), readOnlyContexts: { ...(settings.writes?.readOnlyContexts ?? {}) } });
+    save({ ...settings, writes } as Settings);
+    writeMode.set(writes);
+  };
   const pickTheme = (theme: string) => {
     if (!settings) return;
     onTheme(theme);
@@ -157,6 +165,41 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
             <option value="light">Light</option>
             <option value="dark">Dark</option>
           </select>
+
+          <span className="settings-label">Changes to clusters</span>
+          <p className="muted">
+            Read-only disables every write (actions, edits, creations, node shells) and says why; browsing, logs, terminals
+            and port-forwards stay available.
+          </p>
+          <label className="settings-check">
+            <input
+              type="checkbox"
+              data-testid="settings-readonly"
+              disabled={!settings}
+              checked={!!settings?.writes?.readOnly}
+              onChange={(e) => setWrites((w) => ({ ...w, readOnly: e.target.checked }))}
+            />
+            Read-only in every context
+          </label>
+          {context !== '' && (
+            <label className="settings-check">
+              <input
+                type="checkbox"
+                data-testid="settings-readonly-context"
+                disabled={!settings}
+                checked={!!settings?.writes?.readOnlyContexts?.[context]}
+                onChange={(e) =>
+                  setWrites((w) => {
+                    const ctx = { ...w.readOnlyContexts };
+                    if (e.target.checked) ctx[context] = true;
+                    else delete ctx[context];
+                    return { ...w, readOnlyContexts: ctx };
+                  })
+                }
+              />
+              Context <strong>{context}</strong> is read-only
+            </label>
+          )}
 
           <label className="settings-label" htmlFor="settings-path">
             Extra directories for credential plugins

@@ -8,6 +8,7 @@ import { api, errorMessage, type TerminalEnded, type TerminalInfo, type Terminal
 import { openNodeShellOnce } from '../nodeshell/openOnce';
 import { terminalFontSize } from './fontSize';
 import { InputQueue } from './inputQueue';
+import { Acks } from './acks';
 
 /**
  * Where a terminal opens: a pod, or a Ready pod of a workload or Service
@@ -97,10 +98,10 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
     let id: string | null = null;
     let closed = false;
     const early: (TerminalOutput | TerminalEnded)[] = [];
-    const write = (o: TerminalOutput) => {
-      if (o.dropped) term.write(`\r\n\x1b[2m[${o.dropped} bytes of output dropped: the page fell behind]\x1b[0m\r\n`);
-      term.write(o.data);
-    };
+    // The backend sends a few outputs ahead of what xterm.js has taken;
+    // each acknowledgement lets more come.
+    const acks = new Acks((seq) => (id ? api.terminalAck(id, seq) : Promise.resolve()));
+    const write = (o: TerminalOutput) => term.write(o.data, () => acks.wrote(o.seq));
     const end = (e: TerminalEnded) => {
       term.write(`\r\n\x1b[2m[${endedText(e)}]\x1b[0m\r\n`);
       setEnded(e);

@@ -1118,6 +1118,20 @@ export namespace settings {
 	        this.localPort = source["localPort"];
 	    }
 	}
+	export class Writes {
+	    readOnly?: boolean;
+	    readOnlyContexts?: Record<string, boolean>;
+	
+	    static createFrom(source: any = {}) {
+	        return new Writes(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.readOnly = source["readOnly"];
+	        this.readOnlyContexts = source["readOnlyContexts"];
+	    }
+	}
 	export class Terminal {
 	    fontSize?: number;
 	
@@ -1162,6 +1176,7 @@ export namespace settings {
 	    terminal: Terminal;
 	    forwards?: Record<string, Array<SavedForward>>;
 	    nodeShell: NodeShell;
+	    writes: Writes;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -1178,6 +1193,7 @@ export namespace settings {
 	        this.terminal = this.convertValues(source["terminal"], Terminal);
 	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
 	        this.nodeShell = this.convertValues(source["nodeShell"], NodeShell);
+	        this.writes = this.convertValues(source["writes"], Writes);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1198,6 +1214,7 @@ export namespace settings {
 		    return a;
 		}
 	}
+	
 	
 
 }

@@ -95,6 +95,8 @@ export function StopForward(arg1:string):Promise<model.Forward>;
 
 export function SwitchContext(arg1:string):Promise<model.SessionStatus>;
 
+export function TerminalAck(arg1:string,arg2:number):Promise<void>;
+
 export function TerminalInput(arg1:string,arg2:string):Promise<void>;
 
 export function TerminalPod(arg1:string,arg2:string,arg3:string):Promise<string>;

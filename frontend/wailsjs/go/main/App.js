@@ -186,6 +186,10 @@ export function SwitchContext(arg1) {
   return window['go']['main']['App']['SwitchContext'](arg1);
 }
 
+export function TerminalAck(arg1, arg2) {
+  return window['go']['main']['App']['TerminalAck'](arg1, arg2);
+}
+
 export function TerminalInput(arg1, arg2) {
   return window['go']['main']['App']['TerminalInput'](arg1, arg2);
 }
