@@ -566,6 +566,68 @@ func (a *App) CloseTerminal(id string) error {
 	return s.CloseTerminal(id)
 }
 
+// CanNodeShell reports whether node shells may be opened in the current
+// context: enabled for it in Settings, and the user may create, exec
+// into, watch and delete pods in their namespace; if not, why (the page
+// disables the action with the reason).
+func (a *App) CanNodeShell() (model.Permission, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.Permission{}, err
+	}
+	return s.CanNodeShell()
+}
+
+// PlanNodeShell returns the pod a node shell on node would create (its
+// namespace, name, image, privileges, command, labels and YAML), checked
+// by the server in a dry run; nothing is created. OpenNodeShell with its
+// id creates it.
+func (a *App) PlanNodeShell(node string) (model.NodeShellPlan, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.NodeShellPlan{}, err
+	}
+	return s.PlanNodeShell(node)
+}
+
+// OpenNodeShell creates a planned node shell pod, waits until it runs and
+// opens a terminal in it (as OpenTerminal's, with its node); closing the
+// terminal deletes the pod.
+func (a *App) OpenNodeShell(planID string, cols, rows int) (model.TerminalInfo, error) {
+	if len(planID) > 64 {
+		return model.TerminalInfo{}, errors.New("invalid node shell plan id")
+	}
+	s, err := a.board.Current()
+	if err != nil {
+		return model.TerminalInfo{}, err
+	}
+	return s.OpenNodeShell(planID, cols, rows)
+}
+
+// NodeShellLeftovers lists the node shell pods in the cluster that no
+// terminal of this window holds (left behind by an earlier run); the page
+// asks once per session.
+func (a *App) NodeShellLeftovers() (model.NodeShellLeftovers, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.NodeShellLeftovers{}, err
+	}
+	return s.NodeShellLeftovers()
+}
+
+// DeleteNodeShellPod deletes one leftover node shell pod of the session
+// of generation (a request from an older session's page is refused).
+func (a *App) DeleteNodeShellPod(generation uint64, namespace, name string) error {
+	s, err := a.board.Current()
+	if err != nil {
+		return err
+	}
+	if s.Generation != generation {
+		return fmt.Errorf("the context changed since pod %s/%s was listed", namespace, name)
+	}
+	return s.DeleteNodeShellPod(namespace, name)
+}
+
 // logLimit bounds how many lines or matches one call may ask for.
 func logLimit(limit, most int) error {
 	if limit < 0 || limit > most {

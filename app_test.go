@@ -135,5 +135,18 @@ func FuzzBoundMethods(f *testing.F) {
 		assert.Error(t, a.ResizeTerminal(text, offset, limit))
 		assert.Error(t, a.TerminalAck(text, gen))
 		assert.Error(t, a.CloseTerminal(text))
+
+		// Node shells: off without settings, nothing is created, and a
+		// plan or a generation the session never gave is refused.
+		_, err = a.PlanNodeShell(name)
+		assert.Error(t, err)
+		_, err = a.OpenNodeShell(text, offset, limit)
+		assert.Error(t, err)
+		assert.Error(t, a.DeleteNodeShellPod(gen, ns, name))
+		p, err := a.CanNodeShell()
+		assert.NoError(t, err)
+		assert.False(t, p.Allowed)
+		_, err = a.NodeShellLeftovers()
+		assert.Error(t, err)
 	})
 }

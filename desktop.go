@@ -151,3 +151,14 @@ func (d *desktop) logLimits() session.LogLimits {
 	lines, bytes := d.settings.Get().Logs.Limits()
 	return session.LogLimits{MaxLines: lines, MaxBytes: bytes}
 }
+
+// devNodeShell replaces a node shell's nsenter in development builds only
+// (devshell_dev.go); nil otherwise.
+var devNodeShell []string
+
+// nodeShell is a context's node shell settings: off unless enabled for it.
+func (d *desktop) nodeShell(context string) session.NodeShellConfig {
+	n := d.settings.Get().NodeShell
+	return session.NodeShellConfig{Enabled: n.Enabled(context), Image: n.ImageOrDefault(), Namespace: n.NamespaceOrDefault(),
+		Shell: devNodeShell}
+}

@@ -143,6 +143,9 @@ type Kind struct {
 	// without a selector). At most one is set.
 	OwnLogs     bool
 	PodSelector func(obj any) labels.Selector
+	// NodeShell marks nodes: a node shell can open on them
+	// (model.FeatureNodeShell in Info; the settings enable it per context).
+	NodeShell bool
 
 	// Actions are what the page may do to the kind's objects, in menu
 	// order (actions.go); register and learnt add delete to every kind.
@@ -325,6 +328,9 @@ func (k *Kind) Info() model.KindInfo {
 	}
 	if k.OwnLogs || (k.PodSelector != nil && !k.Custom) {
 		info.Features = append(info.Features, model.FeatureForward)
+	}
+	if k.NodeShell {
+		info.Features = append(info.Features, model.FeatureNodeShell)
 	}
 	for _, a := range k.Actions {
 		info.Actions = append(info.Actions, a.info(k))

@@ -32,9 +32,12 @@ func TestLogTargets(t *testing.T) {
 			assert.Equal(t, own, k.OwnLogs)
 			assert.Equal(t, selects, k.PodSelector != nil)
 			assert.Equal(t, own || selects, k.HasLogs())
-			if own || selects { // terminals open in a pod, or in a Ready pod of the object
+			switch {
+			case own || selects: // terminals open in a pod, or in a Ready pod of the object
 				assert.Equal(t, []string{model.FeatureLogs, model.FeatureExec, model.FeatureForward}, k.Info().Features)
-			} else {
+			case k.ID == kinds.Nodes:
+				assert.Equal(t, []string{model.FeatureNodeShell}, k.Info().Features)
+			default:
 				assert.Empty(t, k.Info().Features)
 			}
 			if !selects {

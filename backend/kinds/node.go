@@ -16,7 +16,7 @@ const Nodes ID = "nodes"
 func init() {
 	register(&Kind{
 		ID: Nodes, GVR: corev1.SchemeGroupVersion.WithResource("nodes"), APIKind: "Node", Label: "Nodes",
-		Nav: NavCluster, Rank: 10, ShortNames: []string{"no"},
+		Nav: NavCluster, Rank: 10, ShortNames: []string{"no"}, NodeShell: true,
 		NewInformer: func(c Clients, _ string) cacheInformer {
 			return coreinformers.NewNodeInformer(c.Kube, 0, namespaceIndex())
 		},

@@ -228,10 +228,10 @@ type Stream struct {
 	// left holds where each container of a pod that left the stream
 	// (RemovePod) stopped, so that the same pod coming back resumes there
 	// instead of reading its log again (at most maxLeft).
-	left         map[leftKey]resumePoint
-	version      uint64
-	states       uint64 // Status.States
-	closed       bool
+	left    map[leftKey]resumePoint
+	version uint64
+	states  uint64 // Status.States
+	closed  bool
 }
 
 // leftKey names one container of one pod (by UID: a pod re-created under

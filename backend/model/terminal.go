@@ -28,6 +28,9 @@ type TerminalInfo struct {
 	Containers []string `json:"containers"`
 	// Command is what runs; empty for the automatic shell.
 	Command []string `json:"command"`
+	// Node is set for a node shell: the node whose shell this is (the
+	// pod is the node shell's own).
+	Node string `json:"node,omitempty"`
 }
 
 // TerminalOutput is the payload of EventTerminalOutput: the next piece of

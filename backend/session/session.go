@@ -83,6 +83,13 @@ type Session struct {
 	// logLimits gives the ring caps of a new log view (the settings);
 	// nil means the defaults.
 	logLimits func() LogLimits
+	// nodeShellSettings gives the node shell settings of a context; nil
+	// means node shells are off.
+	nodeShellSettings func(context string) NodeShellConfig
+	// shellsWG counts node shell opens in progress and the goroutines
+	// that delete a node shell's pod when its terminal ends: Stop waits
+	// for them before the session's connections close.
+	shellsWG sync.WaitGroup
 	// readOnly says why writes to a context are disabled (write.go); nil
 	// means never.
 	readOnly func(context string) string
@@ -105,6 +112,8 @@ type Session struct {
 	terminals    map[string]*terminal.Terminal
 	// drains are the node drains started this session (actions.go).
 	drains map[string]*actions.Drain
+	// shells is what the session holds of its node shells (nodeshell.go).
+	shells nodeShellState
 	nextID int
 	// namespace is the one the user is looking at ("" for all): the
 	// status also counts namespaced kinds there.
@@ -167,6 +176,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
 		logViews: map[string]*logView{}, downloads: map[string]context.CancelFunc{},
 		terminals: map[string]*terminal.Terminal{},
+		shells:    nodeShellState{plans: map[string]nodeShellPlan{}, pods: map[string]bool{}},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
@@ -539,8 +549,10 @@ func (s *Session) Access() *dao.Access { return s.access }
 // Ctx is the session's context, cancelled by Stop.
 func (s *Session) Ctx() context.Context { return s.ctx }
 
-// Stop closes the views, log views and port-forwards, cancels downloads and the informers and waits for them, stops
-// the coalescer and closes the session's connections. Safe to call twice.
+// Stop closes the terminals, views, log views and port-forwards, deletes
+// the pods of node shells, cancels downloads and the informers and waits
+// for them, stops the coalescer and closes the session's connections.
+// Safe to call twice.
 func (s *Session) Stop() {
 	s.mu.Lock()
 	if s.stopped {
@@ -567,6 +579,10 @@ func (s *Session) Stop() {
 		lv.close()
 	}
 	s.cancel()
+	// The pods of node shells are deleted (each within
+	// NodeShellDeleteTimeout) while the session can still reach the
+	// server and run its credential plugin.
+	s.shellsWG.Wait()
 	// A credential plugin that hangs holds the requests (and goroutines)
 	// waiting for it: its supervisor ends it now, and starts no other.
 	s.plugins.Stop()

@@ -31,6 +31,9 @@ type Options struct {
 	// LogLimits, if set, gives the ring caps of each new log view (from
 	// the settings, which may change while the app runs).
 	LogLimits func() LogLimits
+	// NodeShell, if set, gives a context's node shell settings (which
+	// may change while the app runs); nil means node shells are off.
+	NodeShell func(context string) NodeShellConfig
 	// ReadOnly, if set, says why writes to a context are disabled ("" when
 	// they are allowed), asked at each write (the settings may change).
 	ReadOnly func(context string) string
@@ -136,6 +139,7 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 	}
 	if err == nil {
 		s.logLimits = b.opts.LogLimits
+		s.nodeShellSettings = b.opts.NodeShell
 		s.readOnly = b.opts.ReadOnly
 		s.User = contextUser(kc.Contexts(), name)
 	}

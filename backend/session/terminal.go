@@ -80,36 +80,52 @@ func (s *Session) OpenTerminal(t model.TerminalTarget) (model.TerminalInfo, erro
 		info.Command = []string{}
 	}
 
+	if err := s.startTerminal(&info, t.Command, t.Cols, t.Rows, nil); err != nil {
+		return model.TerminalInfo{}, err
+	}
+	return info, nil
+}
+
+// startTerminal starts the terminal info describes (its ID is set here)
+// running cmd (nil: the default shell) and holds it. held, if set, is
+// called with the terminal while the session's lock is held and the
+// session runs, so that what it registers (a node shell's pod) cannot be
+// missed by Stop.
+func (s *Session) startTerminal(info *model.TerminalInfo, cmd []string, cols, rows int, held func(*terminal.Terminal)) error {
 	s.mu.Lock()
 	switch {
 	case s.stopped:
 		s.mu.Unlock()
-		return model.TerminalInfo{}, ErrStopped
+		return ErrStopped
 	case len(s.terminals) >= MaxTerminals:
 		s.mu.Unlock()
-		return model.TerminalInfo{}, fmt.Errorf("too many terminals open at once (%d); close one", MaxTerminals)
+		return fmt.Errorf("too many terminals open at once (%d); close one", MaxTerminals)
 	}
 	s.nextID++
-	info.ID = "g" + strconv.FormatUint(s.Generation, 10) + "t" + strconv.Itoa(s.nextID)
+	id := "g" + strconv.FormatUint(s.Generation, 10) + "t" + strconv.Itoa(s.nextID)
+	info.ID = id
 	// Held until the terminal is in the map, so that Stop cannot miss it.
 	defer s.mu.Unlock()
 	term, err := terminal.Start(s.ctx, s.cfg, s.client, terminal.Options{
-		Namespace: t.Namespace, Pod: t.Pod, Container: info.Container, Command: t.Command,
-		Cols: uint16(t.Cols), Rows: uint16(t.Rows),
+		Namespace: info.Namespace, Pod: info.Pod, Container: info.Container, Command: cmd,
+		Cols: uint16(cols), Rows: uint16(rows),
 		Output: func(c terminal.Chunk) {
-			s.emit.Emit(model.EventTerminalOutput, model.TerminalOutput{ID: info.ID, Generation: s.Generation,
+			s.emit.Emit(model.EventTerminalOutput, model.TerminalOutput{ID: id, Generation: s.Generation,
 				Seq: c.Seq, Data: c.Data})
 		},
 		End: func(e terminal.Ending) {
-			s.emit.Emit(model.EventTerminalEnded, model.TerminalEnded{ID: info.ID, Generation: s.Generation,
+			s.emit.Emit(model.EventTerminalEnded, model.TerminalEnded{ID: id, Generation: s.Generation,
 				Exited: e.Exited, ExitCode: e.ExitCode, Reason: s.plugins.ExplainText(e.Reason)})
 		},
 	})
 	if err != nil {
-		return model.TerminalInfo{}, err
+		return err
 	}
-	s.terminals[info.ID] = term
-	return info, nil
+	s.terminals[id] = term
+	if held != nil {
+		held(term)
+	}
+	return nil
 }
 
 // validateCommand bounds an override command: at most 64 arguments of

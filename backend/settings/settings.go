@@ -17,8 +17,11 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // FileName is the settings file inside the directory given to Open.
@@ -47,6 +50,9 @@ type Settings struct {
 	// at the next connect to it. The app keeps them; SaveSettings does not
 	// change them.
 	Forwards map[string][]SavedForward `json:"forwards,omitempty"`
+	// NodeShell says where node shells (a privileged pod on a node) may
+	// be opened, and what pod they use.
+	NodeShell NodeShell `json:"nodeShell"`
 	// Writes guards changes to clusters (read-only modes).
 	Writes Writes `json:"writes"`
 }
@@ -72,6 +78,63 @@ func (w Writes) ReadOnlyReason(context string) string {
 		return fmt.Sprintf("context %q is marked read-only (Settings)", context)
 	}
 	return ""
+}
+
+// NodeShell configures node shells: a privileged pod pinned to a node,
+// sharing its PID, network and IPC namespaces, with a shell entering the
+// host's namespaces. They are off unless enabled for a context.
+type NodeShell struct {
+	// Contexts lists the contexts node shells are enabled for.
+	Contexts map[string]bool `json:"contexts,omitempty"`
+	// Image runs the pod; "" means DefaultNodeShellImage. It needs sh and
+	// nsenter (busybox has both).
+	Image string `json:"image,omitempty"`
+	// Namespace is where the pod is created; "" means
+	// DefaultNodeShellNamespace.
+	Namespace string `json:"namespace,omitempty"`
+}
+
+// Defaults of NodeShell. kube-system: a privileged pod belongs with the
+// cluster's own node-level components; it is where Pod Security admission
+// is usually left privileged, it counts against no application's quota,
+// and a user trusted with node shells may create pods there.
+const (
+	DefaultNodeShellImage     = "busybox:1.36"
+	DefaultNodeShellNamespace = "kube-system"
+)
+
+// Enabled reports whether node shells are enabled for context.
+func (n NodeShell) Enabled(context string) bool { return n.Contexts[context] }
+
+// ImageOrDefault is the image a node shell's pod runs.
+func (n NodeShell) ImageOrDefault() string {
+	if n.Image == "" {
+		return DefaultNodeShellImage
+	}
+	return n.Image
+}
+
+// NamespaceOrDefault is the namespace a node shell's pod is created in.
+func (n NodeShell) NamespaceOrDefault() string {
+	if n.Namespace == "" {
+		return DefaultNodeShellNamespace
+	}
+	return n.Namespace
+}
+
+// imageRef is a container image reference as the distribution spec writes
+// it: an optional registry host (and port), path components, an optional
+// tag and an optional digest.
+var imageRef = regexp.MustCompile(`^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?/)?` +
+	`[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*` +
+	`(?::[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127})?(?:@[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,})?$`)
+
+// ValidImage reports why image is not a container image reference, or nil.
+func ValidImage(image string) error {
+	if len(image) > maxImageLen || !imageRef.MatchString(image) {
+		return fmt.Errorf("%q is not an image reference such as busybox:1.36 or registry.example.com/tools/shell:1.0", image)
+	}
+	return nil
 }
 
 // SavedForward is a port-forward as the user asked for it.
@@ -145,6 +208,9 @@ const (
 	// maxForwardContexts and MaxSavedForwards bound the saved forwards.
 	maxForwardContexts = 256
 	MaxSavedForwards   = 64
+	// maxNodeShellContexts bounds the contexts node shells are enabled for.
+	maxNodeShellContexts = 256
+	maxImageLen          = 512
 )
 
 // Validate reports the first field that cannot be saved.
@@ -193,6 +259,9 @@ func (s Settings) Validate() error {
 			}
 		}
 	}
+	if err := s.NodeShell.validate(); err != nil {
+		return fmt.Errorf("nodeShell: %w", err)
+	}
 	if len(s.Writes.ReadOnlyContexts) > maxNamespaces {
 		return fmt.Errorf("writes: at most %d read-only contexts", maxNamespaces)
 	}
@@ -208,6 +277,28 @@ func (s Settings) Validate() error {
 	if w.Width < 0 || w.Height < 0 || w.Width > maxWindowSide || w.Height > maxWindowSide ||
 		w.X < -maxWindowSide || w.X > maxWindowSide || w.Y < -maxWindowSide || w.Y > maxWindowSide {
 		return errors.New("window geometry out of range")
+	}
+	return nil
+}
+
+func (n NodeShell) validate() error {
+	if len(n.Contexts) > maxNodeShellContexts {
+		return fmt.Errorf("at most %d contexts", maxNodeShellContexts)
+	}
+	for ctx := range n.Contexts {
+		if ctx == "" || len(ctx) > maxNameLen {
+			return fmt.Errorf("context name %q is empty or too long", ctx)
+		}
+	}
+	if n.Image != "" {
+		if err := ValidImage(n.Image); err != nil {
+			return fmt.Errorf("image: %w", err)
+		}
+	}
+	if n.Namespace != "" {
+		if errs := validation.IsDNS1123Label(n.Namespace); len(errs) > 0 {
+			return fmt.Errorf("namespace %q: %s", n.Namespace, errs[0])
+		}
 	}
 	return nil
 }
@@ -343,6 +434,14 @@ func clone(st Settings) Settings {
 		st.Namespaces = m
 	}
 	st.ExtraPath = append([]string(nil), st.ExtraPath...)
+	if st.Forwards != nil {
+		m := make(map[string][]SavedForward, len(st.Forwards))
+		for k, v := range st.Forwards {
+			m[k] = append([]SavedForward(nil), v...)
+		}
+		st.Forwards = m
+	}
+	st.NodeShell.Contexts = maps.Clone(st.NodeShell.Contexts)
 	st.Writes.ReadOnlyContexts = maps.Clone(st.Writes.ReadOnlyContexts)
 	return st
 }

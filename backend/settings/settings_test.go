@@ -2,6 +2,7 @@ package settings_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,6 +35,7 @@ func TestRoundTrip(t *testing.T) {
 		ExtraPath:   []string{"/opt/google-cloud-sdk/bin", "/home/me/.krew/bin"},
 		Logs:        settings.Logs{MaxLines: 250_000, MaxMiB: 64},
 		Terminal:    settings.Terminal{FontSize: 15},
+		NodeShell:   settings.NodeShell{Contexts: map[string]bool{"demo-admin": true}, Image: "registry.example.com/tools/shell:1.0", Namespace: "ops"},
 	}
 	s, err := settings.Open(dir)
 	require.NoError(t, err)
@@ -56,12 +58,67 @@ func TestRoundTrip(t *testing.T) {
 func TestGetReturnsACopy(t *testing.T) {
 	s, err := settings.Open(t.TempDir())
 	require.NoError(t, err)
-	require.NoError(t, s.Save(settings.Settings{Namespaces: map[string]string{"a": "x"}, ExtraPath: []string{"/a"}}))
+	require.NoError(t, s.Save(settings.Settings{Namespaces: map[string]string{"a": "x"}, ExtraPath: []string{"/a"},
+		Forwards:  map[string][]settings.SavedForward{"a": {{Kind: "pods", Namespace: "n", Name: "p", Port: "80"}}},
+		NodeShell: settings.NodeShell{Contexts: map[string]bool{"a": true}}}))
 	got := s.Get()
 	got.Namespaces["a"] = "changed"
 	got.ExtraPath[0] = "/changed"
+	got.Forwards["a"][0].Port = "81"
+	got.NodeShell.Contexts["a"] = false
 	assert.Equal(t, "x", s.Get().Namespaces["a"])
 	assert.Equal(t, "/a", s.Get().ExtraPath[0])
+	assert.Equal(t, "80", s.Get().Forwards["a"][0].Port)
+	assert.True(t, s.Get().NodeShell.Enabled("a"))
+}
+
+// TestNodeShellSettings: off unless enabled for the context; the image and
+// namespace have defaults and are checked.
+func TestNodeShellSettings(t *testing.T) {
+	var off settings.NodeShell
+	assert.False(t, off.Enabled("demo-admin"), "off by default")
+	assert.Equal(t, "busybox:1.36", off.ImageOrDefault())
+	assert.Equal(t, "kube-system", off.NamespaceOrDefault())
+	on := settings.NodeShell{Contexts: map[string]bool{"demo-admin": true, "prod": false}, Image: "alpine:3.20", Namespace: "ops"}
+	assert.True(t, on.Enabled("demo-admin"))
+	assert.False(t, on.Enabled("prod"))
+	assert.False(t, on.Enabled("staging"))
+	assert.Equal(t, "alpine:3.20", on.ImageOrDefault())
+	assert.Equal(t, "ops", on.NamespaceOrDefault())
+
+	for _, tc := range []struct {
+		image string
+		ok    bool
+	}{
+		{"busybox", true},
+		{"busybox:1.36", true},
+		{"docker.io/library/busybox:1.36.1-musl", true},
+		{"registry.example.com:5000/tools/node_shell:v1", true},
+		{"localhost/shell@sha256:" + strings.Repeat("ab", 32), true},
+		{"ghcr.io/org/img:1.0@sha256:" + strings.Repeat("0f", 32), true},
+		{"", false},
+		{"Busybox", false},
+		{"busybox 1.36", false},
+		{"busybox:1.36\n", false},
+		{"busybox:", false},
+		{"-busybox", false},
+		{"busybox:" + strings.Repeat("a", 129), false},
+		{"a/" + strings.Repeat("b", 600), false},
+	} {
+		err := settings.ValidImage(tc.image)
+		assert.Equal(t, tc.ok, err == nil, "%q: %v", tc.image, err)
+	}
+	// Saved through the settings, a bad image names the field.
+	err := settings.Settings{NodeShell: settings.NodeShell{Image: "not an image"}}.Validate()
+	assert.ErrorContains(t, err, "nodeShell: image")
+}
+
+func manyContexts(n int) map[string]bool {
+	m := map[string]bool{}
+	for i := range n {
+		m[fmt.Sprintf("ctx-%d", i)] = true
+	}
+	return m
 }
 
 func TestCorruptFileIsReportedAndReplaced(t *testing.T) {
@@ -106,17 +163,21 @@ func TestSaveRejectsInvalidSettings(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Save(settings.Settings{Theme: "light"}))
 	for name, bad := range map[string]settings.Settings{
-		"theme":          {Theme: "neon"},
-		"relative path":  {ExtraPath: []string{"relative/bin"}},
-		"unclean path":   {ExtraPath: []string{"/usr/local/../bin"}},
-		"list separator": {ExtraPath: []string{"/a" + string(filepath.ListSeparator) + "/b"}},
-		"window":         {Window: settings.Window{Width: -1}},
-		"few log lines":  {Logs: settings.Logs{MaxLines: 10}},
-		"many log lines": {Logs: settings.Logs{MaxLines: settings.MaxLogMaxLines + 1}},
-		"log bytes":      {Logs: settings.Logs{MaxMiB: -1}},
-		"huge log bytes": {Logs: settings.Logs{MaxMiB: settings.MaxLogMaxMiB + 1}},
-		"tiny font":      {Terminal: settings.Terminal{FontSize: settings.MinTerminalFontSize - 1}},
-		"huge font":      {Terminal: settings.Terminal{FontSize: settings.MaxTerminalFontSize + 1}},
+		"theme":                {Theme: "neon"},
+		"relative path":        {ExtraPath: []string{"relative/bin"}},
+		"unclean path":         {ExtraPath: []string{"/usr/local/../bin"}},
+		"list separator":       {ExtraPath: []string{"/a" + string(filepath.ListSeparator) + "/b"}},
+		"window":               {Window: settings.Window{Width: -1}},
+		"few log lines":        {Logs: settings.Logs{MaxLines: 10}},
+		"many log lines":       {Logs: settings.Logs{MaxLines: settings.MaxLogMaxLines + 1}},
+		"log bytes":            {Logs: settings.Logs{MaxMiB: -1}},
+		"huge log bytes":       {Logs: settings.Logs{MaxMiB: settings.MaxLogMaxMiB + 1}},
+		"tiny font":            {Terminal: settings.Terminal{FontSize: settings.MinTerminalFontSize - 1}},
+		"huge font":            {Terminal: settings.Terminal{FontSize: settings.MaxTerminalFontSize + 1}},
+		"node shell image":     {NodeShell: settings.NodeShell{Image: "busybox 1.36"}},
+		"node shell namespace": {NodeShell: settings.NodeShell{Namespace: "Kube_System"}},
+		"node shell context":   {NodeShell: settings.NodeShell{Contexts: map[string]bool{"": true}}},
+		"node shell contexts":  {NodeShell: settings.NodeShell{Contexts: manyContexts(257)}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			assert.Error(t, s.Save(bad))

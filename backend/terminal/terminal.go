@@ -43,7 +43,7 @@ type Options struct {
 	// chunks may be sent and not yet acknowledged (Ack): whoever receives
 	// Output must acknowledge it, or output stops after Window chunks.
 	MaxChunk, MaxPending, Window int
-	Interval             time.Duration
+	Interval                     time.Duration
 	// MaxInput bounds the input waiting for the stream (DefaultMaxInput).
 	MaxInput int
 }

@@ -5,6 +5,7 @@ import { ApplyYaml } from './edit/ApplyYaml';
 import { ForwardsButton, ForwardsPanel } from './forwards/ForwardsPanel';
 import { useForwards } from './forwards/useForwards';
 import { LogDock, useLogDock } from './logs/LogDock';
+import { LeftoverNodeShells } from './nodeshell/Leftovers';
 import { ContextPicker } from './session/ContextPicker';
 import { NamespacePicker } from './session/NamespacePicker';
 import { StatusBar } from './session/StatusBar';
@@ -301,6 +302,7 @@ export function App() {
       />
 
       <main className="content">
+        {enabled && session.switching === null && <LeftoverNodeShells generation={generation} context={context} connected={phase === 'connected'} now={now} />}
         {session.switching !== null ? (
           <div className="state-panel" role="status">
             <span className="spinner" aria-hidden="true" />
@@ -446,6 +448,7 @@ export function App() {
           onDockLogs={dock.open}
           onShowForwards={() => setForwardsOpen(true)}
           onTerminal={dock.openTerminal}
+          onSettings={() => setSettingsOpen(true)}
         />
       )}
 

@@ -147,6 +147,13 @@ export const FEATURE_FORWARD = 'forward';
 export const FEATURE_LOGS = 'logs';
 /** The feature of kinds whose objects run containers a terminal can open in (pods). */
 export const FEATURE_EXEC = 'exec';
+/** The feature of kinds a node shell can open on (nodes), when the settings enable it for the context. */
+export const FEATURE_NODE_SHELL = 'nodeshell';
+/** NodeShellPlan is the pod a node shell would create (checked by a server dry run, nothing created): shown before openNodeShell creates it. */
+export type NodeShellPlan = model.NodeShellPlan;
+/** NodeShellPod is a node shell pod that no terminal of this window holds (left behind by an earlier run, or another app's). */
+export type NodeShellPod = model.NodeShellPod;
+export type NodeShellLeftovers = Data<model.NodeShellLeftovers>;
 export const EVENT_TERMINAL_OUTPUT = 'terminal:output';
 export const EVENT_TERMINAL_ENDED = 'terminal:ended';
 /** The most one terminalInput call carries (the backend refuses more). */
@@ -259,6 +266,19 @@ export const api = {
   /** terminalAck says outputs up to seq are written: the backend sends only a few outputs ahead of it. */
   terminalAck: (id: string, seq: number): Promise<void> => App.TerminalAck(id, seq),
   closeTerminal: (id: string): Promise<void> => App.CloseTerminal(id),
+  /** canNodeShell asks whether node shells may open in the current context (enabled in Settings, RBAC), and if not, why. */
+  canNodeShell: (): Promise<Permission> => App.CanNodeShell(),
+  /** planNodeShell builds the pod a node shell on node would create, checked by a server dry run; nothing is created. */
+  planNodeShell: (node: string): Promise<NodeShellPlan> => App.PlanNodeShell(node),
+  /**
+   * openNodeShell creates the planned pod (a plan is used once), waits until
+   * it runs and opens a terminal in it; closeTerminal deletes the pod.
+   */
+  openNodeShell: (planId: string, cols: number, rows: number): Promise<TerminalInfo> => App.OpenNodeShell(planId, cols, rows),
+  /** nodeShellLeftovers lists the node shell pods no terminal of this window holds; ask once per session. */
+  nodeShellLeftovers: (): Promise<NodeShellLeftovers> => App.NodeShellLeftovers(),
+  /** deleteNodeShellPod deletes one leftover node shell pod listed by session generation. */
+  deleteNodeShellPod: (generation: number, namespace: string, name: string): Promise<void> => App.DeleteNodeShellPod(generation, namespace, name),
   /** openURL opens a link in the system browser, never in the app's window. */
   openURL: (url: string): void => BrowserOpenURL(url),
   clipboardText: (): Promise<string> => ClipboardGetText(),

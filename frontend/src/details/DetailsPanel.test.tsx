@@ -147,6 +147,22 @@ describe('DetailsPanel', () => {
     expect((screen.getByTestId('details-terminal') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it("offers a node's shell, with the context, and only on nodes", async () => {
+    fake.api.canNodeShell.mockResolvedValue({ allowed: false, reason: 'Enable node shells for context demo-admin in Settings' });
+    const onSettings = vi.fn();
+    const node = { kind: 'nodes', namespace: '', name: 'node-1', key: 'node-1' };
+    const { unmount } = render(<DetailsPanel target={node} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} onTerminal={() => {}} context="demo-admin" onSettings={onSettings} />);
+    expect((await screen.findByTestId('details-node-shell-denied')).textContent).toContain('Enable node shells for context demo-admin in Settings');
+    expect((screen.getByTestId('details-node-shell') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByTestId('details-terminal')).toBeNull();
+    fireEvent.click(screen.getByTestId('details-node-shell-settings'));
+    expect(onSettings).toHaveBeenCalled();
+    unmount();
+    render(<DetailsPanel target={target} generation={1} now={now} kinds={kindsById} onClose={() => {}} onNavigate={() => {}} onTerminal={() => {}} context="demo-admin" />);
+    await screen.findByTestId('details-terminal');
+    expect(screen.queryByTestId('details-node-shell')).toBeNull();
+  });
+
   it('follows the object: refetched only on a notice for its watch, in this generation', async () => {
     render(panel());
     await waitFor(() => expect(fake.api.watchDetails).toHaveBeenCalledWith('pods', 'shop', 'web-1'));

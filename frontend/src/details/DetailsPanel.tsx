@@ -1,9 +1,10 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_LOGS, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_LOGS, FEATURE_NODE_SHELL, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
 import { ActionMenu } from '../actions/ActionMenu';
 import { ForwardForm } from '../forwards/ForwardForm';
 import { LogViewer, type LogSubject } from '../logs/LogViewer';
+import { NodeShellAction } from '../nodeshell/NodeShellAction';
 import type { TerminalSubject } from '../terminal/TerminalView';
 import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
@@ -25,7 +26,7 @@ export type Tab = 'overview' | 'yaml' | 'events' | 'logs';
 interface Props {
   target: Target;
   generation: number;
-  /** context is the session's kubeconfig context: actions and edits name it and follow its read-only mode. */
+  /** context is the session's kubeconfig context: actions, edits and the node shell's dialog name it; writes follow its read-only mode. */
   context?: string;
   now: number;
   /** The session's kinds by id: the target's columns, and what related rows are. */
@@ -36,8 +37,10 @@ interface Props {
   onDockLogs?: (s: LogSubject) => void;
   /** onShowForwards opens the port forwards panel. */
   onShowForwards?: () => void;
-  /** onTerminal opens a terminal in the pod, in the dock. */
+  /** onTerminal opens a terminal in the pod (or a node shell on the node), in the dock. */
   onTerminal?: (s: TerminalSubject) => void;
+  /** onSettings opens the Settings panel. */
+  onSettings?: () => void;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -48,7 +51,7 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal, context = '' }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal, context = '', onSettings }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const [forwarding, setForwarding] = useState<string | null>(null);
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
@@ -59,6 +62,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
   const logs = info?.features?.includes(FEATURE_LOGS) ?? false;
   const forwardable = info?.features?.includes(FEATURE_FORWARD) ?? false;
   const exec = info?.features?.includes(FEATURE_EXEC) ?? false;
+  const nodeShell = info?.features?.includes(FEATURE_NODE_SHELL) ?? false;
   const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
   const shown = tab === 'logs' && !logs ? 'overview' : tab;
   return (
@@ -105,6 +109,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
           </button>
         )}
         {exec && onTerminal && <TerminalAction generation={generation} kind={target.kind} namespace={target.namespace} name={target.name} onOpen={onTerminal} />}
+        {nodeShell && onTerminal && <NodeShellAction generation={generation} context={context} node={target.name} onOpen={onTerminal} onSettings={onSettings} />}
       </div>
       <div className={'details-body' + (shown === 'logs' ? ' with-logs' : '')}>
         {gone && (

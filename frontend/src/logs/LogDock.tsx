@@ -5,7 +5,7 @@ import { LogViewer, type LogSubject } from './LogViewer';
 // xterm.js is loaded only when a terminal is first opened.
 const TerminalView = lazy(() => import('../terminal/TerminalView').then((m) => ({ default: m.TerminalView })));
 
-/** A dock tab: an object's logs, or a terminal in a pod. */
+/** A dock tab: an object's logs, or a terminal in a pod (a node shell's among them). */
 export type DockTab = { key: string; type: 'logs'; subject: LogSubject } | { key: string; type: 'terminal'; terminal: TerminalSubject };
 
 const MIN_HEIGHT = 140;
@@ -78,17 +78,19 @@ export function LogDock({ dock, generation, kindLabel }: { dock: LogDockState; g
       />
       <div className="dock-tabs" role="tablist">
         {tabs.map((t) => {
-          const [what, namespace, name] = t.type === 'logs' ? [kindLabel(t.subject.kind), t.subject.namespace, t.subject.name] : ['Terminal', t.terminal.namespace, t.terminal.name];
+          const shell = t.type === 'terminal' && t.terminal.nodeShell;
+          const [what, namespace, name] =
+            t.type === 'logs' ? [kindLabel(t.subject.kind), t.subject.namespace, t.subject.name] : shell ? ['Shell', '', `node/${t.terminal.name}`] : ['Terminal', t.terminal.namespace, t.terminal.name];
           return (
             <div key={t.key} className={'dock-tab' + (t.key === active ? ' active' : '')} data-testid="log-dock-tab" data-key={t.key} data-type={t.type}>
-              <button type="button" role="tab" aria-selected={t.key === active} className="dock-tab-name" title={`${what} ${namespace}/${name}`} onClick={() => setActive(t.key)}>
+              <button type="button" role="tab" aria-selected={t.key === active} className="dock-tab-name" title={shell ? `Shell on ${name} (pod ${shell.namespace}/${shell.pod})` : `${what} ${namespace}/${name}`} onClick={() => setActive(t.key)}>
                 <span className="dock-tab-kind">{what}</span> {name}
               </button>
               <button
                 type="button"
                 className="icon-button small"
                 data-testid="log-dock-close"
-                aria-label={t.type === 'logs' ? `Close the logs of ${name}` : `Close the terminal in ${name}`}
+                aria-label={t.type === 'logs' ? `Close the logs of ${name}` : shell ? `Close the shell on ${name} and delete its pod` : `Close the terminal in ${name}`}
                 onClick={() => close(t.key)}
               >
                 ×

@@ -2,7 +2,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fake } from '../test/fakeBackend';
 import { terminalFontSize } from '../terminal/fontSize';
-import { LOG_LINES, parseCap, parsePath, SettingsPanel } from './SettingsPanel';
+import { checkNodeShell, LOG_LINES, parseCap, parsePath, SettingsPanel } from './SettingsPanel';
+import { settingsSaved } from './settingsSaved';
 
 vi.mock('../api', async (importOriginal) => {
   const real = await importOriginal<typeof import('../api')>();
@@ -34,6 +35,7 @@ describe('SettingsPanel', () => {
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
       lastContext: 'demo-admin', theme: 'dark', window: { width: 1, height: 2 },
       extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 0 },
+      nodeShell: { contexts: {}, image: '', namespace: '' },
     });
     expect(screen.getByTestId('settings').querySelector('img')).toBeNull();
 
@@ -65,7 +67,7 @@ describe('SettingsPanel', () => {
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, terminal: { fontSize: 0 },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, terminal: { fontSize: 0 }, nodeShell: { contexts: {}, image: '', namespace: '' },
     });
   });
 
@@ -84,7 +86,7 @@ describe('SettingsPanel', () => {
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 18 },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 18 }, nodeShell: { contexts: {}, image: '', namespace: '' },
     });
     expect(terminalFontSize.get()).toBe(18);
   });
@@ -108,5 +110,55 @@ describe('SettingsPanel', () => {
     await waitFor(() => expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.click(screen.getByTestId('settings-save'));
     expect((await screen.findByRole('alert')).textContent).toBe('settings directory is read-only');
+  });
+
+  it('allows node shells for the current context only, with a warning, keeping the other contexts; off by default', async () => {
+    fake.api.settings.mockResolvedValue({ theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, nodeShell: { contexts: { prod: true } } });
+    render(<SettingsPanel context="demo-admin" onClose={() => {}} onTheme={() => {}} />);
+    const box = (await screen.findByTestId('settings-node-shell')) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    expect(box.checked).toBe(false);
+    const panel = screen.getByTestId('settings');
+    expect(panel.textContent).toContain('Allow node shells in context demo-admin');
+    expect(panel.textContent).toContain('creates a privileged pod on a node');
+    expect(screen.getByTestId('settings-node-shell-others').textContent).toBe('Also allowed in: prod');
+    expect((screen.getByTestId('settings-node-shell-image') as HTMLInputElement).placeholder).toBe('busybox:1.36');
+    expect((screen.getByTestId('settings-node-shell-namespace') as HTMLInputElement).placeholder).toBe('kube-system');
+
+    fireEvent.click(box);
+    fireEvent.change(screen.getByTestId('settings-node-shell-image'), { target: { value: ' registry.example.com/tools/shell:1.0 ' } });
+    const before = settingsSaved.get();
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await screen.findByTestId('settings-saved');
+    expect(fake.api.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({
+      nodeShell: { contexts: { prod: true, 'demo-admin': true }, image: 'registry.example.com/tools/shell:1.0', namespace: '' },
+    }));
+    expect(settingsSaved.get()).toBe(before + 1);
+
+    fireEvent.click(box);
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(fake.api.saveSettings).toHaveBeenCalledTimes(2));
+    expect(fake.api.saveSettings).toHaveBeenLastCalledWith(expect.objectContaining({
+      nodeShell: { contexts: { prod: true }, image: 'registry.example.com/tools/shell:1.0', namespace: '' },
+    }));
+  });
+
+  it('refuses a node shell image or namespace that cannot be one, without saving', async () => {
+    expect(checkNodeShell('', '')).toEqual({ image: '', namespace: '' });
+    expect(checkNodeShell('busybox 1.36', '')).toMatch(/^Node shell image: "busybox 1.36" is not an image reference/);
+    expect(checkNodeShell('', 'Kube_System')).toMatch(/^Node shell namespace/);
+    render(<SettingsPanel context="demo-admin" onClose={() => {}} onTheme={() => {}} />);
+    const ns = await screen.findByTestId('settings-node-shell-namespace');
+    await waitFor(() => expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.change(ns, { target: { value: 'not a namespace' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toContain('Node shell namespace');
+    expect(fake.api.saveSettings).not.toHaveBeenCalled();
+  });
+
+  it('cannot allow node shells without a context', async () => {
+    render(<SettingsPanel onClose={() => {}} onTheme={() => {}} />);
+    await waitFor(() => expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false));
+    expect((screen.getByTestId('settings-node-shell') as HTMLInputElement).disabled).toBe(true);
   });
 });

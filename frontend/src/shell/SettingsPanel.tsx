@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage, type Desktop, type Settings } from '../api';
 import { useEscape } from './useEscape';
 import { DEFAULT_FONT_SIZE, terminalFontSize } from '../terminal/fontSize';
+import { settingsSaved } from './settingsSaved';
 import { writeMode } from '../writes/writeMode';
 
 interface Props {
-  /** context is the connected context ('' when none): its read-only switch is shown. */
+  /** context is the connected context ('' when none): its read-only switch and its node shell switch are shown. */
   context?: string;
   onClose: () => void;
   /** onTheme applies a theme choice at once (it is saved here too). */
@@ -26,6 +27,18 @@ export function parseCap(text: string, b: { min: number; max: number }, what: st
   const n = Number(t);
   if (n < b.min || n > b.max) return `${what}: between ${b.min.toLocaleString()} and ${b.max.toLocaleString()}`;
   return n;
+}
+
+/** The node shell pod's defaults (settings.DefaultNodeShellImage, DefaultNodeShellNamespace). */
+export const NODE_SHELL = { image: 'busybox:1.36', namespace: 'kube-system' };
+
+/** checkNodeShell reads the node shell's image and namespace fields: "" is the default; an error names the field. */
+export function checkNodeShell(image: string, namespace: string): { image: string; namespace: string } | string {
+  const i = image.trim();
+  const n = namespace.trim();
+  if (i !== '' && (i.length > 512 || !/^[a-zA-Z0-9][a-zA-Z0-9._\-/:@]*$/.test(i))) return `Node shell image: "${i}" is not an image reference such as ${NODE_SHELL.image}`;
+  if (n !== '' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)) return `Node shell namespace: "${n}" is not a namespace name`;
+  return { image: i, namespace: n };
 }
 
 /** parsePath turns the textarea into directories: one a line, blanks dropped, duplicates once. */
@@ -52,6 +65,9 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
   const [logLines, setLogLines] = useState('');
   const [logMiB, setLogMiB] = useState('');
   const [fontSize, setFontSize] = useState('');
+  const [nodeShellOn, setNodeShellOn] = useState(false);
+  const [shellImage, setShellImage] = useState('');
+  const [shellNamespace, setShellNamespace] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
@@ -63,11 +79,14 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
         setLogLines(s.logs?.maxLines ? String(s.logs.maxLines) : '');
         setLogMiB(s.logs?.maxMiB ? String(s.logs.maxMiB) : '');
         setFontSize(s.terminal?.fontSize ? String(s.terminal.fontSize) : '');
+        setNodeShellOn(!!(context && s.nodeShell?.contexts?.[context]));
+        setShellImage(s.nodeShell?.image ?? '');
+        setShellNamespace(s.nodeShell?.namespace ?? '');
       },
       (e: unknown) => setError(errorMessage(e)),
     );
     api.desktop().then(setDesktop, () => undefined);
-  }, []);
+  }, [context]);
 
   useEscape(onClose);
 
@@ -78,6 +97,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
       () => {
         setSettings(next);
         setSaved(true);
+        settingsSaved.bump();
         api.desktop().then(setDesktop, () => undefined);
       },
       (e: unknown) => setError(errorMessage(e)),
@@ -88,12 +108,18 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
     const maxLines = parseCap(logLines, LOG_LINES, 'Log lines');
     const maxMiB = parseCap(logMiB, LOG_MIB, 'Log MiB');
     const size = parseCap(fontSize, FONT_SIZE, 'Terminal font size');
-    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string') {
+    const shell = checkNodeShell(shellImage, shellNamespace);
+    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string' || typeof shell === 'string') {
       setSaved(false);
-      setError([maxLines, maxMiB, size].find((x): x is string => typeof x === 'string') ?? null);
+      setError([maxLines, maxMiB, size, shell].find((x): x is string => typeof x === 'string') ?? null);
       return;
     }
-    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, terminal: { fontSize: size } } as Settings);
+    const contexts = { ...(settings.nodeShell?.contexts ?? {}) };
+    if (context) {
+      if (nodeShellOn) contexts[context] = true;
+      else delete contexts[context];
+    }
+    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, terminal: { fontSize: size }, nodeShell: { contexts, ...shell } } as Settings);
     terminalFontSize.set(size);
   };
   /** edit applies a field's change; what is shown is no longer what was saved. */
@@ -216,6 +242,61 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
             <span className="muted">
               pixels, {FONT_SIZE.min} to {FONT_SIZE.max}; open terminals follow when saved
             </span>
+          </div>
+          <label className="settings-label" htmlFor="settings-node-shell">
+            Node shells
+          </label>
+          <p className="muted node-shell-warning">
+            A node shell creates a privileged pod on a node (privileged container; the node's PID, network and IPC namespaces) and
+            opens a shell in the node's own namespaces with nsenter: root on the node, able to read every container's files and
+            secrets. Off unless allowed here, for one context at a time. The pod is shown before it is created and deleted when its
+            shell closes.
+          </p>
+          <label className="settings-check">
+            <input
+              id="settings-node-shell"
+              type="checkbox"
+              data-testid="settings-node-shell"
+              disabled={!settings || !context}
+              checked={nodeShellOn}
+              onChange={(e) => {
+                setNodeShellOn(e.target.checked);
+                setSaved(false);
+              }}
+            />{' '}
+            {context ? (
+              <>
+                Allow node shells in context <strong>{context}</strong>
+              </>
+            ) : (
+              'Connect to a context to allow node shells in it'
+            )}
+          </label>
+          {Object.keys(settings?.nodeShell?.contexts ?? {}).some((c) => c !== context) && (
+            <p className="muted" data-testid="settings-node-shell-others">
+              Also allowed in: {Object.keys(settings?.nodeShell?.contexts ?? {}).filter((c) => c !== context).sort().join(', ')}
+            </p>
+          )}
+          <div className="settings-caps">
+            <span className="muted">Image</span>
+            <input
+              className="settings-wide"
+              data-testid="settings-node-shell-image"
+              aria-label="Node shell image"
+              placeholder={NODE_SHELL.image}
+              spellCheck={false}
+              value={shellImage}
+              onChange={(e) => edit(setShellImage)(e.target.value)}
+            />
+            <span className="muted">Namespace</span>
+            <input
+              data-testid="settings-node-shell-namespace"
+              aria-label="Node shell namespace"
+              placeholder={NODE_SHELL.namespace}
+              spellCheck={false}
+              value={shellNamespace}
+              onChange={(e) => edit(setShellNamespace)(e.target.value)}
+            />
           </div>
           <div className="settings-actions">
             <button

@@ -5,16 +5,23 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { api, errorMessage, type TerminalEnded, type TerminalInfo, type TerminalOutput } from '../api';
+import { openNodeShellOnce } from '../nodeshell/openOnce';
 import { terminalFontSize } from './fontSize';
 import { InputQueue } from './inputQueue';
 import { Acks } from './acks';
 
-/** Where a terminal opens: a pod, or a Ready pod of a workload or Service (found when it opens); optionally its container. */
+/**
+ * Where a terminal opens: a pod, or a Ready pod of a workload or Service
+ * (found when it opens); optionally its container. A node shell's subject
+ * is the node and the plan of its pod, which the terminal creates when it
+ * opens (and deletes when it closes).
+ */
 export interface TerminalSubject {
   kind: string;
   namespace: string;
   name: string;
   container?: string;
+  nodeShell?: { planId: string; namespace: string; pod: string };
 }
 
 /** The most output events kept while the terminal's id is not yet known. */
@@ -152,15 +159,21 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
     });
     observer.observe(el);
 
-    api
-      .terminalPod(subject.kind, subject.namespace, subject.name)
-      .then((pod) => (closed ? Promise.reject(new Error('closed')) : api.openTerminal({ namespace: subject.namespace, pod, container, command, cols: term.cols, rows: term.rows })))
-      .then(
+    // A node shell's terminal (and its pod) is closed by release.
+    const shell = subject.nodeShell ? openNodeShellOnce(subject.nodeShell.planId, term.cols, term.rows) : null;
+    (shell
+      ? shell.info
+      : api
+          .terminalPod(subject.kind, subject.namespace, subject.name)
+          .then((pod) => (closed ? Promise.reject(new Error('closed')) : api.openTerminal({ namespace: subject.namespace, pod, container, command, cols: term.cols, rows: term.rows })))
+    ).then(
         (t) => {
           if (closed) {
-            api.closeTerminal(t.id).catch(() => undefined);
+            if (!shell) api.closeTerminal(t.id).catch(() => undefined);
             return;
           }
+          // The size may have changed while a node shell's pod started.
+          if (shell) api.resizeTerminal(t.id, term.cols, term.rows).catch(() => undefined);
           id = t.id;
           setInfo(t);
           for (const x of early.splice(0)) {
@@ -183,12 +196,13 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
       offEnded();
       onData.dispose();
       onResize.dispose();
-      if (id) api.closeTerminal(id).catch(() => undefined);
+      if (shell) shell.release();
+      else if (id) api.closeTerminal(id).catch(() => undefined);
       termRef.current = null;
       searchRef.current = null;
       term.dispose();
     };
-  }, [generation, subject.kind, subject.namespace, subject.name, container, command, run]);
+  }, [generation, subject.kind, subject.namespace, subject.name, subject.nodeShell, container, command, run]);
 
   useEffect(() => {
     const term = termRef.current;
@@ -205,48 +219,56 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
   return (
     <div className="terminal-view" data-testid="terminal" data-terminal-id={info?.id} data-ended={ended ? 'true' : undefined}>
       <div className="terminal-toolbar">
-        <label className="muted">
-          Container{' '}
-          <select
-            data-testid="terminal-container"
-            value={info?.container ?? container}
-            disabled={!info || info.containers.length < 2}
-            onChange={(e) => setContainer(e.target.value)}
-          >
-            {(info?.containers ?? [container]).map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <input
-          className="terminal-command"
-          data-testid="terminal-command"
-          placeholder="bash, else sh"
-          aria-label="Command instead of the shell"
-          spellCheck={false}
-          value={commandText}
-          onChange={(e) => setCommandText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              setCommand(parseCommand(commandText));
-              setRun((n) => n + 1);
-            }
-          }}
-        />
-        <button
-          type="button"
-          className="button"
-          data-testid="terminal-restart"
-          title="Close this terminal and open it again (with the command, if any)"
-          onClick={() => {
-            setCommand(parseCommand(commandText));
-            setRun((n) => n + 1);
-          }}
-        >
-          Restart
-        </button>
+        {subject.nodeShell ? (
+          <span className="muted" data-testid="terminal-node-shell">
+            Pod {subject.nodeShell.namespace}/{subject.nodeShell.pod}: deleted when this tab closes
+          </span>
+        ) : (
+          <>
+            <label className="muted">
+              Container{' '}
+              <select
+                data-testid="terminal-container"
+                value={info?.container ?? container}
+                disabled={!info || info.containers.length < 2}
+                onChange={(e) => setContainer(e.target.value)}
+              >
+                {(info?.containers ?? [container]).map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <input
+              className="terminal-command"
+              data-testid="terminal-command"
+              placeholder="bash, else sh"
+              aria-label="Command instead of the shell"
+              spellCheck={false}
+              value={commandText}
+              onChange={(e) => setCommandText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  setCommand(parseCommand(commandText));
+                  setRun((n) => n + 1);
+                }
+              }}
+            />
+            <button
+              type="button"
+              className="button"
+              data-testid="terminal-restart"
+              title="Close this terminal and open it again (with the command, if any)"
+              onClick={() => {
+                setCommand(parseCommand(commandText));
+                setRun((n) => n + 1);
+              }}
+            >
+              Restart
+            </button>
+          </>
+        )}
         <input
           className="terminal-search"
           data-testid="terminal-search"
@@ -259,7 +281,7 @@ export function TerminalView({ subject, generation }: { subject: TerminalSubject
           }}
         />
         <span className="terminal-state muted" data-testid="terminal-state" role="status">
-          {error ? '' : ended ? endedText(ended) : info ? `${info.pod} · ${info.container}` : 'Connecting…'}
+          {error ? '' : ended ? endedText(ended) + (subject.nodeShell ? ' · the pod is deleted' : '') : info ? (info.node ? `node/${info.node}` : `${info.pod} · ${info.container}`) : subject.nodeShell ? 'Creating the pod and waiting for it to run…' : 'Connecting…'}
         </span>
         {error && (
           <span className="error" role="alert" data-testid="terminal-error">

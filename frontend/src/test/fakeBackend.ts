@@ -3,7 +3,7 @@
 import { vi } from 'vitest';
 import type {
   ActionPlan, ActionRequest, ActionResult, DrainNotice, DrainStatus,
-  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
+  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, NodeShellLeftovers, NodeShellPlan, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
 } from '../api';
 import { KINDS, kindsById } from './kindsFixture';
 
@@ -43,6 +43,20 @@ export const contexts: ContextInfo[] = [
   { name: 'broken', cluster: 'nowhere', server: '', user: 'x', namespace: '', current: false, valid: false, problems: ['cluster "nowhere" not found'], file: '/k' },
   { name: 'gke', cluster: 'gke', server: 'https://gke', user: 'gke', namespace: '', current: false, valid: true, execCommand: 'gke-gcloud-auth-plugin', file: '/k' },
 ];
+
+/** nodeShellPlan is the plan planNodeShell answers for node (a pod as the backend builds it). */
+export function nodeShellPlan(node: string, over: Partial<NodeShellPlan> = {}): NodeShellPlan {
+  const pod = `crowsnest-node-shell-${node}-x7k2p`;
+  return {
+    id: 'g1p1', generation: 1, context: 'demo-admin', user: 'crowsnest-admin', node, namespace: 'kube-system', pod, image: 'busybox:1.36',
+    privileged: true, hostPID: true, hostNetwork: true, hostIPC: true, tolerations: 'every taint', command: ['sleep', '86400'],
+    shell: ['nsenter', '-t', '1', '-m', '-u', '-i', '-n', '-p', '--', 'sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'],
+    labels: { 'app.kubernetes.io/managed-by': 'crowsnest', 'crowsnest.dev/node-shell': node },
+    annotations: { 'crowsnest.dev/node': node, 'crowsnest.dev/opened-by': 'crowsnest-admin' },
+    yaml: `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${pod}\n  namespace: kube-system\nspec:\n  hostPID: true\n  nodeName: ${node}\n`,
+    ...over,
+  };
+}
 
 export function details(r: Row, over: Partial<Details> = {}): Details {
   return { row: r, annotations: {}, summary: [], tables: [], conditions: [], containers: [], events: [], related: [], ...over };
@@ -272,6 +286,15 @@ export function fakeBackend() {
       forwardListeners.add(cb);
       return () => forwardListeners.delete(cb);
     },
+    canNodeShell: vi.fn(async () => ({ allowed: true }) as { allowed: boolean; reason?: string }),
+    planNodeShell: vi.fn(async (node: string) => nodeShellPlan(node)),
+    openNodeShell: vi.fn(async (_planId: string, _cols: number, _rows: number) => ({
+      id: 't1', generation: 1, namespace: 'kube-system', pod: 'crowsnest-node-shell-node-1-x7k2p', container: 'shell', containers: ['shell'], command: [], node: 'node-1',
+    })),
+    closeTerminal: vi.fn(async (_id: string) => undefined),
+    resizeTerminal: vi.fn(async (_id: string, _cols: number, _rows: number) => undefined),
+    nodeShellLeftovers: vi.fn(async (): Promise<NodeShellLeftovers> => ({ generation: b.status.generation, pods: [], scope: 'all namespaces' })),
+    deleteNodeShellPod: vi.fn(async (_generation: number, _ns: string, _name: string) => undefined),
   };
   function setForward(id: string, over: Partial<Forward>): Forward {
     const i = b.forwards.findIndex((f) => f.id === id);

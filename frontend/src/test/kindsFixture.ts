@@ -35,7 +35,7 @@ export const KINDS: KindInfo[] = [
   kind({ id: 'configmaps', kind: 'ConfigMap', label: 'ConfigMaps', nav: 'Config', shortNames: ['cm'], columns: [name, namespace, col('data', 'Data', 'integer'), age] }),
   kind({ id: 'secrets', kind: 'Secret', label: 'Secrets', nav: 'Config', columns: [name, namespace, col('type', 'Type'), age] }),
   kind({ id: 'roles', kind: 'Role', label: 'Roles', nav: 'Access control', apiGroup: 'rbac.authorization.k8s.io', columns: [name, namespace, age] }),
-  kind({ id: 'nodes', kind: 'Node', label: 'Nodes', nav: 'Cluster', namespaced: false, shortNames: ['no'], columns: [name, status, col('version', 'Version'), age] }),
+  kind({ id: 'nodes', kind: 'Node', label: 'Nodes', nav: 'Cluster', namespaced: false, shortNames: ['no'], features: ['nodeshell'], columns: [name, status, col('version', 'Version'), age] }),
   kind({
     id: 'events', kind: 'Event', label: 'Events', nav: 'Cluster', shortNames: ['ev'], sortBy: 'lastSeen', desc: true,
     columns: [col('lastSeen', 'Last seen', 'timestamp'), namespace, col('status', 'Type', 'text', { health: true }), col('reason', 'Reason'), col('message', 'Message', 'text', { wide: true })],

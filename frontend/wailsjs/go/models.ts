@@ -1194,6 +1194,117 @@ export namespace model {
 		    return a;
 		}
 	}
+	export class NodeShellPod {
+	    namespace: string;
+	    name: string;
+	    node: string;
+	    phase: string;
+	    created: number;
+	    openedBy?: string;
+	    session?: string;
+	    deleting?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeShellPod(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.node = source["node"];
+	        this.phase = source["phase"];
+	        this.created = source["created"];
+	        this.openedBy = source["openedBy"];
+	        this.session = source["session"];
+	        this.deleting = source["deleting"];
+	    }
+	}
+	export class NodeShellLeftovers {
+	    generation: number;
+	    pods: NodeShellPod[];
+	    scope: string;
+	    more?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeShellLeftovers(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.generation = source["generation"];
+	        this.pods = this.convertValues(source["pods"], NodeShellPod);
+	        this.scope = source["scope"];
+	        this.more = source["more"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class NodeShellPlan {
+	    id: string;
+	    generation: number;
+	    context: string;
+	    user?: string;
+	    node: string;
+	    namespace: string;
+	    pod: string;
+	    image: string;
+	    privileged: boolean;
+	    hostPID: boolean;
+	    hostNetwork: boolean;
+	    hostIPC: boolean;
+	    tolerations: string;
+	    command: string[];
+	    shell: string[];
+	    labels: Record<string, string>;
+	    annotations: Record<string, string>;
+	    yaml: string;
+	    warnings?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeShellPlan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.context = source["context"];
+	        this.user = source["user"];
+	        this.node = source["node"];
+	        this.namespace = source["namespace"];
+	        this.pod = source["pod"];
+	        this.image = source["image"];
+	        this.privileged = source["privileged"];
+	        this.hostPID = source["hostPID"];
+	        this.hostNetwork = source["hostNetwork"];
+	        this.hostIPC = source["hostIPC"];
+	        this.tolerations = source["tolerations"];
+	        this.command = source["command"];
+	        this.shell = source["shell"];
+	        this.labels = source["labels"];
+	        this.annotations = source["annotations"];
+	        this.yaml = source["yaml"];
+	        this.warnings = source["warnings"];
+	    }
+	}
+	
 	export class Permission {
 	    allowed: boolean;
 	    reason?: string;
@@ -1301,6 +1412,7 @@ export namespace model {
 	    container: string;
 	    containers: string[];
 	    command: string[];
+	    node?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new TerminalInfo(source);
@@ -1315,6 +1427,7 @@ export namespace model {
 	        this.container = source["container"];
 	        this.containers = source["containers"];
 	        this.command = source["command"];
+	        this.node = source["node"];
 	    }
 	}
 	export class TerminalTarget {
@@ -1442,6 +1555,22 @@ export namespace settings {
 	        this.maxMiB = source["maxMiB"];
 	    }
 	}
+	export class NodeShell {
+	    contexts?: Record<string, boolean>;
+	    image?: string;
+	    namespace?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeShell(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.contexts = source["contexts"];
+	        this.image = source["image"];
+	        this.namespace = source["namespace"];
+	    }
+	}
 	export class SavedForward {
 	    kind: string;
 	    namespace: string;
@@ -1519,6 +1648,7 @@ export namespace settings {
 	    logs: Logs;
 	    terminal: Terminal;
 	    forwards?: Record<string, Array<SavedForward>>;
+	    nodeShell: NodeShell;
 	    writes: Writes;
 	
 	    static createFrom(source: any = {}) {
@@ -1535,6 +1665,7 @@ export namespace settings {
 	        this.logs = this.convertValues(source["logs"], Logs);
 	        this.terminal = this.convertValues(source["terminal"], Terminal);
 	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
+	        this.nodeShell = this.convertValues(source["nodeShell"], NodeShell);
 	        this.writes = this.convertValues(source["writes"], Writes);
 	    }
 	

@@ -15,6 +15,8 @@ export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permissio
 
 export function CanExec(arg1:string):Promise<model.Permission>;
 
+export function CanNodeShell():Promise<model.Permission>;
+
 export function CanPortForward(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
 export function CanReadLogs(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
@@ -30,6 +32,8 @@ export function CloseTerminal(arg1:string):Promise<void>;
 export function CloseView(arg1:string):Promise<void>;
 
 export function Contexts():Promise<Array<model.ContextInfo>>;
+
+export function DeleteNodeShellPod(arg1:number,arg2:string,arg3:string):Promise<void>;
 
 export function Desktop():Promise<model.Desktop>;
 
@@ -61,15 +65,21 @@ export function LogTail(arg1:string,arg2:number):Promise<model.LogWindow>;
 
 export function Namespaces():Promise<Array<string>>;
 
+export function NodeShellLeftovers():Promise<model.NodeShellLeftovers>;
+
 export function OpenLogFolder():Promise<void>;
 
 export function OpenLogs(arg1:model.LogTarget):Promise<model.LogStatus>;
+
+export function OpenNodeShell(arg1:string,arg2:number,arg3:number):Promise<model.TerminalInfo>;
 
 export function OpenTerminal(arg1:model.TerminalTarget):Promise<model.TerminalInfo>;
 
 export function OpenView(arg1:model.ViewSpec):Promise<model.ViewInfo>;
 
 export function PlanAction(arg1:model.ActionRequest):Promise<model.ActionPlan>;
+
+export function PlanNodeShell(arg1:string):Promise<model.NodeShellPlan>;
 
 export function RememberNamespace(arg1:string,arg2:string):Promise<void>;
 

@@ -26,6 +26,10 @@ export function CanExec(arg1) {
   return window['go']['main']['App']['CanExec'](arg1);
 }
 
+export function CanNodeShell() {
+  return window['go']['main']['App']['CanNodeShell']();
+}
+
 export function CanPortForward(arg1, arg2, arg3) {
   return window['go']['main']['App']['CanPortForward'](arg1, arg2, arg3);
 }
@@ -56,6 +60,10 @@ export function CloseView(arg1) {
 
 export function Contexts() {
   return window['go']['main']['App']['Contexts']();
+}
+
+export function DeleteNodeShellPod(arg1, arg2, arg3) {
+  return window['go']['main']['App']['DeleteNodeShellPod'](arg1, arg2, arg3);
 }
 
 export function Desktop() {
@@ -118,12 +126,20 @@ export function Namespaces() {
   return window['go']['main']['App']['Namespaces']();
 }
 
+export function NodeShellLeftovers() {
+  return window['go']['main']['App']['NodeShellLeftovers']();
+}
+
 export function OpenLogFolder() {
   return window['go']['main']['App']['OpenLogFolder']();
 }
 
 export function OpenLogs(arg1) {
   return window['go']['main']['App']['OpenLogs'](arg1);
+}
+
+export function OpenNodeShell(arg1, arg2, arg3) {
+  return window['go']['main']['App']['OpenNodeShell'](arg1, arg2, arg3);
 }
 
 export function OpenTerminal(arg1) {
@@ -136,6 +152,10 @@ export function OpenView(arg1) {
 
 export function PlanAction(arg1) {
   return window['go']['main']['App']['PlanAction'](arg1);
+}
+
+export function PlanNodeShell(arg1) {
+  return window['go']['main']['App']['PlanNodeShell'](arg1);
 }
 
 export function RememberNamespace(arg1, arg2) {
