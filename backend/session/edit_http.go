@@ -49,18 +49,16 @@ func EditHandler(b *Switchboard) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		s, err := b.Current()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		if gen, err := strconv.ParseUint(q.Get("gen"), 10, 64); err != nil || gen != s.Generation {
-			http.Error(w, "stale session generation", http.StatusConflict)
+		s := requestSession(b, w, q)
+		if s == nil {
 			return
 		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Cache-Control", "no-store")
-		var body []byte
+		var (
+			body []byte
+			err  error
+		)
 		if post {
 			body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, edit.MaxText))
 			var tooLarge *http.MaxBytesError

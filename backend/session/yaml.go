@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -35,13 +36,8 @@ func YAMLHandler(b *Switchboard) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		s, err := b.Current()
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		if gen, err := strconv.ParseUint(q.Get("gen"), 10, 64); err != nil || gen != s.Generation {
-			http.Error(w, "stale session generation", http.StatusConflict)
+		s := requestSession(b, w, q)
+		if s == nil {
 			return
 		}
 		k, ns, name, err := s.Object(q.Get("kind"), q.Get("namespace"), q.Get("name"))
@@ -100,4 +96,20 @@ func ValidateName(k *kinds.Kind, ns, name string) error {
 		return errors.New("invalid name " + strconv.Quote(name) + ": " + errs[0])
 	}
 	return nil
+}
+
+// requestSession is the current session when the request names its
+// generation (gen); otherwise it answers the request (no session 503, an
+// older one 409) and returns nil.
+func requestSession(b *Switchboard, w http.ResponseWriter, q url.Values) *Session {
+	s, err := b.Current()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return nil
+	}
+	if gen, err := strconv.ParseUint(q.Get("gen"), 10, 64); err != nil || gen != s.Generation {
+		http.Error(w, "stale session generation", http.StatusConflict)
+		return nil
+	}
+	return s
 }
