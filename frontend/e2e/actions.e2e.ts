@@ -1,6 +1,8 @@
 // Actions against the real backend and the seeded local control plane: a
 // Deployment scaled through its confirmation, its pods appearing; a node
-// cordoned from its details. Each state is saved as a screenshot.
+// cordoned from its details; two ConfigMaps selected together and deleted
+// through one confirmation that names the context and asks for the count.
+// Each state is saved as a screenshot.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { byId, columnTitles, kubectl, openKind, pickContext, pickNamespace, rowCells, shot, typeInto, waitForRows, withApp } from './harness';
@@ -106,6 +108,40 @@ describe('actions', () => {
     await byId(page, 'confirm-cancel').click();
     await byId(page, 'confirm').waitFor({ state: 'detached' });
     expect(kubectl(['--context', 'demo-admin', 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}'])).toBe('');
+    await typeInto(page, 'filter', '');
+  });
+
+  test('two ConfigMaps selected together are deleted through one confirmation naming the context and asking for the count', async () => {
+    const { page } = suite.app;
+    const stem = `e2e-del-${Date.now().toString(36)}`;
+    const names = [`${stem}-a`, `${stem}-b`];
+    for (const n of names) kubectl(['--context', 'demo-admin', 'create', 'configmap', '-n', 'shop', n, '--from-literal=k=v']);
+    await pickContext(page, 'demo-admin');
+    await openKind(page, 'configmaps');
+    await pickNamespace(page, 'shop');
+    await typeInto(page, 'filter', stem);
+    const keys = names.map((n) => `shop/${n}`);
+    await waitForRows(page, (k) => k.length === 2 && keys.every((x) => k.includes(x)), 'the two ConfigMaps listed');
+    await page.locator(`[data-testid="row"][data-key="${keys[0]}"]`).click();
+    await page.locator(`[data-testid="row"][data-key="${keys[1]}"]`).click({ modifiers: ['Shift'] });
+    await expect.poll(() => byId(page, 'selection-actions').getAttribute('data-count')).toBe('2');
+
+    const del = page.locator('[data-testid="table-actions"] [data-testid="action-delete"]');
+    await expect.poll(() => del.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await del.click();
+    await expect.poll(() => byId(page, 'confirm-context').textContent()).toBe('demo-admin');
+    expect(await byId(page, 'confirm-namespace').textContent()).toBe('shop');
+    expect(await byId(page, 'confirm-names').textContent()).toBe(names.join(''));
+    const ok = byId(page, 'confirm-ok');
+    await expect.poll(() => byId(page, 'confirm-type').isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await ok.isEnabled()).toBe(false);
+    await byId(page, 'confirm-type').fill('2');
+    await expect.poll(() => ok.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await shot(page, 'actions-07-delete-confirm');
+    await ok.click();
+    await byId(page, 'confirm').waitFor({ state: 'detached' });
+    await waitForRows(page, (k) => !k.some((x) => keys.includes(x)), 'both ConfigMaps gone', 30_000);
+    expect(kubectl(['--context', 'demo-admin', 'get', 'configmaps', '-n', 'shop', '-o', 'name']).split('\n').filter((l) => l.includes(stem))).toEqual([]);
     await typeInto(page, 'filter', '');
   });
 });
