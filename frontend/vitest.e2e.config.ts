@@ -4,14 +4,14 @@ import { defineConfig } from 'vitest/config';
 // against the app's real backend, started by hack/e2e. One backend serves
 // every file, so files run one after another. CROWSNEST_E2E_SUITE=bench
 // selects the explorer's benchmark instead of the tests, =logs-bench the
-// logs benchmark, =terminal-bench the terminal benchmark, =scale-up-bench
-// the scale-up benchmark.
+// logs benchmark, =terminal-bench the terminal benchmark, =writes-bench
+// the benchmark of writes (dry-run diff, scale-up).
 const suite = process.env.CROWSNEST_E2E_SUITE;
 const benches: Record<string, string> = {
   bench: 'e2e/frontend.bench.ts',
   'logs-bench': 'e2e/logs.bench.ts',
   'terminal-bench': 'e2e/terminal.bench.ts',
-  'scale-up-bench': 'e2e/scaleup.bench.ts',
+  'writes-bench': 'e2e/writes.bench.ts',
 };
 const bench = suite !== undefined && suite in benches;
 
