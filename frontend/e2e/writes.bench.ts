@@ -29,7 +29,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { byId, env, kubectl, launch, openApp, openKind, pickContext, pickNamespace, selectRow, shot, waitForCount } from './harness';
+import { byId, env, kubectl, launch, openApp, openKind, pickContext, pickNamespace, shot, waitForCount } from './harness';
 import { stats, type Stats } from './measure';
 
 const runs = Number(process.env.CROWSNEST_BENCH_RUNS ?? 3);
@@ -197,7 +197,7 @@ function markdown(): string {
   return lines.join('\n');
 }
 
-describe('scale-up budget', () => {
+describe('budgets of writes', () => {
   let browser: Browser;
   let watch: PodWatch | undefined;
 
@@ -229,7 +229,10 @@ describe('scale-up budget', () => {
     const { page } = await openApp(browser, { probe: false });
     await pickContext(page, CONTEXT);
     await pickNamespace(page, NS);
-    await selectRow(page, 'deployments', 'fifty');
+    await openKind(page, 'deployments');
+    const key = `${NS}/fifty`;
+    await page.locator(`[data-testid="row"][data-key="${key}"]`).click();
+    await page.locator(`[data-testid="details"][data-key="${key}"]`).waitFor({ timeout: 20_000 });
     await byId(page, 'details-tab-yaml').click();
     const edit = byId(page, 'yaml-edit');
     await expect.poll(() => edit.isEnabled(), { timeout: 20_000 }).toBe(true);
@@ -238,13 +241,13 @@ describe('scale-up budget', () => {
     let tag = '1.0';
     const ms: number[] = [];
     for (let i = 1; i <= previews; i++) {
-      const line = editor.locator('.cm-line', { hasText: `fifty:${tag}` });
+      const line = editor.locator('.cm-line', { hasText: `image: registry.example.com/bench/fifty:${tag}` });
       await line.click();
       await page.keyboard.press('End');
       for (let j = 0; j < tag.length; j++) await page.keyboard.press('Backspace');
       tag = `2.${i}`;
       await page.keyboard.type(tag);
-      await editor.locator('.cm-line', { hasText: `fifty:${tag}` }).waitFor();
+      await editor.locator('.cm-line', { hasText: `image: registry.example.com/bench/fifty:${tag}` }).waitFor();
       // In the page: the click, then the first moment the diff shows the new tag.
       await page.evaluate((want) => {
         const w = window as unknown as { __preview: { t0: number; ms: number } };
