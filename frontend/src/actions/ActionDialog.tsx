@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage, type ActionPlan, type ActionRequest, type DrainOptions, type KindAction, type KindInfo } from '../api';
 import { ConfirmDialog } from '../writes/ConfirmDialog';
-import type { ActionTarget } from './ActionMenu';
-import { DrainProgress } from './DrainProgress';
+import type { ActionTarget } from './target';
+import { DrainPods, DrainProgress } from './DrainProgress';
 
 interface Props {
   action: KindAction;
@@ -295,30 +295,4 @@ function ActionOptions({ action, o, setO, plan }: { action: KindAction; o: Optio
     }
   }
   return null;
-}
-
-/** DrainPods lists a node's pods as a drain treats them: evicted, skipped, refused or blocked (with the budget). */
-export function DrainPods({ pods }: { pods: { namespace: string; name: string; state: string; reason?: string; budget?: string }[] }) {
-  return (
-    <table className="drain-pods" data-testid="drain-pods">
-      <thead>
-        <tr>
-          <th>Pod</th>
-          <th>State</th>
-          <th>Why</th>
-        </tr>
-      </thead>
-      <tbody>
-        {pods.map((p) => (
-          <tr key={p.namespace + '/' + p.name} data-testid="drain-pod" data-state={p.state} data-budget={p.budget || undefined}>
-            <td>
-              {p.namespace}/{p.name}
-            </td>
-            <td className={'drain-state drain-' + p.state}>{p.state}</td>
-            <td>{p.budget ? `PodDisruptionBudget ${p.budget}` : p.reason}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }

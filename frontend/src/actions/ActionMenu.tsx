@@ -2,14 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage, type KindAction, type KindInfo } from '../api';
 import { useReadOnly } from '../writes/writeMode';
 import { ActionDialog } from './ActionDialog';
-
-export interface ActionTarget {
-  /** namespace of every object ('' for cluster-scoped kinds; several namespaces are refused). */
-  namespace: string;
-  names: string[];
-  /** mixed is set when the objects are in more than one namespace. */
-  mixed?: boolean;
-}
+import type { ActionTarget } from './target';
 
 interface Props {
   kind: KindInfo;

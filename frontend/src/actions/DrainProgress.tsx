@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage, type DrainStatus } from '../api';
 import { useEscape } from '../shell/useEscape';
-import { DrainPods } from './ActionDialog';
 
 interface Props {
   id: string;
@@ -97,5 +96,31 @@ export function DrainProgress({ id, generation, node, onClose }: Props) {
         </div>
       </section>
     </div>
+  );
+}
+
+/** DrainPods lists a node's pods as a drain treats them: evicted, skipped, refused or blocked (with the budget). */
+export function DrainPods({ pods }: { pods: { namespace: string; name: string; state: string; reason?: string; budget?: string }[] }) {
+  return (
+    <table className="drain-pods" data-testid="drain-pods">
+      <thead>
+        <tr>
+          <th>Pod</th>
+          <th>State</th>
+          <th>Why</th>
+        </tr>
+      </thead>
+      <tbody>
+        {pods.map((p) => (
+          <tr key={p.namespace + '/' + p.name} data-testid="drain-pod" data-state={p.state} data-budget={p.budget || undefined}>
+            <td>
+              {p.namespace}/{p.name}
+            </td>
+            <td className={'drain-state drain-' + p.state}>{p.state}</td>
+            <td>{p.budget ? `PodDisruptionBudget ${p.budget}` : p.reason}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
