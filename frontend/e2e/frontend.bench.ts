@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import type {} from '../src/perf';
+import type {} from '../src/table/perf';
 import { byId, env, kubectl, launch, openApp, openKind, pickContext, pickNamespace, type AppPage } from './harness';
 import { heapMB, stats, type Stats } from './measure';
 

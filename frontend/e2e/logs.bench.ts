@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type {} from '../src/perf';
+import type {} from '../src/table/perf';
 import { byId, env, launch, openApp, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows } from './harness';
 import { cpuShare, heapMB, stats, type Stats } from './measure';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage, type DrainStatus } from '../api';
-import { useEscape } from '../shell/useEscape';
+import { useEscape } from '../useEscape';
 
 interface Props {
   id: string;

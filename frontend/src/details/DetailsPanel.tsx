@@ -12,7 +12,7 @@ import { EditYaml } from '../edit/EditYaml';
 import { useReadOnly } from '../writes/writeMode';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
-const YamlEditor = lazy(() => import('./YamlEditor'));
+const YamlEditor = lazy(() => import('../edit/YamlEditor'));
 
 export interface Target {
   kind: string;

@@ -1,11 +1,11 @@
 import { lazy, Suspense, useState } from 'react';
 import { api, errorMessage, type ApplyDocument, type ApplyPreview, type ApplyResult } from '../api';
-import { useEscape } from '../shell/useEscape';
+import { useEscape } from '../useEscape';
 import { ConfirmDialog } from '../writes/ConfirmDialog';
 import { useReadOnly } from '../writes/writeMode';
 import { DiffText } from './DiffText';
 
-const YamlEditor = lazy(() => import('../details/YamlEditor'));
+const YamlEditor = lazy(() => import('./YamlEditor'));
 
 /** The largest file the panel opens (the backend's edit.MaxText). */
 const MAX_FILE = 4 << 20;

@@ -7,7 +7,7 @@ import { EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { history, historyKeymap, defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { lintGutter } from '@codemirror/lint';
 import { MergeView } from '@codemirror/merge';
-import { yamlLint, yamlLook } from '../details/YamlEditor';
+import { yamlLint, yamlLook } from './YamlEditor';
 
 interface Props {
   live: string;

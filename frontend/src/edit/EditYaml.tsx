@@ -5,7 +5,7 @@ import { DiffText } from './DiffText';
 import { hiddenKeys, revealIn, toBase64 } from './yamlText';
 
 // CodeMirror (and its merge view) load on demand.
-const YamlEditor = lazy(() => import('../details/YamlEditor'));
+const YamlEditor = lazy(() => import('./YamlEditor'));
 const ConflictView = lazy(() => import('./ConflictView'));
 
 export interface EditTarget {

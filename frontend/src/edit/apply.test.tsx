@@ -9,8 +9,8 @@ vi.mock('../api', async (importOriginal) => {
   return { ...real, api: fake.api };
 });
 
-vi.mock('../details/YamlEditor', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../details/YamlEditor')>();
+vi.mock('./YamlEditor', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./YamlEditor')>();
   return {
     ...real,
     default: ({ text, onChange }: { text: string; onChange?: (t: string) => void }) => (

@@ -6,7 +6,7 @@ import { diagnosticCount, forceLinting, forEachDiagnostic } from '@codemirror/li
 import { fake } from '../test/fakeBackend';
 import { EditYaml } from './EditYaml';
 import { HIDDEN, hiddenKeys, revealIn, toBase64, yamlProblems } from './yamlText';
-import { yamlLint } from '../details/YamlEditor';
+import { yamlLint } from './YamlEditor';
 import ConflictView from './ConflictView';
 
 vi.mock('../api', async (importOriginal) => {
@@ -17,8 +17,8 @@ vi.mock('../api', async (importOriginal) => {
 
 // The editor as a textarea: these tests are about what the edit mode does
 // with the text, not CodeMirror's typing.
-vi.mock('../details/YamlEditor', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../details/YamlEditor')>();
+vi.mock('./YamlEditor', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./YamlEditor')>();
   return {
     ...real,
     default: ({ text, onChange }: { text: string; onChange?: (t: string) => void }) => (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, errorMessage, type Forward } from '../api';
 import { browserURL, bytes, targetText } from './format';
 import type { Forwards } from './useForwards';
-import { useEscape } from '../shell/useEscape';
+import { useEscape } from '../useEscape';
 
 interface Props {
   forwards: Forwards;

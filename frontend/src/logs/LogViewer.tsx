@@ -5,7 +5,7 @@ import { count as formatCount } from '../time';
 import { textOf } from './ansi';
 import { LogLine } from './LogLine';
 import { LogStore } from './logStore';
-import { logNoticeCost } from '../perf';
+import { logNoticeCost } from '../table/perf';
 import { compile, Filtered, Matches, MAX_FILTERED, MAX_MATCHES, type SearchSource } from './search';
 
 /** What a viewer shows: one object whose kind has logs. */

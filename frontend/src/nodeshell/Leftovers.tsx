@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type NodeShellLeftovers, type NodeShellPod } from '../api';
-import { useEscape } from '../shell/useEscape';
+import { useEscape } from '../useEscape';
 import { age } from '../time';
 
 interface Props {

@@ -5,7 +5,7 @@ import { settingsSaved } from '../shell/settingsSaved';
 import { LeftoverNodeShells } from './Leftovers';
 import { NodeShellAction } from './NodeShellAction';
 import { NodeShellDialog, privileges } from './NodeShellDialog';
-import { openNodeShellOnce } from './openOnce';
+import { openNodeShellOnce } from '../terminal/openNodeShell';
 
 vi.mock('../api', async (importOriginal) => {
   const real = await importOriginal<typeof import('../api')>();

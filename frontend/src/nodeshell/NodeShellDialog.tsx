@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type NodeShellPlan } from '../api';
-import { useEscape } from '../shell/useEscape';
+import { useEscape } from '../useEscape';
 
 interface Props {
   node: string;

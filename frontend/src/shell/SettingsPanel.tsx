@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type Desktop, type Settings } from '../api';
-import { useEscape } from './useEscape';
+import { useEscape } from '../useEscape';
 import { DEFAULT_FONT_SIZE, terminalFontSize } from '../terminal/fontSize';
 import { settingsSaved } from './settingsSaved';
 import { writeMode } from '../writes/writeMode';

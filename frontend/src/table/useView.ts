@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api, errorMessage, MAX_WINDOW, type ViewSpec } from '../api';
-import { noticeCost } from '../perf';
+import { noticeCost } from './perf';
 import { WindowCache } from './windowCache';
 
 export interface ViewState {

@@ -5,7 +5,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import '@xterm/xterm/css/xterm.css';
 import { api, errorMessage, type TerminalEnded, type TerminalInfo, type TerminalOutput } from '../api';
-import { openNodeShellOnce } from '../nodeshell/openOnce';
+import { openNodeShellOnce } from './openNodeShell';
 import { terminalFontSize } from './fontSize';
 import { InputQueue } from './inputQueue';
 import { Acks } from './acks';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { useEscape } from '../shell/useEscape';
+import { useEscape } from '../useEscape';
 
 export interface ConfirmProps {
   /** title names the action: "Scale Deployment", "Delete 3 pods". */

@@ -9,7 +9,7 @@ import { search, searchKeymap, highlightSelectionMatches } from '@codemirror/sea
 import { tags as t } from '@lezer/highlight';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { history, historyKeymap, defaultKeymap, indentWithTab } from '@codemirror/commands';
-import { yamlProblems } from '../edit/yamlText';
+import { yamlProblems } from './yamlText';
 
 // Colours come from CSS variables, so the editor follows the light/dark theme.
 const highlight = HighlightStyle.define([

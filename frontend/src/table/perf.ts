@@ -1,7 +1,7 @@
 // Script-time accounting for the frontend benchmark (frontend/e2e/frontend.bench.ts),
 // off unless the page defines window.__crowsnestPerf before the app starts:
 // the app as users get it records nothing.
-import type { Cost } from './table/windowCache';
+import type { Cost } from './windowCache';
 
 /** One synchronous stretch of script spent for a view version. */
 export interface CostEntry {
