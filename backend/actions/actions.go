@@ -182,7 +182,7 @@ func Plan(ctx context.Context, c Clients, r Request) (model.ActionPlan, error) {
 			p.Objects = append(p.Objects, o)
 			continue
 		}
-		o.ResourceVersion = u.GetResourceVersion()
+		o.ResourceVersion, o.UID = u.GetResourceVersion(), string(u.GetUID())
 		if err := planObject(ctx, c, r, u, &o, &p); err != nil {
 			o.Error = err.Error()
 		}

@@ -8,10 +8,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pmezard/go-difflib/difflib"
+	udiff "github.com/aymanbagabas/go-udiff"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -58,12 +59,26 @@ func restart(ctx context.Context, c Clients, r Request, name string, dry bool) e
 	return err
 }
 
-// remove deletes with the request's propagation and grace period.
+// remove deletes with the request's propagation and grace period. With
+// the UID the plan saw, the delete carries it as a precondition: an object
+// deleted and created again under the same name since is not deleted
+// (ErrChanged).
 func remove(ctx context.Context, c Clients, r Request, name string, dry bool) error {
 	prop := metav1.DeletionPropagation(r.Propagation)
-	return c.resource(r).Delete(ctx, name, metav1.DeleteOptions{
-		PropagationPolicy: &prop, GracePeriodSeconds: r.GraceSeconds, DryRun: opts(dry),
-	})
+	o := metav1.DeleteOptions{PropagationPolicy: &prop, GracePeriodSeconds: r.GraceSeconds, DryRun: opts(dry)}
+	saw := types.UID(r.UIDs[name])
+	if saw != "" {
+		o.Preconditions = &metav1.Preconditions{UID: &saw}
+	}
+	err := c.resource(r).Delete(ctx, name, o)
+	if saw != "" && apierrors.IsConflict(err) {
+		now := "another object"
+		if u, gerr := c.resource(r).Get(ctx, name, metav1.GetOptions{}); gerr == nil {
+			now = "another object (uid " + string(u.GetUID()) + ")"
+		}
+		return changed(name, "uid "+string(saw), now)
+	}
+	return err
 }
 
 // patchBool sets spec.<field> (a node's unschedulable, a CronJob's
@@ -169,10 +184,8 @@ func history(ctx context.Context, c Clients, ns, name string) ([]model.Revision,
 			rev.Images = append(rev.Images, ctr.Image)
 		}
 		if !rev.Current {
-			rev.Diff, _ = difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-				A: difflib.SplitLines(curText), B: difflib.SplitLines(templateText(rs.Spec.Template)),
-				FromFile: "current (revision " + strconv.FormatInt(current, 10) + ")", ToFile: "revision " + strconv.FormatInt(n, 10), Context: 3,
-			})
+			rev.Diff = udiff.Unified("current (revision "+strconv.FormatInt(current, 10)+")", "revision "+strconv.FormatInt(n, 10),
+				curText, templateText(rs.Spec.Template))
 		}
 		out = append(out, rev)
 	}

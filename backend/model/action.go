@@ -68,6 +68,10 @@ type ActionRequest struct {
 	// (ActionObject.Before), by name: a run refuses an object whose value
 	// changed since (ErrChanged), so what was confirmed is what happens.
 	Observed map[string]string `json:"observed,omitempty"`
+	// UIDs are the plan's objects' UIDs (ActionObject.UID), by name: a
+	// delete is sent with a UID precondition, and refused (ErrChanged) for
+	// an object that is another one now.
+	UIDs map[string]string `json:"uids,omitempty"`
 }
 
 // DrainOptions are kubectl drain's, plus what to do when a
@@ -117,6 +121,10 @@ type ActionPlan struct {
 type ActionObject struct {
 	Name            string `json:"name"`
 	ResourceVersion string `json:"resourceVersion,omitempty"`
+	// UID is the object's UID when planned: a delete sends it back
+	// (ActionRequest.UIDs) so that an object deleted and created again
+	// under the same name since is not deleted unseen.
+	UID string `json:"uid,omitempty"`
 	Allowed         bool   `json:"allowed"`
 	Reason          string `json:"reason,omitempty"`
 	// Before and After say what the action changes ("1" → "3").

@@ -42,9 +42,10 @@ func plan(t *testing.T, s *session.Session, req model.ActionRequest) model.Actio
 // showed as Observed.
 func run(t *testing.T, s *session.Session, req model.ActionRequest, p model.ActionPlan) model.ActionResult {
 	t.Helper()
-	req.Observed = map[string]string{}
+	req.Observed, req.UIDs = map[string]string{}, map[string]string{}
 	for _, o := range p.Objects {
 		req.Observed[o.Name] = o.Before
+		req.UIDs[o.Name] = o.UID
 	}
 	res, err := s.RunAction(req)
 	require.NoError(t, err)
@@ -172,6 +173,40 @@ func TestBulkScaleAndDelete(t *testing.T) {
 			return apierrors.IsNotFound(err)
 		}, 30*time.Second, 50*time.Millisecond, n)
 	}
+}
+
+// TestDeleteRefusesAnObjectCreatedAgain: a ConfigMap deleted and created
+// again under its name after the plan is not deleted by the confirmed
+// delete (another UID: "changed since you looked"); planned again, it is.
+func TestDeleteRefusesAnObjectCreatedAgain(t *testing.T) {
+	env := testcluster.Get(t)
+	ns := env.Namespace(t)
+	cs := env.Client(t, controlplane.ContextDemoAdmin)
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings"}, Data: map[string]string{"v": "1"}}
+	_, err := cs.CoreV1().ConfigMaps(ns).Create(t.Context(), cm, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, _, s := connectedDemo(t, env)
+
+	del := model.ActionRequest{Action: "delete", Kind: "configmaps", Namespace: ns, Names: []string{"settings"}}
+	p := plan(t, s, del)
+	require.Len(t, p.Objects, 1)
+	require.NotEmpty(t, p.Objects[0].UID)
+	require.NoError(t, cs.CoreV1().ConfigMaps(ns).Delete(t.Context(), "settings", metav1.DeleteOptions{}))
+	cm.Data["v"] = "2"
+	again, err := cs.CoreV1().ConfigMaps(ns).Create(t.Context(), cm, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	res := run(t, s, del, p)
+	require.Len(t, res.Objects, 1)
+	assert.True(t, res.Objects[0].Changed, "%+v", res.Objects[0])
+	assert.Contains(t, res.Objects[0].Error, "changed since you looked")
+	kept, err := cs.CoreV1().ConfigMaps(ns).Get(t.Context(), "settings", metav1.GetOptions{})
+	require.NoError(t, err, "the new ConfigMap is not deleted")
+	assert.Equal(t, again.UID, kept.UID)
+
+	noErrors(t, run(t, s, del, plan(t, s, del)))
+	_, err = cs.CoreV1().ConfigMaps(ns).Get(t.Context(), "settings", metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "planned again, it is deleted: %v", err)
 }
 
 func ownedReplicaSets(t *testing.T, cs kubernetes.Interface, ns, deploy string) []appsv1.ReplicaSet {

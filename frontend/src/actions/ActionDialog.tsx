@@ -103,8 +103,12 @@ export function ActionDialog({ action, kind, context, generation, target, readOn
     setBusy(true);
     setError(null);
     const observed: Record<string, string> = {};
-    for (const ob of plan.objects ?? []) if (ob.before) observed[ob.name] = ob.before;
-    api.runAction({ ...req, observed }).then(
+    const uids: Record<string, string> = {};
+    for (const ob of plan.objects ?? []) {
+      if (ob.before) observed[ob.name] = ob.before;
+      if (ob.uid) uids[ob.name] = ob.uid;
+    }
+    api.runAction({ ...req, observed, uids }).then(
       (res) => {
         setBusy(false);
         if (res.drain) {

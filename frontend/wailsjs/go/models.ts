@@ -45,6 +45,7 @@ export namespace model {
 	export class ActionObject {
 	    name: string;
 	    resourceVersion?: string;
+	    uid?: string;
 	    allowed: boolean;
 	    reason?: string;
 	    before?: string;
@@ -59,6 +60,7 @@ export namespace model {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	        this.resourceVersion = source["resourceVersion"];
+	        this.uid = source["uid"];
 	        this.allowed = source["allowed"];
 	        this.reason = source["reason"];
 	        this.before = source["before"];
@@ -211,6 +213,7 @@ export namespace model {
 	    revision?: number;
 	    drain: DrainOptions;
 	    observed?: Record<string, string>;
+	    uids?: Record<string, string>;
 	
 	    static createFrom(source: any = {}) {
 	        return new ActionRequest(source);
@@ -228,6 +231,7 @@ export namespace model {
 	        this.revision = source["revision"];
 	        this.drain = this.convertValues(source["drain"], DrainOptions);
 	        this.observed = source["observed"];
+	        this.uids = source["uids"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
