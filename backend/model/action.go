@@ -124,9 +124,9 @@ type ActionObject struct {
 	// UID is the object's UID when planned: a delete sends it back
 	// (ActionRequest.UIDs) so that an object deleted and created again
 	// under the same name since is not deleted unseen.
-	UID string `json:"uid,omitempty"`
-	Allowed         bool   `json:"allowed"`
-	Reason          string `json:"reason,omitempty"`
+	UID     string `json:"uid,omitempty"`
+	Allowed bool   `json:"allowed"`
+	Reason  string `json:"reason,omitempty"`
 	// Before and After say what the action changes ("1" → "3").
 	Before string `json:"before,omitempty"`
 	After  string `json:"after,omitempty"`
