@@ -1,7 +1,8 @@
 // Actions against the real backend and the seeded local control plane: a
 // Deployment scaled through its confirmation, its pods appearing; a node
-// cordoned from its details; two ConfigMaps selected together and deleted
-// through one confirmation that names the context and asks for the count.
+// cordoned from its details; two ConfigMaps in two namespaces selected
+// together and deleted through one confirmation that names the context and
+// asks for the count.
 // Each state is saved as a screenshot.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -111,29 +112,32 @@ describe('actions', () => {
     await typeInto(page, 'filter', '');
   });
 
-  test('two ConfigMaps selected together are deleted through one confirmation naming the context and asking for the count', async () => {
+  test('two ConfigMaps selected together in two namespaces are deleted through one confirmation naming the context and asking for the count', async () => {
     const { page } = suite.app;
     const stem = `e2e-del-${Date.now().toString(36)}`;
-    const names = [`${stem}-a`, `${stem}-b`];
-    for (const n of names) kubectl(['--context', 'demo-admin', 'create', 'configmap', '-n', 'shop', n, '--from-literal=k=v']);
+    const objects = [
+      { namespace: 'shop', name: `${stem}-a` },
+      { namespace: 'payments', name: `${stem}-b` },
+    ];
+    for (const o of objects) kubectl(['--context', 'demo-admin', 'create', 'configmap', '-n', o.namespace, o.name, '--from-literal=k=v']);
     await pickContext(page, 'demo-admin');
     await openKind(page, 'configmaps');
-    await pickNamespace(page, 'shop');
+    await pickNamespace(page, '');
     await typeInto(page, 'filter', stem);
-    const keys = names.map((n) => `shop/${n}`);
+    const keys = objects.map((o) => `${o.namespace}/${o.name}`);
     await waitForRows(page, (k) => k.length === 2 && keys.every((x) => k.includes(x)), 'the two ConfigMaps listed');
     await page.locator(`[data-testid="row"][data-key="${keys[0]}"]`).click();
-    await page.locator(`[data-testid="row"][data-key="${keys[1]}"]`).click({ modifiers: ['Shift'] });
+    await page.locator(`[data-testid="row"][data-key="${keys[1]}"]`).click({ modifiers: ['Control'] });
     await expect.poll(() => byId(page, 'selection-actions').getAttribute('data-count')).toBe('2');
 
     const del = page.locator('[data-testid="table-actions"] [data-testid="action-delete"]');
     await expect.poll(() => del.isEnabled(), { timeout: 20_000 }).toBe(true);
     await del.click();
     await expect.poll(() => byId(page, 'confirm-context').textContent()).toBe('demo-admin');
-    expect(await byId(page, 'confirm-namespace').textContent()).toBe('shop');
-    expect(await byId(page, 'confirm-names').textContent()).toBe(names.join(''));
+    expect(await byId(page, 'confirm-namespace').textContent()).toBe('shop, payments');
+    expect(await byId(page, 'confirm-names').textContent()).toBe(keys.join(''));
     const ok = byId(page, 'confirm-ok');
-    await expect.poll(() => byId(page, 'confirm-type').isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => byId(page, 'action-plan').getAttribute('data-planned'), { timeout: 20_000 }).toBe('true');
     expect(await ok.isEnabled()).toBe(false);
     await byId(page, 'confirm-type').fill('2');
     await expect.poll(() => ok.isEnabled(), { timeout: 20_000 }).toBe(true);
@@ -141,7 +145,10 @@ describe('actions', () => {
     await ok.click();
     await byId(page, 'confirm').waitFor({ state: 'detached' });
     await waitForRows(page, (k) => !k.some((x) => keys.includes(x)), 'both ConfigMaps gone', 30_000);
-    expect(kubectl(['--context', 'demo-admin', 'get', 'configmaps', '-n', 'shop', '-o', 'name']).split('\n').filter((l) => l.includes(stem))).toEqual([]);
+    for (const o of objects) {
+      expect(kubectl(['--context', 'demo-admin', 'get', 'configmaps', '-n', o.namespace, '-o', 'name']).split('\n').filter((l) => l.includes(stem))).toEqual([]);
+    }
     await typeInto(page, 'filter', '');
+    await pickNamespace(page, 'shop');
   });
 });

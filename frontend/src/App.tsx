@@ -481,7 +481,9 @@ function SelectionActions({ kind, context, generation, selection }: { kind: Kind
   if (keys.length === 0) return null;
   const parts = keys.map(splitKey);
   const namespace = parts[0]?.namespace ?? '';
-  const target = { namespace, names: parts.map((p) => p.name), mixed: parts.some((p) => p.namespace !== namespace) };
+  const mixed = parts.some((p) => p.namespace !== namespace);
+  // Across namespaces the names are keys; the dialog plans and runs one request per namespace.
+  const target = mixed ? { namespace: '', names: keys, mixed } : { namespace, names: parts.map((p) => p.name) };
   return (
     <div className="selection-actions" data-testid="selection-actions" data-count={keys.length}>
       <span className="muted">{keys.length === 1 ? '1 selected' : `${keys.length} selected`}</span>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, errorMessage, type ActionPlan, type ActionRequest, type DrainOptions, type KindAction, type KindInfo } from '../api';
+import { api, errorMessage, type ActionPlan, type ActionRequest, type ActionResult, type DrainOptions, type KindAction, type KindInfo } from '../api';
 import { ConfirmDialog } from '../writes/ConfirmDialog';
-import type { ActionTarget } from './target';
+import { groups, mergePlans, mergeResults, unprefixed, type ActionTarget } from './target';
 import { DrainPods, DrainProgress } from './DrainProgress';
 
 interface Props {
@@ -75,8 +75,10 @@ export function ActionDialog({ action, kind, context, generation, target, readOn
     const n = ++seq.current;
     const t = setTimeout(
       () => {
-        api.planAction(req).then(
-          (p) => {
+        const gs = groups(target);
+        Promise.all(gs.map((g) => api.planAction({ ...req, namespace: g.namespace, names: g.names }))).then(
+          (ps) => {
+            const p = mergePlans(gs, ps);
             if (n !== seq.current) return;
             setPlan(p);
             setPlanError(null);
@@ -102,14 +104,24 @@ export function ActionDialog({ action, kind, context, generation, target, readOn
     if (!plan) return;
     setBusy(true);
     setError(null);
-    const observed: Record<string, string> = {};
-    const uids: Record<string, string> = {};
-    for (const ob of plan.objects ?? []) {
-      if (ob.before) observed[ob.name] = ob.before;
-      if (ob.uid) uids[ob.name] = ob.uid;
-    }
-    api.runAction({ ...req, observed, uids }).then(
-      (res) => {
+    // One request per namespace, one after another, each with what the
+    // plan showed of its objects as the precondition.
+    const gs = groups(target);
+    const mixed = !!target.mixed;
+    const runGroup = (g: (typeof gs)[number]) => {
+      const observed: Record<string, string> = {};
+      const uids: Record<string, string> = {};
+      for (const ob of plan.objects ?? []) {
+        if (mixed && !ob.name.startsWith(g.namespace + '/')) continue;
+        const name = unprefixed(g, ob.name, mixed);
+        if (ob.before) observed[name] = ob.before;
+        if (ob.uid) uids[name] = ob.uid;
+      }
+      return api.runAction({ ...req, namespace: g.namespace, names: g.names, observed, uids });
+    };
+    gs.reduce<Promise<ActionResult[]>>((done, g) => done.then(async (rs) => [...rs, await runGroup(g)]), Promise.resolve([])).then(
+      (results) => {
+        const res = mergeResults(gs, results, mixed);
         setBusy(false);
         if (res.drain) {
           setDrainId(res.drain);
@@ -141,7 +153,7 @@ export function ActionDialog({ action, kind, context, generation, target, readOn
     <ConfirmDialog
       title={title}
       context={context}
-      namespace={target.namespace || undefined}
+      namespace={(target.mixed ? groups(target).map((g) => g.namespace).join(', ') : target.namespace) || undefined}
       kind={kind.kind}
       names={target.names}
       confirmLabel={action.title.replace('…', '')}

@@ -28,8 +28,7 @@ const permKind = (kind: KindInfo, a: KindAction) => (a.resource === kind.resourc
 export function disabledReason(a: KindAction, readOnly: string, perm: Perm | undefined, target: ActionTarget): string {
   if (readOnly) return readOnly;
   if (target.names.length > 1 && !a.bulk) return `${a.title.replace('…', '')} applies to one object at a time`;
-  if (target.mixed) return 'Select objects of one namespace';
-  if (perm && !perm.allowed) return perm.reason || 'Not allowed';
+  if (perm && !perm.allowed && !target.mixed) return perm.reason || 'Not allowed';
   return '';
 }
 

@@ -29,11 +29,14 @@ describe('action menu', () => {
   });
   afterEach(cleanup);
 
-  it('says why an action is disabled: read-only first, then one object at a time, one namespace, RBAC', () => {
+  it('says why an action is disabled: read-only first, then one object at a time, then RBAC (across namespaces the plan checks each object)', () => {
     const one = { namespace: 'shop', names: ['web'] };
     expect(disabledReason(scale, 'Crowsnest is in read-only mode (Settings)', { allowed: true }, one)).toBe('Crowsnest is in read-only mode (Settings)');
     expect(disabledReason(undo, '', { allowed: true }, { namespace: 'shop', names: ['a', 'b'] })).toBe('Rollout history applies to one object at a time');
-    expect(disabledReason(scale, '', { allowed: true }, { namespace: 'shop', names: ['a', 'b'], mixed: true })).toBe('Select objects of one namespace');
+    const mixed = { namespace: '', names: ['shop/a', 'payments/b'], mixed: true };
+    expect(disabledReason(scale, '', { allowed: true }, mixed)).toBe('');
+    expect(disabledReason(scale, '', { allowed: false, reason: 'cluster-wide: no' }, mixed)).toBe('');
+    expect(disabledReason(undo, '', { allowed: true }, mixed)).toBe('Rollout history applies to one object at a time');
     expect(disabledReason(del, '', { allowed: false, reason: 'your user may not delete deployments.apps in namespace shop' }, one)).toContain('may not delete');
     expect(disabledReason(scale, '', { allowed: true }, one)).toBe('');
   });
@@ -85,6 +88,32 @@ describe('action menu', () => {
     expect(fake.api.runAction.mock.calls[0]![0]).toMatchObject({
       action: 'scale', kind: 'deployments', namespace: 'shop', names: ['a', 'b', 'c'], replicas: 3, observed: { a: '1', b: '1', c: '1' },
     });
+    await waitFor(() => expect(screen.queryByTestId('confirm')).toBeNull());
+  });
+
+  it('objects selected across namespaces: one confirmation, one plan and one run per namespace, names as namespace/name', async () => {
+    fake.api.planAction.mockImplementation(async (req) => ({
+      action: req.action, kind: req.kind, namespace: req.namespace,
+      objects: req.names.map((name) => ({ name, allowed: true, uid: `${req.namespace}-${name}-uid` })),
+      impact: ['Deletes the objects; their dependents follow in the background.'],
+    }));
+    const target = { namespace: '', names: ['shop/a', 'payments/b', 'shop/c'], mixed: true };
+    render(<ActionMenu kind={deployments} context="demo-admin" generation={1} place="table" target={target} />);
+    const button = await screen.findByTestId('action-delete');
+    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(button);
+    expect((await screen.findByTestId('confirm-namespace')).textContent).toBe('shop, payments');
+    expect(screen.getByTestId('confirm-names').textContent).toBe('shop/apayments/bshop/c');
+    await waitFor(() => expect(fake.api.planAction).toHaveBeenCalledTimes(2));
+    expect(fake.api.planAction.mock.calls.map((c) => [c[0].namespace, c[0].names])).toEqual([['shop', ['a', 'c']], ['payments', ['b']]]);
+    await waitFor(() => expect(screen.getByTestId('action-impact').textContent).toBe('Deletes the objects; their dependents follow in the background.'));
+    fireEvent.change(screen.getByTestId('confirm-type'), { target: { value: '3' } });
+    const ok = screen.getByTestId('confirm-ok') as HTMLButtonElement;
+    await waitFor(() => expect(ok.disabled).toBe(false));
+    fireEvent.click(ok);
+    await waitFor(() => expect(fake.api.runAction).toHaveBeenCalledTimes(2));
+    expect(fake.api.runAction.mock.calls[0]![0]).toMatchObject({ namespace: 'shop', names: ['a', 'c'], uids: { a: 'shop-a-uid', c: 'shop-c-uid' } });
+    expect(fake.api.runAction.mock.calls[1]![0]).toMatchObject({ namespace: 'payments', names: ['b'], uids: { b: 'payments-b-uid' } });
     await waitFor(() => expect(screen.queryByTestId('confirm')).toBeNull());
   });
 
