@@ -423,19 +423,11 @@ func (s *Session) deleteNodeShellPod(pod *corev1.Pod, neverRan bool, why string)
 	if apierrors.IsNotFound(err) {
 		err = nil
 	}
-	s.logWrite("delete", pod, err, "why", why)
-}
-
-// logWrite records the deletion of a node shell's pod in the app's log as
-// Do records writes: never a body or a credential.
-func (s *Session) logWrite(verb string, pod *corev1.Pod, err error, args ...any) {
-	args = append([]any{"context", s.Context, "user", s.knownUser(), "verb", verb, "namespace", pod.Namespace,
-		"name", pod.Name, "node", nodeshell.NodeOf(pod)}, args...)
 	if err != nil {
-		slog.Warn("node shell pod: "+verb+" failed", append(args, "error", s.plugins.ExplainText(err.Error()))...)
-		return
+		err = s.plugins.Explain(err)
 	}
-	slog.Info("node shell pod: "+verb, args...)
+	s.record(Write{Verb: "delete", Kind: kinds.Builtin(kinds.Pods), Namespace: pod.Namespace, Names: []string{pod.Name},
+		Detail: "node shell pod on " + nodeshell.NodeOf(pod) + ": " + why}, err)
 }
 
 // whoAmI asks the API server once who the user is (a SelfSubjectReview);

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"crowsnest/backend/kinds"
 )
@@ -24,22 +23,6 @@ type Write struct {
 	// Detail is a short, value-free description of the change for the log
 	// ("replicas 1 -> 3", "propagation Foreground"); never a body.
 	Detail string
-}
-
-func (w Write) String() string {
-	kind := "?"
-	if w.Kind != nil {
-		kind = string(w.Kind.ID)
-	}
-	where := kind
-	if w.Namespace != "" {
-		where += " in " + w.Namespace
-	}
-	names := strings.Join(w.Names, ", ")
-	if len(w.Names) > 5 {
-		names = fmt.Sprintf("%s and %d more", strings.Join(w.Names[:5], ", "), len(w.Names)-5)
-	}
-	return fmt.Sprintf("%s %s %s", w.Verb, where, names)
 }
 
 // CheckWritable refuses a write when the session's context or the app is
@@ -62,7 +45,7 @@ func (s *Session) CheckWritable() error {
 // is the one door of every write to the cluster.
 func (s *Session) Do(w Write, write func(ctx context.Context) error) error {
 	if err := s.CheckWritable(); err != nil {
-		slog.Info("write refused", "context", s.Context, "user", s.User, "write", w.String(), "reason", err.Error())
+		slog.Info("write refused", append(s.writeAttrs(w), "reason", err.Error())...)
 		return err
 	}
 	s.mu.Lock()
@@ -72,23 +55,34 @@ func (s *Session) Do(w Write, write func(ctx context.Context) error) error {
 		return ErrStopped
 	}
 	err := write(s.ctx)
-	attrs := []any{"context", s.Context, "user", s.User, "verb", w.Verb, "kind", kindID(w.Kind),
-		"namespace", w.Namespace, "names", w.Names}
+	if err != nil {
+		err = s.plugins.Explain(err)
+	}
+	s.record(w, err)
+	return err
+}
+
+// record writes a write's line in the app log: "write", or "write
+// failed" with the API's message. Do records every write; the deletion
+// of a node shell's pod, which undoes the session's own write outside
+// Do, records itself here too.
+func (s *Session) record(w Write, err error) {
+	if err != nil {
+		slog.Warn("write failed", append(s.writeAttrs(w), "error", err.Error())...)
+		return
+	}
+	slog.Info("write", s.writeAttrs(w)...)
+}
+
+// writeAttrs are what the app log says of a write: never a body.
+func (s *Session) writeAttrs(w Write) []any {
+	kind := ""
+	if w.Kind != nil {
+		kind = string(w.Kind.ID)
+	}
+	attrs := []any{"context", s.Context, "user", s.User, "verb", w.Verb, "kind", kind, "namespace", w.Namespace, "names", w.Names}
 	if w.Detail != "" {
 		attrs = append(attrs, "detail", w.Detail)
 	}
-	if err != nil {
-		err = s.plugins.Explain(err)
-		slog.Warn("write failed", append(attrs, "error", err.Error())...)
-		return err
-	}
-	slog.Info("write", attrs...)
-	return nil
-}
-
-func kindID(k *kinds.Kind) string {
-	if k == nil {
-		return ""
-	}
-	return string(k.ID)
+	return attrs
 }
