@@ -90,17 +90,27 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
 
   useEscape(onClose);
 
-  const save = (next: Settings) => {
+  /**
+   * save shows the new settings at once and sends them; a second change made before the answer
+   * builds on the first (a quick toggle back is not lost). If the backend refuses, the settings it
+   * still has are shown again with its error.
+   */
+  const save = (next: Settings, undo?: () => void) => {
+    const before = settings;
     setError(null);
     setSaved(false);
+    setSettings(next);
     api.saveSettings(next).then(
       () => {
-        setSettings(next);
         setSaved(true);
         settingsSaved.bump();
         api.desktop().then(setDesktop, () => undefined);
       },
-      (e: unknown) => setError(errorMessage(e)),
+      (e: unknown) => {
+        setSettings(before);
+        undo?.();
+        setError(errorMessage(e));
+      },
     );
   };
   const saveAll = () => {
@@ -131,7 +141,8 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
   const setWrites = (change: (w: NonNullable<Settings['writes']>) => NonNullable<Settings['writes']>) => {
     if (!settings) return;
     const writes = change({ ...(settings.writes ?? {}), readOnlyContexts: { ...(settings.writes?.readOnlyContexts ?? {}) } });
-    save({ ...settings, writes } as Settings);
+    const was = settings.writes ?? {};
+    save({ ...settings, writes } as Settings, () => writeMode.set(was));
     writeMode.set(writes);
   };
   const pickTheme = (theme: string) => {

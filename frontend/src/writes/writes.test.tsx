@@ -39,6 +39,34 @@ describe('read-only modes', () => {
     await waitFor(() => expect((fake.api.saveSettings.mock.calls.at(-1)![0] as Settings).writes).toEqual({ readOnlyContexts: { other: true } }));
     expect(readOnlyReason(writeMode.get(), 'prod')).toBe('');
   });
+  it('builds a quick second toggle on the first while the first save is unanswered', async () => {
+    fake.api.settings.mockResolvedValue({ lastContext: 'prod', theme: 'dark', extraPath: [], window: {}, writes: {} });
+    const answers: Array<(v: undefined) => void> = [];
+    fake.api.saveSettings.mockImplementation(() => new Promise<undefined>((resolve) => answers.push(resolve)));
+    render(<SettingsPanel context="prod" onClose={() => {}} onTheme={() => {}} />);
+    const box = (await screen.findByTestId('settings-readonly-context')) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    fireEvent.click(box);
+    expect(box.checked).toBe(true);
+    fireEvent.click(box);
+    expect(box.checked).toBe(false);
+    expect(fake.api.saveSettings).toHaveBeenCalledTimes(2);
+    expect((fake.api.saveSettings.mock.calls[1]![0] as Settings).writes).toEqual({ readOnlyContexts: {} });
+    expect(readOnlyReason(writeMode.get(), 'prod')).toBe('');
+    answers.forEach((a) => a(undefined));
+  });
+
+  it('shows the saved state again, with the error, when the backend refuses a switch', async () => {
+    fake.api.settings.mockResolvedValue({ lastContext: 'prod', theme: 'dark', extraPath: [], window: {}, writes: {} });
+    fake.api.saveSettings.mockRejectedValue(new Error('disk full'));
+    render(<SettingsPanel context="prod" onClose={() => {}} onTheme={() => {}} />);
+    const box = (await screen.findByTestId('settings-readonly-context')) as HTMLInputElement;
+    await waitFor(() => expect(box.disabled).toBe(false));
+    fireEvent.click(box);
+    await screen.findByText(/disk full/);
+    expect(box.checked).toBe(false);
+    expect(readOnlyReason(writeMode.get(), 'prod')).toBe('');
+  });
 });
 
 describe('ConfirmDialog', () => {
