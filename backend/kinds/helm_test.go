@@ -1,12 +1,15 @@
 package kinds_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"crowsnest/backend/helm"
 	"crowsnest/backend/kinds"
@@ -99,4 +102,36 @@ func TestHelmKindIsNotAnAPIKind(t *testing.T) {
 	_, ok = r.ForGroupKind("", "HelmRelease")
 	assert.False(t, ok)
 	assert.Equal(t, "Helm release Secrets", kinds.Builtin(kinds.Secrets).Info().Hidden)
+}
+
+// releaseBudget is what one cached release revision may cost.
+const releaseBudget = 2048
+
+// TestHelmRevisionHeap measures what the cache keeps per release Secret: a
+// HelmRevision (never the values or manifest, which make a Secret's
+// tens of KB) and, per release, the collapsed HelmRelease.
+func TestHelmRevisionHeap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap over 2,000 objects")
+	}
+	const n = 2_000
+	manifest := strings.Repeat("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n", 400)
+	secret := func(i int) *corev1.Secret {
+		data, err := helm.Encode(map[string]any{"name": "web", "version": 1, "info": map[string]any{"status": "deployed",
+			"description": "Install complete", "last_deployed": "2026-03-01T00:00:00Z", "notes": strings.Repeat("note ", 200)},
+			"chart":    map[string]any{"metadata": map[string]any{"name": "web", "version": "1.0.0", "appVersion": "2"}, "values": map[string]any{"a": strings.Repeat("x", 2000)}},
+			"config":   map[string]any{"password": "s3cret"},
+			"manifest": manifest + strconv.Itoa(i)})
+		require.NoError(t, err)
+		s := releaseSecret(t, "web-"+strconv.Itoa(i), 1, "deployed", data)
+		s.UID = types.UID("uid-" + strconv.Itoa(i))
+		return s
+	}
+	sample := secret(0)
+	k := kinds.Builtin(kinds.HelmReleases)
+	rev := heapPerObject(n, func(i int) any { return k.Slim(secret(i)) })
+	rel := heapPerObject(n, func(i int) any { r := k.Slim(secret(i)); return k.Collapse([]any{r}) })
+	t.Logf("heap per release Secret of %d B (data, base64 of gzip): revision %.0f B, revision and release %.0f B", len(sample.Data[helm.DataKey]), rev, rel)
+	assert.LessOrEqual(t, rev, float64(releaseBudget))
+	assert.LessOrEqual(t, rel, float64(2*releaseBudget))
 }

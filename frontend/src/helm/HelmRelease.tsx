@@ -52,7 +52,7 @@ export function HelmOverview({ state, kinds, onNavigate }: { state: HelmState; k
   if (error) return <Failed error={error} />;
   if (!release) return <p className="muted pad">Reading the release…</p>;
   return (
-    <>
+    <div className="overview helm-overview">
       {release.problem && (
         <p className="error pad" data-testid="helm-problem">
           {release.problem}
@@ -99,7 +99,7 @@ export function HelmOverview({ state, kinds, onNavigate }: { state: HelmState; k
           </pre>
         </section>
       )}
-    </>
+    </div>
   );
 }
 
@@ -110,7 +110,7 @@ export function HelmHistory({ state, now }: { state: HelmState; now: number }) {
   if (!release) return <p className="muted pad">Reading the history…</p>;
   return (
     <div className="fact-table-wrap pad">
-      <table className="fact-table" data-testid="helm-history">
+      <table className="fact-table helm-history" data-testid="helm-history">
         <thead>
           <tr>
             <th>Revision</th>
