@@ -46,7 +46,7 @@ func TestDecode(t *testing.T) {
 		want error
 	}{
 		{"good", good, nil},
-		{"plain JSON, as before Helm compressed", b64([]byte(`{"name":"web","version":3,"info":{"status":"deployed"}}`)), nil},
+		{"plain JSON, as before Helm compressed; an empty time is zero", b64([]byte(`{"name":"web","version":3,"info":{"status":"deployed","last_deployed":""}}`)), nil},
 		{"bad base64", []byte("%%%not base64%%%"), helm.ErrBase64},
 		{"bad gzip", b64(append([]byte{0x1f, 0x8b}, []byte("garbage after the magic")...)), helm.ErrGzip},
 		{"neither gzip nor JSON", b64([]byte("hello")), helm.ErrGzip},

@@ -57,37 +57,23 @@ type Release struct {
 
 // Info is a revision's state.
 type Info struct {
-	FirstDeployed time.Time `json:"first_deployed"`
-	LastDeployed  time.Time `json:"last_deployed"`
-	Description   string    `json:"description"`
-	Status        string    `json:"status"`
-	Notes         string    `json:"notes"`
+	FirstDeployed Time   `json:"first_deployed"`
+	LastDeployed  Time   `json:"last_deployed"`
+	Description   string `json:"description"`
+	Status        string `json:"status"`
+	Notes         string `json:"notes"`
 }
 
-// UnmarshalJSON reads Info, taking an empty or invalid time as zero (Helm
+// Time is a time in a release's JSON; empty or invalid is zero (Helm
 // writes "" for times it never set).
-func (i *Info) UnmarshalJSON(data []byte) error {
-	var raw struct {
-		FirstDeployed json.RawMessage `json:"first_deployed"`
-		LastDeployed  json.RawMessage `json:"last_deployed"`
-		Description   string          `json:"description"`
-		Status        string          `json:"status"`
-		Notes         string          `json:"notes"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
-	}
-	*i = Info{FirstDeployed: timeOf(raw.FirstDeployed), LastDeployed: timeOf(raw.LastDeployed),
-		Description: raw.Description, Status: raw.Status, Notes: raw.Notes}
-	return nil
-}
+type Time struct{ time.Time }
 
-func timeOf(raw json.RawMessage) time.Time {
-	var t time.Time
-	if len(raw) > 0 && json.Unmarshal(raw, &t) == nil {
-		return t
+// UnmarshalJSON reads a time, taking anything but RFC 3339 as zero.
+func (t *Time) UnmarshalJSON(data []byte) error {
+	if json.Unmarshal(data, &t.Time) != nil {
+		t.Time = time.Time{}
 	}
-	return time.Time{}
+	return nil
 }
 
 // Chart is the chart a revision was made from: its metadata and default

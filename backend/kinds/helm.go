@@ -116,7 +116,7 @@ func HelmRevisionOf(s *corev1.Secret) *HelmRevision {
 	}
 	r.Chart, r.ChartVersion, r.AppVersion = rel.Chart.Metadata.Name, rel.Chart.Metadata.Version, rel.Chart.Metadata.AppVersion
 	if !rel.Info.LastDeployed.IsZero() {
-		r.Updated = rel.Info.LastDeployed
+		r.Updated = rel.Info.LastDeployed.Time
 	}
 	r.Description = rel.Info.Description
 	return r

@@ -175,16 +175,7 @@ func HelmHandles(path string) bool { return path == HelmManifestPath }
 // now (at most MaxYAML), behind Wails' AssetServer like the YAML view.
 func HelmHandler(b *Switchboard) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != HelmManifestPath {
-			http.NotFound(w, r)
-			return
-		}
-		if r.Method != http.MethodGet {
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		q := r.URL.Query()
-		s := requestSession(b, w, q)
+		s, q := textRequest(b, w, r, HelmManifestPath)
 		if s == nil {
 			return
 		}
@@ -195,26 +186,13 @@ func HelmHandler(b *Switchboard) http.Handler {
 		}
 		rel, err := s.helmRelease(r.Context(), q.Get("namespace"), q.Get("name"), revision)
 		if err != nil {
-			status := http.StatusBadGateway
-			switch {
-			case apierrors.IsNotFound(err):
-				status = http.StatusNotFound
-			case apierrors.IsForbidden(err):
-				status = http.StatusForbidden
-			}
-			http.Error(w, err.Error(), status)
+			readFailed(w, err)
 			return
 		}
 		out := rel.Manifest
-		if len(out) > MaxYAML {
-			out = out[:MaxYAML] + "\n# … cut: the manifest is larger than 4 MiB\n"
-		}
 		if strings.TrimSpace(out) == "" {
 			out = "# this revision's manifest is empty\n"
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write([]byte(out))
+		writeText(w, []byte(out), "the manifest")
 	})
 }
