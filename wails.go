@@ -52,6 +52,10 @@ func (a *App) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		session.EditHandler(a.board).ServeHTTP(w, r)
 		return
 	}
+	if session.HelmHandles(r.URL.Path) {
+		session.HelmHandler(a.board).ServeHTTP(w, r)
+		return
+	}
 	session.YAMLHandler(a.board).ServeHTTP(w, r)
 }
 

@@ -9,6 +9,7 @@ package dao
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -116,7 +117,14 @@ func notFound(k *kinds.Kind, ns, name string) error {
 	return fmt.Errorf("get %s %s/%s: %w", k, ns, name, err)
 }
 
+// ErrLoading is wrapped by the error of a read of a derived kind (Helm
+// releases) before its cache has listed: its objects exist only there.
+var ErrLoading = errors.New("still loading")
+
 func (a *Access) listLive(ctx context.Context, k *kinds.Kind, ns string, sel labels.Selector) ([]any, error) {
+	if k.Derived {
+		return nil, fmt.Errorf("list %s: %w", k.Label, ErrLoading)
+	}
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
 	opts := metav1.ListOptions{LabelSelector: sel.String()}
@@ -150,6 +158,9 @@ func (a *Access) listLive(ctx context.Context, k *kinds.Kind, ns string, sel lab
 }
 
 func (a *Access) getLive(ctx context.Context, k *kinds.Kind, ns, name string) (any, error) {
+	if k.Derived {
+		return nil, fmt.Errorf("get %s %s: %w", k.Label, kinds.Key(ns, name), ErrLoading)
+	}
 	if k.Cache == kinds.Metadata {
 		ctx, cancel := context.WithTimeout(ctx, a.timeout)
 		defer cancel()
@@ -169,6 +180,9 @@ func (a *Access) getLive(ctx context.Context, k *kinds.Kind, ns, name string) (a
 // getUnstructured reads one object from the API in full, bounded by the
 // Access's timeout.
 func (a *Access) getUnstructured(ctx context.Context, k *kinds.Kind, ns, name string) (*unstructured.Unstructured, error) {
+	if k.Derived {
+		return nil, fmt.Errorf("%s have no object of their own to read", k.Label)
+	}
 	ctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
 	u, err := a.dynamic.Resource(k.GVR).Namespace(namespaceOf(k, ns)).Get(ctx, name, metav1.GetOptions{})

@@ -51,6 +51,18 @@ type part struct {
 	stop func() // cancels the informer's context
 	// counted is the informer's one handler: counts and dispatch.
 	counted cache.ResourceEventHandlerRegistration
+	// derived, for a kind that collapses its objects (kinds.Kind.Collapse),
+	// holds the collapsed objects, which the Handle serves instead of the
+	// informer's own.
+	derived cache.Indexer
+}
+
+// store is what the part serves: the collapsed objects, or the informer's.
+func (p *part) store() cache.Indexer {
+	if p.derived != nil {
+		return p.derived
+	}
+	return p.inf.GetIndexer()
 }
 
 // Registration identifies a subscriber of a Handle.
@@ -74,11 +86,11 @@ func (h *Handle) List() []any {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	if len(h.parts) == 1 {
-		return h.parts[0].inf.GetStore().List()
+		return h.parts[0].store().List()
 	}
 	var out []any
 	for _, p := range h.parts {
-		out = append(out, p.inf.GetStore().List()...)
+		out = append(out, p.store().List()...)
 	}
 	return out
 }
@@ -89,7 +101,7 @@ func (h *Handle) ByIndex(index, value string) ([]any, error) {
 	defer h.mu.RUnlock()
 	var out []any
 	for _, p := range h.parts {
-		objs, err := p.inf.GetIndexer().ByIndex(index, value)
+		objs, err := p.store().ByIndex(index, value)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +118,7 @@ func (h *Handle) GetByKey(key string) (any, bool, error) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for _, p := range h.parts {
-		if obj, ok, err := p.inf.GetIndexer().GetByKey(key); err != nil || ok {
+		if obj, ok, err := p.store().GetByKey(key); err != nil || ok {
 			return obj, ok, err
 		}
 	}
@@ -234,7 +246,7 @@ func (h *Handle) dropPart(ns string) (int, bool) {
 	_ = gone.inf.RemoveEventHandler(gone.counted)
 	h.mu.Unlock()
 	gone.stop()
-	objs := gone.inf.GetStore().List()
+	objs := gone.store().List()
 	for _, obj := range objs {
 		h.dispatchDelete(obj)
 	}

@@ -389,7 +389,8 @@ func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
 	// no length) and hands every change to the Handle's subscribers, so a
 	// new view costs no replay of the kind.
 	h := e.handle
-	counted, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	var derived cache.Indexer
+	handler := cache.ResourceEventHandlerFuncs{
 		AddFunc: func(obj any) {
 			e.count.Add(1)
 			e.countIn(obj, 1)
@@ -406,12 +407,20 @@ func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
 			o.changed(k.ID)
 			h.dispatchDelete(obj)
 		},
-	})
+	}
+	var counted cache.ResourceEventHandlerRegistration
+	if k.Collapse != nil {
+		c := newCollapser(k, handler)
+		derived = c.store
+		counted, err = inf.AddEventHandler(c)
+	} else {
+		counted, err = inf.AddEventHandler(handler)
+	}
 	if err != nil {
 		return fmt.Errorf("count %s: %w", k, err)
 	}
 	pctx, cancel := context.WithCancel(ctx)
-	p := &part{ns: ns, inf: inf, counted: counted, stop: cancel}
+	p := &part{ns: ns, inf: inf, counted: counted, stop: cancel, derived: derived}
 	if err := h.addPart(p); err != nil {
 		cancel()
 		return fmt.Errorf("watch %s: %w", k, err)

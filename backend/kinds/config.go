@@ -41,6 +41,9 @@ func init() {
 		Nav: NavConfig, Rank: 20, Namespaced: true,
 		Cache:   Metadata,
 		Columns: []Column{NameColumn, NamespaceColumn, AgeColumn},
+		// Helm's release Secrets clutter the table; the Helm releases kind
+		// shows them as releases.
+		Hidden: HelmSecrets, HiddenLabel: "Helm release Secrets",
 		describe: describeAs(func(_ *metav1.PartialObjectMetadata, f *facts, d *model.Details) {
 			f.add("Values", "hidden; reveal one value at a time")
 		}),

@@ -55,11 +55,13 @@ const (
 // Navigation groups, in display order.
 const (
 	NavWorkloads = "Workloads"
-	NavNetwork   = "Network"
-	NavConfig    = "Config"
-	NavStorage   = "Storage"
-	NavAccess    = "Access control"
-	NavCluster   = "Cluster"
+	// NavApps holds what is installed as a unit (Helm releases).
+	NavApps    = "Apps"
+	NavNetwork = "Network"
+	NavConfig  = "Config"
+	NavStorage = "Storage"
+	NavAccess  = "Access control"
+	NavCluster = "Cluster"
 	// NavCustom holds the kinds of CustomResourceDefinitions.
 	NavCustom = "Custom resources"
 	// NavAPI holds the other kinds the server serves (aggregated APIs,
@@ -67,7 +69,7 @@ const (
 	NavAPI = "API resources"
 )
 
-var navOrder = []string{NavWorkloads, NavNetwork, NavConfig, NavStorage, NavAccess, NavCluster, NavCustom, NavAPI}
+var navOrder = []string{NavWorkloads, NavApps, NavNetwork, NavConfig, NavStorage, NavAccess, NavCluster, NavCustom, NavAPI}
 
 // Kind describes one resource kind. Every field is read-only once the kind
 // is registered; functions may be called from any goroutine and must not
@@ -98,6 +100,23 @@ type Kind struct {
 	// Summarize turns what a Dynamic kind's informer receives into the
 	// Summary the cache keeps; intern shares repeated strings (may be nil).
 	Summarize func(obj any, intern func(string) string) (any, error)
+	// CollapseKey and Collapse, when set, make one object of several: the
+	// informer's store keeps what it receives (cut by Slim), and the
+	// kind's handle (table, counts, queries, details) sees one object per
+	// CollapseKey ("namespace/name"), which Collapse makes of all the
+	// stored objects with that key (a Helm release of its revisions' Secrets).
+	CollapseKey func(obj any) string
+	Collapse    func(members []any) any
+	// Derived marks a kind whose objects are made from other objects
+	// (Helm releases from Secrets): GVR is what is watched, and the kind
+	// has no YAML, edit or delete of its own; its details come from the
+	// cache and its own calls.
+	Derived bool
+	// Hidden, when set, selects the objects the kind's table leaves out
+	// unless the view asks for them (ViewSpec.ShowHidden); HiddenLabel
+	// names them for the page's toggle ("Helm release Secrets").
+	Hidden      labels.Selector
+	HiddenLabel string
 	// Indexers are the kind's indexes besides the ones every kind has.
 	Indexers cache.Indexers
 	// NoLabelIndex leaves LabelIndex out of the kind's store. Custom kinds
@@ -332,6 +351,13 @@ func (k *Kind) Info() model.KindInfo {
 	if k.NodeShell {
 		info.Features = append(info.Features, model.FeatureNodeShell)
 	}
+	if k.ID == HelmReleases {
+		info.Features = append(info.Features, model.FeatureHelm)
+	}
+	if k.Derived {
+		info.Features = append(info.Features, model.FeatureNoYAML)
+	}
+	info.Hidden = k.HiddenLabel
 	for _, a := range k.Actions {
 		info.Actions = append(info.Actions, a.info(k))
 	}

@@ -114,6 +114,7 @@ func TestEveryRelationResolves(t *testing.T) {
 func TestBuiltinNavigation(t *testing.T) {
 	want := map[string][]kinds.ID{
 		kinds.NavWorkloads: {kinds.Pods, kinds.Deployments, kinds.ReplicaSets, kinds.StatefulSets, kinds.DaemonSets, kinds.Jobs, kinds.CronJobs},
+		kinds.NavApps:      {kinds.HelmReleases},
 		kinds.NavNetwork:   {kinds.Services, kinds.Ingresses, kinds.EndpointSlices, kinds.IngressClasses, kinds.NetworkPolicies},
 		kinds.NavConfig: {kinds.ConfigMaps, kinds.Secrets, kinds.ResourceQuotas, kinds.LimitRanges, kinds.HorizontalPodAutoscalers,
 			kinds.PodDisruptionBudgets, kinds.PriorityClasses, kinds.Leases, kinds.MutatingWebhookConfigurations, kinds.ValidatingWebhookConfigurations},

@@ -37,6 +37,8 @@ func TestLogTargets(t *testing.T) {
 				assert.Equal(t, []string{model.FeatureLogs, model.FeatureExec, model.FeatureForward}, k.Info().Features)
 			case k.ID == kinds.Nodes:
 				assert.Equal(t, []string{model.FeatureNodeShell}, k.Info().Features)
+			case k.ID == kinds.HelmReleases:
+				assert.Equal(t, []string{model.FeatureHelm, model.FeatureNoYAML}, k.Info().Features)
 			default:
 				assert.Empty(t, k.Info().Features)
 			}

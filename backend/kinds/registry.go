@@ -24,7 +24,9 @@ func register(k *Kind) {
 	if err := k.check(); err != nil {
 		panic("kinds: " + err.Error())
 	}
-	k.Actions = withDelete(k.Actions)
+	if !k.Derived {
+		k.Actions = withDelete(k.Actions)
+	}
 	builtins[k.ID] = k
 }
 
@@ -56,6 +58,9 @@ func (k *Kind) check() error {
 		return fmt.Errorf("%s: typed kind without NewInformer", k.ID)
 	case k.Cache == Dynamic && k.Summarize == nil:
 		return fmt.Errorf("%s: dynamic kind without Summarize", k.ID)
+	}
+	if (k.Collapse == nil) != (k.CollapseKey == nil) {
+		return fmt.Errorf("%s: Collapse and CollapseKey go together", k.ID)
 	}
 	if k.OwnLogs && k.PodSelector != nil {
 		return fmt.Errorf("%s: both its own logs and a pod selector", k.ID)
@@ -109,7 +114,8 @@ func (r *Registry) set(ks []*Kind) {
 	r.byGK = make(map[schema.GroupKind]*Kind, len(ks))
 	for _, k := range ks {
 		r.byID[k.ID] = k
-		if _, taken := r.byGK[k.GroupKind()]; !taken {
+		// A derived kind is no API kind: nothing names it by group and kind.
+		if _, taken := r.byGK[k.GroupKind()]; !taken && !k.Derived {
 			r.byGK[k.GroupKind()] = k
 		}
 	}

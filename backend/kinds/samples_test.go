@@ -99,6 +99,14 @@ func init() {
 		Status: networkingv1.IngressStatus{LoadBalancer: networkingv1.IngressLoadBalancerStatus{Ingress: []networkingv1.IngressLoadBalancerIngress{{IP: "192.0.2.10"}}}}}}
 	samples[kinds.ConfigMaps] = []any{&corev1.ConfigMap{ObjectMeta: objectMeta("shop", "web-config"), Data: map[string]string{"a": "1", "b": "2"}}}
 	samples[kinds.Secrets] = []any{&metav1.PartialObjectMetadata{ObjectMeta: objectMeta("shop", "web-tls")}}
+	latest := kinds.HelmRevision{ObjectMeta: objectMeta("shop", "sh.helm.release.v1.web.v3"), Release: "web", Revision: 3,
+		Status: "deployed", Chart: "web", ChartVersion: "1.2.3", AppVersion: "4.5", Updated: created.Add(time.Hour),
+		Description: "Upgrade complete"}
+	samples[kinds.HelmReleases] = []any{
+		&kinds.HelmRelease{ObjectMeta: objectMeta("shop", "web"), Latest: latest, Revisions: 3},
+		&kinds.HelmRelease{ObjectMeta: objectMeta("payments", "ledger"), Revisions: 1,
+			Latest: kinds.HelmRevision{ObjectMeta: objectMeta("payments", "sh.helm.release.v1.ledger.v1"), Release: "ledger", Revision: 1, Err: "not gzip: unexpected EOF"}},
+	}
 	samples[kinds.PersistentVolumeClaims] = []any{&corev1.PersistentVolumeClaim{ObjectMeta: objectMeta("shop", "data-db-0"),
 		Spec: corev1.PersistentVolumeClaimSpec{VolumeName: "pv-1", StorageClassName: ptr("standard"), VolumeMode: ptr(corev1.PersistentVolumeFilesystem),
 			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}},

@@ -74,6 +74,9 @@ type KindInfo struct {
 	Features []string `json:"features,omitempty"`
 	// Actions the kind's objects allow, in menu order.
 	Actions []Action `json:"actions,omitempty"`
+	// Hidden, when set, names the objects the kind's table leaves out
+	// unless the view asks for them (ViewSpec.ShowHidden): the page's toggle.
+	Hidden string `json:"hidden,omitempty"`
 }
 
 // KindList answers Kinds: every kind of a session. Version grows whenever

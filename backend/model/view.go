@@ -11,6 +11,9 @@ type ViewSpec struct {
 	// namespace, then name.
 	SortBy string `json:"sortBy"`
 	Desc   bool   `json:"desc"`
+	// ShowHidden shows the objects the kind hides by default
+	// (KindInfo.Hidden: Helm's release Secrets among Secrets).
+	ShowHidden bool `json:"showHidden,omitempty"`
 }
 
 // ViewInfo answers OpenView and UpdateView.

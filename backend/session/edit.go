@@ -117,6 +117,9 @@ func (s *Session) BeginEdit(k *kinds.Kind, ns, name string) (model.EditInfo, err
 	if !k.Watchable() {
 		return model.EditInfo{}, fmt.Errorf("%s: %s", k.Label, k.Unavailable)
 	}
+	if k.Derived {
+		return model.EditInfo{}, fmt.Errorf("%s cannot be edited as YAML", k.Label)
+	}
 	store, err := s.draftStore()
 	if err != nil {
 		return model.EditInfo{}, err

@@ -27,16 +27,7 @@ const YAMLPath = "/api/yaml"
 // any other failure to read it 502.
 func YAMLHandler(b *Switchboard) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != YAMLPath {
-			http.NotFound(w, r)
-			return
-		}
-		if r.Method != http.MethodGet {
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		q := r.URL.Query()
-		s := requestSession(b, w, q)
+		s, q := textRequest(b, w, r, YAMLPath)
 		if s == nil {
 			return
 		}
@@ -47,21 +38,51 @@ func YAMLHandler(b *Switchboard) http.Handler {
 		}
 		out, err := s.Access().YAML(r.Context(), k, ns, name)
 		if err != nil {
-			status := http.StatusBadGateway
-			if apierrors.IsNotFound(err) {
-				status = http.StatusNotFound
-			}
-			http.Error(w, err.Error(), status)
+			readFailed(w, err)
 			return
 		}
-		if len(out) > MaxYAML {
-			out = append(out[:MaxYAML:MaxYAML], []byte("\n# … cut: the object is larger than 4 MiB\n")...)
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(out)
+		writeText(w, out, "the object")
 	})
+}
+
+// textRequest checks a GET of path that names the current session's
+// generation and returns the session and the query; otherwise it answers
+// the request (404, 405, 409, 503) and returns nil.
+func textRequest(b *Switchboard, w http.ResponseWriter, r *http.Request, path string) (*Session, url.Values) {
+	if r.URL.Path != path {
+		http.NotFound(w, r)
+		return nil, nil
+	}
+	if r.Method != http.MethodGet {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, nil
+	}
+	q := r.URL.Query()
+	return requestSession(b, w, q), q
+}
+
+// readFailed answers a read the API refused: 404 for what it does not
+// have, 403 for what the user may not read, 502 for any other failure.
+func readFailed(w http.ResponseWriter, err error) {
+	status := http.StatusBadGateway
+	switch {
+	case apierrors.IsNotFound(err):
+		status = http.StatusNotFound
+	case apierrors.IsForbidden(err):
+		status = http.StatusForbidden
+	}
+	http.Error(w, err.Error(), status)
+}
+
+// writeText sends a text, cut at MaxYAML with a note naming what it is.
+func writeText(w http.ResponseWriter, out []byte, what string) {
+	if len(out) > MaxYAML {
+		out = append(out[:MaxYAML:MaxYAML], []byte("\n# … cut: "+what+" is larger than 4 MiB\n")...)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(out)
 }
 
 // Object parses a kind, namespace and name from the page before they

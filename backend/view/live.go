@@ -192,8 +192,13 @@ func shapeOf(k *kinds.Kind, spec model.ViewSpec, sel labels.Selector) (shape, er
 		sh.eager = true
 	}
 	ns, filter, textCols := spec.Namespace, spec.Filter, sh.textCols
+	var hidden labels.Selector
+	if k.Hidden != nil && !spec.ShowHidden {
+		hidden = k.Hidden
+	}
 	sh.scope = func(e *entry) bool {
-		return (ns == "" || e.ns == ns) && (sel.Empty() || sel.Matches(labels.Set(e.labels)))
+		return (ns == "" || e.ns == ns) && (sel.Empty() || sel.Matches(labels.Set(e.labels))) &&
+			(hidden == nil || !hidden.Matches(labels.Set(e.labels)))
 	}
 	scope := sh.scope
 	sh.match = func(e *entry) bool {

@@ -105,7 +105,9 @@ export function App() {
   // session (another context's kind), is not asked for.
   const { info, table: tableKind, label, namespaced, unserved, gone } = useShownKind(kinds, kind);
   const sort = sorts[kind] ?? (info?.sortBy ? { sortBy: info.sortBy, desc: !!info.desc } : { sortBy: '', desc: false });
-  const spec: ViewSpec = { kind, namespace: namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc };
+  // Kinds that hide some objects by default (Helm's Secrets among Secrets) show them on request, per kind.
+  const [showHidden, setShowHidden] = useState<Record<string, boolean>>({});
+  const spec: ViewSpec = { kind, namespace: namespaced ? namespace : '', selector, filter, sortBy: sort.sortBy, desc: sort.desc, showHidden: !!showHidden[kind] };
   const view = useView(generation, enabled && !unserved, spec, reopen);
   const { cache } = view;
   const { markRemoved } = kinds;
@@ -370,6 +372,12 @@ export function App() {
                     }}
                   />
                 </label>
+                {info?.hidden && (
+                  <label className="field toggle" title={`${info.label} hide ${info.hidden} unless asked`}>
+                    <input type="checkbox" data-testid="show-hidden" checked={!!showHidden[kind]} onChange={(e) => setShowHidden((m) => ({ ...m, [kind]: e.target.checked }))} />
+                    <span>Show {info.hidden}</span>
+                  </label>
+                )}
               </div>
             </div>
             {view.specError && (

@@ -247,6 +247,19 @@ func demo(nodes int) *objects {
 			route{"/", storefront}, route{"/api/cart", cart}, route{"/api/catalog", catalog}, route{"/api/checkout", checkout}),
 	)
 	o.addPod(importer)
+	// Helm-style releases: storefront upgraded twice, ledger's last
+	// upgrade failed (its revision 1 still deployed).
+	o.add(helmRelease(storefront, map[string]any{
+		"replicaCount": 1, "image": map[string]any{"repository": storefront.image, "tag": "latest"},
+		"ingress": map[string]any{"enabled": false, "host": ""}, "redis": map[string]any{"host": "redis", "password": ""},
+	}, "The storefront is served at https://shop.example.com/",
+		helmRevision{"superseded", "Install complete", "0.9.0", "1.40.0", 240 * time.Hour, map[string]any{"replicaCount": 2}},
+		helmRevision{"superseded", "Upgrade complete", "0.9.3", "1.41.2", 72 * time.Hour,
+			map[string]any{"replicaCount": 3, "redis": map[string]any{"password": token("shop/storefront/redis", 24)}}},
+		helmRevision{"deployed", "Upgrade complete", "1.0.0", "1.42.0", 2 * time.Hour,
+			map[string]any{"replicaCount": 3, "ingress": map[string]any{"enabled": true, "host": "shop.example.com"},
+				"redis": map[string]any{"password": token("shop/storefront/redis", 24)}}},
+	)...)
 
 	o.add(
 		configMap(ledger, "ledger-config", map[string]string{
@@ -264,6 +277,15 @@ func demo(nodes int) *objects {
 	o.addDeployment(ledger, corev1.ServiceTypeClusterIP)
 	o.addDeployment(fraud, corev1.ServiceTypeClusterIP)
 	o.addStatefulSet(postgres)
+	o.add(helmRelease(ledger, map[string]any{
+		"replicaCount": 1, "database": map[string]any{"url": "", "poolSize": 10}, "currencies": []any{"EUR"},
+	}, "Ledger gRPC listens on ledger.payments:9090.",
+		helmRevision{"deployed", "Install complete", "2.11.0", "2.11.0", 96 * time.Hour,
+			map[string]any{"replicaCount": 2, "database": map[string]any{"url": "postgres://payments:" + token("payments/ledger/db", 16) + "@postgres-0.postgres:5432/ledger"}}},
+		helmRevision{"failed", "Upgrade \"ledger\" failed: context deadline exceeded", "2.12.0", "2.12.0", 30 * time.Minute,
+			map[string]any{"replicaCount": 2, "currencies": []any{"EUR", "USD", "GBP", "CHF"},
+				"database": map[string]any{"url": "postgres://payments:" + token("payments/ledger/db", 16) + "@postgres-0.postgres:5432/ledger"}}},
+	)...)
 	o.add(
 		job(backfill, "ledger-backfill", ptr[int32](2)),
 		cronJob(report, "0 2 * * *", true),

@@ -27,6 +27,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"crowsnest/backend/helm"
 	"crowsnest/hack/seed"
 )
 
@@ -644,4 +645,27 @@ func TestPodsErrors(t *testing.T) {
 			require.Empty(t, loadPods(t, tt.client, "load"))
 		})
 	}
+}
+
+// The demo's Helm-style releases are Secrets Helm itself could read: the
+// storefront's three revisions (the last deployed) and ledger's failed
+// upgrade, each decodable.
+func TestClusterDemoHelmReleases(t *testing.T) {
+	cs := seeded(t, "demo")
+	latest := map[string]string{}
+	for _, ns := range []string{"shop", "payments"} {
+		list, err := cs.CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{LabelSelector: helm.Selector})
+		require.NoError(t, err)
+		for _, s := range list.Items {
+			require.Equal(t, corev1.SecretType(helm.SecretType), s.Type)
+			r, err := helm.Decode(s.Data[helm.DataKey])
+			require.NoError(t, err, s.Name)
+			require.Equal(t, s.Labels["status"], r.Info.Status)
+			require.Equal(t, helm.SecretName(r.Name, r.Version), s.Name)
+			if v := s.Labels["version"]; v > latest[ns+"/"+r.Name] {
+				latest[ns+"/"+r.Name] = v + " " + r.Info.Status
+			}
+		}
+	}
+	require.Equal(t, map[string]string{"shop/storefront": "3 deployed", "payments/ledger": "2 failed"}, latest)
 }

@@ -60,6 +60,11 @@ func staging(int) *objects {
 	)
 	o.addDeployment(frontend, corev1.ServiceTypeClusterIP)
 	o.addDeployment(gateway, corev1.ServiceTypeClusterIP)
+	o.add(helmRelease(frontend, map[string]any{"replicaCount": 1, "apiUrl": "", "analytics": map[string]any{"enabled": true, "key": ""}},
+		"Staging frontend: https://staging.example.com/",
+		helmRevision{"deployed", "Install complete", "2.0.0-rc.3", "2.0.0-rc.3", 20 * time.Hour,
+			map[string]any{"replicaCount": 2, "apiUrl": "https://api.staging.example.com", "analytics": map[string]any{"enabled": false}}},
+	)...)
 	o.add(cronJob(sitemap, "0 * * * *", false))
 	o.addDeployment(indexer, corev1.ServiceTypeClusterIP)
 	o.addStatefulSet(opensearch)

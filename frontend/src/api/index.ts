@@ -149,6 +149,15 @@ export const FEATURE_LOGS = 'logs';
 export const FEATURE_EXEC = 'exec';
 /** The feature of kinds a node shell can open on (nodes), when the settings enable it for the context. */
 export const FEATURE_NODE_SHELL = 'nodeshell';
+/** The feature of Helm releases: the details show their history, values, manifest and resources (helmRelease). */
+export const FEATURE_HELM = 'helm';
+/** The feature of kinds whose objects have no YAML of their own (made from other objects, as Helm releases from Secrets). */
+export const FEATURE_NO_YAML = 'noyaml';
+/** HelmRelease is a release read from its Secrets now: history, the places of its values (never the values), notes, resources. */
+export type HelmRelease = Data<model.HelmRelease>;
+export type HelmRevision = model.HelmRevision;
+export type HelmValueLeaf = model.HelmValueLeaf;
+export type HelmResource = model.HelmResource;
 /** NodeShellPlan is the pod a node shell would create (checked by a server dry run, nothing created): shown before openNodeShell creates it. */
 export type NodeShellPlan = model.NodeShellPlan;
 /** NodeShellPod is a node shell pod that no terminal of this window holds (left behind by an earlier run, or another app's). */
@@ -201,6 +210,15 @@ export const api = {
   /** revealSecretValue fetches one Secret value on the user's explicit request; it is never stored. */
   revealSecretValue: (namespace: string, name: string, key: string): Promise<SecretValue> =>
     App.RevealSecretValue(namespace, name, key),
+
+  /** helmRelease reads a release's history, values (their places only), notes and resources from its Secrets. */
+  helmRelease: (namespace: string, name: string): Promise<HelmRelease> => App.HelmRelease(namespace, name),
+  /** revealHelmValue reads one value of a revision (user-supplied, or computed) on the user's explicit request; it is never stored. */
+  revealHelmValue: (namespace: string, name: string, revision: number, computed: boolean, path: string[]): Promise<string> =>
+    App.RevealHelmValue(namespace, name, revision, computed, path),
+  /** fetchHelmManifest reads a revision's rendered manifest from the backend's handler (too big for a bound call). */
+  fetchHelmManifest: (generation: number, namespace: string, name: string, revision: number): Promise<string> =>
+    fetchText('/api/helm/manifest', { gen: String(generation), namespace, name, revision: String(revision) }),
 
   /** canReadLogs asks whether the user may read the object's logs (get pods/log), and if not, why. */
   canReadLogs: (kind: string, namespace: string, name: string): Promise<Permission> => App.CanReadLogs(kind, namespace, name),

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_LOGS, FEATURE_NODE_SHELL, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_HELM, FEATURE_LOGS, FEATURE_NODE_SHELL, FEATURE_NO_YAML, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
 import { ActionMenu } from '../actions/ActionMenu';
 import { ForwardForm } from '../forwards/ForwardForm';
@@ -10,6 +10,7 @@ import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
 import { EditYaml } from '../edit/EditYaml';
 import { useReadOnly } from '../writes/writeMode';
+import { HELM_TABS, HelmHistory, HelmManifest, HelmOverview, HelmValues, helmTabTitle, useHelmRelease, type HelmTab } from '../helm/HelmRelease';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('../edit/YamlEditor'));
@@ -21,7 +22,7 @@ export interface Target {
   key: string;
 }
 
-export type Tab = 'overview' | 'yaml' | 'events' | 'logs';
+export type Tab = 'overview' | 'yaml' | 'events' | 'logs' | HelmTab;
 
 interface Props {
   target: Target;
@@ -63,8 +64,13 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
   const forwardable = info?.features?.includes(FEATURE_FORWARD) ?? false;
   const exec = info?.features?.includes(FEATURE_EXEC) ?? false;
   const nodeShell = info?.features?.includes(FEATURE_NODE_SHELL) ?? false;
-  const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
-  const shown = tab === 'logs' && !logs ? 'overview' : tab;
+  const helm = info?.features?.includes(FEATURE_HELM) ?? false;
+  const noYAML = info?.features?.includes(FEATURE_NO_YAML) ?? false;
+  // A Helm release is read from its Secrets: no YAML or events of its own.
+  const plain: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
+  const tabs: Tab[] = helm ? ['overview', ...HELM_TABS] : plain.filter((t) => !(noYAML && t === 'yaml'));
+  const shown = tabs.includes(tab) ? tab : 'overview';
+  const helmState = useHelmRelease(generation, target.namespace, target.name, (row?.cells ?? []).join('\u0000'), helm);
   return (
     <aside className="details" data-testid="details" data-key={target.key} data-gone={gone || undefined} aria-label={`${what} ${target.name}`}>
       <header className="details-head">
@@ -91,7 +97,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t} type="button" role="tab" aria-selected={shown === t} className={'tab' + (shown === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>
-            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : `Events${details ? ` (${details.events?.length ?? 0})` : ''}`}
+            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : t === 'events' ? `Events${details ? ` (${details.events?.length ?? 0})` : ''}` : helmTabTitle(t)}
           </button>
         ))}
         {shown === 'logs' && onDockLogs && (
@@ -132,6 +138,10 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         {details && row && shown === 'overview' && (
           <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />
         )}
+        {helm && shown === 'overview' && <HelmOverview state={helmState} kinds={kinds} onNavigate={onNavigate} />}
+        {helm && shown === 'history' && <HelmHistory state={helmState} now={now} />}
+        {helm && shown === 'values' && <HelmValues key={id} state={helmState} namespace={target.namespace} name={target.name} />}
+        {helm && shown === 'manifest' && <HelmManifest key={id} state={helmState} generation={generation} namespace={target.namespace} name={target.name} />}
         {details && shown === 'events' && <EventList events={details.events ?? []} now={now} />}
         {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} context={context} what={what} />}
       </div>

@@ -14,7 +14,7 @@ export interface ViewState {
   removed: boolean;
 }
 
-const specKey = (s: ViewSpec) => JSON.stringify([s.kind, s.namespace, s.selector, s.filter, s.sortBy, s.desc]);
+const specKey = (s: ViewSpec) => JSON.stringify([s.kind, s.namespace, s.selector, s.filter, s.sortBy, s.desc, !!s.showHidden]);
 
 /**
  * useView keeps one backend view open for the session generation and points

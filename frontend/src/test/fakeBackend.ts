@@ -3,7 +3,7 @@
 import { vi } from 'vitest';
 import type {
   ActionPlan, ActionRequest, ActionResult, DrainNotice, DrainStatus,
-  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, NodeShellLeftovers, NodeShellPlan, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
+  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, HelmRelease, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, NodeShellLeftovers, NodeShellPlan, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
 } from '../api';
 import { KINDS, kindsById } from './kindsFixture';
 
@@ -215,6 +215,26 @@ export function fakeBackend() {
       return () => drainListeners.delete(cb);
     },
     revealSecretValue: vi.fn(async (_ns: string, _name: string, key: string) => ({ key, value: 'value-of-' + key, base64: false })),
+    helmRelease: vi.fn(async (namespace: string, name: string): Promise<HelmRelease> => ({
+      name,
+      namespace,
+      revision: 2,
+      history: [
+        { revision: 2, status: 'failed', health: 'error', updated: 1_799_990_000, chart: name + '-1.1.0', appVersion: '2', description: 'Upgrade failed', secret: `sh.helm.release.v1.${name}.v2` },
+        { revision: 1, status: 'superseded', health: 'neutral', updated: 1_799_900_000, chart: name + '-1.0.0', appVersion: '1', description: 'Install complete', secret: `sh.helm.release.v1.${name}.v1` },
+      ],
+      config: { leaves: [{ path: ['db', 'password'], display: 'db.password', type: 'string', size: 6 }] },
+      computed: {
+        leaves: [
+          { path: ['db', 'password'], display: 'db.password', type: 'string', size: 6 },
+          { path: ['replicas'], display: 'replicas', type: 'number', size: 1 },
+        ],
+      },
+      notes: 'Thanks for installing ' + name,
+      resources: [{ apiVersion: 'v1', apiKind: 'Service', kind: 'services', namespace, name, key: namespace + '/' + name }],
+    })),
+    revealHelmValue: vi.fn(async (_ns: string, _name: string, revision: number, computed: boolean, path: string[]) => `value-of-${path.join('.')}@${revision}${computed ? '-computed' : ''}`),
+    fetchHelmManifest: vi.fn(async (_gen: number, _ns: string, name: string, revision: number) => `# revision ${revision}\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`),
     canReadLogs: vi.fn(async (_kind: string, _ns: string, _name: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
     canExec: vi.fn(async (_ns: string) => ({ allowed: true }) as { allowed: boolean; reason?: string }),
     openLogs: vi.fn(async (t: LogTarget) => {

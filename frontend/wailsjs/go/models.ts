@@ -843,6 +843,158 @@ export namespace model {
 	        this.localPort = source["localPort"];
 	    }
 	}
+	export class HelmResource {
+	    apiVersion: string;
+	    apiKind: string;
+	    kind?: string;
+	    namespace?: string;
+	    name: string;
+	    key: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelmResource(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.apiVersion = source["apiVersion"];
+	        this.apiKind = source["apiKind"];
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.key = source["key"];
+	    }
+	}
+	export class HelmValueLeaf {
+	    path: string[];
+	    display: string;
+	    type: string;
+	    size: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelmValueLeaf(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.display = source["display"];
+	        this.type = source["type"];
+	        this.size = source["size"];
+	    }
+	}
+	export class HelmValues {
+	    leaves: HelmValueLeaf[];
+	    more?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelmValues(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.leaves = this.convertValues(source["leaves"], HelmValueLeaf);
+	        this.more = source["more"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class HelmRevision {
+	    revision: number;
+	    status: string;
+	    health: string;
+	    updated: number;
+	    chart: string;
+	    appVersion: string;
+	    description: string;
+	    secret: string;
+	    problem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelmRevision(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.revision = source["revision"];
+	        this.status = source["status"];
+	        this.health = source["health"];
+	        this.updated = source["updated"];
+	        this.chart = source["chart"];
+	        this.appVersion = source["appVersion"];
+	        this.description = source["description"];
+	        this.secret = source["secret"];
+	        this.problem = source["problem"];
+	    }
+	}
+	export class HelmRelease {
+	    name: string;
+	    namespace: string;
+	    revision: number;
+	    history: HelmRevision[];
+	    config: HelmValues;
+	    computed: HelmValues;
+	    notes: string;
+	    notesCut?: boolean;
+	    resources: HelmResource[];
+	    problem?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new HelmRelease(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.namespace = source["namespace"];
+	        this.revision = source["revision"];
+	        this.history = this.convertValues(source["history"], HelmRevision);
+	        this.config = this.convertValues(source["config"], HelmValues);
+	        this.computed = this.convertValues(source["computed"], HelmValues);
+	        this.notes = source["notes"];
+	        this.notesCut = source["notesCut"];
+	        this.resources = this.convertValues(source["resources"], HelmResource);
+	        this.problem = source["problem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
+	
 	export class KindInfo {
 	    id: string;
 	    kind: string;
@@ -860,6 +1012,7 @@ export namespace model {
 	    unavailable?: string;
 	    features?: string[];
 	    actions?: Action[];
+	    hidden?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new KindInfo(source);
@@ -883,6 +1036,7 @@ export namespace model {
 	        this.unavailable = source["unavailable"];
 	        this.features = source["features"];
 	        this.actions = this.convertValues(source["actions"], Action);
+	        this.hidden = source["hidden"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1485,6 +1639,7 @@ export namespace model {
 	    filter: string;
 	    sortBy: string;
 	    desc: boolean;
+	    showHidden?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ViewSpec(source);
@@ -1498,6 +1653,7 @@ export namespace model {
 	        this.filter = source["filter"];
 	        this.sortBy = source["sortBy"];
 	        this.desc = source["desc"];
+	        this.showHidden = source["showHidden"];
 	    }
 	}
 	export class Window {

@@ -51,6 +51,8 @@ export function ForwardPorts(arg1:string,arg2:string,arg3:string):Promise<Array<
 
 export function Forwards():Promise<Array<model.Forward>>;
 
+export function HelmRelease(arg1:string,arg2:string):Promise<model.HelmRelease>;
+
 export function Kinds():Promise<model.KindList>;
 
 export function LogFilterLines(arg1:string,arg2:model.LogQuery,arg3:number,arg4:number):Promise<model.LogWindow>;
@@ -90,6 +92,8 @@ export function ResizeTerminal(arg1:string,arg2:number,arg3:number):Promise<void
 export function RestartForward(arg1:string):Promise<model.Forward>;
 
 export function RetryKind(arg1:string):Promise<void>;
+
+export function RevealHelmValue(arg1:string,arg2:string,arg3:number,arg4:boolean,arg5:Array<string>):Promise<string>;
 
 export function RevealSecretValue(arg1:string,arg2:string,arg3:string):Promise<model.SecretValue>;
 

@@ -98,6 +98,10 @@ export function Forwards() {
   return window['go']['main']['App']['Forwards']();
 }
 
+export function HelmRelease(arg1, arg2) {
+  return window['go']['main']['App']['HelmRelease'](arg1, arg2);
+}
+
 export function Kinds() {
   return window['go']['main']['App']['Kinds']();
 }
@@ -176,6 +180,10 @@ export function RestartForward(arg1) {
 
 export function RetryKind(arg1) {
   return window['go']['main']['App']['RetryKind'](arg1);
+}
+
+export function RevealHelmValue(arg1, arg2, arg3, arg4, arg5) {
+  return window['go']['main']['App']['RevealHelmValue'](arg1, arg2, arg3, arg4, arg5);
 }
 
 export function RevealSecretValue(arg1, arg2, arg3) {
