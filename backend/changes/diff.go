@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -14,15 +15,28 @@ import (
 )
 
 // Field is one changed field of an update: its path and its old and new
-// values as JSON text ("" when the field was absent). Values longer than
-// MaxValue bytes are cut (Cut is set) and cannot be restored.
+// values as JSON text ("" when the field was absent), kept as one string.
+// Values longer than MaxValue bytes are cut (Cut is set) and cannot be
+// restored.
 type Field struct {
-	Path     string
-	Old, New string
-	// Managers is a bit set over the entry's Managers: those responsible.
+	Path   string
+	values string // old then new
+	split  int32  // len(old)
+	// Managers is a bit set over the entry's Actors: those responsible.
 	Managers uint8
 	Cut      bool
 }
+
+// NewField returns a field changed from old to cur.
+func NewField(path, old, cur string) Field {
+	return Field{Path: path, values: old + cur, split: int32(len(old))}
+}
+
+// Old is the value before the change ("" when absent).
+func (f *Field) Old() string { return f.values[:f.split] }
+
+// New is the value after the change ("" when absent).
+func (f *Field) New() string { return f.values[f.split:] }
 
 // MaxValue is the most of a value's JSON text an entry keeps.
 const MaxValue = 512
@@ -96,10 +110,30 @@ func Diff(old, cur any, ign Ignore) (fields []Field, more int) {
 }
 
 type differ struct {
-	ign  Ignore
-	path []byte
+	ign Ignore
+	// path is the current path as segments; the text is built only for a
+	// field that changed.
+	path []seg
 	out  []Field
 	more int
+}
+
+// seg is one step of a path: a key, or an item (field=value) of a list.
+type seg struct {
+	key, value string
+	item       bool
+}
+
+func (d *differ) pathText() string {
+	var b []byte
+	for _, s := range d.path {
+		if s.item {
+			b = appendItem(b, s.key, s.value)
+		} else {
+			b = appendKey(b, s.key)
+		}
+	}
+	return string(b)
 }
 
 var (
@@ -114,16 +148,17 @@ func (d *differ) emit(a, b reflect.Value) {
 		d.more++
 		return
 	}
-	f := Field{Path: string(d.path)}
-	f.Old, f.Cut = render(a, f.Cut)
-	f.New, f.Cut = render(b, f.Cut)
+	old, cut1 := render(a)
+	cur, cut2 := render(b)
+	f := NewField(d.pathText(), old, cur)
+	f.Cut = cut1 || cut2
 	d.out = append(d.out, f)
 }
 
 // render is v's JSON text, cut to MaxValue; "" for an absent value.
-func render(v reflect.Value, cut bool) (string, bool) {
+func render(v reflect.Value) (string, bool) {
 	if !v.IsValid() || (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
-		return "", cut
+		return "", false
 	}
 	var s string
 	if v.CanInterface() {
@@ -134,7 +169,7 @@ func render(v reflect.Value, cut bool) (string, bool) {
 	if len(s) > MaxValue {
 		return s[:MaxValue], true
 	}
-	return s, cut
+	return s, false
 }
 
 func toJSON(v any) string {
@@ -264,17 +299,23 @@ func (d *differ) structs(a, b reflect.Value, ign *ignoreNode) {
 		return
 	}
 	for _, f := range structFields(a.Type()) {
-		fa, fb := a.FieldByIndex(f.index), b.FieldByIndex(f.index)
+		var fa, fb reflect.Value
+		if len(f.index) == 1 {
+			fa, fb = a.Field(f.index[0]), b.Field(f.index[0])
+		} else {
+			fa, fb = a.FieldByIndex(f.index), b.FieldByIndex(f.index)
+		}
 		if f.inline {
 			d.value(fa, fb, ign)
 			continue
 		}
-		n := len(d.path)
-		d.path = appendKey(d.path, f.name)
+		d.path = append(d.path, seg{key: f.name})
 		d.value(fa, fb, ign.child(f.name))
-		d.path = d.path[:n]
+		d.path = d.path[:len(d.path)-1]
 	}
 }
+
+var stringMapType = reflect.TypeFor[map[string]string]()
 
 func (d *differ) maps(a, b reflect.Value, ign *ignoreNode) {
 	if a.Len() == 0 && b.Len() == 0 {
@@ -289,12 +330,27 @@ func (d *differ) maps(a, b reflect.Value, ign *ignoreNode) {
 	if a.Pointer() == b.Pointer() {
 		return
 	}
-	n := len(d.path)
+	if a.Type() == stringMapType && a.CanInterface() && b.CanInterface() {
+		// Labels, annotations, selectors: most often equal.
+		ma, mb := a.Interface().(map[string]string), b.Interface().(map[string]string)
+		if len(ma) == len(mb) {
+			equal := true
+			for k, v := range ma {
+				if w, ok := mb[k]; !ok || w != v {
+					equal = false
+					break
+				}
+			}
+			if equal {
+				return
+			}
+		}
+	}
 	iter := a.MapRange()
 	for iter.Next() {
 		k := iter.Key().String()
 		vb := b.MapIndex(iter.Key())
-		d.path = appendKey(d.path, k)
+		d.path = append(d.path, seg{key: k})
 		if !vb.IsValid() {
 			if kid := ign.child(k); kid == nil || !kid.leaf {
 				d.emit(iter.Value(), reflect.Value{})
@@ -302,7 +358,7 @@ func (d *differ) maps(a, b reflect.Value, ign *ignoreNode) {
 		} else {
 			d.value(iter.Value(), vb, ign.child(k))
 		}
-		d.path = d.path[:n]
+		d.path = d.path[:len(d.path)-1]
 	}
 	iter = b.MapRange()
 	for iter.Next() {
@@ -313,9 +369,9 @@ func (d *differ) maps(a, b reflect.Value, ign *ignoreNode) {
 		if kid := ign.child(k); kid != nil && kid.leaf {
 			continue
 		}
-		d.path = appendKey(d.path, k)
+		d.path = append(d.path, seg{key: k})
 		d.emit(reflect.Value{}, iter.Value())
-		d.path = d.path[:n]
+		d.path = d.path[:len(d.path)-1]
 	}
 }
 
@@ -350,32 +406,33 @@ func (d *differ) lists(a, b reflect.Value, ign *ignoreNode) {
 	d.emit(a, b)
 }
 
-// keyed compares lists of named items by key.
+// keyed compares lists of named items by key (lists are short: items are
+// found by a scan, not a map).
 func (d *differ) keyed(a, b reflect.Value, field string, ign *ignoreNode) {
-	n := len(d.path)
-	old := make(map[string]reflect.Value, a.Len())
-	for i := 0; i < a.Len(); i++ {
-		k, _ := itemKey(a.Index(i), field)
-		old[k] = a.Index(i)
+	find := func(l reflect.Value, k string) reflect.Value {
+		for i := 0; i < l.Len(); i++ {
+			if ik, _ := itemKey(l.Index(i), field); ik == k {
+				return l.Index(i)
+			}
+		}
+		return reflect.Value{}
 	}
-	seen := make(map[string]bool, b.Len())
 	for i := 0; i < b.Len(); i++ {
 		k, _ := itemKey(b.Index(i), field)
-		seen[k] = true
-		d.path = appendItem(d.path, field, k)
-		if va, ok := old[k]; ok {
+		d.path = append(d.path, seg{key: field, value: k, item: true})
+		if va := find(a, k); va.IsValid() {
 			d.value(va, b.Index(i), ign)
 		} else {
 			d.emit(reflect.Value{}, b.Index(i))
 		}
-		d.path = d.path[:n]
+		d.path = d.path[:len(d.path)-1]
 	}
 	for i := 0; i < a.Len(); i++ {
 		k, _ := itemKey(a.Index(i), field)
-		if !seen[k] {
-			d.path = appendItem(d.path, field, k)
+		if !find(b, k).IsValid() {
+			d.path = append(d.path, seg{key: field, value: k, item: true})
 			d.emit(a.Index(i), reflect.Value{})
-			d.path = d.path[:n]
+			d.path = d.path[:len(d.path)-1]
 		}
 	}
 }
@@ -404,13 +461,14 @@ func listKey(a, b reflect.Value) string {
 }
 
 func distinct(l reflect.Value, field string) bool {
-	seen := make(map[string]bool, l.Len())
+	var small [16]string
+	seen := small[:0]
 	for i := 0; i < l.Len(); i++ {
 		k, ok := itemKey(l.Index(i), field)
-		if !ok || seen[k] {
+		if !ok || slices.Contains(seen, k) {
 			return false
 		}
-		seen[k] = true
+		seen = append(seen, k)
 	}
 	return true
 }

@@ -28,6 +28,17 @@ func deployment() *appsv1.Deployment {
 	}
 }
 
+// fv is a Field as tests write it.
+type fv struct{ Path, Old, New string }
+
+func fvs(fields []Field) []fv {
+	var out []fv
+	for i := range fields {
+		out = append(out, fv{fields[i].Path, fields[i].Old(), fields[i].New()})
+	}
+	return out
+}
+
 func paths(fields []Field) []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {
@@ -41,7 +52,7 @@ func TestDiff(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(d *appsv1.Deployment)
-		want   []Field
+		want   []fv
 	}{
 		{name: "nothing", change: func(d *appsv1.Deployment) {}},
 		{name: "bookkeeping only", change: func(d *appsv1.Deployment) {
@@ -49,10 +60,10 @@ func TestDiff(t *testing.T) {
 			d.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "x"}}
 		}},
 		{name: "replicas", change: func(d *appsv1.Deployment) { d.Spec.Replicas = ptr.To[int32](3) },
-			want: []Field{{Path: "spec.replicas", Old: "1", New: "3"}}},
+			want: []fv{{Path: "spec.replicas", Old: "1", New: "3"}}},
 		{name: "a label added and one with a dotted key removed", change: func(d *appsv1.Deployment) {
 			d.Labels = map[string]string{"app": "web", "tier": "front"}
-		}, want: []Field{
+		}, want: []fv{
 			{Path: "metadata.labels.tier", New: `"front"`},
 			{Path: `metadata.labels["app.kubernetes.io/part-of"]`, Old: `"shop"`},
 		}},
@@ -60,29 +71,29 @@ func TestDiff(t *testing.T) {
 			c := d.Spec.Template.Spec.Containers
 			c[0], c[1] = c[1], c[0]
 			c[1].Image = "nginx:1.26"
-		}, want: []Field{{Path: "spec.template.spec.containers[name=app].image", Old: `"nginx:1.25"`, New: `"nginx:1.26"`}}},
+		}, want: []fv{{Path: "spec.template.spec.containers[name=app].image", Old: `"nginx:1.25"`, New: `"nginx:1.26"`}}},
 		{name: "env matched by name", change: func(d *appsv1.Deployment) {
 			e := d.Spec.Template.Spec.Containers[0].Env
 			d.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "B", Value: "3"}, e[0], {Name: "C", Value: "4"}}
-		}, want: []Field{
+		}, want: []fv{
 			{Path: "spec.template.spec.containers[name=app].env[name=B].value", Old: `"2"`, New: `"3"`},
 			{Path: "spec.template.spec.containers[name=app].env[name=C]", New: `{"name":"C","value":"4"}`},
 		}},
 		{name: "ports by container port", change: func(d *appsv1.Deployment) {
 			d.Spec.Template.Spec.Containers[0].Ports[0].Name = "http"
-		}, want: []Field{{Path: "spec.template.spec.containers[name=app].ports[containerPort=80].name", Old: `""`, New: `"http"`}}},
+		}, want: []fv{{Path: "spec.template.spec.containers[name=app].ports[containerPort=80].name", Old: `""`, New: `"http"`}}},
 		{name: "a container removed", change: func(d *appsv1.Deployment) {
 			d.Spec.Template.Spec.Containers = d.Spec.Template.Spec.Containers[:1]
-		}, want: []Field{{Path: "spec.template.spec.containers[name=sidecar]", Old: `{"name":"sidecar","image":"envoy:1","args":["-a","-b"],"resources":{}}`}}},
+		}, want: []fv{{Path: "spec.template.spec.containers[name=sidecar]", Old: `{"name":"sidecar","image":"envoy:1","args":["-a","-b"],"resources":{}}`}}},
 		{name: "a list of scalars as one value", change: func(d *appsv1.Deployment) {
 			d.Spec.Template.Spec.Containers[1].Args = []string{"-a"}
-		}, want: []Field{{Path: "spec.template.spec.containers[name=sidecar].args", Old: `["-a","-b"]`, New: `["-a"]`}}},
+		}, want: []fv{{Path: "spec.template.spec.containers[name=sidecar].args", Old: `["-a","-b"]`, New: `["-a"]`}}},
 		{name: "quantities compare by value", change: func(d *appsv1.Deployment) {
 			d.Spec.Template.Spec.Containers[0].Resources.Requests[corev1.ResourceCPU] = resource.MustParse("0.1")
 		}},
 		{name: "a quantity changed", change: func(d *appsv1.Deployment) {
 			d.Spec.Template.Spec.Containers[0].Resources.Requests[corev1.ResourceCPU] = resource.MustParse("200m")
-		}, want: []Field{{Path: "spec.template.spec.containers[name=app].resources.requests.cpu", Old: `"100m"`, New: `"200m"`}}},
+		}, want: []fv{{Path: "spec.template.spec.containers[name=app].resources.requests.cpu", Old: `"100m"`, New: `"200m"`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +101,7 @@ func TestDiff(t *testing.T) {
 			tt.change(cur)
 			got, more := Diff(old, cur, base)
 			assert.Zero(t, more)
-			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.want, fvs(got))
 		})
 	}
 }
@@ -117,7 +128,7 @@ func TestDiffUnstructuredAndSummaries(t *testing.T) {
 		map[string]any{"name": "b", "size": int64(3)}, map[string]any{"name": "a", "size": int64(1)}}}}
 	got, _ := Diff(old, cur, Ignore{})
 	require.Len(t, got, 1)
-	assert.Equal(t, Field{Path: "spec.items[name=b].size", Old: "2", New: "3"}, got[0])
+	assert.Equal(t, []fv{{Path: "spec.items[name=b].size", Old: "2", New: "3"}}, fvs(got))
 }
 
 func TestDiffCutsLongValuesAndCountsMore(t *testing.T) {
@@ -130,7 +141,7 @@ func TestDiffCutsLongValuesAndCountsMore(t *testing.T) {
 	got, _ := Diff(old, cur, Ignore{})
 	require.Len(t, got, 1)
 	assert.True(t, got[0].Cut)
-	assert.Len(t, got[0].New, MaxValue)
+	assert.Len(t, got[0].New(), MaxValue)
 
 	many, none := map[string]any{}, map[string]any{}
 	for i := range 100 {
@@ -156,4 +167,31 @@ func TestPrefixes(t *testing.T) {
 	got = nil
 	prefixes(`metadata.labels["a.b/c"]`, func(p string) bool { got = append(got, p); return true })
 	assert.Equal(t, []string{"metadata.labels", "metadata"}, got)
+}
+
+func TestRestoreAndValueAt(t *testing.T) {
+	obj := map[string]any{
+		"metadata": map[string]any{"labels": map[string]any{"app.kubernetes.io/name": "web"}},
+		"spec": map[string]any{"replicas": int64(3), "template": map[string]any{"spec": map[string]any{
+			"containers": []any{map[string]any{"name": "app", "image": "nginx:1.26"}},
+		}}},
+		"data": map[string]any{"added": "x"},
+	}
+	fields := []Field{
+		NewField("spec.replicas", "1", "3"),
+		NewField("spec.template.spec.containers[name=app].image", `"nginx:1.25"`, `"nginx:1.26"`),
+		NewField(`metadata.labels["app.kubernetes.io/name"]`, `"api"`, `"web"`),
+		NewField("data.added", "", `"x"`),
+		NewField("data.removed", `"y"`, ""),
+	}
+	assert.Equal(t, "3", ValueAt(obj, "spec.replicas"))
+	assert.Equal(t, `"nginx:1.26"`, ValueAt(obj, "spec.template.spec.containers[name=app].image"))
+	require.NoError(t, Restore(obj, fields))
+	assert.Equal(t, int64(1), obj["spec"].(map[string]any)["replicas"])
+	assert.Equal(t, `"nginx:1.25"`, ValueAt(obj, "spec.template.spec.containers[name=app].image"))
+	assert.Equal(t, `"api"`, ValueAt(obj, `metadata.labels["app.kubernetes.io/name"]`))
+	assert.Equal(t, map[string]any{"removed": "y"}, obj["data"])
+	big := NewField("data.big", `"xx`, "")
+	big.Cut = true
+	assert.Error(t, Restore(obj, []Field{big}))
 }

@@ -1,6 +1,7 @@
 package changes
 
 import (
+	"bytes"
 	"encoding/json"
 	"hash/maphash"
 	"slices"
@@ -27,9 +28,14 @@ type manager struct {
 	apply   bool
 	time    int64 // Unix seconds
 	setHash uint64
+	// leaves counts the fields owned (the empty objects of FieldsV1),
+	// without parsing: a set that shrank lost fields to another writer.
+	leaves int32
 	// set holds owned(path) for the fields the manager owns and
-	// interior(path) for every node above them, sorted.
-	set []uint32
+	// interior(path) for every node above them, sorted; read only once the
+	// object changes (parsed), not for objects as first listed.
+	set    []uint32
+	parsed bool
 }
 
 func (m *manager) same(o *manager) bool {
@@ -61,7 +67,9 @@ var rawSeed = maphash.MakeSeed()
 // readOwnership builds the compact ownership of entries; prev (may be
 // nil) is the previous version's, whose field sets are reused when a
 // manager's set is unchanged, so most updates parse no FieldsV1 at all.
-func readOwnership(rv string, entries []metav1.ManagedFieldsEntry, prev *ownership, intern func(string) string) *ownership {
+// Without parse (an object seen for the first time: a list, a creation)
+// only the entries' names, times and hashes are kept.
+func readOwnership(rv string, entries []metav1.ManagedFieldsEntry, prev *ownership, intern func(string) string, parse bool) *ownership {
 	o := &ownership{rv: rv, managers: make([]manager, 0, len(entries))}
 	for i := range entries {
 		e := &entries[i]
@@ -72,18 +80,27 @@ func readOwnership(rv string, entries []metav1.ManagedFieldsEntry, prev *ownersh
 		if e.FieldsV1 != nil {
 			m.setHash = maphash.Bytes(rawSeed, e.FieldsV1.Raw)
 		}
-		reused := false
+		reused, counted := false, false
 		if prev != nil {
 			for j := range prev.managers {
 				p := &prev.managers[j]
 				if p.same(&m) && p.setHash == m.setHash {
-					m.set, reused = p.set, true
+					m.leaves, counted = p.leaves, true
+					if p.parsed {
+						m.set, m.parsed, reused = p.set, true, true
+					}
 					break
 				}
 			}
 		}
-		if !reused && e.FieldsV1 != nil {
-			m.set = fieldSet(e.FieldsV1.Raw)
+		if !counted && e.FieldsV1 != nil {
+			m.leaves = int32(bytes.Count(e.FieldsV1.Raw, []byte("{}")))
+		}
+		if !reused && parse {
+			if e.FieldsV1 != nil {
+				m.set = fieldSet(e.FieldsV1.Raw)
+			}
+			m.parsed = true
 		}
 		o.managers = append(o.managers, m)
 	}
@@ -144,7 +161,9 @@ type Actor struct {
 
 // actors are the managers whose entry changed from old to cur: new, or a
 // newer time. When none has a newer time (two writes within one second),
-// those whose field set changed.
+// those whose field set changed and did not shrink (a manager that only
+// lost fields to another writer did not write). A write that only removes
+// fields (an Update) changes no entry of its writer: then there are none.
 func actors(old, cur *ownership) []int {
 	var out []int
 	for i := range cur.managers {
@@ -159,7 +178,7 @@ func actors(old, cur *ownership) []int {
 	}
 	for i := range cur.managers {
 		m := &cur.managers[i]
-		if p := find(old, m); p == nil || p.setHash != m.setHash {
+		if p := find(old, m); p == nil || p.setHash != m.setHash && m.leaves >= p.leaves {
 			out = append(out, i)
 		}
 	}
@@ -182,7 +201,7 @@ func find(o *ownership, m *manager) *manager {
 // A field set or added belongs to the managers owning it now that are
 // among those whose entry changed (else to its owners, else to every
 // manager whose entry changed); a field removed to the managers whose
-// entry changed.
+// entry changed (none, when the remover's Update left no trace).
 func attribute(fields []Field, old, cur *ownership) []Actor {
 	if cur == nil {
 		return nil
@@ -204,7 +223,7 @@ func attribute(fields []Field, old, cur *ownership) []Actor {
 	for fi := range fields {
 		f := &fields[fi]
 		var mask uint8
-		if f.New != "" {
+		if f.New() != "" {
 			var owners []int
 			for i := range cur.managers {
 				m := &cur.managers[i]

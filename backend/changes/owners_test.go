@@ -60,7 +60,7 @@ func TestAttribution(t *testing.T) {
 			name:       "scale through the subresource",
 			old:        []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields), entry("kube-controller-manager", "Update", "status", 100, ctrlFields)},
 			cur:        []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, `{"f:metadata":{"f:labels":{".":{},"f:app":{}}}}`), entry("kube-controller-manager", "Update", "status", 100, ctrlFields), entry("scaler", "Update", "scale", 200, scaleFields)},
-			fields:     []Field{{Path: "spec.replicas", Old: "1", New: "3"}},
+			fields:     []Field{NewField("spec.replicas", "1", "3")},
 			wantActors: []string{"scaler"},
 			wantMasks:  []uint8{1},
 		},
@@ -68,7 +68,7 @@ func TestAttribution(t *testing.T) {
 			name:       "two writes in one second: the owner of the field",
 			old:        []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields), entry("kube-controller-manager", "Update", "status", 100, ctrlFields)},
 			cur:        []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields), entry("kube-controller-manager", "Update", "status", 100, ctrlFields)},
-			fields:     []Field{{Path: "status.replicas", Old: "1", New: "3"}},
+			fields:     []Field{NewField("status.replicas", "1", "3")},
 			wantActors: []string{"kube-controller-manager"},
 			wantMasks:  []uint8{1},
 		},
@@ -76,7 +76,7 @@ func TestAttribution(t *testing.T) {
 			name:       "a field removed: the manager whose entry changed",
 			old:        []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields), entry("helm", "Apply", "", 100, `{"f:metadata":{"f:labels":{"f:tier":{}}}}`)},
 			cur:        []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields), entry("helm", "Apply", "", 150, `{}`)},
-			fields:     []Field{{Path: "metadata.labels.tier", Old: `"a"`}},
+			fields:     []Field{NewField("metadata.labels.tier", `"a"`, "")},
 			wantActors: []string{"helm"},
 			wantMasks:  []uint8{1},
 		},
@@ -85,8 +85,8 @@ func TestAttribution(t *testing.T) {
 			old:  []metav1.ManagedFieldsEntry{entry("a", "Apply", "", 100, `{"f:data":{"f:x":{}}}`), entry("b", "Apply", "", 100, `{"f:data":{"f:y":{}}}`)},
 			cur:  []metav1.ManagedFieldsEntry{entry("a", "Apply", "", 200, `{"f:data":{"f:x":{}}}`), entry("b", "Apply", "", 200, `{"f:data":{"f:y":{}}}`)},
 			fields: []Field{
-				{Path: "data.x", Old: `"1"`, New: `"2"`},
-				{Path: "data.y", Old: `"1"`, New: `"2"`},
+				NewField("data.x", `"1"`, `"2"`),
+				NewField("data.y", `"1"`, `"2"`),
 			},
 			wantActors: []string{"a", "b"},
 			wantMasks:  []uint8{1, 2},
@@ -94,8 +94,8 @@ func TestAttribution(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			old := readOwnership("1", tt.old, nil, intern)
-			cur := readOwnership("2", tt.cur, old, intern)
+			old := readOwnership("1", tt.old, nil, intern, true)
+			cur := readOwnership("2", tt.cur, old, intern, true)
 			actors := attribute(tt.fields, old, cur)
 			var names []string
 			for _, a := range actors {
@@ -110,8 +110,8 @@ func TestAttribution(t *testing.T) {
 }
 
 func TestOwnershipReusesUnchangedSets(t *testing.T) {
-	old := readOwnership("1", []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields)}, nil, intern)
-	cur := readOwnership("2", []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 200, kubectlFields)}, old, intern)
+	old := readOwnership("1", []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 100, kubectlFields)}, nil, intern, true)
+	cur := readOwnership("2", []metav1.ManagedFieldsEntry{entry("kubectl", "Update", "", 200, kubectlFields)}, old, intern, true)
 	require.NotEmpty(t, cur.managers[0].set)
 	assert.Same(t, &old.managers[0].set[0], &cur.managers[0].set[0])
 }

@@ -90,7 +90,13 @@ var pathSeed = maphash.MakeSeed()
 // with owned fields below it.
 func owned(p string) uint32 { return uint32(maphash.String(pathSeed, p)) }
 
-func interior(p string) uint32 { return uint32(maphash.String(pathSeed, p+"/")) }
+func interior(p string) uint32 {
+	var h maphash.Hash
+	h.SetSeed(pathSeed)
+	h.WriteString(p)
+	h.WriteByte('/')
+	return uint32(h.Sum64())
+}
 
 // keyFields are the fields that name the items of a list, in the order they
 // are tried: a list is matched item by item when every item is a map (or

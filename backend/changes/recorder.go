@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/tools/cache"
@@ -58,6 +59,7 @@ type Object struct {
 	Namespace string
 	Name      string
 	UID       string
+	charged   bool // an entry counts its memory
 }
 
 // Entry is one recorded change, or a gap (Op Gap: Object's Kind set for a
@@ -69,33 +71,92 @@ type Entry struct {
 	Object *Object
 	Fields []Field
 	Actors []Actor
-	// Gap: not observed from GapFrom (0: before) to GapTo (0: until the
-	// watch recovered), because of Reason.
-	GapFrom, GapTo int64
-	Reason         string
-	More           int32
-	Op             Op
+	Gap    *GapInfo
+	More   int32
+	Op     Op
 	// Hidden: the fields carry no values (a Secret's data).
 	Hidden bool
+	// charged: this entry is the first to name its Object, whose memory
+	// it counts.
+	charged bool
 }
 
-// entryOverhead is what an entry costs besides its fields' texts: the
-// Entry in the ring, its Fields and Actors arrays, their headers. The
-// accounting errs on the high side so the budget holds for the heap.
-const (
-	entryOverhead = 136
-	fieldOverhead = 64
-	actorOverhead = 48
+// GapInfo is what a gap did not observe: from From (0: ever before) to To
+// (0: until the watch recovered), because of Reason.
+type GapInfo struct {
+	From, To int64
+	Reason   string
+}
+
+var (
+	entrySize = int(unsafe.Sizeof(Entry{}))
+	fieldSize = int(unsafe.Sizeof(Field{}))
+	actorSize  = int(unsafe.Sizeof(Actor{}))
+	objectSize = int(unsafe.Sizeof(Object{}))
 )
 
-func (e *Entry) cost() int {
-	n := entryOverhead + len(e.Reason)
-	for i := range e.Fields {
-		f := &e.Fields[i]
-		n += fieldOverhead + len(f.Path) + len(f.Old) + len(f.New)
+// alloc rounds a heap allocation up as the allocator's small size classes
+// do (to 16 bytes; they round further only above 128).
+func alloc(n int) int {
+	if n == 0 {
+		return 0
 	}
-	n += actorOverhead * len(e.Actors)
+	return (n + 15) &^ 15
+}
+
+// cost is what an entry holds on the heap: its slot in the ring, its
+// fields' array and values, its actors' array, its gap. Paths, names and
+// objects are shared between entries (interned) and not counted.
+func (e *Entry) cost() int {
+	n := entrySize + alloc(fieldSize*len(e.Fields)) + alloc(actorSize*len(e.Actors))
+	for i := range e.Fields {
+		n += alloc(len(e.Fields[i].values))
+	}
+	if e.Gap != nil {
+		n += 48 + len(e.Gap.Reason)
+	}
+	if e.charged {
+		n += objectSize + len(e.Object.Name) + len(e.Object.UID)
+	}
 	return n
+}
+
+// chunk is how many entries a block of the ring holds: the ring grows and
+// shrinks by blocks, so it never holds much more than its entries. A block
+// fills one 8 KiB size class of the allocator, which wastes nothing.
+var chunk = 8192 / entrySize
+
+// ring holds entries in Seq order in fixed blocks: appended at the end,
+// dropped from the front.
+type ring struct {
+	blocks [][]Entry
+	head   int // the first live entry in blocks[0]
+	n      int
+}
+
+func (r *ring) at(i int) *Entry {
+	j := r.head + i
+	return &r.blocks[j/chunk][j%chunk]
+}
+
+func (r *ring) push(e Entry) {
+	j := r.head + r.n
+	if j/chunk == len(r.blocks) {
+		r.blocks = append(r.blocks, make([]Entry, chunk))
+	}
+	r.blocks[j/chunk][j%chunk] = e
+	r.n++
+}
+
+func (r *ring) pop() {
+	*r.at(0) = Entry{}
+	r.head++
+	r.n--
+	if r.head == chunk {
+		r.blocks[0] = nil
+		r.blocks = r.blocks[1:]
+		r.head = 0
+	}
 }
 
 // Options configure a Recorder.
@@ -124,8 +185,7 @@ type Recorder struct {
 	names interner
 
 	mu      sync.Mutex
-	ring    []Entry // ring[head:] in order of Seq
-	head    int
+	ring    ring
 	bytes   int
 	budget  int
 	next    uint64
@@ -156,7 +216,7 @@ func New(opts Options) *Recorder {
 		views: map[*View]struct{}{}, ignores: map[kinds.ID]Ignore{},
 		names: newInterner(4096), paths: newInterner(8192)}
 	r.mu.Lock()
-	r.appendLocked(Entry{Op: Gap, GapTo: r.now(), Reason: "session started"})
+	r.appendLocked(Entry{Op: Gap, Gap: &GapInfo{To: r.now(), Reason: "session started"}})
 	r.mu.Unlock()
 	return r
 }
@@ -204,7 +264,7 @@ func (r *Recorder) Received(k *kinds.Kind, obj any) {
 		r.relisted(k)
 		return
 	}
-	o := readOwnership(rv, m.GetManagedFields(), prev, r.names.get)
+	o := readOwnership(rv, m.GetManagedFields(), prev, r.names.get, prev != nil)
 	r.ownMu.Lock()
 	hist = r.owns[uid]
 	if len(hist) >= 8 { // the handler fell far behind: forget the oldest
@@ -241,7 +301,7 @@ func (r *Recorder) Started(k *kinds.Kind) {
 	if !records(k) {
 		return
 	}
-	r.record(Entry{Op: Gap, Object: &Object{Kind: k}, GapTo: r.now(), Reason: "watch started"})
+	r.record(Entry{Op: Gap, Object: &Object{Kind: k}, Gap: &GapInfo{To: r.now(), Reason: "watch started"}})
 }
 
 // WatchFailed marks that k's watch failed: changes until it recovers may
@@ -254,7 +314,7 @@ func (r *Recorder) WatchFailed(k *kinds.Kind, err error) {
 	if err != nil {
 		msg += ": " + err.Error()
 	}
-	r.record(Entry{Op: Gap, Object: &Object{Kind: k}, GapFrom: r.now(), Reason: msg})
+	r.record(Entry{Op: Gap, Object: &Object{Kind: k}, Gap: &GapInfo{From: r.now(), Reason: msg}})
 }
 
 // relisted marks a relist of k, at most once per 30 s: changes since the
@@ -269,7 +329,7 @@ func (r *Recorder) relisted(k *kinds.Kind) {
 	r.relistMarked[k.ID] = now
 	from := r.lastSeen[k.ID]
 	r.mu.Unlock()
-	r.record(Entry{Op: Gap, Object: &Object{Kind: k}, GapFrom: from, GapTo: now, Reason: "relisted"})
+	r.record(Entry{Op: Gap, Object: &Object{Kind: k}, Gap: &GapInfo{From: from, To: now, Reason: "relisted"}})
 }
 
 // Lost marks that the connection to the server was lost; Regained records
@@ -295,7 +355,7 @@ func (r *Recorder) Regained() {
 	if why != "" {
 		reason += ": " + why
 	}
-	r.record(Entry{Op: Gap, GapFrom: from, GapTo: r.now(), Reason: reason})
+	r.record(Entry{Op: Gap, Gap: &GapInfo{From: from, To: r.now(), Reason: reason}})
 }
 
 // Added records a creation; objects of a kind's initial list are not
@@ -345,11 +405,11 @@ func (r *Recorder) Updated(k *kinds.Kind, old, cur any) {
 		hidden = true
 		fields = hideValues(fields)
 		if len(fields) == 0 {
-			fields = []Field{{Path: "data"}}
+			fields = []Field{NewField("data", "", "")}
 		}
 	case k.Cache == kinds.Metadata && len(fields) == 0:
 		hidden = true
-		fields = []Field{{Path: "(not cached)"}}
+		fields = []Field{NewField("(not cached)", "", "")}
 	}
 	if len(fields) == 0 {
 		r.seen(k)
@@ -368,7 +428,7 @@ func hideValues(fields []Field) []Field {
 	for i := range fields {
 		f := &fields[i]
 		if strings.HasPrefix(f.Path, "data") || strings.HasPrefix(f.Path, "stringData") {
-			f.Old, f.New = "", ""
+			f.values, f.split = "", 0
 		}
 	}
 	return fields
@@ -456,6 +516,9 @@ func (r *Recorder) record(e Entry) {
 	}
 	if e.Object != nil && e.Object.Kind != nil && e.Op != Gap {
 		r.lastSeen[e.Object.Kind.ID] = e.Time
+		if !e.Object.charged {
+			e.Object.charged, e.charged = true, true
+		}
 	}
 	e = r.appendLocked(e)
 	changed := r.trimLocked()
@@ -474,12 +537,7 @@ func (r *Recorder) appendLocked(e Entry) Entry {
 	if e.Time == 0 {
 		e.Time = r.now()
 	}
-	if r.head > 0 && r.head >= len(r.ring)/2 && len(r.ring) == cap(r.ring) {
-		n := copy(r.ring, r.ring[r.head:])
-		clear(r.ring[n:])
-		r.ring, r.head = r.ring[:n], 0
-	}
-	r.ring = append(r.ring, e)
+	r.ring.push(e)
 	r.bytes += e.cost()
 	return e
 }
@@ -488,14 +546,13 @@ func (r *Recorder) appendLocked(e Entry) Entry {
 // and returns the views that lost rows.
 func (r *Recorder) trimLocked() []*View {
 	var firstKept uint64
-	for r.bytes > r.budget && len(r.ring)-r.head > 1 {
-		e := &r.ring[r.head]
+	for r.bytes > r.budget && r.ring.n > 1 {
+		e := r.ring.at(0)
 		r.bytes -= e.cost()
 		r.dropped++
 		r.droppedUntil = e.Time
-		*e = Entry{}
-		r.head++
-		firstKept = r.ring[r.head].Seq
+		r.ring.pop()
+		firstKept = r.ring.at(0).Seq
 	}
 	if firstKept == 0 {
 		return nil
@@ -538,7 +595,7 @@ func (r *Recorder) Stats() model.ChangeStats {
 }
 
 func (r *Recorder) statsLocked() model.ChangeStats {
-	return model.ChangeStats{Entries: len(r.ring) - r.head, Bytes: r.bytes, Budget: r.budget, Dropped: r.dropped, DroppedUntil: r.droppedUntil}
+	return model.ChangeStats{Entries: r.ring.n, Bytes: r.bytes, Budget: r.budget, Dropped: r.dropped, DroppedUntil: r.droppedUntil}
 }
 
 // OwnershipBytes estimates what the compact managedFields kept per object
@@ -564,22 +621,22 @@ func (r *Recorder) Get(seq uint64) (Entry, bool) {
 	if i < 0 {
 		return Entry{}, false
 	}
-	return r.ring[i], true
+	return *r.ring.at(i), true
 }
 
 // indexLocked finds seq in the ring (entries are in Seq order, not always
 // consecutive: none are removed but from the head), or -1.
 func (r *Recorder) indexLocked(seq uint64) int {
-	lo, hi := r.head, len(r.ring)
+	lo, hi := 0, r.ring.n
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if r.ring[mid].Seq < seq {
+		if r.ring.at(mid).Seq < seq {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	if lo < len(r.ring) && r.ring[lo].Seq == seq {
+	if lo < r.ring.n && r.ring.at(lo).Seq == seq {
 		return lo
 	}
 	return -1
@@ -592,8 +649,8 @@ func (r *Recorder) Of(k kinds.ID, ns, name string, limit int) []Entry {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []Entry
-	for i := len(r.ring) - 1; i >= r.head && len(out) < limit; i-- {
-		e := &r.ring[i]
+	for i := r.ring.n - 1; i >= 0 && len(out) < limit; i-- {
+		e := r.ring.at(i)
 		o := e.Object
 		switch {
 		case e.Op == Gap && (o == nil || o.Kind != nil && o.Kind.ID == k):

@@ -82,7 +82,7 @@ func (f *filter) matchText(e *Entry) bool {
 	}
 	for i := range e.Fields {
 		fl := &e.Fields[i]
-		if has(fl.Path) || has(fl.Old) || has(fl.New) {
+		if has(fl.Path) || has(fl.values) {
 			return true
 		}
 	}
@@ -133,9 +133,9 @@ func (v *View) fillLocked(f model.ChangeFilter) {
 	r := v.r
 	v.filter = compile(f)
 	v.seqs = v.seqs[:0]
-	for i := r.head; i < len(r.ring); i++ {
-		if v.filter.match(&r.ring[i]) {
-			v.seqs = append(v.seqs, r.ring[i].Seq)
+	for i := 0; i < r.ring.n; i++ {
+		if e := r.ring.at(i); v.filter.match(e) {
+			v.seqs = append(v.seqs, e.Seq)
 		}
 	}
 	v.version++
@@ -182,7 +182,7 @@ func (v *View) Window(offset, limit int) model.ChangeWindow {
 	for i := offset; i < offset+limit && i < len(v.seqs); i++ {
 		seq := v.seqs[len(v.seqs)-1-i]
 		if at := r.indexLocked(seq); at >= 0 {
-			w.Entries = append(w.Entries, Model(&r.ring[at], windowFields, windowValue))
+			w.Entries = append(w.Entries, Model(r.ring.at(at), windowFields, windowValue))
 		}
 	}
 	return w
@@ -192,8 +192,10 @@ func (v *View) Window(offset, limit int) model.ChangeWindow {
 // fields (the rest counted in MoreFields) and values cut to maxValue bytes
 // (0: no limit on either).
 func Model(e *Entry, maxFields, maxValue int) model.ChangeEntry {
-	m := model.ChangeEntry{Seq: e.Seq, Time: e.Time, Op: e.Op.String(), GapFrom: e.GapFrom, GapTo: e.GapTo,
-		Reason: e.Reason, MoreFields: int(e.More), Fields: []model.FieldChange{}, Managers: []model.FieldManager{}}
+	m := model.ChangeEntry{Seq: e.Seq, Time: e.Time, Op: e.Op.String(), MoreFields: int(e.More), Fields: []model.FieldChange{}, Managers: []model.FieldManager{}}
+	if g := e.Gap; g != nil {
+		m.GapFrom, m.GapTo, m.Reason = g.From, g.To, g.Reason
+	}
 	if o := e.Object; o != nil {
 		if o.Kind != nil {
 			m.Kind, m.KindLabel, m.Note = string(o.Kind.ID), o.Kind.Label, Note(o.Kind)
@@ -206,8 +208,9 @@ func Model(e *Entry, maxFields, maxValue int) model.ChangeEntry {
 			break
 		}
 		f := &e.Fields[i]
-		fc := model.FieldChange{Path: f.Path, Old: cut(f.Old, maxValue), New: cut(f.New, maxValue), Hidden: e.Hidden && f.Old == "" && f.New == "",
-			Cut: f.Cut || maxValue > 0 && (len(f.Old) > maxValue || len(f.New) > maxValue)}
+		old, cur := f.Old(), f.New()
+		fc := model.FieldChange{Path: f.Path, Old: cut(old, maxValue), New: cut(cur, maxValue), Hidden: e.Hidden && f.values == "",
+			Cut: f.Cut || maxValue > 0 && (len(old) > maxValue || len(cur) > maxValue)}
 		for j := range 8 {
 			if f.Managers&(1<<j) != 0 {
 				fc.Managers = append(fc.Managers, j)

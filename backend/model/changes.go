@@ -86,7 +86,7 @@ type ChangeViewInfo struct {
 // ChangeStats is the recorder's memory: entries kept, their bytes, the
 // budget, and what fell out (count and the time of the newest dropped).
 type ChangeStats struct {
-	Entries      int   `json:"entries"`
+	Entries      int   `json:"kept"`
 	Bytes        int   `json:"bytes"`
 	Budget       int   `json:"budget"`
 	Dropped      int   `json:"dropped"`

@@ -10,6 +10,7 @@ import { age, dateAndTime } from '../time';
 import { useDetails } from './useDetails';
 import { EditYaml } from '../edit/EditYaml';
 import { useReadOnly } from '../writes/writeMode';
+import { TimelineTab } from '../changes/Timeline';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('../edit/YamlEditor'));
@@ -21,7 +22,7 @@ export interface Target {
   key: string;
 }
 
-export type Tab = 'overview' | 'yaml' | 'events' | 'logs';
+export type Tab = 'overview' | 'yaml' | 'events' | 'logs' | 'timeline';
 
 interface Props {
   target: Target;
@@ -63,7 +64,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
   const forwardable = info?.features?.includes(FEATURE_FORWARD) ?? false;
   const exec = info?.features?.includes(FEATURE_EXEC) ?? false;
   const nodeShell = info?.features?.includes(FEATURE_NODE_SHELL) ?? false;
-  const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
+  const tabs: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events', 'timeline'] : ['overview', 'yaml', 'events', 'timeline'];
   const shown = tab === 'logs' && !logs ? 'overview' : tab;
   return (
     <aside className="details" data-testid="details" data-key={target.key} data-gone={gone || undefined} aria-label={`${what} ${target.name}`}>
@@ -91,7 +92,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t} type="button" role="tab" aria-selected={shown === t} className={'tab' + (shown === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>
-            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : `Events${details ? ` (${details.events?.length ?? 0})` : ''}`}
+            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : t === 'timeline' ? 'Timeline' : `Events${details ? ` (${details.events?.length ?? 0})` : ''}`}
           </button>
         ))}
         {shown === 'logs' && onDockLogs && (
@@ -134,6 +135,9 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         )}
         {details && shown === 'events' && <EventList events={details.events ?? []} now={now} />}
         {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} context={context} what={what} />}
+        {shown === 'timeline' && (
+          <TimelineTab key={id} generation={generation} target={target} context={context} what={what} events={details?.events ?? []} version={details} now={now} />
+        )}
       </div>
     </aside>
   );
