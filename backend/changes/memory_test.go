@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	clientFields = `{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:progressDeadlineSeconds":{},"f:replicas":{},"f:revisionHistoryLimit":{},"f:selector":{},"f:strategy":{"f:rollingUpdate":{".":{},"f:maxSurge":{},"f:maxUnavailable":{}},"f:type":{}},"f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:name":{},"f:ports":{".":{},"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:protocol":{}}},"f:resources":{},"f:terminationMessagePath":{},"f:terminationMessagePolicy":{}}},"f:dnsPolicy":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{}}}}}`
+	clientFields     = `{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:progressDeadlineSeconds":{},"f:replicas":{},"f:revisionHistoryLimit":{},"f:selector":{},"f:strategy":{"f:rollingUpdate":{".":{},"f:maxSurge":{},"f:maxUnavailable":{}},"f:type":{}},"f:template":{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:name":{},"f:ports":{".":{},"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:protocol":{}}},"f:resources":{},"f:terminationMessagePath":{},"f:terminationMessagePolicy":{}}},"f:dnsPolicy":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{}}}}}`
 	controllerFields = `{"f:metadata":{"f:annotations":{".":{},"f:deployment.kubernetes.io/revision":{}}},"f:status":{"f:availableReplicas":{},"f:conditions":{".":{},"k:{\"type\":\"Available\"}":{".":{},"f:lastTransitionTime":{},"f:lastUpdateTime":{},"f:message":{},"f:reason":{},"f:status":{},"f:type":{}},"k:{\"type\":\"Progressing\"}":{".":{},"f:lastTransitionTime":{},"f:lastUpdateTime":{},"f:message":{},"f:reason":{},"f:status":{},"f:type":{}}},"f:observedGeneration":{},"f:readyReplicas":{},"f:replicas":{},"f:updatedReplicas":{}}}`
 )
 
@@ -229,4 +229,40 @@ func BenchmarkReplay(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkRecordPodUpdate is the recorder's cost per pod update (a
+// summary whose container restarted), and TestPodsListedKeepNothing
+// checks that pods as listed cost the recorder nothing.
+func BenchmarkRecordPodUpdate(b *testing.B) {
+	k := kinds.Builtin(kinds.Pods)
+	r := changes.New(changes.Options{})
+	pod := func(n int) *kinds.PodSummary {
+		return &kinds.PodSummary{ObjectMeta: metav1.ObjectMeta{Name: "web-1", Namespace: "shop", UID: "p1", ResourceVersion: strconv.Itoa(n),
+			Labels: map[string]string{"app": "web", "pod-template-hash": "abc"}},
+			NodeName: "node-1", Phase: corev1.PodRunning, IP: "10.0.0.1",
+			Containers: []kinds.ContainerSummary{{Name: "app", Image: "registry.example.com/shop/web:1.2", HasStatus: true, Ready: true, Restarts: int32(n), State: kinds.ContainerRunning}}}
+	}
+	pods := make([]*kinds.PodSummary, 64)
+	for i := range pods {
+		pods[i] = pod(i + 1)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		r.Updated(k, pods[n%63], pods[n%63+1])
+	}
+}
+
+func TestPodsListedKeepNothing(t *testing.T) {
+	k := kinds.Builtin(kinds.Pods)
+	r := changes.New(changes.Options{})
+	before := heap()
+	for i := range 10_000 {
+		r.Added(k, &kinds.PodSummary{ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("p-%d", i), Namespace: "shop", UID: types.UID(fmt.Sprintf("u-%d", i)), ResourceVersion: "1"}}, true)
+	}
+	grown := int64(heap()) - int64(before)
+	t.Logf("10,000 listed pods: %d B", grown)
+	assert.Less(t, grown, int64(64<<10), "nothing per listed pod")
+	assert.Equal(t, 1, r.Stats().Entries, "no entries but the session's gap")
 }

@@ -89,8 +89,8 @@ type GapInfo struct {
 }
 
 var (
-	entrySize = int(unsafe.Sizeof(Entry{}))
-	fieldSize = int(unsafe.Sizeof(Field{}))
+	entrySize  = int(unsafe.Sizeof(Entry{}))
+	fieldSize  = int(unsafe.Sizeof(Field{}))
 	actorSize  = int(unsafe.Sizeof(Actor{}))
 	objectSize = int(unsafe.Sizeof(Object{}))
 )
@@ -370,10 +370,10 @@ func (r *Recorder) Added(k *kinds.Kind, obj any, initial bool) {
 	}
 	uid := string(m.GetUID())
 	_, cur := r.ownerships(uid, "", m.GetResourceVersion())
-	o := r.object(k, m.GetNamespace(), m.GetName(), uid)
 	if initial {
-		return
+		return // nothing kept per listed object until it changes (100,000 pods)
 	}
+	o := r.object(k, m.GetNamespace(), m.GetName(), uid)
 	r.record(Entry{Op: Created, Object: o, Actors: creators(cur)})
 }
 

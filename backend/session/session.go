@@ -190,7 +190,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md, Dynamic: dyn, Extensions: ext, Config: cfg, Kinds: s.kinds,
-		Access:   s.reviewer, Observer: s.changes,
+		Access: s.reviewer, Observer: s.changes,
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
 		OnWatchError: func(k kinds.ID, err error) {
 			if unreachable(err) {
