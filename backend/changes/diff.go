@@ -305,6 +305,30 @@ func (d *differ) structs(a, b reflect.Value, ign *ignoreNode) {
 		} else {
 			fa, fb = a.FieldByIndex(f.index), b.FieldByIndex(f.index)
 		}
+		// Most fields are scalars that did not change, or nil pointers,
+		// maps and lists on both sides: settled here without a call.
+		switch f.kind {
+		case reflect.String:
+			if fa.String() == fb.String() {
+				continue
+			}
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if fa.Int() == fb.Int() {
+				continue
+			}
+		case reflect.Bool:
+			if fa.Bool() == fb.Bool() {
+				continue
+			}
+		case reflect.Pointer:
+			if fa.IsNil() && fb.IsNil() {
+				continue
+			}
+		case reflect.Map, reflect.Slice:
+			if fa.Len() == 0 && fb.Len() == 0 {
+				continue
+			}
+		}
 		if f.inline {
 			d.value(fa, fb, ign)
 			continue
@@ -524,6 +548,7 @@ func itemKey(item reflect.Value, field string) (string, bool) {
 type fieldInfo struct {
 	index  []int
 	name   string
+	kind   reflect.Kind
 	inline bool
 }
 
@@ -550,7 +575,7 @@ func structFields(t reflect.Type) []fieldInfo {
 		}
 		if sf.Anonymous && name == "" {
 			if sf.Type == objMetaType {
-				out = append(out, fieldInfo{index: sf.Index, name: "metadata"})
+				out = append(out, fieldInfo{index: sf.Index, name: "metadata", kind: reflect.Struct})
 				continue
 			}
 			if strings.Contains(opts, "inline") || sf.Type.Kind() == reflect.Struct {
@@ -561,7 +586,7 @@ func structFields(t reflect.Type) []fieldInfo {
 		if name == "" {
 			name = strings.ToLower(sf.Name[:1]) + sf.Name[1:]
 		}
-		out = append(out, fieldInfo{index: sf.Index, name: name})
+		out = append(out, fieldInfo{index: sf.Index, name: name, kind: sf.Type.Kind()})
 	}
 	fieldCache.Store(t, out)
 	return out

@@ -20,6 +20,8 @@ import (
 type ownership struct {
 	rv       string
 	managers []manager
+	// handled is set once the informer's handler has seen this version.
+	handled bool
 }
 
 type manager struct {

@@ -256,12 +256,19 @@ func (r *Recorder) Received(k *kinds.Kind, obj any) {
 	r.ownMu.Lock()
 	hist := r.owns[uid]
 	var prev *ownership
+	handled := false
 	if len(hist) > 0 {
 		prev = hist[len(hist)-1]
+		handled = prev.handled
 	}
 	r.ownMu.Unlock()
 	if prev != nil && prev.rv == rv {
-		r.relisted(k)
+		// The same version again: from a list. One the handler has seen
+		// means the kind was listed again; one it has not is the same list
+		// delivered twice (a watch-list's events, then its replace).
+		if handled {
+			r.relisted(k)
+		}
 		return
 	}
 	o := readOwnership(rv, m.GetManagedFields(), prev, r.names.get, prev != nil)
@@ -291,6 +298,9 @@ func (r *Recorder) ownerships(uid, oldRV, rv string) (old, cur *ownership) {
 	}
 	if at > 0 {
 		r.owns[uid] = append(hist[:0], hist[at:]...)
+	}
+	if cur != nil {
+		cur.handled = true
 	}
 	return old, cur
 }
