@@ -129,7 +129,7 @@ export function ChangesView({ generation, namespace, now, onOpen }: Props) {
           }
           const expanded = open === e.seq;
           return (
-            <li key={e.seq} className="timeline-item change" data-testid="changes-row" data-kind={e.kind} data-name={e.name} data-namespace={e.namespace}>
+            <li key={e.seq} className="timeline-item change" data-testid="changes-row" data-kind={e.kind} data-name={e.name} data-namespace={e.namespace} data-seq={e.seq} data-time={e.time}>
               <button type="button" className="timeline-toggle" aria-expanded={expanded} onClick={() => setOpen(expanded ? null : e.seq)}>
                 <When ms={e.time} now={now} />
                 <span className="timeline-what">
