@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"crowsnest/backend/model"
+	"crowsnest/backend/session"
 )
 
 // The bound methods of the change timeline: Changes views (windows and
@@ -68,14 +69,24 @@ func (a *App) Timeline(kind, namespace, name string) (model.Timeline, error) {
 	return s.Timeline(k, ns, name)
 }
 
-// CompareChange returns a change's fields with their values now.
-func (a *App) CompareChange(generation, seq uint64) (model.ChangeCompare, error) {
+// sessionOf is the current session if it is generation's: a change's
+// sequence number means nothing in another session.
+func (a *App) sessionOf(generation uint64) (*session.Session, error) {
 	s, err := a.board.Current()
 	if err != nil {
-		return model.ChangeCompare{}, err
+		return nil, err
 	}
 	if s.Generation != generation {
-		return model.ChangeCompare{}, errors.New("the context changed")
+		return nil, errors.New("the context changed")
+	}
+	return s, nil
+}
+
+// CompareChange returns a change's fields with their values now.
+func (a *App) CompareChange(generation, seq uint64) (model.ChangeCompare, error) {
+	s, err := a.sessionOf(generation)
+	if err != nil {
+		return model.ChangeCompare{}, err
 	}
 	return s.CompareChange(seq)
 }
@@ -84,12 +95,9 @@ func (a *App) CompareChange(generation, seq uint64) (model.ChangeCompare, error)
 // change's fields set back to their old values; the editor previews it
 // (server dry-run) and applies it only after a confirmation.
 func (a *App) BeginRestore(generation, seq uint64) (model.EditInfo, error) {
-	s, err := a.board.Current()
+	s, err := a.sessionOf(generation)
 	if err != nil {
 		return model.EditInfo{}, err
-	}
-	if s.Generation != generation {
-		return model.EditInfo{}, errors.New("the context changed")
 	}
 	return s.BeginRestore(seq)
 }

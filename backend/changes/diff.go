@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -161,15 +162,33 @@ func render(v reflect.Value) (string, bool) {
 		return "", false
 	}
 	var s string
-	if v.CanInterface() {
+	switch {
+	case v.Kind() == reflect.String && plainText(v.String()):
+		s = `"` + v.String() + `"`
+	case v.Kind() >= reflect.Int && v.Kind() <= reflect.Int64:
+		s = strconv.FormatInt(v.Int(), 10)
+	case v.Kind() == reflect.Bool:
+		s = strconv.FormatBool(v.Bool())
+	case v.CanInterface():
 		s = toJSON(v.Interface())
-	} else {
+	default:
 		s = "?"
 	}
 	if len(s) > MaxValue {
 		return s[:MaxValue], true
 	}
 	return s, false
+}
+
+// plainText reports whether s is its own JSON string body: printable
+// ASCII without quotes, backslashes or the characters JSON may escape.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func toJSON(v any) string {
@@ -431,34 +450,33 @@ func (d *differ) lists(a, b reflect.Value, ign *ignoreNode) {
 }
 
 // keyed compares lists of named items by key (lists are short: items are
-// found by a scan, not a map).
+// matched by a scan over their keys, read once).
 func (d *differ) keyed(a, b reflect.Value, field string, ign *ignoreNode) {
-	find := func(l reflect.Value, k string) reflect.Value {
-		for i := 0; i < l.Len(); i++ {
-			if ik, _ := itemKey(l.Index(i), field); ik == k {
-				return l.Index(i)
-			}
-		}
-		return reflect.Value{}
-	}
-	for i := 0; i < b.Len(); i++ {
-		k, _ := itemKey(b.Index(i), field)
+	ka, kb := keys(a, field), keys(b, field)
+	for i, k := range kb {
 		d.path = append(d.path, seg{key: field, value: k, item: true})
-		if va := find(a, k); va.IsValid() {
-			d.value(va, b.Index(i), ign)
+		if j := slices.Index(ka, k); j >= 0 {
+			d.value(a.Index(j), b.Index(i), ign)
 		} else {
 			d.emit(reflect.Value{}, b.Index(i))
 		}
 		d.path = d.path[:len(d.path)-1]
 	}
-	for i := 0; i < a.Len(); i++ {
-		k, _ := itemKey(a.Index(i), field)
-		if !find(b, k).IsValid() {
+	for j, k := range ka {
+		if !slices.Contains(kb, k) {
 			d.path = append(d.path, seg{key: field, value: k, item: true})
-			d.emit(a.Index(i), reflect.Value{})
+			d.emit(a.Index(j), reflect.Value{})
 			d.path = d.path[:len(d.path)-1]
 		}
 	}
+}
+
+func keys(l reflect.Value, field string) []string {
+	out := make([]string, l.Len())
+	for i := range out {
+		out[i], _ = itemKey(l.Index(i), field)
+	}
+	return out
 }
 
 // listKey returns the key field that names every item of both lists with
