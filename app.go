@@ -264,6 +264,11 @@ func (a *App) SaveSettings(s settings.Settings) error {
 	}
 	a.desk.waitPath() // the base PATH the extra entries are added to
 	a.desk.applyPath(s.ExtraPath)
+	if a.board != nil {
+		if cur, err := a.board.Current(); err == nil {
+			cur.SetChangeBudget(s.Changes.Budget())
+		}
+	}
 	return nil
 }
 

@@ -146,6 +146,9 @@ func (d *desktop) readOnly(context string) string {
 	return d.settings.Get().Writes.ReadOnlyReason(context)
 }
 
+// changeBudget is the bytes a session's change timeline may take.
+func (d *desktop) changeBudget() int { return d.settings.Get().Changes.Budget() }
+
 // logLimits are the ring caps of a new log view, from the settings.
 func (d *desktop) logLimits() session.LogLimits {
 	lines, bytes := d.settings.Get().Logs.Limits()

@@ -19,7 +19,7 @@ import (
 // time; the store may be read from any goroutine.
 type collapser struct {
 	kind  *kinds.Kind
-	next  cache.ResourceEventHandlerFuncs
+	next  cache.ResourceEventHandler
 	store cache.Indexer
 
 	mu      sync.Mutex
@@ -27,7 +27,7 @@ type collapser struct {
 	groupOf map[string]string         // member key -> collapsed key
 }
 
-func newCollapser(k *kinds.Kind, next cache.ResourceEventHandlerFuncs) *collapser {
+func newCollapser(k *kinds.Kind, next cache.ResourceEventHandler) *collapser {
 	indexers := cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}
 	for name, f := range k.AllIndexers() {
 		indexers[name] = f

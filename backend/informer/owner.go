@@ -90,8 +90,28 @@ type Options struct {
 	// added, updated or deleted, from that kind's handler goroutine; it must
 	// be cheap (the session coalesces it into status events).
 	OnChange func(kinds.ID)
+	// Observer, if set, hears what the informers receive, for the change
+	// timeline (see Observer).
+	Observer Observer
 	// Now is the clock for Status.Since; time.Now by default.
 	Now func() time.Time
+}
+
+// Observer hears what the informers receive: the session's change
+// timeline (backend/changes). Received is called by a kind's transform,
+// on its reflector's goroutine, with each object as it arrives, before
+// managedFields are stripped (not for pods, which are decoded without
+// them). Started and WatchFailed say when a kind's watch starts and when
+// it fails. Added, Updated and Deleted come from the kind's one handler,
+// in the informer's order (initial marks the objects of a first list).
+// None may block, and none may modify the objects.
+type Observer interface {
+	Received(k *kinds.Kind, obj any)
+	Started(k *kinds.Kind)
+	WatchFailed(k *kinds.Kind, err error)
+	Added(k *kinds.Kind, obj any, initial bool)
+	Updated(k *kinds.Kind, old, obj any)
+	Deleted(k *kinds.Kind, obj any)
 }
 
 // Owner owns the informers of one session. It is the registry that makes
@@ -376,6 +396,9 @@ func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
 		if o.opts.OnWatchError != nil && ctx.Err() == nil {
 			o.opts.OnWatchError(k.ID, err)
 		}
+		if obs := o.opts.Observer; obs != nil && ctx.Err() == nil {
+			obs.WatchFailed(k, err)
+		}
 		if apierrors.IsForbidden(err) {
 			o.lose(e, ns, err)
 			return
@@ -388,24 +411,35 @@ func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
 	// The one handler of this informer: it keeps the counts (stores have
 	// no length) and hands every change to the Handle's subscribers, so a
 	// new view costs no replay of the kind.
+	// The change timeline (Observer) sits in this handler too.
 	h := e.handle
 	var derived cache.Indexer
-	handler := cache.ResourceEventHandlerFuncs{
-		AddFunc: func(obj any) {
+	obs := o.opts.Observer
+	handler := cache.ResourceEventHandlerDetailedFuncs{
+		AddFunc: func(obj any, initial bool) {
 			e.count.Add(1)
 			e.countIn(obj, 1)
 			o.changed(k.ID)
 			h.dispatchAdd(obj)
+			if obs != nil {
+				obs.Added(k, obj, initial)
+			}
 		},
 		UpdateFunc: func(old, obj any) {
 			o.changed(k.ID)
 			h.dispatchUpdate(old, obj)
+			if obs != nil {
+				obs.Updated(k, old, obj)
+			}
 		},
 		DeleteFunc: func(obj any) {
 			e.count.Add(-1)
 			e.countIn(obj, -1)
 			o.changed(k.ID)
 			h.dispatchDelete(obj)
+			if obs != nil {
+				obs.Deleted(k, obj)
+			}
 		},
 	}
 	var counted cache.ResourceEventHandlerRegistration
@@ -434,6 +468,9 @@ func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
 	o.wg.Add(1)
 	e.wg.Add(1)
 	o.mu.Unlock()
+	if obs != nil {
+		obs.Started(k)
+	}
 	go func() {
 		defer o.wg.Done()
 		defer e.wg.Done()
@@ -445,7 +482,13 @@ func (o *Owner) startPart(ctx context.Context, e *entry, ns string) error {
 // newInformer builds k's informer for scope ns and the transform that
 // cuts its objects down to what the cache keeps.
 func (o *Owner) newInformer(k *kinds.Kind, ns string) (cache.SharedIndexInformer, cache.TransformFunc, error) {
-	strip := func(obj any) (any, error) { return strip(obj, k.Slim), nil }
+	obs := o.opts.Observer
+	strip := func(obj any) (any, error) {
+		if obs != nil {
+			obs.Received(k, obj)
+		}
+		return strip(obj, k.Slim), nil
+	}
 	nsIndex := cache.Indexers{cache.NamespaceIndex: cache.MetaNamespaceIndexFunc}
 	switch k.Cache {
 	case kinds.PodSummaries:
@@ -475,6 +518,9 @@ func (o *Owner) newInformer(k *kinds.Kind, ns string) (cache.SharedIndexInformer
 		summarize := func(obj any) (any, error) {
 			if _, gone := obj.(cache.DeletedFinalStateUnknown); gone {
 				return obj, nil
+			}
+			if obs != nil {
+				obs.Received(k, obj)
 			}
 			return k.Summarize(obj, o.strings.str)
 		}

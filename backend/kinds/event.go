@@ -17,7 +17,7 @@ const Events ID = "events"
 func init() {
 	register(&Kind{
 		ID: Events, GVR: corev1.SchemeGroupVersion.WithResource("events"), APIKind: "Event", Label: "Events",
-		Nav: NavCluster, Rank: 30, ShortNames: []string{"ev"}, Namespaced: true,
+		Nav: NavCluster, Rank: 30, ShortNames: []string{"ev"}, Namespaced: true, NoTimeline: true,
 		NewInformer: func(c Clients, ns string) cacheInformer {
 			return coreinformers.NewEventInformer(c.Kube, ns, 0, namespaceIndex())
 		},

@@ -193,6 +193,9 @@ func init() {
 		},
 		Collapse: collapseHelm,
 		Derived:  true,
+		// A release's revisions are its history (its Secrets' own changes
+		// are in the timeline as Secrets).
+		NoTimeline: true,
 		Columns: []Column{
 			NameColumn, NamespaceColumn,
 			Col("revision", "Revision", model.TypeInteger, func(r *HelmRelease) string { return strconv.Itoa(r.Latest.Revision) }),

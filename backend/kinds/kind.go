@@ -127,6 +127,14 @@ type Kind struct {
 	// would hold a set per object: ~300 B of heap each at 10,000 objects.
 	NoLabelIndex bool
 
+	// Heartbeats are the paths (dot-separated, [*] for any list item) that
+	// change on every heartbeat and say nothing: the change timeline
+	// ignores them (backend/changes).
+	Heartbeats []string
+	// NoTimeline keeps the kind out of the change timeline: its objects
+	// are a history of their own (Events, Helm releases).
+	NoTimeline bool
+
 	// Columns are the table's, in order.
 	Columns []Column
 	// SortBy and Desc are the sort a table starts with ("": namespace, name).

@@ -19,6 +19,7 @@ func init() {
 	register(&Kind{
 		ID: Leases, GVR: coordinationv1.SchemeGroupVersion.WithResource("leases"), APIKind: "Lease", Label: "Leases",
 		Nav: NavConfig, Rank: 80, Namespaced: true,
+		Heartbeats: []string{"spec.renewTime"},
 		NewInformer: func(c Clients, ns string) cacheInformer {
 			return coordinationinformers.NewLeaseInformer(c.Kube, ns, 0, namespaceIndex())
 		},

@@ -17,6 +17,7 @@ func init() {
 	register(&Kind{
 		ID: Nodes, GVR: corev1.SchemeGroupVersion.WithResource("nodes"), APIKind: "Node", Label: "Nodes",
 		Nav: NavCluster, Rank: 10, ShortNames: []string{"no"}, NodeShell: true,
+		Heartbeats: []string{"status.conditions[*].lastHeartbeatTime"},
 		NewInformer: func(c Clients, _ string) cacheInformer {
 			return coreinformers.NewNodeInformer(c.Kube, 0, namespaceIndex())
 		},

@@ -114,6 +114,13 @@ func (d *drafts) resource(k *kinds.Kind, ns string) dynamic.ResourceInterface {
 // edit is based on its resourceVersion now. The text is fetched with
 // EditText.
 func (s *Session) BeginEdit(k *kinds.Kind, ns, name string) (model.EditInfo, error) {
+	return s.beginEdit(k, ns, name, nil)
+}
+
+// beginEdit is BeginEdit with the editor's text changed by modify (nil:
+// the object as read), e.g. fields restored from the change timeline; the
+// edit stays based on the object as read.
+func (s *Session) beginEdit(k *kinds.Kind, ns, name string, modify func(map[string]any) error) (model.EditInfo, error) {
 	if !k.Watchable() {
 		return model.EditInfo{}, fmt.Errorf("%s: %s", k.Label, k.Unavailable)
 	}
@@ -131,7 +138,14 @@ func (s *Session) BeginEdit(k *kinds.Kind, ns, name string) (model.EditInfo, err
 		return model.EditInfo{}, s.plugins.Explain(fmt.Errorf("read %s %s: %w", k.APIKind, kinds.Key(ns, name), err))
 	}
 	base := dao.Shown(k, u).Object
-	text, err := edit.YAML(base)
+	shown := base
+	if modify != nil {
+		shown = runtime.DeepCopyJSON(base)
+		if err := modify(shown); err != nil {
+			return model.EditInfo{}, err
+		}
+	}
+	text, err := edit.YAML(shown)
 	if err != nil {
 		return model.EditInfo{}, err
 	}

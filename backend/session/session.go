@@ -27,6 +27,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"crowsnest/backend/actions"
+	"crowsnest/backend/changes"
 	"crowsnest/backend/dao"
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
@@ -122,6 +123,11 @@ type Session struct {
 	// drafts, the edits and applies being previewed, are built on first
 	// use (edit.go).
 	drafts *drafts
+
+	// changes records the change timeline; changeViews are its open
+	// Changes views (changes.go).
+	changes     *changes.Recorder
+	changeViews changeViews
 }
 
 // ErrStopped is returned by a session that has been stopped (the user
@@ -179,11 +185,12 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		shells:    nodeShellState{plans: map[string]nodeShellPlan{}, pods: map[string]bool{}},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
+	s.changes = s.newRecorder()
 	s.reviewer = &informer.Reviewer{Client: cs, Namespace: namespace}
 
 	s.owner = informer.New(ctx, informer.Options{
 		Client: cs, Metadata: md, Dynamic: dyn, Extensions: ext, Config: cfg, Kinds: s.kinds,
-		Access:   s.reviewer,
+		Access: s.reviewer, Observer: s.changes,
 		OnStatus: func(informer.Status) { s.publishStatusNow() },
 		OnWatchError: func(k kinds.ID, err error) {
 			if unreachable(err) {
@@ -260,8 +267,10 @@ func (s *Session) setPhase(phase, message string) {
 	switch {
 	case phase == model.PhaseConnected:
 		s.reached, s.staleSince = true, 0
+		s.changes.Regained()
 	case s.reached && s.staleSince == 0:
 		s.staleSince = time.Now().UnixMilli()
+		s.changes.Lost(message)
 	}
 	s.phase, s.message = phase, message
 	s.mu.Unlock()
@@ -572,6 +581,7 @@ func (s *Session) Stop() {
 	for _, v := range views {
 		v.Close()
 	}
+	s.closeChangeViews()
 	for _, w := range watches {
 		w.stop()
 	}

@@ -37,6 +37,10 @@ type Options struct {
 	// ReadOnly, if set, says why writes to a context are disabled ("" when
 	// they are allowed), asked at each write (the settings may change).
 	ReadOnly func(context string) string
+	// ChangeBudget, if set, gives the bytes each session's change
+	// timeline may take (0: the default); Session.SetChangeBudget applies
+	// a change.
+	ChangeBudget func() int
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -141,6 +145,9 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 		s.logLimits = b.opts.LogLimits
 		s.nodeShellSettings = b.opts.NodeShell
 		s.readOnly = b.opts.ReadOnly
+		if b.opts.ChangeBudget != nil {
+			s.SetChangeBudget(b.opts.ChangeBudget())
+		}
 		s.User = contextUser(kc.Contexts(), name)
 	}
 	// Events go out after b.mu is released, so an Emitter may call back

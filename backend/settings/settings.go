@@ -55,6 +55,28 @@ type Settings struct {
 	NodeShell NodeShell `json:"nodeShell"`
 	// Writes guards changes to clusters (read-only modes).
 	Writes Writes `json:"writes"`
+	// Changes bounds the change timeline's memory.
+	Changes Changes `json:"changes"`
+}
+
+// Changes bounds the memory of a session's change timeline: the oldest
+// entries fall out (and the timeline says so) beyond it.
+type Changes struct {
+	MaxMiB int `json:"maxMiB,omitempty"` // default 32
+}
+
+// Bounds and default of Changes.MaxMiB.
+const (
+	DefaultChangesMaxMiB = 32
+	MaxChangesMaxMiB     = 1024
+)
+
+// Budget is the timeline's budget in bytes, the default filled in.
+func (c Changes) Budget() int {
+	if c.MaxMiB == 0 {
+		return DefaultChangesMaxMiB << 20
+	}
+	return c.MaxMiB << 20
 }
 
 // Writes guards changes to clusters: a global read-only mode and
@@ -242,6 +264,9 @@ func (s Settings) Validate() error {
 	}
 	if l := s.Logs.MaxLines; l != 0 && (l < MinLogMaxLines || l > MaxLogMaxLines) {
 		return fmt.Errorf("logs: maxLines %d is not between %d and %d", l, MinLogMaxLines, MaxLogMaxLines)
+	}
+	if m := s.Changes.MaxMiB; m < 0 || m > MaxChangesMaxMiB {
+		return fmt.Errorf("changes: maxMiB %d is not between 1 and %d", m, MaxChangesMaxMiB)
 	}
 	if m := s.Logs.MaxMiB; m < 0 || m > MaxLogMaxMiB {
 		return fmt.Errorf("logs: maxMiB %d is not between 1 and %d", m, MaxLogMaxMiB)

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api, errorMessage, FEATURE_EXEC, FEATURE_LOGS, type KindInfo, type Row, type ViewSpec } from './api';
 import { DetailsPanel, type Target } from './details/DetailsPanel';
+import { ChangesView } from './changes/ChangesView';
 import { ApplyYaml } from './edit/ApplyYaml';
 import { ForwardsButton, ForwardsPanel } from './forwards/ForwardsPanel';
 import { useForwards } from './forwards/useForwards';
@@ -86,6 +87,7 @@ export function App() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [forwardsOpen, setForwardsOpen] = useState(false);
   const [reopen, setReopen] = useState(0);
+  const [changesOpen, setChangesOpen] = useState(false);
   const filterInput = useRef<HTMLInputElement>(null);
   const table = useRef<TableHandle>(null);
   // The table's multi-selection, by key: the objects a toolbar action applies to.
@@ -282,6 +284,9 @@ export function App() {
         <ContextPicker current={context} contexts={contexts} error={session.contextsError} switching={session.switching} onPick={session.switchTo} />
         <NamespacePicker value={namespace} namespaces={namespaces} error={nsError} disabled={!enabled} onOpen={loadNamespaces} onPick={pickNamespace} />
         <span className="spacer" />
+        <button type="button" className={'palette-hint' + (changesOpen ? ' active' : '')} data-testid="changes-open" disabled={!enabled} aria-pressed={changesOpen} onClick={() => setChangesOpen((o) => !o)} title="Observed changes: what changed, and who changed it">
+          Changes
+        </button>
         <button type="button" className="palette-hint" data-testid="apply-yaml-open" disabled={!enabled} onClick={() => setApplyOpen(true)} title="Create or apply objects from YAML">
           Create / apply YAML
         </button>
@@ -300,7 +305,10 @@ export function App() {
         statuses={status?.kinds ?? []}
         inNamespace={namespace !== '' && (status?.namespace ?? '') === namespace}
         error={kinds.error}
-        onPick={pickKind}
+        onPick={(k) => {
+          setChangesOpen(false);
+          pickKind(k);
+        }}
       />
 
       <main className="content">
@@ -325,6 +333,13 @@ export function App() {
             <h2>Choose a context</h2>
             <p className="muted">Pick a kubeconfig context at the top left to see its workloads, live.</p>
           </div>
+        ) : changesOpen ? (
+          <ChangesView
+            generation={generation}
+            namespace={namespace}
+            now={now}
+            onOpen={(e) => setTarget({ kind: e.kind, namespace: e.namespace ?? '', name: e.name ?? '', key: e.namespace ? `${e.namespace}/${e.name}` : (e.name ?? '') })}
+          />
         ) : unserved ? (
           <KindRemoved kind={kind} label={label} gone={gone} context={context} back={kinds.byId.get(START_KIND) ?? kinds.list.find((k) => !k.unavailable)} onPick={pickKind} />
         ) : (

@@ -99,6 +99,16 @@ export type TerminalEnded = { id: string; generation: number; exited: boolean; e
 
 /** EditInfo is an edit begun from the live object: its id and the resourceVersion the update will carry. */
 export type EditInfo = model.EditInfo;
+/** ChangeEntry is one observed change of an object (or a gap: op "gap"). */
+export type ChangeEntry = Data<model.ChangeEntry>;
+export type FieldChange = Data<model.FieldChange>;
+export type ChangeFilter = model.ChangeFilter;
+export type ChangeViewInfo = Data<model.ChangeViewInfo>;
+export type ChangeWindow = Data<model.ChangeWindow>;
+export type Timeline = Data<model.Timeline>;
+export type ChangeCompare = Data<model.ChangeCompare>;
+/** ChangesNotice is the payload of changes:changed. */
+export type ChangesNotice = { viewId: string; generation: number; version: number; count: number };
 /** YAMLError is a text that does not parse: line and column from 1, document from 0. */
 export type YAMLError = { document: number; line: number; column: number; message: string };
 /** EditConflict is a field changed both live and in the edit, to different values (compact JSON; "" = removed). */
@@ -133,6 +143,10 @@ export type ApplyResult = Data<model.ApplyResult>;
 export type ViewSpec = Data<model.ViewSpec>;
 
 export const EVENT_VIEW_CHANGED = 'view:changed';
+/** changes:changed: a Changes view's entries changed (ChangesNotice). */
+export const EVENT_CHANGES_CHANGED = 'changes:changed';
+/** The most entries changesWindow answers (the backend's window limit). */
+export const MAX_CHANGES_WINDOW = 100;
 export const EVENT_OBJECT_CHANGED = 'object:changed';
 /** The most rows viewRows answers (the backend's view.MaxTableWindow). */
 export const MAX_WINDOW = 200;
@@ -302,6 +316,20 @@ export const api = {
   clipboardText: (): Promise<string> => ClipboardGetText(),
   setClipboardText: (text: string): Promise<boolean> => ClipboardSetText(text),
 
+  /** openChanges opens a Changes view: observed changes matching the filter, newest first. */
+  openChanges: (f: ChangeFilter): Promise<ChangeViewInfo> => App.OpenChanges(f),
+  updateChanges: (id: string, f: ChangeFilter): Promise<ChangeViewInfo> => App.UpdateChanges(id, f),
+  /** changesWindow reads entries [offset, offset+limit) of a Changes view, newest first. */
+  changesWindow: (id: string, offset: number, limit: number): Promise<ChangeWindow> => App.ChangesWindow(id, offset, limit),
+  closeChanges: (id: string): Promise<void> => App.CloseChanges(id),
+  /** changeEntry reads one change with all its fields. */
+  changeEntry: (seq: number): Promise<ChangeEntry> => App.ChangeEntry(seq),
+  /** timeline reads an object's observed changes (and a Deployment's revisions). */
+  timeline: (kind: string, namespace: string, name: string): Promise<Timeline> => App.Timeline(kind, namespace, name),
+  /** compareChange reads a change's fields with their values now. */
+  compareChange: (generation: number, seq: number): Promise<ChangeCompare> => App.CompareChange(generation, seq),
+  /** beginRestore begins an edit whose text has a change's fields set back; preview and apply as any edit. */
+  beginRestore: (generation: number, seq: number): Promise<EditInfo> => App.BeginRestore(generation, seq),
   /** beginEdit starts editing an object from its live state; its text comes from editText. */
   beginEdit: (kind: string, namespace: string, name: string): Promise<EditInfo> => App.BeginEdit(kind, namespace, name),
   /** applyEdit applies the text whose preview answered token, as previewed; "rebased" when the object changed meanwhile. */
@@ -329,6 +357,10 @@ export const api = {
     return EventsOn(EVENT_DRAIN_CHANGED, (n: DrainNotice) => cb(n));
   },
 
+  /** onChangesChanged subscribes to Changes view notices; it returns the unsubscribe. */
+  onChangesChanged(cb: (n: ChangesNotice) => void): () => void {
+    return EventsOn(EVENT_CHANGES_CHANGED, (n: ChangesNotice) => cb(n));
+  },
   /** onViewChanged subscribes to view notices; it returns the unsubscribe. */
   onViewChanged(cb: (n: ViewNotice) => void): () => void {
     return EventsOn(EVENT_VIEW_CHANGED, (n: ViewNotice) => cb(n));

@@ -11,6 +11,7 @@ import { useDetails } from './useDetails';
 import { EditYaml } from '../edit/EditYaml';
 import { useReadOnly } from '../writes/writeMode';
 import { HELM_TABS, HelmHistory, HelmManifest, HelmOverview, HelmValues, helmTabTitle, useHelmRelease, type HelmTab } from '../helm/HelmRelease';
+import { TimelineTab } from '../changes/Timeline';
 
 // CodeMirror is loaded only when a YAML tab is first opened.
 const YamlEditor = lazy(() => import('../edit/YamlEditor'));
@@ -22,7 +23,7 @@ export interface Target {
   key: string;
 }
 
-export type Tab = 'overview' | 'yaml' | 'events' | 'logs' | HelmTab;
+export type Tab = 'overview' | 'yaml' | 'events' | 'logs' | 'timeline' | HelmTab;
 
 interface Props {
   target: Target;
@@ -66,8 +67,8 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
   const nodeShell = info?.features?.includes(FEATURE_NODE_SHELL) ?? false;
   const helm = info?.features?.includes(FEATURE_HELM) ?? false;
   const noYAML = info?.features?.includes(FEATURE_NO_YAML) ?? false;
-  // A Helm release is read from its Secrets: no YAML or events of its own.
-  const plain: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events'] : ['overview', 'yaml', 'events'];
+  // A Helm release is read from its Secrets: no YAML, events or timeline of its own (its history is its revisions).
+  const plain: Tab[] = logs ? ['overview', 'logs', 'yaml', 'events', 'timeline'] : ['overview', 'yaml', 'events', 'timeline'];
   const tabs: Tab[] = helm ? ['overview', ...HELM_TABS] : plain.filter((t) => !(noYAML && t === 'yaml'));
   const shown = tabs.includes(tab) ? tab : 'overview';
   const helmState = useHelmRelease(generation, target.namespace, target.name, (row?.cells ?? []).join('\u0000'), helm);
@@ -97,7 +98,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button key={t} type="button" role="tab" aria-selected={shown === t} className={'tab' + (shown === t ? ' active' : '')} data-testid={'details-tab-' + t} onClick={() => setTab(t)}>
-            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : t === 'events' ? `Events${details ? ` (${details.events?.length ?? 0})` : ''}` : helmTabTitle(t)}
+            {t === 'overview' ? 'Overview' : t === 'yaml' ? 'YAML' : t === 'logs' ? 'Logs' : t === 'timeline' ? 'Timeline' : t === 'events' ? `Events${details ? ` (${details.events?.length ?? 0})` : ''}` : helmTabTitle(t)}
           </button>
         ))}
         {shown === 'logs' && onDockLogs && (
@@ -144,6 +145,9 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         {helm && shown === 'manifest' && <HelmManifest key={id} state={helmState} generation={generation} namespace={target.namespace} name={target.name} />}
         {details && shown === 'events' && <EventList events={details.events ?? []} now={now} />}
         {shown === 'yaml' && <YamlTab key={id} generation={generation} target={target} context={context} what={what} />}
+        {shown === 'timeline' && (
+          <TimelineTab key={id} generation={generation} target={target} context={context} what={what} events={details?.events ?? []} version={details} now={now} />
+        )}
       </div>
     </aside>
   );

@@ -25,6 +25,8 @@ interface Props {
   disabled?: string;
   /** onDone leaves edit mode: with the new resourceVersion when applied. */
   onDone: (appliedVersion?: string) => void;
+  /** restoreSeq begins the edit from a change of the timeline: the live object with that change's fields set back. */
+  restoreSeq?: number;
 }
 
 interface Previewed {
@@ -42,7 +44,7 @@ interface Previewed {
  * merge is previewed again for the user to apply, a conflict opens the
  * side-by-side view. Whatever happens, the text the user typed stays.
  */
-export function EditYaml({ generation, target, context, what, disabled, onDone }: Props) {
+export function EditYaml({ generation, target, context, what, disabled, onDone, restoreSeq }: Props) {
   const [info, setInfo] = useState<EditInfo | null>(null);
   const [text, setText] = useState<string | null>(null);
   const [previewed, setPreviewed] = useState<Previewed | null>(null);
@@ -62,8 +64,7 @@ export function EditYaml({ generation, target, context, what, disabled, onDone }
   useEffect(() => {
     let live = true;
     let editId = '';
-    api
-      .beginEdit(target.kind, target.namespace, target.name)
+    (restoreSeq !== undefined ? api.beginRestore(generation, restoreSeq) : api.beginEdit(target.kind, target.namespace, target.name))
       .then((i) => {
         editId = i.id;
         if (!live) {
@@ -78,7 +79,7 @@ export function EditYaml({ generation, target, context, what, disabled, onDone }
       live = false;
       if (editId) void api.endEdit(editId).catch(() => undefined);
     };
-  }, [generation, target.kind, target.namespace, target.name]);
+  }, [generation, target.kind, target.namespace, target.name, restoreSeq]);
 
   const canApply = previewed !== null && text === previewed.text;
 

@@ -34,7 +34,7 @@ describe('SettingsPanel', () => {
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
       lastContext: 'demo-admin', theme: 'dark', window: { width: 1, height: 2 },
-      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 0 },
+      extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 }, changes: { maxMiB: 0 }, terminal: { fontSize: 0 },
       nodeShell: { contexts: {}, image: '', namespace: '' },
     });
     expect(screen.getByTestId('settings').querySelector('img')).toBeNull();
@@ -64,10 +64,16 @@ describe('SettingsPanel', () => {
     expect(fake.api.saveSettings).not.toHaveBeenCalled();
 
     fireEvent.change(mib, { target: { value: '64' } });
+    const changes = screen.getByTestId('settings-changes-mib') as HTMLInputElement;
+    fireEvent.change(changes, { target: { value: '2000' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByRole('alert')).textContent).toBe('Changes MiB: between 1 and 1,024');
+    expect(fake.api.saveSettings).not.toHaveBeenCalled();
+    fireEvent.change(changes, { target: { value: '8' } });
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, terminal: { fontSize: 0 }, nodeShell: { contexts: {}, image: '', namespace: '' },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, changes: { maxMiB: 8 }, terminal: { fontSize: 0 }, nodeShell: { contexts: {}, image: '', namespace: '' },
     });
   });
 
@@ -86,7 +92,7 @@ describe('SettingsPanel', () => {
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, terminal: { fontSize: 18 }, nodeShell: { contexts: {}, image: '', namespace: '' },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, changes: { maxMiB: 0 }, terminal: { fontSize: 18 }, nodeShell: { contexts: {}, image: '', namespace: '' },
     });
     expect(terminalFontSize.get()).toBe(18);
   });

@@ -16,6 +16,8 @@ interface Props {
 /** The log buffer's bounds, as backend/settings checks them; empty means the default. */
 export const LOG_LINES = { min: 1_000, max: 10_000_000, default: 100_000 };
 export const LOG_MIB = { min: 1, max: 4096, default: 32 };
+/** CHANGES_MIB bounds the change timeline's memory (settings.MaxChangesMaxMiB). */
+export const CHANGES_MIB = { min: 1, max: 1024, default: 32 };
 /** The terminal font size's bounds (settings.MinTerminalFontSize...). */
 export const FONT_SIZE = { min: 8, max: 32, default: DEFAULT_FONT_SIZE };
 
@@ -64,6 +66,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
   const [text, setText] = useState('');
   const [logLines, setLogLines] = useState('');
   const [logMiB, setLogMiB] = useState('');
+  const [changesMiB, setChangesMiB] = useState('');
   const [fontSize, setFontSize] = useState('');
   const [nodeShellOn, setNodeShellOn] = useState(false);
   const [shellImage, setShellImage] = useState('');
@@ -78,6 +81,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
         setText((s.extraPath ?? []).join('\n'));
         setLogLines(s.logs?.maxLines ? String(s.logs.maxLines) : '');
         setLogMiB(s.logs?.maxMiB ? String(s.logs.maxMiB) : '');
+        setChangesMiB(s.changes?.maxMiB ? String(s.changes.maxMiB) : '');
         setFontSize(s.terminal?.fontSize ? String(s.terminal.fontSize) : '');
         setNodeShellOn(!!(context && s.nodeShell?.contexts?.[context]));
         setShellImage(s.nodeShell?.image ?? '');
@@ -118,10 +122,11 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
     const maxLines = parseCap(logLines, LOG_LINES, 'Log lines');
     const maxMiB = parseCap(logMiB, LOG_MIB, 'Log MiB');
     const size = parseCap(fontSize, FONT_SIZE, 'Terminal font size');
+    const changes = parseCap(changesMiB, CHANGES_MIB, 'Changes MiB');
     const shell = checkNodeShell(shellImage, shellNamespace);
-    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string' || typeof shell === 'string') {
+    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string' || typeof shell === 'string' || typeof changes === 'string') {
       setSaved(false);
-      setError([maxLines, maxMiB, size, shell].find((x): x is string => typeof x === 'string') ?? null);
+      setError([maxLines, maxMiB, size, shell, changes].find((x): x is string => typeof x === 'string') ?? null);
       return;
     }
     const contexts = { ...(settings.nodeShell?.contexts ?? {}) };
@@ -129,7 +134,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
       if (nodeShellOn) contexts[context] = true;
       else delete contexts[context];
     }
-    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, terminal: { fontSize: size }, nodeShell: { contexts, ...shell } } as Settings);
+    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, changes: { maxMiB: changes }, terminal: { fontSize: size }, nodeShell: { contexts, ...shell } } as Settings);
     terminalFontSize.set(size);
   };
   /** edit applies a field's change; what is shown is no longer what was saved. */
@@ -243,6 +248,17 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
             <NumberField id="settings-log-lines" placeholder={LOG_LINES.default.toLocaleString()} label="Lines kept per log" value={logLines} onChange={edit(setLogLines)} />
             <span className="muted">lines, at most</span>
             <NumberField id="settings-log-mib" placeholder={String(LOG_MIB.default)} label="MiB kept per log" value={logMiB} onChange={edit(setLogMiB)} />
+            <span className="muted">MiB</span>
+          </div>
+          <label className="settings-label" htmlFor="settings-changes-mib">
+            Observed changes
+          </label>
+          <p className="muted">
+            The memory the change timeline may take; the oldest changes go beyond it (the page says how many). Empty means{' '}
+            {CHANGES_MIB.default} MiB. Applies when saved.
+          </p>
+          <div className="settings-caps">
+            <NumberField id="settings-changes-mib" placeholder={String(CHANGES_MIB.default)} label="MiB kept of observed changes" value={changesMiB} onChange={edit(setChangesMiB)} />
             <span className="muted">MiB</span>
           </div>
           <label className="settings-label" htmlFor="settings-terminal-font">

@@ -342,6 +342,237 @@ export namespace model {
 		    return a;
 		}
 	}
+	export class FieldManager {
+	    name: string;
+	    operation: string;
+	    subresource?: string;
+	    time: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldManager(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.operation = source["operation"];
+	        this.subresource = source["subresource"];
+	        this.time = source["time"];
+	    }
+	}
+	export class FieldChange {
+	    path: string;
+	    old: string;
+	    new: string;
+	    hidden?: boolean;
+	    cut?: boolean;
+	    managers?: number[];
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldChange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.old = source["old"];
+	        this.new = source["new"];
+	        this.hidden = source["hidden"];
+	        this.cut = source["cut"];
+	        this.managers = source["managers"];
+	    }
+	}
+	export class ChangeEntry {
+	    seq: number;
+	    time: number;
+	    op: string;
+	    kind: string;
+	    kindLabel: string;
+	    namespace?: string;
+	    name?: string;
+	    uid?: string;
+	    fields: FieldChange[];
+	    moreFields?: number;
+	    managers: FieldManager[];
+	    gapFrom?: number;
+	    gapTo?: number;
+	    reason?: string;
+	    note?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.seq = source["seq"];
+	        this.time = source["time"];
+	        this.op = source["op"];
+	        this.kind = source["kind"];
+	        this.kindLabel = source["kindLabel"];
+	        this.namespace = source["namespace"];
+	        this.name = source["name"];
+	        this.uid = source["uid"];
+	        this.fields = this.convertValues(source["fields"], FieldChange);
+	        this.moreFields = source["moreFields"];
+	        this.managers = this.convertValues(source["managers"], FieldManager);
+	        this.gapFrom = source["gapFrom"];
+	        this.gapTo = source["gapTo"];
+	        this.reason = source["reason"];
+	        this.note = source["note"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ChangeCompare {
+	    entry: ChangeEntry;
+	    now: string[];
+	    exists: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeCompare(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.entry = this.convertValues(source["entry"], ChangeEntry);
+	        this.now = source["now"];
+	        this.exists = source["exists"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ChangeFilter {
+	    kind: string;
+	    namespace: string;
+	    manager: string;
+	    path: string;
+	    text: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.namespace = source["namespace"];
+	        this.manager = source["manager"];
+	        this.path = source["path"];
+	        this.text = source["text"];
+	    }
+	}
+	export class ChangeViewInfo {
+	    id: string;
+	    generation: number;
+	    version: number;
+	    count: number;
+	    kept: number;
+	    bytes: number;
+	    budget: number;
+	    dropped: number;
+	    droppedUntil?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeViewInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.count = source["count"];
+	        this.kept = source["kept"];
+	        this.bytes = source["bytes"];
+	        this.budget = source["budget"];
+	        this.dropped = source["dropped"];
+	        this.droppedUntil = source["droppedUntil"];
+	    }
+	}
+	export class ChangeWindow {
+	    viewId: string;
+	    generation: number;
+	    version: number;
+	    count: number;
+	    offset: number;
+	    entries: ChangeEntry[];
+	    kept: number;
+	    bytes: number;
+	    budget: number;
+	    dropped: number;
+	    droppedUntil?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChangeWindow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.viewId = source["viewId"];
+	        this.generation = source["generation"];
+	        this.version = source["version"];
+	        this.count = source["count"];
+	        this.offset = source["offset"];
+	        this.entries = this.convertValues(source["entries"], ChangeEntry);
+	        this.kept = source["kept"];
+	        this.bytes = source["bytes"];
+	        this.budget = source["budget"];
+	        this.dropped = source["dropped"];
+	        this.droppedUntil = source["droppedUntil"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Column {
 	    id: string;
 	    title: string;
@@ -756,6 +987,8 @@ export namespace model {
 		    return a;
 		}
 	}
+	
+	
 	
 	
 	
@@ -1610,6 +1843,52 @@ export namespace model {
 	        this.rows = source["rows"];
 	    }
 	}
+	export class Timeline {
+	    generation: number;
+	    entries: ChangeEntry[];
+	    revisions: Revision[];
+	    note?: string;
+	    kept: number;
+	    bytes: number;
+	    budget: number;
+	    dropped: number;
+	    droppedUntil?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Timeline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.generation = source["generation"];
+	        this.entries = this.convertValues(source["entries"], ChangeEntry);
+	        this.revisions = this.convertValues(source["revisions"], Revision);
+	        this.note = source["note"];
+	        this.kept = source["kept"];
+	        this.bytes = source["bytes"];
+	        this.budget = source["budget"];
+	        this.dropped = source["dropped"];
+	        this.droppedUntil = source["droppedUntil"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class ViewInfo {
 	    id: string;
 	    generation: number;
@@ -1701,6 +1980,18 @@ export namespace model {
 
 export namespace settings {
 	
+	export class Changes {
+	    maxMiB?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Changes(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.maxMiB = source["maxMiB"];
+	    }
+	}
 	export class Logs {
 	    maxLines?: number;
 	    maxMiB?: number;
@@ -1810,6 +2101,7 @@ export namespace settings {
 	    forwards?: Record<string, Array<SavedForward>>;
 	    nodeShell: NodeShell;
 	    writes: Writes;
+	    changes: Changes;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -1827,6 +2119,7 @@ export namespace settings {
 	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
 	        this.nodeShell = this.convertValues(source["nodeShell"], NodeShell);
 	        this.writes = this.convertValues(source["writes"], Writes);
+	        this.changes = this.convertValues(source["changes"], Changes);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

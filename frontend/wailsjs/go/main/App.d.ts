@@ -11,6 +11,8 @@ export function ApplyYAML(arg1:string,arg2:boolean,arg3:Array<number>):Promise<A
 
 export function BeginEdit(arg1:string,arg2:string,arg3:string):Promise<model.EditInfo>;
 
+export function BeginRestore(arg1:number,arg2:number):Promise<model.EditInfo>;
+
 export function Can(arg1:string,arg2:string,arg3:string):Promise<model.Permission>;
 
 export function CanExec(arg1:string):Promise<model.Permission>;
@@ -25,11 +27,19 @@ export function CancelDownload(arg1:string):Promise<void>;
 
 export function CancelDrain(arg1:string):Promise<void>;
 
+export function ChangeEntry(arg1:number):Promise<model.ChangeEntry>;
+
+export function ChangesWindow(arg1:string,arg2:number,arg3:number):Promise<model.ChangeWindow>;
+
+export function CloseChanges(arg1:string):Promise<void>;
+
 export function CloseLogs(arg1:string):Promise<void>;
 
 export function CloseTerminal(arg1:string):Promise<void>;
 
 export function CloseView(arg1:string):Promise<void>;
+
+export function CompareChange(arg1:number,arg2:number):Promise<model.ChangeCompare>;
 
 export function Contexts():Promise<Array<model.ContextInfo>>;
 
@@ -68,6 +78,8 @@ export function LogTail(arg1:string,arg2:number):Promise<model.LogWindow>;
 export function Namespaces():Promise<Array<string>>;
 
 export function NodeShellLeftovers():Promise<model.NodeShellLeftovers>;
+
+export function OpenChanges(arg1:model.ChangeFilter):Promise<model.ChangeViewInfo>;
 
 export function OpenLogFolder():Promise<void>;
 
@@ -121,7 +133,11 @@ export function TerminalInput(arg1:string,arg2:string):Promise<void>;
 
 export function TerminalPod(arg1:string,arg2:string,arg3:string):Promise<string>;
 
+export function Timeline(arg1:string,arg2:string,arg3:string):Promise<model.Timeline>;
+
 export function UnwatchDetails(arg1:string):Promise<void>;
+
+export function UpdateChanges(arg1:string,arg2:model.ChangeFilter):Promise<model.ChangeViewInfo>;
 
 export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;
 

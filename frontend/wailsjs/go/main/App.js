@@ -18,6 +18,10 @@ export function BeginEdit(arg1, arg2, arg3) {
   return window['go']['main']['App']['BeginEdit'](arg1, arg2, arg3);
 }
 
+export function BeginRestore(arg1, arg2) {
+  return window['go']['main']['App']['BeginRestore'](arg1, arg2);
+}
+
 export function Can(arg1, arg2, arg3) {
   return window['go']['main']['App']['Can'](arg1, arg2, arg3);
 }
@@ -46,6 +50,18 @@ export function CancelDrain(arg1) {
   return window['go']['main']['App']['CancelDrain'](arg1);
 }
 
+export function ChangeEntry(arg1) {
+  return window['go']['main']['App']['ChangeEntry'](arg1);
+}
+
+export function ChangesWindow(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ChangesWindow'](arg1, arg2, arg3);
+}
+
+export function CloseChanges(arg1) {
+  return window['go']['main']['App']['CloseChanges'](arg1);
+}
+
 export function CloseLogs(arg1) {
   return window['go']['main']['App']['CloseLogs'](arg1);
 }
@@ -56,6 +72,10 @@ export function CloseTerminal(arg1) {
 
 export function CloseView(arg1) {
   return window['go']['main']['App']['CloseView'](arg1);
+}
+
+export function CompareChange(arg1, arg2) {
+  return window['go']['main']['App']['CompareChange'](arg1, arg2);
 }
 
 export function Contexts() {
@@ -132,6 +152,10 @@ export function Namespaces() {
 
 export function NodeShellLeftovers() {
   return window['go']['main']['App']['NodeShellLeftovers']();
+}
+
+export function OpenChanges(arg1) {
+  return window['go']['main']['App']['OpenChanges'](arg1);
 }
 
 export function OpenLogFolder() {
@@ -238,8 +262,16 @@ export function TerminalPod(arg1, arg2, arg3) {
   return window['go']['main']['App']['TerminalPod'](arg1, arg2, arg3);
 }
 
+export function Timeline(arg1, arg2, arg3) {
+  return window['go']['main']['App']['Timeline'](arg1, arg2, arg3);
+}
+
 export function UnwatchDetails(arg1) {
   return window['go']['main']['App']['UnwatchDetails'](arg1);
+}
+
+export function UpdateChanges(arg1, arg2) {
+  return window['go']['main']['App']['UpdateChanges'](arg1, arg2);
 }
 
 export function UpdateView(arg1, arg2) {
