@@ -38,6 +38,9 @@ type Column struct {
 	Wide bool `json:"wide,omitempty"`
 	// Description explains the column (a CRD printer column's description).
 	Description string `json:"description,omitempty"`
+	// Usage marks a cell measured by metrics.k8s.io rather than read from
+	// the object: empty (shown "—") while there are no measurements.
+	Usage bool `json:"usage,omitempty"`
 }
 
 // KindInfo is one kind the session can show: what the navigation, the
