@@ -55,7 +55,7 @@ func init() {
 			podCPU, podCPUReq, podCPULim, podMem, podMemReq, podMemLim,
 		},
 		UsageOf: "pods",
-		Status: statusAs(podStatus),
+		Status:  statusAs(podStatus),
 		Images: func(obj any) []string {
 			p, ok := obj.(*PodSummary)
 			if !ok {

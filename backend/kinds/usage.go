@@ -68,7 +68,9 @@ func (k *Kind) UsageValue(col int, obj any, u Usage, ok bool) (float64, bool) {
 }
 
 // IsUsageColumn reports whether column col is filled from metrics.
-func (k *Kind) IsUsageColumn(col int) bool { return col >= 0 && col < len(k.Columns) && k.Columns[col].from == fromUsage }
+func (k *Kind) IsUsageColumn(col int) bool {
+	return col >= 0 && col < len(k.Columns) && k.Columns[col].from == fromUsage
+}
 
 // FormatCPU writes millicores as a quantity ("250m").
 func FormatCPU(milli int64) string { return strconv.FormatInt(milli, 10) + "m" }
@@ -149,7 +151,7 @@ type PodResources struct {
 // ContainerResources is one container's CPU (millicores) and memory
 // (bytes) requests and limits, and whether each was set.
 type ContainerResources struct {
-	CPURequest, CPULimit, MemoryRequest, MemoryLimit         int64
+	CPURequest, CPULimit, MemoryRequest, MemoryLimit             int64
 	CPURequestSet, CPULimitSet, MemoryRequestSet, MemoryLimitSet bool
 	// Sidecar marks an init container that keeps running (restartPolicy
 	// Always).
