@@ -45,6 +45,9 @@ func (k *Kind) HasUsage() bool { return k.UsageOf != "" }
 // column; the others are left alone). Without a measurement (ok false)
 // they are empty, which the page shows as "—".
 func (k *Kind) FillUsage(obj any, u Usage, ok bool, cells []string) {
+	if ok && k.Normalize != nil {
+		obj = k.Normalize(obj)
+	}
 	for i, c := range k.Columns {
 		if c.from != fromUsage {
 			continue
@@ -62,6 +65,9 @@ func (k *Kind) UsageValue(col int, obj any, u Usage, ok bool) (float64, bool) {
 	c := k.Columns[col]
 	if !ok || c.from != fromUsage {
 		return 0, false
+	}
+	if k.Normalize != nil {
+		obj = k.Normalize(obj)
 	}
 	_, n, ok := c.usage(obj, u)
 	return n, ok
