@@ -24,7 +24,7 @@ type noticeLog struct {
 }
 
 func (l *noticeLog) add(n wire.ViewNotice) { l.mu.Lock(); l.ns = append(l.ns, n); l.mu.Unlock() }
-func (l *noticeLog) len() int            { l.mu.Lock(); defer l.mu.Unlock(); return len(l.ns) }
+func (l *noticeLog) len() int              { l.mu.Lock(); defer l.mu.Unlock(); return len(l.ns) }
 
 func cell(t *testing.T, v *view.Live, name, col string) string {
 	t.Helper()
