@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"crowsnest/backend/applog"
 	"crowsnest/backend/session"
@@ -145,6 +146,9 @@ func (d *desktop) rememberContext(name string) {
 func (d *desktop) readOnly(context string) string {
 	return d.settings.Get().Writes.ReadOnlyReason(context)
 }
+
+// metricsInterval is the time between two metrics polls, from the settings.
+func (d *desktop) metricsInterval() time.Duration { return d.settings.Get().Metrics.Interval() }
 
 // logLimits are the ring caps of a new log view, from the settings.
 func (d *desktop) logLimits() session.LogLimits {

@@ -236,6 +236,9 @@ func (p *Poller) run() {
 func (p *Poller) due() ([]Target, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if len(p.demand) == 0 {
+		return nil, 0
+	}
 	now := p.opts.Clock.Now()
 	interval := p.interval()
 	allPods := p.demand[Target{Resource: Pods}] > 0

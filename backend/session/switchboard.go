@@ -37,6 +37,9 @@ type Options struct {
 	// ReadOnly, if set, says why writes to a context are disabled ("" when
 	// they are allowed), asked at each write (the settings may change).
 	ReadOnly func(context string) string
+	// MetricsInterval, if set, gives the time between two metrics polls
+	// (the settings; metrics.MinInterval at least).
+	MetricsInterval func() time.Duration
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -141,6 +144,7 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 		s.logLimits = b.opts.LogLimits
 		s.nodeShellSettings = b.opts.NodeShell
 		s.readOnly = b.opts.ReadOnly
+		s.metricsInterval = b.opts.MetricsInterval
 		s.User = contextUser(kc.Contexts(), name)
 	}
 	// Events go out after b.mu is released, so an Emitter may call back

@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -55,6 +56,29 @@ type Settings struct {
 	NodeShell NodeShell `json:"nodeShell"`
 	// Writes guards changes to clusters (read-only modes).
 	Writes Writes `json:"writes"`
+	// Metrics is how often metrics.k8s.io is polled while shown.
+	Metrics Metrics `json:"metrics"`
+}
+
+// Metrics sets the polling of metrics.k8s.io.
+type Metrics struct {
+	// IntervalSeconds between two polls; zero means the default (15).
+	IntervalSeconds int `json:"intervalSeconds,omitempty"`
+}
+
+// Bounds of Metrics.IntervalSeconds: never faster than every 5 s.
+const (
+	DefaultMetricsIntervalSeconds = 15
+	MinMetricsIntervalSeconds     = 5
+	MaxMetricsIntervalSeconds     = 3600
+)
+
+// Interval returns the time between polls, the default filled in.
+func (m Metrics) Interval() time.Duration {
+	if m.IntervalSeconds == 0 {
+		return DefaultMetricsIntervalSeconds * time.Second
+	}
+	return time.Duration(m.IntervalSeconds) * time.Second
 }
 
 // Writes guards changes to clusters: a global read-only mode and
@@ -269,6 +293,9 @@ func (s Settings) Validate() error {
 		if len(ctx) > maxNameLen {
 			return fmt.Errorf("writes: read-only context name %.40q... is too long", ctx)
 		}
+	}
+	if m := s.Metrics.IntervalSeconds; m != 0 && (m < MinMetricsIntervalSeconds || m > MaxMetricsIntervalSeconds) {
+		return fmt.Errorf("metrics: intervalSeconds %d is not between %d and %d", m, MinMetricsIntervalSeconds, MaxMetricsIntervalSeconds)
 	}
 	if f := s.Terminal.FontSize; f != 0 && (f < MinTerminalFontSize || f > MaxTerminalFontSize) {
 		return fmt.Errorf("terminal: fontSize %d is not between %d and %d", f, MinTerminalFontSize, MaxTerminalFontSize)

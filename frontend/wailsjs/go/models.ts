@@ -350,6 +350,7 @@ export namespace model {
 	    health?: boolean;
 	    wide?: boolean;
 	    description?: string;
+	    usage?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Column(source);
@@ -364,6 +365,7 @@ export namespace model {
 	        this.health = source["health"];
 	        this.wide = source["wide"];
 	        this.description = source["description"];
+	        this.usage = source["usage"];
 	    }
 	}
 	export class Condition {
@@ -1198,6 +1200,58 @@ export namespace model {
 		    return a;
 		}
 	}
+	export class MetricsState {
+	    state?: string;
+	    message?: string;
+	    at?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetricsState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.at = source["at"];
+	    }
+	}
+	export class MetricsStatus {
+	    pods: MetricsState;
+	    nodes: MetricsState;
+	    version: number;
+	    intervalSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetricsStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pods = this.convertValues(source["pods"], MetricsState);
+	        this.nodes = this.convertValues(source["nodes"], MetricsState);
+	        this.version = source["version"];
+	        this.intervalSeconds = source["intervalSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class NodeShellPod {
 	    namespace: string;
 	    name: string;
@@ -1369,6 +1423,7 @@ export namespace model {
 	    watches: number;
 	    lastChange?: number;
 	    staleSince?: number;
+	    metrics: MetricsStatus;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionStatus(source);
@@ -1387,6 +1442,7 @@ export namespace model {
 	        this.watches = source["watches"];
 	        this.lastChange = source["lastChange"];
 	        this.staleSince = source["staleSince"];
+	        this.metrics = this.convertValues(source["metrics"], MetricsStatus);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1456,6 +1512,90 @@ export namespace model {
 	        this.rows = source["rows"];
 	    }
 	}
+	export class UsagePoint {
+	    t: number;
+	    cpu: number;
+	    memory: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsagePoint(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.t = source["t"];
+	        this.cpu = source["cpu"];
+	        this.memory = source["memory"];
+	    }
+	}
+	export class UsageSeries {
+	    name: string;
+	    points: UsagePoint[];
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageSeries(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.points = this.convertValues(source["points"], UsagePoint);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class UsageHistory {
+	    state: MetricsState;
+	    series: UsageSeries[];
+	    windowSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageHistory(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = this.convertValues(source["state"], MetricsState);
+	        this.series = this.convertValues(source["series"], UsageSeries);
+	        this.windowSeconds = source["windowSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 	export class ViewInfo {
 	    id: string;
 	    generation: number;
@@ -1559,6 +1699,18 @@ export namespace settings {
 	        this.maxMiB = source["maxMiB"];
 	    }
 	}
+	export class Metrics {
+	    intervalSeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Metrics(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.intervalSeconds = source["intervalSeconds"];
+	    }
+	}
 	export class NodeShell {
 	    contexts?: Record<string, boolean>;
 	    image?: string;
@@ -1654,6 +1806,7 @@ export namespace settings {
 	    forwards?: Record<string, Array<SavedForward>>;
 	    nodeShell: NodeShell;
 	    writes: Writes;
+	    metrics: Metrics;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -1671,6 +1824,7 @@ export namespace settings {
 	        this.forwards = this.convertValues(source["forwards"], Array<SavedForward>, true);
 	        this.nodeShell = this.convertValues(source["nodeShell"], NodeShell);
 	        this.writes = this.convertValues(source["writes"], Writes);
+	        this.metrics = this.convertValues(source["metrics"], Metrics);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

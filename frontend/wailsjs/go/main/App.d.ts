@@ -121,6 +121,8 @@ export function UnwatchDetails(arg1:string):Promise<void>;
 
 export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;
 
+export function Usage(arg1:string,arg2:string,arg3:string):Promise<model.UsageHistory>;
+
 export function ViewTableRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;
 
 export function WatchDetails(arg1:string,arg2:string,arg3:string):Promise<string>;
