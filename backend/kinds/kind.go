@@ -325,7 +325,7 @@ func (k *Kind) Info() model.KindInfo {
 	info := model.KindInfo{
 		ID: string(k.ID), Kind: k.APIKind, Label: k.Label, Nav: k.Nav, APIGroup: k.GVR.Group,
 		Version: k.GVR.Version, Resource: k.GVR.Resource, Namespaced: k.Namespaced, ShortNames: k.ShortNames,
-		Columns: cols, SortBy: k.SortBy, Desc: k.Desc, Custom: k.Custom, Unavailable: k.Unavailable,
+		Columns: cols, SortBy: k.SortBy, Desc: k.Desc, Custom: k.Custom, Unavailable: k.Unavailable, Usage: k.UsageOf,
 	}
 	if k.HasLogs() {
 		info.Features = append(info.Features, model.FeatureLogs)

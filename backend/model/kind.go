@@ -75,6 +75,10 @@ type KindInfo struct {
 	Unavailable string `json:"unavailable,omitempty"`
 	// Features the page offers on the kind's objects (FeatureLogs...).
 	Features []string `json:"features,omitempty"`
+	// Usage names the metrics.k8s.io resource ("pods", "nodes") whose
+	// measurements fill the kind's usage columns and details chart;
+	// SessionStatus.Metrics says its state.
+	Usage string `json:"usage,omitempty"`
 	// Actions the kind's objects allow, in menu order.
 	Actions []Action `json:"actions,omitempty"`
 }

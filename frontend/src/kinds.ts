@@ -65,7 +65,9 @@ function fixedWidth(least: number, title: string): string {
 function tableColumn(c: Column, cell: number): TableColumn {
   const type = columnType(c);
   const base = { id: c.id, header: c.title, type, cell, priority: c.priority ?? 0, description: c.description || undefined };
-  const text = (r: Row, now: number) => formatCell(type, r.cells?.[cell], now);
+  // A usage cell is empty while metrics.k8s.io gives nothing: a dash, and
+  // the table's metrics line says why (once, not per cell).
+  const text = c.usage ? (r: Row, now: number) => formatCell(type, r.cells?.[cell], now) || '—' : (r: Row, now: number) => formatCell(type, r.cells?.[cell], now);
   if (c.id === NAME) return { ...base, width: 'minmax(220px, 3fr)', text };
   if (c.id === NAMESPACE) return { ...base, width: 'minmax(90px, 1fr)', drop: 1, text };
   // The status and times (an age, when an event was last seen) stay

@@ -861,6 +861,7 @@ export namespace model {
 	    custom?: boolean;
 	    unavailable?: string;
 	    features?: string[];
+	    usage?: string;
 	    actions?: Action[];
 	
 	    static createFrom(source: any = {}) {
@@ -884,6 +885,7 @@ export namespace model {
 	        this.custom = source["custom"];
 	        this.unavailable = source["unavailable"];
 	        this.features = source["features"];
+	        this.usage = source["usage"];
 	        this.actions = this.convertValues(source["actions"], Action);
 	    }
 	
