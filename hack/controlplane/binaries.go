@@ -24,10 +24,12 @@ const (
 	KubeScheduler         = "kube-scheduler"
 	Kubectl               = "kubectl"
 	Kwok                  = "kwok"
+	MetricsServer         = "metrics-server"
 	// PodSim is our own simulator of container files (hack/podsim).
-	PodSim     = "podsim"
-	kwokStages = "kwok-stages.yaml"
-	kwokCRDs   = "kwok-crds.yaml"
+	PodSim      = "podsim"
+	kwokStages  = "kwok-stages.yaml"
+	kwokCRDs    = "kwok-crds.yaml"
+	kwokMetrics = "kwok-metrics.yaml"
 )
 
 // tool is one Go module under hack/tools that builds one or more binaries.
@@ -50,16 +52,19 @@ var tools = []tool{
 		Kubectl:               "k8s.io/kubernetes/cmd/kubectl",
 	}},
 	{dir: "kwok", module: "sigs.k8s.io/kwok", packages: map[string]string{Kwok: "sigs.k8s.io/kwok/cmd/kwok"}},
+	{dir: "metrics-server", module: "sigs.k8s.io/metrics-server", packages: map[string]string{MetricsServer: "sigs.k8s.io/metrics-server/cmd/metrics-server"}},
 	{dir: "podsim", packages: map[string]string{PodSim: "./hack/cmd/podsim"}, sources: []string{"hack/podsim", "hack/cmd/podsim"}},
 }
 
 // Binaries maps a program name to the path of its cached executable, plus the
-// kwok stage configuration that kwok needs to move pods to Running and the
-// definitions of kwok's per-pod Logs, Exec and PortForward kinds.
+// kwok stage configuration that kwok needs to move pods to Running, the
+// definitions of kwok's per-pod Logs, Exec and PortForward kinds, and kwok's
+// emulated kubelet resource-metrics endpoint that metrics-server scrapes.
 type Binaries struct {
-	paths      map[string]string
-	KwokStages string
-	KwokCRDs   string
+	paths       map[string]string
+	KwokStages  string
+	KwokCRDs    string
+	KwokMetrics string
 }
 
 // Path returns the executable for name.
@@ -86,7 +91,8 @@ func LocateBinaries(repoRoot, cacheDir string) (Binaries, []string, error) {
 		if t.dir == "kwok" {
 			b.KwokStages = filepath.Join(dir, kwokStages)
 			b.KwokCRDs = filepath.Join(dir, kwokCRDs)
-			for _, f := range []string{b.KwokStages, b.KwokCRDs} {
+			b.KwokMetrics = filepath.Join(dir, kwokMetrics)
+			for _, f := range []string{b.KwokStages, b.KwokCRDs, b.KwokMetrics} {
 				if _, err := os.Stat(f); err != nil {
 					missing = append(missing, f)
 				}
@@ -255,13 +261,19 @@ func (t tool) ldflags(repoRoot string) string {
 // writeKwokConfigs writes, from files that ship in the kwok module (read from
 // the module cache, never copied into this repository), the Stage definitions
 // (nodes become Ready and keep a lease; pods become Running, complete, and are
-// deleted) for kwok's --config, and the CustomResourceDefinitions of the
-// per-pod Logs, Exec and PortForward kinds that podsim and tests create.
+// deleted) for kwok's --config, the CustomResourceDefinitions of the
+// per-pod Logs, Exec and PortForward kinds that podsim and tests create, and
+// the Metric that makes kwok serve each node's kubelet resource metrics
+// (/metrics/nodes/{nodeName}/metrics/resource) from its emulated usage.
 func writeKwokConfigs(ctx context.Context, modDir, binDir string) error {
-	stages, crds := filepath.Join(binDir, kwokStages), filepath.Join(binDir, kwokCRDs)
-	_, errStages := os.Stat(stages)
-	_, errCRDs := os.Stat(crds)
-	if errStages == nil && errCRDs == nil {
+	stages, crds, metrics := filepath.Join(binDir, kwokStages), filepath.Join(binDir, kwokCRDs), filepath.Join(binDir, kwokMetrics)
+	present := true
+	for _, f := range []string{stages, crds, metrics} {
+		if _, err := os.Stat(f); err != nil {
+			present = false
+		}
+	}
+	if present {
 		return nil
 	}
 	out, err := outputGo(ctx, modDir, "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/kwok")
@@ -278,11 +290,14 @@ func writeKwokConfigs(ctx context.Context, modDir, binDir string) error {
 	); err != nil {
 		return err
 	}
-	return joinYAML(filepath.Join(root, "crd", "bases"), crds,
+	if err := joinYAML(filepath.Join(root, "crd", "bases"), crds,
 		"kwok.x-k8s.io_logs.yaml",
 		"kwok.x-k8s.io_execs.yaml",
 		"kwok.x-k8s.io_portforwards.yaml",
-	)
+	); err != nil {
+		return err
+	}
+	return joinYAML(filepath.Join(root, "metrics"), metrics, "resource/metrics-resource.yaml")
 }
 
 // joinYAML writes the YAML files under dir as one multi-document file.

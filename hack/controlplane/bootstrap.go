@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +40,7 @@ func clientConfigFor(opts Options, p pki, cluster, userKey string) (*rest.Config
 
 // bootstrap creates what every cluster has before any seeding: kwok's
 // per-pod configuration kinds, the demo viewer's read-only access to its one
-// namespace, and the fake nodes.
+// namespace, the fake nodes, and the metrics.k8s.io APIService.
 func bootstrap(ctx context.Context, opts Options, p pki, bins Binaries, s clusterSpec) error {
 	cs, err := componentsClient(opts, p, s.Name)
 	if err != nil {
@@ -68,6 +69,13 @@ func bootstrap(ctx context.Context, opts Options, p pki, bins Binaries, s cluste
 		if err := createKwokNode(ctx, cs, fmt.Sprintf("%s-worker-%d", s.Name, i), i); err != nil {
 			return err
 		}
+	}
+	ca, err := os.ReadFile(p.CACert)
+	if err != nil {
+		return err
+	}
+	if err := registerMetricsAPI(ctx, cs, dyn, opts.ports(s).MetricsServer, ca); err != nil {
+		return err
 	}
 	// kwok lists these kinds as it starts; they must be served by then.
 	return waitEstablished(ctx, dyn, crds)
@@ -172,8 +180,13 @@ func createKwokNode(ctx context.Context, cs kubernetes.Interface, name string, i
 	}
 	node := &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{
-			Name:        name,
-			Annotations: map[string]string{KwokNodeAnnotation: "fake", "node.alpha.kubernetes.io/ttl": "0"},
+			Name: name,
+			Annotations: map[string]string{
+				KwokNodeAnnotation: "fake", "node.alpha.kubernetes.io/ttl": "0",
+				// Where metrics-server finds this node's resource metrics:
+				// kwok serves every node's on its one address.
+				"metrics.k8s.io/resource-metrics-path": "/metrics/nodes/" + name + "/metrics/resource",
+			},
 			Labels: map[string]string{
 				"type":                             "kwok",
 				"kubernetes.io/hostname":           name,
@@ -196,6 +209,52 @@ func createKwokNode(ctx context.Context, cs kubernetes.Interface, name string, i
 	}
 	if _, err := cs.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fmt.Errorf("create node %s: %w", name, err)
+	}
+	return nil
+}
+
+// metricsService is the Service in kube-system the metrics.k8s.io APIService
+// names; its DNS name is in metrics-server's serving certificate.
+const metricsService = "metrics-server"
+
+// MetricsAPIService is the name of the APIService of metrics.k8s.io.
+const MetricsAPIService = "v1beta1.metrics.k8s.io"
+
+var apiServiceResource = schema.GroupVersionResource{Group: "apiregistration.k8s.io", Version: "v1", Resource: "apiservices"}
+
+// registerMetricsAPI makes the API server's aggregation layer serve
+// metrics.k8s.io from metrics-server on 127.0.0.1:port. There is no
+// kube-proxy and the endpoints of a Service may not be loopback addresses,
+// so the Service is an ExternalName one naming 127.0.0.1: the aggregation
+// layer then dials that host at the APIService's port, and verifies the
+// certificate for the Service's DNS name with our CA.
+func registerMetricsAPI(ctx context.Context, cs kubernetes.Interface, dyn dynamic.Interface, port int, ca []byte) error {
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: metricsService, Namespace: metav1.NamespaceSystem, Labels: map[string]string{"k8s-app": "metrics-server"}},
+		Spec: corev1.ServiceSpec{
+			Type:         corev1.ServiceTypeExternalName,
+			ExternalName: "127.0.0.1",
+			Ports:        []corev1.ServicePort{{Name: "https", Port: int32(port), Protocol: corev1.ProtocolTCP}},
+		},
+	}
+	if _, err := cs.CoreV1().Services(metav1.NamespaceSystem).Create(ctx, svc, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("create the metrics-server Service: %w", err)
+	}
+	apiService := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "apiregistration.k8s.io/v1",
+		"kind":       "APIService",
+		"metadata":   map[string]any{"name": MetricsAPIService, "labels": map[string]any{"k8s-app": "metrics-server"}},
+		"spec": map[string]any{
+			"group":                "metrics.k8s.io",
+			"version":              "v1beta1",
+			"service":              map[string]any{"namespace": metav1.NamespaceSystem, "name": metricsService, "port": int64(port)},
+			"caBundle":             base64.StdEncoding.EncodeToString(ca),
+			"groupPriorityMinimum": int64(100),
+			"versionPriority":      int64(100),
+		},
+	}}
+	if _, err := dyn.Resource(apiServiceResource).Create(ctx, apiService, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("create the %s APIService: %w", MetricsAPIService, err)
 	}
 	return nil
 }

@@ -70,6 +70,10 @@ const (
 	ViewerNamespace = "shop"
 	// KwokNodeAnnotation marks the fake nodes that kwok manages.
 	KwokNodeAnnotation = "kwok.x-k8s.io/node"
+	// UsageCPUAnnotation and UsageMemoryAnnotation on a pod set the usage
+	// kwok reports for each of its containers (a quantity: "250m", "64Mi").
+	UsageCPUAnnotation    = "kwok.x-k8s.io/usage-cpu"
+	UsageMemoryAnnotation = "kwok.x-k8s.io/usage-memory"
 )
 
 // DefaultCacheDir is $CROWSNEST_CACHE, else the user cache dir's crowsnest.
@@ -106,7 +110,7 @@ func (o Options) withDefaults() Options {
 // clusterSpec is the fixed shape of one cluster.
 type clusterSpec struct {
 	Name       string
-	Offset     int // ports: apiserver +0, controller-manager +1, scheduler +2, kwok +3, podsim +4
+	Offset     int // ports: apiserver +0, controller-manager +1, scheduler +2, kwok +3, podsim +4, metrics-server +5
 	EtcdPrefix string
 	Nodes      int
 	Users      []user
@@ -128,14 +132,15 @@ var specs = map[string]clusterSpec{
 
 // Ports reports where each server of a cluster listens. Kwok serves the
 // kubelet API of every node of the cluster (logs, exec, port-forward) on its
-// port; PodSim is the HTTP server that pod ports are forwarded to.
+// port; PodSim is the HTTP server that pod ports are forwarded to;
+// MetricsServer serves metrics.k8s.io behind the API server's aggregation layer.
 type Ports struct {
-	APIServer, ControllerManager, Scheduler, Kwok, PodSim int
+	APIServer, ControllerManager, Scheduler, Kwok, PodSim, MetricsServer int
 }
 
 func (o Options) ports(s clusterSpec) Ports {
 	b := o.PortBase + s.Offset
-	return Ports{APIServer: b, ControllerManager: b + 1, Scheduler: b + 2, Kwok: b + 3, PodSim: b + 4}
+	return Ports{APIServer: b, ControllerManager: b + 1, Scheduler: b + 2, Kwok: b + 3, PodSim: b + 4, MetricsServer: b + 5}
 }
 
 // Discover fills in the port base of a control plane that runs in
@@ -248,6 +253,16 @@ func (o Options) processes(bins Binaries, p pki) []process {
 			"--kubelet-certificate-authority=" + p.CACert,
 			"--kubelet-client-certificate=" + p.KubeletClientCert,
 			"--kubelet-client-key=" + p.KubeletKey,
+			// The aggregation layer: metrics.k8s.io is served by metrics-server
+			// (an APIService, see bootstrap), which trusts the user named in
+			// the headers of a client showing the front-proxy certificate.
+			"--requestheader-client-ca-file=" + p.CACert,
+			"--requestheader-allowed-names=" + frontProxyClient,
+			"--requestheader-username-headers=X-Remote-User",
+			"--requestheader-group-headers=X-Remote-Group",
+			"--requestheader-extra-headers-prefix=X-Remote-Extra-",
+			"--proxy-client-cert-file=" + p.FrontProxyCert,
+			"--proxy-client-key-file=" + p.FrontProxyKey,
 			"--event-ttl=168h",
 			"--profiling=false",
 			"--v=1",
@@ -284,6 +299,7 @@ func (o Options) processes(bins Binaries, p pki) []process {
 			process{Name: name + "-kwok", Bin: bins.Path(Kwok), Args: []string{
 				"--kubeconfig=" + kubeconfig,
 				"--config=" + bins.KwokStages,
+				"--config=" + bins.KwokMetrics,
 				"--config=" + filepath.Join(dir, "kwok.yaml"),
 				"--manage-all-nodes=false",
 				"--manage-nodes-with-annotation-selector=" + KwokNodeAnnotation + "=fake",
@@ -301,6 +317,27 @@ func (o Options) processes(bins Binaries, p pki) []process {
 				"--kubeconfig=" + kubeconfig,
 				"--dir=" + o.PodSimDir(name),
 				"--listen=127.0.0.1:" + strconv.Itoa(ports.PodSim),
+			}},
+			// metrics-server scrapes kwok's emulated kubelet resource metrics
+			// of each node (the path a node's annotation names, see
+			// createKwokNode) every 10 s, the shortest it allows, so a test
+			// or the demo sees usage soon after start.
+			process{Name: name + "-metrics-server", Bin: bins.Path(MetricsServer), Args: []string{
+				"--kubeconfig=" + kubeconfig,
+				"--authentication-kubeconfig=" + kubeconfig,
+				"--authorization-kubeconfig=" + kubeconfig,
+				"--bind-address=127.0.0.1",
+				"--secure-port=" + strconv.Itoa(ports.MetricsServer),
+				"--tls-cert-file=" + p.MetricsCert,
+				"--tls-private-key-file=" + p.MetricsKey,
+				"--kubelet-preferred-address-types=InternalIP",
+				"--kubelet-use-node-status-port",
+				"--kubelet-certificate-authority=" + p.CACert,
+				"--kubelet-client-certificate=" + p.KubeletClientCert,
+				"--kubelet-client-key=" + p.KubeletKey,
+				"--kubelet-request-timeout=5s",
+				"--metric-resolution=10s",
+				"--v=1",
 			}},
 		)
 	}
@@ -403,7 +440,7 @@ func Up(ctx context.Context, opts Options) error {
 	}
 	var rest []string
 	for _, c := range opts.Clusters {
-		rest = append(rest, c+"-controller-manager", c+"-scheduler", c+"-kwok", c+"-podsim")
+		rest = append(rest, c+"-controller-manager", c+"-scheduler", c+"-kwok", c+"-podsim", c+"-metrics-server")
 	}
 	if err := start(rest...); err != nil {
 		return fail(err)

@@ -95,6 +95,12 @@ func writeKwokConfig(opts Options, s clusterSpec, dir string) error {
 	// command on this machine, as the user who started the cluster, in a
 	// working directory of the pod; only users allowed to exec into pods
 	// of this loopback-only cluster can ask for it.
+	//
+	// The resource usage kwok reports for a pod (which metrics-server
+	// scrapes) is the one its annotations name (tests set them to know the
+	// order); else, per container, a share of its request (CPU 15-83%,
+	// memory 35-89%, by the length of the pod's name) that moves a little at
+	// each scrape, or a few millicores and tens of MiB without a request.
 	shared := podsim.SharedWorkDir(sim)
 	cfg := fmt.Sprintf(`apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokConfiguration
@@ -130,6 +136,28 @@ spec:
         value: %q
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterResourceUsage
+metadata:
+  name: usage
+spec:
+  usages:
+  - usage:
+      cpu:
+        expression: |
+          %q in pod.metadata.annotations
+          ? Quantity(pod.metadata.annotations[%q])
+          : "cpu" in container.resources.requests
+          ? container.resources.requests["cpu"] * (0.15 + 0.06 * double(size(pod.metadata.name) %% 9) + 0.2 * Rand())
+          : Quantity("3m") * (double(size(pod.metadata.name) %% 9 + 1) * (0.6 + 0.8 * Rand()))
+      memory:
+        expression: |
+          %q in pod.metadata.annotations
+          ? Quantity(pod.metadata.annotations[%q])
+          : "memory" in container.resources.requests
+          ? container.resources.requests["memory"] * (0.35 + 0.05 * double(size(pod.metadata.name) %% 11) + 0.04 * Rand())
+          : Quantity("9Mi") * (double(size(pod.metadata.name) %% 11 + 2) * (0.95 + 0.1 * Rand()))
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterPortForward
 metadata:
   name: podsim
@@ -138,7 +166,9 @@ spec:
   - target:
       address: 127.0.0.1
       port: %d
-`, podsim.SharedLog(sim), podsim.SharedPreviousLog(sim), shared, shared, opts.ports(s).PodSim)
+`, podsim.SharedLog(sim), podsim.SharedPreviousLog(sim), shared, shared,
+		UsageCPUAnnotation, UsageCPUAnnotation, UsageMemoryAnnotation, UsageMemoryAnnotation,
+		opts.ports(s).PodSim)
 	return os.WriteFile(filepath.Join(dir, "kwok.yaml"), []byte(cfg), 0o600)
 }
 

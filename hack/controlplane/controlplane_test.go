@@ -52,7 +52,7 @@ func TestUpTwiceDownLeavesNothing(t *testing.T) {
 		names[c.Name] = true
 	}
 	assert.Equal(t, map[string]bool{"etcd": true, "demo-apiserver": true, "demo-controller-manager": true,
-		"demo-scheduler": true, "demo-kwok": true, "demo-podsim": true}, names)
+		"demo-scheduler": true, "demo-kwok": true, "demo-podsim": true, "demo-metrics-server": true}, names)
 	ports := listeningPorts(t, base)
 	assert.Contains(t, ports, base+10, "demo apiserver port")
 

@@ -107,6 +107,7 @@ func waitHealthy(ctx context.Context, opts Options, p pki, timeout time.Duration
 			c + "-scheduler":          fmt.Sprintf("https://127.0.0.1:%d/healthz", ports.Scheduler),
 			c + "-kwok":               fmt.Sprintf("http://127.0.0.1:%d/healthz", ports.Kwok),
 			c + "-podsim":             fmt.Sprintf("http://127.0.0.1:%d/healthz", ports.PodSim),
+			c + "-metrics-server":     fmt.Sprintf("https://127.0.0.1:%d/livez", ports.MetricsServer),
 		}
 		for name, url := range checks {
 			if err := waitFor(ctx, opts.Dir, name, timeout, func() error { return httpCheck(ctx, url, nil, "") }); err != nil {

@@ -40,7 +40,7 @@ func TestRequiredVersion(t *testing.T) {
 func TestToolsModulesPinVersions(t *testing.T) {
 	root, err := FindRepoRoot()
 	require.NoError(t, err)
-	want := map[string]string{"etcd": "v3.6.16", "kube": "v1.37.2", "kwok": "v0.8.0"}
+	want := map[string]string{"etcd": "v3.6.16", "kube": "v1.37.2", "kwok": "v0.8.0", "metrics-server": "v0.8.0"}
 	for _, tl := range tools {
 		if tl.sources != nil {
 			continue

@@ -14,18 +14,27 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// frontProxyClient is the common name of the aggregation layer's client
+// certificate, the one name metrics-server accepts user headers from.
+const frontProxyClient = "front-proxy-client"
+
 // pki is the key material of one control-plane directory: a CA and the
-// certificates it signs (the API server's and kwok's serving certificates for
-// 127.0.0.1, and the client certificate the API server shows kwok as it would
-// show a kubelet), a service-account signing key, and random bearer tokens
+// certificates it signs (the API server's, kwok's and metrics-server's serving
+// certificates for 127.0.0.1, the client certificate the API server shows kwok
+// as it would show a kubelet, and the one its aggregation layer shows
+// metrics-server), a service-account signing key, and random bearer tokens
 // for the static-token users.
 type pki struct {
 	CACert, CAKey                 string
 	ServingCert, ServingKey       string
 	KwokCert, KwokKey             string
 	KubeletClientCert, KubeletKey string
+	FrontProxyCert, FrontProxyKey string
+	MetricsCert, MetricsKey       string
 	SAKey, SAPub                  string
 	Tokens                        map[string]string // user name -> token
 }
@@ -33,7 +42,8 @@ type pki struct {
 // ensurePKI creates the key material in dir unless it is already there, so a
 // restarted cluster keeps the kubeconfig its users already hold. A directory
 // from before kwok served logs (no CA key, no kwok certificate) gets a whole
-// new set.
+// new set, and so does one from before the aggregation layer (no front-proxy
+// or metrics-server certificate).
 func ensurePKI(dir string, users []string) (pki, error) {
 	p := pki{
 		CACert:            filepath.Join(dir, "ca.crt"),
@@ -44,6 +54,10 @@ func ensurePKI(dir string, users []string) (pki, error) {
 		KwokKey:           filepath.Join(dir, "kwok.key"),
 		KubeletClientCert: filepath.Join(dir, "apiserver-kubelet-client.crt"),
 		KubeletKey:        filepath.Join(dir, "apiserver-kubelet-client.key"),
+		FrontProxyCert:    filepath.Join(dir, "front-proxy-client.crt"),
+		FrontProxyKey:     filepath.Join(dir, "front-proxy-client.key"),
+		MetricsCert:       filepath.Join(dir, "metrics-server.crt"),
+		MetricsKey:        filepath.Join(dir, "metrics-server.key"),
 		SAKey:             filepath.Join(dir, "sa.key"),
 		SAPub:             filepath.Join(dir, "sa.pub"),
 		Tokens:            map[string]string{},
@@ -51,7 +65,7 @@ func ensurePKI(dir string, users []string) (pki, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return p, err
 	}
-	for _, f := range []string{p.CAKey, p.ServingCert, p.KwokCert, p.KubeletClientCert} {
+	for _, f := range []string{p.CAKey, p.ServingCert, p.KwokCert, p.KubeletClientCert, p.FrontProxyCert, p.MetricsCert} {
 		if _, err := os.Stat(f); os.IsNotExist(err) {
 			if err := writeCerts(p); err != nil {
 				return p, fmt.Errorf("generate certificates: %w", err)
@@ -145,6 +159,20 @@ func writeCerts(p pki) error {
 		{p.KubeletClientCert, p.KubeletKey, x509.Certificate{
 			Subject:     pkix.Name{CommonName: "kube-apiserver-kubelet-client", Organization: []string{"system:masters"}},
 			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		}},
+		// The aggregation layer's identity towards metrics-server, which then
+		// trusts the user it names in its headers (--requestheader-allowed-names).
+		{p.FrontProxyCert, p.FrontProxyKey, x509.Certificate{
+			Subject:     pkix.Name{CommonName: frontProxyClient},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		}},
+		// metrics-server listens on 127.0.0.1; the aggregation layer reaches
+		// it through its Service and verifies the Service's DNS name.
+		{p.MetricsCert, p.MetricsKey, x509.Certificate{
+			Subject:     pkix.Name{CommonName: "metrics-server"},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+			IPAddresses: loopback,
+			DNSNames:    []string{"localhost", metricsService + "." + metav1.NamespaceSystem + ".svc"},
 		}},
 	}
 	for i, l := range leaves {
