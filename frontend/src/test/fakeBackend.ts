@@ -387,6 +387,7 @@ export function fakeBackend() {
       b.specs.clear();
       b.badSelector = '';
       b.details = null;
+      b.usage = { state: { state: 'available' }, series: [], windowSeconds: 900 };
       b.kinds = KINDS;
       b.nextWatch = 0;
       b.watches.clear();
