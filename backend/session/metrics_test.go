@@ -2,10 +2,8 @@ package session_test
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,55 +26,11 @@ import (
 // metricsInterval is the tests' poll interval: the settings' floor.
 const metricsInterval = 5 * time.Second
 
-// metricsRequests counts the requests a session makes to metrics.k8s.io,
-// by path ("/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods").
-type metricsRequests struct {
-	mu sync.Mutex
-	n  map[string]int
-}
-
-func (r *metricsRequests) wrap(rt http.RoundTripper) http.RoundTripper {
-	return roundTripper(func(req *http.Request) (*http.Response, error) {
-		if strings.HasPrefix(req.URL.Path, "/apis/metrics.k8s.io/") {
-			r.mu.Lock()
-			r.n[req.URL.Path]++
-			r.mu.Unlock()
-		}
-		return rt.RoundTrip(req)
-	})
-}
-
-func (r *metricsRequests) get(path string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.n[path]
-}
-
-func (r *metricsRequests) total() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, c := range r.n {
-		n += c
-	}
-	return n
-}
-
-func (r *metricsRequests) paths() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for p := range r.n {
-		out = append(out, p)
-	}
-	return out
-}
-
 // metricsBoard is a Switchboard connected to context whose metrics
 // requests are counted, polling every metricsInterval.
-func metricsBoard(t *testing.T, env *testcluster.Env, context string) (*session.Session, *metricsRequests) {
+func metricsBoard(t *testing.T, env *testcluster.Env, context string) (*session.Session, *requests) {
 	t.Helper()
-	counter := &metricsRequests{n: map[string]int{}}
+	counter := &requests{group: "metrics.k8s.io", byPath: true, n: map[string]int{}}
 	b := session.NewSwitchboard(t.Context(), session.Options{
 		Version: "test", Emitter: &events.Recorder{}, Paths: func() []string { return []string{env.Kubeconfig()} },
 		WrapTransport:   transport.WrapperFunc(counter.wrap),
