@@ -600,7 +600,6 @@ func (s *Session) Stop() {
 	for _, lv := range logViews {
 		lv.close()
 	}
-	s.metrics.Stop()
 	s.cancel()
 	// The pods of node shells are deleted (each within
 	// NodeShellDeleteTimeout) while the session can still reach the
@@ -609,6 +608,9 @@ func (s *Session) Stop() {
 	// A credential plugin that hangs holds the requests (and goroutines)
 	// waiting for it: its supervisor ends it now, and starts no other.
 	s.plugins.Stop()
+	// The poller's request ends with the session's context (or, waiting
+	// for a plugin that hangs, with the plugin's stop).
+	s.metrics.Stop()
 	s.owner.Stop()
 	s.wg.Wait()
 	s.bases.Close()
