@@ -132,7 +132,7 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         {shown === 'logs' && (
           <LogViewer key={id} generation={generation} subject={{ kind: target.kind, namespace: target.namespace, name: target.name, containers: details?.containers ?? undefined }} />
         )}
-        {info?.usage && shown === 'overview' && !gone && (
+        {details && info?.usage && shown === 'overview' && !gone && (
           <UsageChart generation={generation} kind={target.kind} namespace={target.namespace} name={target.name} usage={info.usage} status={metrics} />
         )}
         {details && row && shown === 'overview' && (

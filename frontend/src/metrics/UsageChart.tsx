@@ -52,35 +52,37 @@ export function UsageChart({ generation, kind, namespace, name, usage, status }:
       {error && <p className="muted">{error}</p>}
       {!problem && !error && series.length === 0 && <p className="muted">No measurements yet.</p>}
       {series.length > 0 && (
-        <table className="usage-table">
-          <thead>
-            <tr>
-              <th scope="col">{usage === 'pods' ? 'Container' : ''}</th>
-              <th scope="col">CPU</th>
-              <th scope="col">Memory</th>
-            </tr>
-          </thead>
-          <tbody>
-            {series.map((s) => {
-              const times = s.points.map((p) => p.t);
-              const last = s.points[s.points.length - 1];
-              const who = s.name || 'Total';
-              return (
-                <tr key={s.name} data-testid="usage-series" data-name={who}>
-                  <th scope="row">{who}</th>
-                  <td>
-                    <span className="usage-value" data-testid="usage-cpu">{last ? formatCPU(last.cpu) : '—'}</span>
-                    <Sparkline times={times} values={s.points.map((p) => p.cpu)} label={`${who} CPU`} />
-                  </td>
-                  <td>
-                    <span className="usage-value" data-testid="usage-memory">{last ? formatMemory(last.memory) : '—'}</span>
-                    <Sparkline times={times} values={s.points.map((p) => p.memory)} label={`${who} memory`} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="usage-grid" role="table" aria-label="CPU and memory">
+          <div className="usage-head" role="row">
+            <span role="columnheader">{usage === 'pods' ? 'Container' : ''}</span>
+            <span role="columnheader">CPU</span>
+            <span role="columnheader">Memory</span>
+          </div>
+          {series.map((s) => {
+            const times = s.points.map((p) => p.t);
+            const last = s.points[s.points.length - 1];
+            const who = s.name || 'Total';
+            return (
+              <div className="usage-row" role="row" key={s.name} data-testid="usage-series" data-name={who}>
+                <span className="usage-name" role="rowheader">
+                  {who}
+                </span>
+                <span className="usage-cell" role="cell">
+                  <span className="usage-value" data-testid="usage-cpu">
+                    {last ? formatCPU(last.cpu) : '—'}
+                  </span>
+                  <Sparkline times={times} values={s.points.map((p) => p.cpu)} label={`${who} CPU`} width={140} />
+                </span>
+                <span className="usage-cell" role="cell">
+                  <span className="usage-value" data-testid="usage-memory">
+                    {last ? formatMemory(last.memory) : '—'}
+                  </span>
+                  <Sparkline times={times} values={s.points.map((p) => p.memory)} label={`${who} memory`} width={140} />
+                </span>
+              </div>
+            );
+          })}
+        </div>
       )}
     </section>
   );
