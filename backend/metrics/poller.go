@@ -204,7 +204,7 @@ func (p *Poller) interval() time.Duration {
 
 func (p *Poller) run() {
 	defer close(p.done)
-	for {
+	for p.ctx.Err() == nil {
 		due, wait := p.due()
 		if len(due) > 0 {
 			p.poll(due)
@@ -223,9 +223,6 @@ func (p *Poller) run() {
 		}
 		if timer != nil {
 			timer.Stop()
-		}
-		if p.ctx.Err() != nil {
-			return
 		}
 	}
 }

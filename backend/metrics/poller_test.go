@@ -395,3 +395,21 @@ func apiService(message string) *unstructured.Unstructured {
 type errFake string
 
 func (e errFake) Error() string { return string(e) }
+
+// A poller whose context ends while a target is due stops: it neither
+// asks nor spins (a session cancelled while its pods table is open).
+func TestStopsWhenItsContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	client := fakemetrics.NewSimpleClientset()
+	asked := 0
+	client.PrependReactor("list", "pods", func(k8stesting.Action) (bool, runtime.Object, error) {
+		asked++
+		return true, &metricsv1beta1.PodMetricsList{}, nil
+	})
+	p := metrics.New(ctx, metrics.Options{Client: client, Clock: clocktesting.NewFakeClock(time.Unix(1_800_000_000, 0))})
+	cancel()
+	release := p.Acquire(metrics.Target{Resource: metrics.Pods})
+	defer release()
+	p.Stop() // the test's timeout catches a poller that spins instead
+	assert.Zero(t, asked)
+}
