@@ -19,7 +19,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +31,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
+	metricsv1beta1 "k8s.io/metrics/pkg/apis/metrics/v1beta1"
 	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 	"k8s.io/utils/clock"
 
@@ -390,7 +393,10 @@ func (p *Poller) list(resource, ns string) ([]measurement, error) {
 	for i, pm := range l.Items {
 		m := measurement{key: kinds.Key(pm.Namespace, pm.Name), ns: pm.Namespace, at: pm.Timestamp.Time,
 			containers: make([]string, len(pm.Containers)), cpu: make([]int64, len(pm.Containers)), mem: make([]int64, len(pm.Containers))}
-		for j, c := range pm.Containers {
+		// metrics-server lists containers in no fixed order: by name, so
+		// that a series keeps its columns from poll to poll.
+		cs := slices.SortedFunc(slices.Values(pm.Containers), func(a, b metricsv1beta1.ContainerMetrics) int { return strings.Compare(a.Name, b.Name) })
+		for j, c := range cs {
 			m.containers[j], m.cpu[j], m.mem[j] = c.Name, c.Usage.Cpu().MilliValue(), c.Usage.Memory().Value()
 		}
 		out[i] = m

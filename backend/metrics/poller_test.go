@@ -137,8 +137,8 @@ func podList(ns string, at time.Time, cpu int64) *metricsv1beta1.PodMetricsList 
 	return &metricsv1beta1.PodMetricsList{Items: []metricsv1beta1.PodMetrics{{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "web"}, Timestamp: metav1.NewTime(at), Window: metav1.Duration{Duration: 15 * time.Second},
 		Containers: []metricsv1beta1.ContainerMetrics{
+			{Name: "proxy", Usage: usage(5, 16<<20)}, // metrics-server's order varies: the series go by name
 			{Name: "app", Usage: usage(cpu, 64<<20)},
-			{Name: "proxy", Usage: usage(5, 16<<20)},
 		},
 	}}}
 }
