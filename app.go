@@ -240,6 +240,20 @@ func (a *App) WatchDetails(kind, namespace, name string) (string, error) {
 	return s.WatchDetails(k, ns, name)
 }
 
+// Usage is the kept window of CPU and memory measurements of a pod or
+// node (metrics.k8s.io), for the details panel's charts.
+func (a *App) Usage(kind, namespace, name string) (model.UsageHistory, error) {
+	s, err := a.board.Current()
+	if err != nil {
+		return model.UsageHistory{}, err
+	}
+	k, ns, name, err := s.Object(kind, namespace, name)
+	if err != nil {
+		return model.UsageHistory{}, err
+	}
+	return s.Usage(k, ns, name)
+}
+
 // UnwatchDetails stops following a details panel's object.
 func (a *App) UnwatchDetails(id string) {
 	if s, err := a.board.Current(); err == nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"crowsnest/backend/applog"
 	"crowsnest/backend/session"
@@ -148,6 +149,9 @@ func (d *desktop) readOnly(context string) string {
 
 // changeBudget is the bytes a session's change timeline may take.
 func (d *desktop) changeBudget() int { return d.settings.Get().Changes.Budget() }
+
+// metricsInterval is the time between two metrics polls, from the settings.
+func (d *desktop) metricsInterval() time.Duration { return d.settings.Get().Metrics.Interval() }
 
 // logLimits are the ring caps of a new log view, from the settings.
 func (d *desktop) logLimits() session.LogLimits {

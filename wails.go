@@ -36,7 +36,8 @@ func (a *App) startup(ctx context.Context) {
 			CanCreateDirectories: true})
 	}
 	a.board = session.NewSwitchboard(ctx, session.Options{Version: Version, Emitter: a.desk.sessions.Emitter(wailsEmitter{ctx}),
-		LogLimits: a.desk.logLimits, ReadOnly: a.desk.readOnly, NodeShell: a.desk.nodeShell, ChangeBudget: a.desk.changeBudget})
+		LogLimits: a.desk.logLimits, ReadOnly: a.desk.readOnly, NodeShell: a.desk.nodeShell,
+		ChangeBudget: a.desk.changeBudget, MetricsInterval: a.desk.metricsInterval})
 	// The first context connects once the page is up (connectFirst), so a
 	// second launch, which exits before that, never does.
 }

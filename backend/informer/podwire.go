@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protowire"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -356,15 +357,20 @@ func readListMeta(r *wireReader, m *metav1.ListMeta) {
 }
 
 func readPodSpec(r *wireReader, p *kinds.PodSummary, in *interner) {
+	var app, inits []kinds.ContainerResources
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 2:
 			c := r.sub(typ)
-			p.Containers = append(p.Containers, readContainer(&c, in))
+			cs, res := readContainer(&c, in)
+			p.Containers = append(p.Containers, cs)
+			app = append(app, res)
 			r.join(&c)
 		case 20:
 			c := r.sub(typ)
-			p.InitContainers = append(p.InitContainers, readContainer(&c, in))
+			cs, res := readContainer(&c, in)
+			p.InitContainers = append(p.InitContainers, cs)
+			inits = append(inits, res)
 			r.join(&c)
 		case 10:
 			p.NodeName = in.bytes(r.bytes(typ))
@@ -373,22 +379,84 @@ func readPodSpec(r *wireReader, p *kinds.PodSummary, in *interner) {
 		}
 		return true
 	})
+	p.Resources = kinds.SumResources(app, inits)
 }
 
-func readContainer(r *wireReader, in *interner) kinds.ContainerSummary {
+func readContainer(r *wireReader, in *interner) (kinds.ContainerSummary, kinds.ContainerResources) {
 	var c kinds.ContainerSummary
+	var res kinds.ContainerResources
 	r.each(func(num protowire.Number, typ protowire.Type) bool {
 		switch num {
 		case 1:
 			c.Name = in.bytes(r.bytes(typ))
 		case 2:
 			c.Image = in.bytes(r.bytes(typ))
+		case 8: // resources
+			s := r.sub(typ)
+			readResources(&s, &res)
+			r.join(&s)
+		case 24: // restartPolicy: Always makes an init container a sidecar
+			res.Sidecar = string(r.bytes(typ)) == string(corev1.ContainerRestartPolicyAlways)
 		default:
 			return false
 		}
 		return true
 	})
-	return c
+	return c, res
+}
+
+// readResources reads the CPU and memory of a ResourceRequirements
+// (limits = 1, requests = 2: maps of name to Quantity).
+func readResources(r *wireReader, res *kinds.ContainerResources) {
+	r.each(func(num protowire.Number, typ protowire.Type) bool {
+		if num != 1 && num != 2 {
+			return false
+		}
+		e := r.sub(typ)
+		var name, value []byte
+		e.each(func(num protowire.Number, typ protowire.Type) bool {
+			switch num {
+			case 1:
+				name = e.bytes(typ)
+			case 2:
+				q := e.sub(typ)
+				q.each(func(num protowire.Number, typ protowire.Type) bool {
+					if num != 1 {
+						return false
+					}
+					value = q.bytes(typ)
+					return true
+				})
+				e.join(&q)
+			default:
+				return false
+			}
+			return true
+		})
+		r.join(&e)
+		isCPU, isMem := string(name) == string(corev1.ResourceCPU), string(name) == string(corev1.ResourceMemory)
+		if e.err != nil || (!isCPU && !isMem) {
+			return true
+		}
+		q, err := resource.ParseQuantity(string(value))
+		if err != nil {
+			if r.err == nil {
+				r.err = fmt.Errorf("quantity %q: %w", value, err)
+			}
+			return true
+		}
+		switch {
+		case num == 1 && isCPU:
+			res.CPULimit, res.CPULimitSet = q.MilliValue(), true
+		case num == 1:
+			res.MemoryLimit, res.MemoryLimitSet = q.Value(), true
+		case isCPU:
+			res.CPURequest, res.CPURequestSet = q.MilliValue(), true
+		default:
+			res.MemoryRequest, res.MemoryRequestSet = q.Value(), true
+		}
+		return true
+	})
 }
 
 // containerStatus is what a ContainerStatus contributes to a summary.

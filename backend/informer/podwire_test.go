@@ -49,7 +49,8 @@ func fullPod() *corev1.Pod {
 			NodeName: "node-7",
 			InitContainers: []corev1.Container{
 				{Name: "migrate", Image: "registry.local/shop/migrate:1.2"},
-				{Name: "warm", Image: "registry.local/shop/warm:1"},
+				{Name: "warm", Image: "registry.local/shop/warm:1", RestartPolicy: ptrTo(corev1.ContainerRestartPolicyAlways),
+					Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("0.2")}}},
 			},
 			Containers: []corev1.Container{
 				{
@@ -57,10 +58,12 @@ func fullPod() *corev1.Pod {
 					Env: []corev1.EnvVar{{Name: "PASSWORD", Value: "hunter2"}},
 					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
 						corev1.ResourceCPU: resource.MustParse("10m"), corev1.ResourceMemory: resource.MustParse("32Mi"),
-					}},
+						corev1.ResourceEphemeralStorage: resource.MustParse("1Gi"),
+					}, Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("1G")}},
 					ReadinessProbe: &corev1.Probe{InitialDelaySeconds: 3, ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz"}}},
 				},
-				{Name: "proxy", Image: "registry.local/mesh/proxy:2"},
+				{Name: "proxy", Image: "registry.local/mesh/proxy:2", Resources: corev1.ResourceRequirements{
+					Limits: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1"), corev1.ResourceMemory: resource.MustParse("128Mi")}}},
 				{Name: "no-status", Image: "registry.local/x:1"},
 			},
 			Volumes: []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
@@ -164,6 +167,9 @@ func TestWireDecodeKeepsWhatRowsNeed(t *testing.T) {
 	assert.Equal(t, kinds.ContainerSummary{Name: "warm", Image: "registry.local/shop/warm:1", HasStatus: true,
 		State: kinds.ContainerTerminated, Reason: "Error", ExitCode: -1}, p.InitContainers[1])
 	assert.False(t, p.Containers[2].HasStatus)
+	// Requests: app's, proxy's defaulted from its limits, the sidecar's;
+	// no limit sums, since app has no CPU limit and no-status none at all.
+	assert.Equal(t, kinds.PodResources{CPURequest: 10 + 1000 + 200, MemoryRequest: (32 + 128) << 20}, p.Resources)
 	assert.Equal(t, int64(1_790_000_600), p.DeletionTimestamp.Unix())
 }
 
@@ -295,3 +301,5 @@ func BenchmarkPodDecode(b *testing.B) {
 		}
 	})
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -173,6 +173,9 @@ type Kind struct {
 	// NodeShell marks nodes: a node shell can open on them
 	// (model.FeatureNodeShell in Info; the settings enable it per context).
 	NodeShell bool
+	// UsageOf names the metrics.k8s.io resource whose measurements fill
+	// the kind's usage columns ("pods", "nodes"); "" for other kinds.
+	UsageOf string
 
 	// Actions are what the page may do to the kind's objects, in menu
 	// order (actions.go); register and learnt add delete to every kind.
@@ -196,6 +199,8 @@ type Column struct {
 	// shares (see from).
 	Value func(obj any) string
 	from  source
+	// usage reads a usage column's cell and sort number (UsageColumn).
+	usage func(obj any, u Usage) (string, float64, bool)
 }
 
 type source uint8
@@ -206,6 +211,7 @@ const (
 	fromNamespace
 	fromAge
 	fromStatus
+	fromUsage // filled by views from metrics (usage.go)
 )
 
 // ColumnOption sets an optional property of a column.
@@ -318,6 +324,8 @@ func (k *Kind) Row(obj any) model.Row {
 			}
 		case fromStatus:
 			r.Cells[i] = r.Status
+		case fromUsage:
+			// Filled by views from the latest measurements (FillUsage).
 		default:
 			r.Cells[i] = c.Value(obj)
 		}
@@ -344,7 +352,7 @@ func (k *Kind) Info() model.KindInfo {
 	info := model.KindInfo{
 		ID: string(k.ID), Kind: k.APIKind, Label: k.Label, Nav: k.Nav, APIGroup: k.GVR.Group,
 		Version: k.GVR.Version, Resource: k.GVR.Resource, Namespaced: k.Namespaced, ShortNames: k.ShortNames,
-		Columns: cols, SortBy: k.SortBy, Desc: k.Desc, Custom: k.Custom, Unavailable: k.Unavailable,
+		Columns: cols, SortBy: k.SortBy, Desc: k.Desc, Custom: k.Custom, Unavailable: k.Unavailable, Usage: k.UsageOf,
 	}
 	if k.HasLogs() {
 		info.Features = append(info.Features, model.FeatureLogs)

@@ -27,6 +27,9 @@ func TestEveryBuiltinKindProjectsItsColumns(t *testing.T) {
 			for _, obj := range objs {
 				r := k.Row(obj)
 				require.Len(t, r.Cells, len(k.Columns), "one cell per column")
+				if k.HasUsage() {
+					k.FillUsage(obj, sampleUsage, true, r.Cells)
+				}
 				assert.Equal(t, string(k.ID), r.Kind)
 				assert.NotEmpty(t, r.Name)
 				assert.NotEmpty(t, r.Health)

@@ -26,12 +26,14 @@ func init() {
 			Col("roles", "Roles", model.TypeText, func(o *corev1.Node) string { return orNone(nodeRoles(o)) }),
 			AgeColumn,
 			Col("version", "Version", model.TypeText, func(o *corev1.Node) string { return o.Status.NodeInfo.KubeletVersion }),
+			nodeCPU, nodeCPUPct, nodeMem, nodeMemPct,
 			Col("internalIP", "Internal IP", model.TypeText, func(o *corev1.Node) string { return nodeAddress(o, corev1.NodeInternalIP) }),
 			Col("externalIP", "External IP", model.TypeText, func(o *corev1.Node) string { return orNone(nodeAddress(o, corev1.NodeExternalIP)) }, Priority(1)),
 			Col("osImage", "OS image", model.TypeText, func(o *corev1.Node) string { return o.Status.NodeInfo.OSImage }, Priority(1)),
 			Col("kernel", "Kernel", model.TypeText, func(o *corev1.Node) string { return o.Status.NodeInfo.KernelVersion }, Priority(1)),
 			Col("runtime", "Container runtime", model.TypeText, func(o *corev1.Node) string { return o.Status.NodeInfo.ContainerRuntimeVersion }, Priority(1)),
 		},
+		UsageOf: "nodes",
 		Status: statusAs(func(n *corev1.Node) (string, string) {
 			status, health := "NotReady", model.HealthError
 			for _, c := range n.Status.Conditions {

@@ -52,8 +52,10 @@ func init() {
 			AgeColumn,
 			Col("node", "Node", model.TypeText, func(p *PodSummary) string { return p.NodeName }),
 			Col("ip", "IP", model.TypeText, func(p *PodSummary) string { return p.IP }, Priority(1)),
+			podCPU, podCPUReq, podCPULim, podMem, podMemReq, podMemLim,
 		},
-		Status: statusAs(podStatus),
+		UsageOf: "pods",
+		Status:  statusAs(podStatus),
 		Images: func(obj any) []string {
 			p, ok := obj.(*PodSummary)
 			if !ok {

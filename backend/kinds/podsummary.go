@@ -30,6 +30,9 @@ type PodSummary struct {
 	// status merged in (HasStatus is false until the kubelet reports one).
 	Containers     []ContainerSummary
 	InitContainers []ContainerSummary
+	// Resources are the sums of the containers' requests and limits that
+	// the usage columns divide by (usage.go).
+	Resources PodResources
 }
 
 // ContainerSummary is one container of a PodSummary.
@@ -92,6 +95,7 @@ func SummarizePod(p *corev1.Pod, intern func(string) string) *PodSummary {
 		IP:             p.Status.PodIP,
 		Containers:     summarizeContainers(p.Spec.Containers, p.Status.ContainerStatuses, in),
 		InitContainers: summarizeContainers(p.Spec.InitContainers, p.Status.InitContainerStatuses, in),
+		Resources:      podResources(&p.Spec),
 	}
 }
 

@@ -42,6 +42,9 @@ func (k *Kind) check() error {
 		if c.from == fromValue && c.Value == nil {
 			return fmt.Errorf("%s: column %q has no value", k.ID, c.ID)
 		}
+		if c.from == fromUsage && k.UsageOf == "" {
+			return fmt.Errorf("%s: usage column %q without UsageOf", k.ID, c.ID)
+		}
 		if c.from == fromStatus && k.Status == nil {
 			return fmt.Errorf("%s: status column without a Status function", k.ID)
 		}

@@ -40,6 +40,9 @@ func objectMeta(ns, name string) metav1.ObjectMeta {
 
 func ptr[T any](v T) *T { return &v }
 
+// sampleUsage is what the samples of kinds with usage columns measure.
+var sampleUsage = kinds.Usage{CPU: 75, Memory: 96 << 20}
+
 func at(minutes int) *metav1.Time {
 	t := metav1.NewTime(created.Add(time.Duration(minutes) * time.Minute))
 	return &t
@@ -47,8 +50,13 @@ func at(minutes int) *metav1.Time {
 
 var podSpec = corev1.PodSpec{
 	NodeName: "worker-1",
-	Containers: []corev1.Container{{Name: "web", Image: "nginx:1.27", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080, Protocol: corev1.ProtocolTCP}}},
-		{Name: "sidecar", Image: "envoy:1.31"}},
+	Containers: []corev1.Container{{Name: "web", Image: "nginx:1.27", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: 8080, Protocol: corev1.ProtocolTCP}},
+		Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("128Mi")},
+			Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m"), corev1.ResourceMemory: resource.MustParse("256Mi")}}},
+		{Name: "sidecar", Image: "envoy:1.31", Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("50m"), corev1.ResourceMemory: resource.MustParse("64Mi")},
+			Limits:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("100m"), corev1.ResourceMemory: resource.MustParse("64Mi")}}}},
 }
 
 func init() {
@@ -117,6 +125,8 @@ func init() {
 		Addresses:  []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "10.0.0.1"}},
 		NodeInfo:   corev1.NodeSystemInfo{KubeletVersion: "v1.37.2", OSImage: "Debian 12", KernelVersion: "6.1", ContainerRuntimeVersion: "containerd://2.0"},
 		Capacity:   corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("4"), corev1.ResourceMemory: resource.MustParse("16Gi"), corev1.ResourcePods: resource.MustParse("110")},
+		Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("3800m"), corev1.ResourceMemory: resource.MustParse("15Gi"),
+			corev1.ResourcePods: resource.MustParse("110")},
 	}}}
 	samples[kinds.Nodes][0].(*corev1.Node).Labels["node-role.kubernetes.io/worker"] = ""
 	samples[kinds.Namespaces] = []any{&corev1.Namespace{ObjectMeta: objectMeta("", "shop"), Status: corev1.NamespaceStatus{Phase: corev1.NamespaceActive}}}

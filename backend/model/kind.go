@@ -38,6 +38,9 @@ type Column struct {
 	Wide bool `json:"wide,omitempty"`
 	// Description explains the column (a CRD printer column's description).
 	Description string `json:"description,omitempty"`
+	// Usage marks a cell measured by metrics.k8s.io rather than read from
+	// the object: empty (shown "—") while there are no measurements.
+	Usage bool `json:"usage,omitempty"`
 }
 
 // KindInfo is one kind the session can show: what the navigation, the
@@ -72,6 +75,10 @@ type KindInfo struct {
 	Unavailable string `json:"unavailable,omitempty"`
 	// Features the page offers on the kind's objects (FeatureLogs...).
 	Features []string `json:"features,omitempty"`
+	// Usage names the metrics.k8s.io resource ("pods", "nodes") whose
+	// measurements fill the kind's usage columns and details chart;
+	// SessionStatus.Metrics says its state.
+	Usage string `json:"usage,omitempty"`
 	// Actions the kind's objects allow, in menu order.
 	Actions []Action `json:"actions,omitempty"`
 	// Hidden, when set, names the objects the kind's table leaves out

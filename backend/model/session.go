@@ -49,6 +49,8 @@ type SessionStatus struct {
 	// milliseconds, while the phase is reconnecting (or error after the
 	// session had connected); 0 otherwise.
 	StaleSince int64 `json:"staleSince,omitempty"`
+	// Metrics is the state of metrics.k8s.io (usage columns and charts).
+	Metrics MetricsStatus `json:"metrics"`
 }
 
 // ContextInfo is one kubeconfig context for the context picker.

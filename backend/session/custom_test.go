@@ -196,8 +196,10 @@ func cells(t *testing.T, s *session.Session, id string, k model.KindInfo) map[st
 // requests counts the requests a session makes for one API group.
 type requests struct {
 	group string
-	mu    sync.Mutex
-	n     map[string]int // by verb: list, watch, get
+	// byPath counts by the request's path instead of its verb.
+	byPath bool
+	mu     sync.Mutex
+	n      map[string]int // by verb: list, watch, get (or by path)
 }
 
 func (r *requests) wrap(rt http.RoundTripper) http.RoundTripper {
@@ -209,6 +211,9 @@ func (r *requests) wrap(rt http.RoundTripper) http.RoundTripper {
 				verb = "watch"
 			case !strings.HasSuffix(req.URL.Path, "/widgets"):
 				verb = "get"
+			}
+			if r.byPath {
+				verb = req.URL.Path
 			}
 			r.mu.Lock()
 			r.n[verb]++
@@ -222,6 +227,17 @@ func (r *requests) get(verb string) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.n[verb]
+}
+
+// paths are the keys counted (the paths, when byPath).
+func (r *requests) paths() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for p := range r.n {
+		out = append(out, p)
+	}
+	return out
 }
 
 func (r *requests) total() int {

@@ -24,6 +24,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
+	metricsclient "k8s.io/metrics/pkg/client/clientset/versioned"
 	"k8s.io/utils/clock"
 
 	"crowsnest/backend/actions"
@@ -32,6 +33,7 @@ import (
 	"crowsnest/backend/events"
 	"crowsnest/backend/informer"
 	"crowsnest/backend/kinds"
+	"crowsnest/backend/metrics"
 	"crowsnest/backend/model"
 	"crowsnest/backend/plugin"
 	"crowsnest/backend/terminal"
@@ -94,6 +96,11 @@ type Session struct {
 	// readOnly says why writes to a context are disabled (write.go); nil
 	// means never.
 	readOnly func(context string) string
+	// metrics polls metrics.k8s.io while views or details hold targets
+	// (metrics.go); metricsInterval gives the settings' interval (nil:
+	// the default).
+	metrics         *metrics.Poller
+	metricsInterval func() time.Duration
 
 	wg sync.WaitGroup // the recovery probe, the learner, the namespaces warm-up and log downloads
 
@@ -128,6 +135,9 @@ type Session struct {
 	// Changes views (changes.go).
 	changes     *changes.Recorder
 	changeViews changeViews
+	// metricsHolds releases the metrics target of each view and details
+	// watch that holds one, by id.
+	metricsHolds map[string]func()
 }
 
 // ErrStopped is returned by a session that has been stopped (the user
@@ -174,6 +184,10 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 	if err != nil {
 		return nil, fmt.Errorf("context %q: %w", name, err)
 	}
+	mc, err := metricsclient.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{
 		Generation: gen, Context: name, Server: cfg.Host,
@@ -181,8 +195,8 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		kinds: kinds.NewRegistry(), learnKick: make(chan struct{}, 1), learnGone: make(chan kinds.ID, 64),
 		phase: model.PhaseConnecting, views: map[string]*view.Live{}, watches: map[string]*detailsWatch{},
 		logViews: map[string]*logView{}, downloads: map[string]context.CancelFunc{},
-		terminals: map[string]*terminal.Terminal{},
-		shells:    nodeShellState{plans: map[string]nodeShellPlan{}, pods: map[string]bool{}},
+		terminals: map[string]*terminal.Terminal{}, metricsHolds: map[string]func(){},
+		shells: nodeShellState{plans: map[string]nodeShellPlan{}, pods: map[string]bool{}},
 	}
 	s.notices = events.NewCoalescer(ctx, emit, NoticeInterval, clock.RealClock{})
 	s.changes = s.newRecorder()
@@ -204,6 +218,7 @@ func start(parent context.Context, gen uint64, name, namespace string, cfg *rest
 		},
 	})
 	s.bases = view.NewBases(s.owner)
+	s.metrics = s.newMetrics(mc)
 	s.access = dao.New(s.owner, dyn, md)
 	conns.onDialError = s.lostServer
 	return s, nil
@@ -382,6 +397,9 @@ func (s *Session) Status() model.SessionStatus {
 	st := model.SessionStatus{Generation: s.Generation, Context: s.Context, Server: s.Server,
 		Phase: phase, Message: s.plugins.ExplainText(msg), LastChange: s.lastSeen.Load(), StaleSince: stale, Namespace: ns,
 		KindsVersion: s.kinds.Version(), Kinds: []model.KindStatus{}}
+	if s.metrics != nil {
+		st.Metrics = s.metrics.Status()
+	}
 	for _, ks := range s.owner.Statuses() {
 		k := model.KindStatus{Kind: string(ks.Kind), State: string(ks.State), Namespaces: ks.Namespaces}
 		if ks.Err != nil {
@@ -493,12 +511,14 @@ func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 		return model.ViewInfo{}, err
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.stopped {
+		s.mu.Unlock()
 		v.Close()
 		return model.ViewInfo{}, ErrStopped
 	}
 	s.views[id] = v
+	s.mu.Unlock()
+	s.holdMetrics(id, k, spec.Namespace)
 	return v.Info(), nil
 }
 
@@ -528,6 +548,7 @@ func (s *Session) UpdateView(id string, spec model.ViewSpec) (model.ViewInfo, er
 	if err := v.Update(k, spec); err != nil {
 		return model.ViewInfo{}, err
 	}
+	s.holdMetrics(id, k, spec.Namespace)
 	return v.Info(), nil
 }
 
@@ -550,6 +571,7 @@ func (s *Session) CloseView(id string) {
 		v.Close()
 		s.notices.Forget(id)
 	}
+	s.releaseMetrics(id)
 }
 
 // Access is the session's data access, for details and related objects.
@@ -596,6 +618,9 @@ func (s *Session) Stop() {
 	// A credential plugin that hangs holds the requests (and goroutines)
 	// waiting for it: its supervisor ends it now, and starts no other.
 	s.plugins.Stop()
+	// The poller's request ends with the session's context (or, waiting
+	// for a plugin that hangs, with the plugin's stop).
+	s.metrics.Stop()
 	s.owner.Stop()
 	s.wg.Wait()
 	s.bases.Close()

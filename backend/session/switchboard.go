@@ -41,6 +41,9 @@ type Options struct {
 	// timeline may take (0: the default); Session.SetChangeBudget applies
 	// a change.
 	ChangeBudget func() int
+	// MetricsInterval, if set, gives the time between two metrics polls
+	// (the settings; metrics.MinInterval at least).
+	MetricsInterval func() time.Duration
 }
 
 // Switchboard holds the current session and switches between contexts.
@@ -148,6 +151,7 @@ func (b *Switchboard) Switch(name string) (model.SessionStatus, error) {
 		if b.opts.ChangeBudget != nil {
 			s.SetChangeBudget(b.opts.ChangeBudget())
 		}
+		s.metricsInterval = b.opts.MetricsInterval
 		s.User = contextUser(kc.Contexts(), name)
 	}
 	// Events go out after b.mu is released, so an Emitter may call back

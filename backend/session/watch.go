@@ -110,12 +110,14 @@ func (s *Session) WatchDetails(k *kinds.Kind, namespace, name string) (string, e
 		})
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.stopped {
+		s.mu.Unlock()
 		w.stop()
 		return "", ErrStopped
 	}
 	s.watches[id] = w
+	s.mu.Unlock()
+	s.holdMetrics(id, k, namespace)
 	return id, nil
 }
 
@@ -130,6 +132,7 @@ func (s *Session) UnwatchDetails(id string) {
 		w.stop()
 		s.notices.Forget(id)
 	}
+	s.releaseMetrics(id)
 }
 
 // unwatchKind ends the watches of a kind that went or changed, telling
@@ -146,6 +149,7 @@ func (s *Session) unwatchKind(id kinds.ID) {
 	s.mu.Unlock()
 	for _, w := range gone {
 		w.stop()
+		s.releaseMetrics(w.id)
 		s.objectChanged(w, true)
 	}
 }

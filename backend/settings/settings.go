@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -57,6 +58,8 @@ type Settings struct {
 	Writes Writes `json:"writes"`
 	// Changes bounds the change timeline's memory.
 	Changes Changes `json:"changes"`
+	// Metrics is how often metrics.k8s.io is polled while shown.
+	Metrics Metrics `json:"metrics"`
 }
 
 // Changes bounds the memory of a session's change timeline: the oldest
@@ -77,6 +80,27 @@ func (c Changes) Budget() int {
 		return DefaultChangesMaxMiB << 20
 	}
 	return c.MaxMiB << 20
+}
+
+// Metrics sets the polling of metrics.k8s.io.
+type Metrics struct {
+	// IntervalSeconds between two polls; zero means the default (15).
+	IntervalSeconds int `json:"intervalSeconds,omitempty"`
+}
+
+// Bounds of Metrics.IntervalSeconds: never faster than every 5 s.
+const (
+	DefaultMetricsIntervalSeconds = 15
+	MinMetricsIntervalSeconds     = 5
+	MaxMetricsIntervalSeconds     = 3600
+)
+
+// Interval returns the time between polls, the default filled in.
+func (m Metrics) Interval() time.Duration {
+	if m.IntervalSeconds == 0 {
+		return DefaultMetricsIntervalSeconds * time.Second
+	}
+	return time.Duration(m.IntervalSeconds) * time.Second
 }
 
 // Writes guards changes to clusters: a global read-only mode and
@@ -294,6 +318,9 @@ func (s Settings) Validate() error {
 		if len(ctx) > maxNameLen {
 			return fmt.Errorf("writes: read-only context name %.40q... is too long", ctx)
 		}
+	}
+	if m := s.Metrics.IntervalSeconds; m != 0 && (m < MinMetricsIntervalSeconds || m > MaxMetricsIntervalSeconds) {
+		return fmt.Errorf("metrics: intervalSeconds %d is not between %d and %d", m, MinMetricsIntervalSeconds, MaxMetricsIntervalSeconds)
 	}
 	if f := s.Terminal.FontSize; f != 0 && (f < MinTerminalFontSize || f > MaxTerminalFontSize) {
 		return fmt.Errorf("terminal: fontSize %d is not between %d and %d", f, MinTerminalFontSize, MaxTerminalFontSize)

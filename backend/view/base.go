@@ -90,6 +90,8 @@ type base struct {
 	mu    sync.Mutex
 	set   *Set[*entry]
 	views map[*Live]struct{}
+	// usage is the kind's latest measurements (usage.go), nil without.
+	usage kinds.Usages
 }
 
 func defaultLess(a, b *entry) bool {
@@ -100,8 +102,8 @@ func defaultLess(a, b *entry) bool {
 }
 
 // newBase builds the base of a kind whose informer is inf.
-func newBase(k *kinds.Kind, inf *informer.Handle) *base {
-	b := &base{kind: k, inf: inf, views: map[*Live]struct{}{}}
+func newBase(k *kinds.Kind, inf *informer.Handle, usage kinds.Usages) *base {
+	b := &base{kind: k, inf: inf, views: map[*Live]struct{}{}, usage: usage}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	// Subscribe, then read the stores: a change that lands in between is
@@ -183,6 +185,8 @@ type Bases struct {
 	mu     sync.Mutex
 	closed bool
 	byKind map[kinds.ID]*base
+	// usage is the latest measurements per kind, kept for bases made later.
+	usage map[kinds.ID]kinds.Usages
 }
 
 // NewBases returns the bases of the kinds src caches.
@@ -204,7 +208,7 @@ func (bs *Bases) of(k *kinds.Kind) (*base, error) {
 	} else if ok {
 		b.close() // the kind changed (a CRD's columns): its views move on Update
 	}
-	b := newBase(k, inf)
+	b := newBase(k, inf, bs.usage[k.ID])
 	bs.byKind[k.ID] = b
 	return b, nil
 }

@@ -50,6 +50,8 @@ type Live struct {
 	spec    model.ViewSpec
 	view    shape
 	set     *Set[*entry]
+	// usage is the measurements the usage cells show (usage.go).
+	usage kinds.Usages
 }
 
 // shape is what a view's spec means for its kind: which rows it keeps
@@ -66,6 +68,10 @@ type shape struct {
 	scope    func(*entry) bool
 	match    func(*entry) bool
 	textCols []int
+	// byUsage is set when the sort is a usage column's (usage.go); desc
+	// says the order is descending.
+	byUsage *usageOrder
+	desc    bool
 }
 
 // ErrClosed is returned by a closed view.
@@ -137,12 +143,15 @@ func (v *Live) Update(k *kinds.Kind, spec model.ViewSpec) error {
 	if v.set == nil {
 		v.set = New(func(e *entry) string { return e.key }, nil, nil, nil)
 	}
-	if sh.ordered {
+	v.kind, v.base, v.spec, v.view, v.removed, v.usage = k, b, spec, sh, false, b.usage
+	switch {
+	case sh.byUsage != nil:
+		v.sortByUsageLocked(all)
+	case sh.ordered:
 		v.set.ResetOrdered(sh.less, sh.match, all)
-	} else {
+	default:
 		v.set.ResetUnique(sh.less, sh.match, all)
 	}
-	v.kind, v.base, v.spec, v.view, v.removed = k, b, spec, sh, false
 	b.views[v] = struct{}{}
 	return nil
 }
@@ -173,6 +182,11 @@ func shapeOf(k *kinds.Kind, spec model.ViewSpec, sel labels.Selector) (shape, er
 		if col < 0 {
 			return shape{}, fmt.Errorf("%s have no column %q to sort by", k.Label, spec.SortBy)
 		}
+		if k.IsUsageColumn(col) {
+			sh.byUsage = &usageOrder{col: col}
+			less = sh.byUsage.less
+			break
+		}
 		sh.eager = true
 		if kinds.Numeric(k.Columns[col].Type) {
 			less = func(a, b *entry) bool { return numLess(a.proj.Load().nums[col], b.proj.Load().nums[col]) }
@@ -182,6 +196,7 @@ func shapeOf(k *kinds.Kind, spec model.ViewSpec, sel labels.Selector) (shape, er
 			}
 		}
 	}
+	sh.desc = spec.Desc
 	if spec.Desc {
 		asc := less
 		less = func(a, b *entry) bool { return asc(b, a) }
@@ -239,6 +254,9 @@ func (v *Live) apply(b *base, e *entry, deleted string) {
 	if e != nil {
 		if v.view.eager && v.view.scope(e) {
 			e.project(v.kind)
+		}
+		if o := v.view.byUsage; o != nil && v.view.scope(e) {
+			o.measure(v.kind, e, v.usage)
 		}
 		changed = v.set.Upsert(e)
 	} else {
@@ -304,6 +322,9 @@ func (v *Live) Window(offset, limit int) (model.Window, error) {
 	rows := make([]model.Row, len(es))
 	for i, e := range es {
 		rows[i] = e.project(v.kind).row
+	}
+	if v.kind.HasUsage() {
+		v.fillUsageLocked(es, rows)
 	}
 	return model.Window{ViewID: v.id, Generation: v.gen, Version: v.set.Version(), Count: v.set.Len(),
 		Offset: max(offset, 0), Rows: rows}, nil

@@ -117,7 +117,7 @@ func TestLiveSortsFiltersAndProjectsRows(t *testing.T) {
 	require.Len(t, w.Rows, 1)
 	assert.Equal(t, wire.Row{Key: "a/web-1", Kind: "pods", Name: "web-1", Namespace: "a", UID: "uid-web-1", Created: 100,
 		Labels: map[string]string{"app": "web"}, Status: "Pending", Health: wire.HealthWarn,
-		Images: []string{"img"}, Cells: []string{"web-1", "a", "0/1", "Pending", "0", "100", "node-a", ""}}, w.Rows[0])
+		Images: []string{"img"}, Cells: []string{"web-1", "a", "0/1", "Pending", "0", "100", "node-a", "", "", "", "", "", "", ""}}, w.Rows[0])
 
 	// Switching to a sort that reads rows, then changing a pod, keeps order.
 	require.NoError(t, v.Update(pods, wire.ViewSpec{Kind: "pods", SortBy: "status"}))

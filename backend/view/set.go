@@ -175,6 +175,10 @@ func (s *Set[R]) Len() int { return len(s.rows) }
 // unchanged objects, such as informer resyncs, should not call Upsert).
 func (s *Set[R]) Version() uint64 { return s.version }
 
+// Touch increases the version without changing the Set: what its rows
+// show changed outside what the Set compares (a view's usage cells).
+func (s *Set[R]) Touch() { s.version++ }
+
 // Window returns a copy of at most limit rows starting at offset. A negative
 // offset counts as 0; an offset at or past the end, or a limit of 0 or less,
 // gives an empty (non-nil) slice.

@@ -20,6 +20,7 @@ import { Palette, type Command } from './shell/Palette';
 import { ActionMenu } from './actions/ActionMenu';
 import { ResourceTable, type Sort, type TableHandle, type TableState } from './table/ResourceTable';
 import { Selection, splitKey } from './table/selection';
+import { MetricsLine } from './metrics/MetricsLine';
 import { useView } from './table/useView';
 import type { WindowCache } from './table/windowCache';
 import { count as formatCount, useNow } from './time';
@@ -400,6 +401,7 @@ export function App() {
                 {view.specError}
               </p>
             )}
+            <MetricsLine status={session.status?.metrics} usage={info?.usage} />
             {session.staleSince !== null && (
               <p className="stale-banner" role="status">
                 Connection lost: these rows may be out of date.
@@ -472,6 +474,7 @@ export function App() {
           onShowForwards={() => setForwardsOpen(true)}
           onTerminal={dock.openTerminal}
           onSettings={() => setSettingsOpen(true)}
+          metrics={session.status?.metrics}
         />
       )}
 

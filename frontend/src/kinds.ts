@@ -18,6 +18,8 @@ export interface TableColumn {
   align?: 'end';
   /** The column carrying the row's status, coloured by its health. */
   health?: boolean;
+  /** A cell measured by metrics.k8s.io ("—" without a measurement). */
+  usage?: boolean;
   /** Above 0: shown only when the table is wide enough for every column (and in details). */
   priority: number;
   /** When the table is too narrow, columns with the highest drop go first (the rightmost of equals); unset never goes. */
@@ -64,8 +66,10 @@ function fixedWidth(least: number, title: string): string {
 /** tableColumn works out how one column of a kind is drawn. */
 function tableColumn(c: Column, cell: number): TableColumn {
   const type = columnType(c);
-  const base = { id: c.id, header: c.title, type, cell, priority: c.priority ?? 0, description: c.description || undefined };
-  const text = (r: Row, now: number) => formatCell(type, r.cells?.[cell], now);
+  const base = { id: c.id, header: c.title, type, cell, priority: c.priority ?? 0, description: c.description || undefined, usage: c.usage || undefined };
+  // A usage cell is empty while metrics.k8s.io gives nothing: a dash, and
+  // the table's metrics line says why (once, not per cell).
+  const text = c.usage ? (r: Row, now: number) => formatCell(type, r.cells?.[cell], now) || '—' : (r: Row, now: number) => formatCell(type, r.cells?.[cell], now);
   if (c.id === NAME) return { ...base, width: 'minmax(220px, 3fr)', text };
   if (c.id === NAMESPACE) return { ...base, width: 'minmax(90px, 1fr)', drop: 1, text };
   // The status and times (an age, when an event was last seen) stay
@@ -108,9 +112,9 @@ export function columnsFor(kind: KindInfo, namespace: string): TableColumn[] {
   return namespace ? d.inNamespace : d.all;
 }
 
-/** detailColumns are the columns a details panel lists as facts: all but name, namespace and age. */
+/** detailColumns are the columns a details panel lists as facts: all but name, namespace, age and usage (its chart shows that). */
 export function detailColumns(kind: KindInfo): TableColumn[] {
-  return kindColumns(kind).all.filter((c) => c.id !== NAME && c.id !== NAMESPACE && c.id !== AGE);
+  return kindColumns(kind).all.filter((c) => c.id !== NAME && c.id !== NAMESPACE && c.id !== AGE && !c.usage);
 }
 
 /**

@@ -23,6 +23,13 @@ export type ViewNotice = { viewId: string; generation: number; version: number; 
 /** ObjectNotice is the payload of object:changed: the object a details watch follows changed, or is gone. */
 export type ObjectNotice = { watchId: string; generation: number; version: number; gone?: boolean };
 export type SessionStatus = Data<model.SessionStatus>;
+/** MetricsStatus is the state of metrics.k8s.io per measured resource (pods, nodes), in the session status. */
+export type MetricsStatus = Data<model.MetricsStatus>;
+export type MetricsState = model.MetricsState;
+/** UsageHistory is the kept window of a pod's (total, then each container) or node's measurements. */
+export type UsageHistory = Data<model.UsageHistory>;
+export type UsageSeries = Data<model.UsageSeries>;
+export type UsagePoint = model.UsagePoint;
 /** KindInfo describes one kind the session can show: its navigation group, columns and default sort. */
 export type KindInfo = Data<model.KindInfo>;
 export type KindList = Data<model.KindList>;
@@ -212,6 +219,8 @@ export const api = {
    */
   watchDetails: (kind: string, namespace: string, name: string): Promise<string> => App.WatchDetails(kind, namespace, name),
   unwatchDetails: (id: string): Promise<void> => App.UnwatchDetails(id),
+  /** usage is the kept window of a pod's or node's CPU and memory measurements (metrics.k8s.io). */
+  usage: (kind: string, namespace: string, name: string): Promise<UsageHistory> => App.Usage(kind, namespace, name),
   settings: (): Promise<Settings> => App.Settings(),
   saveSettings: (s: Settings): Promise<void> => App.SaveSettings(s as Parameters<typeof App.SaveSettings>[0]),
   desktop: (): Promise<Desktop> => App.Desktop(),

@@ -1,5 +1,6 @@
+import { UsageChart } from '../metrics/UsageChart';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_HELM, FEATURE_LOGS, FEATURE_NODE_SHELL, FEATURE_NO_YAML, type Details, type FactTable, type KindInfo, type ObjectEvent, type Row } from '../api';
+import { api, errorMessage, FEATURE_EXEC, FEATURE_FORWARD, FEATURE_HELM, FEATURE_LOGS, FEATURE_NODE_SHELL, FEATURE_NO_YAML, type Details, type FactTable, type KindInfo, type MetricsStatus, type ObjectEvent, type Row } from '../api';
 import { detailColumns } from '../kinds';
 import { ActionMenu } from '../actions/ActionMenu';
 import { ForwardForm } from '../forwards/ForwardForm';
@@ -43,6 +44,8 @@ interface Props {
   onTerminal?: (s: TerminalSubject) => void;
   /** onSettings opens the Settings panel. */
   onSettings?: () => void;
+  /** metrics is the session's metrics status: the usage chart of pods and nodes reads it. */
+  metrics?: MetricsStatus;
 }
 
 /** kindName is a kind's API kind ("ReplicaSet") when the session lists it, else its id. */
@@ -53,7 +56,7 @@ const kindName = (kinds: ReadonlyMap<string, KindInfo>, id: string) => kinds.get
  * tables, related objects, events, YAML. It follows the object (useDetails):
  * refetched when the backend says it changed, marked when it was deleted.
  */
-export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal, context = '', onSettings }: Props) {
+export function DetailsPanel({ target, generation, now, kinds, onClose, onNavigate, onDockLogs, onShowForwards, onTerminal, context = '', onSettings, metrics }: Props) {
   const [tab, setTab] = useState<Tab>('overview');
   const [forwarding, setForwarding] = useState<string | null>(null);
   const { details, error, gone, retry } = useDetails(generation, target.kind, target.namespace, target.name);
@@ -135,6 +138,9 @@ export function DetailsPanel({ target, generation, now, kinds, onClose, onNaviga
         {!details && !error && !gone && shown !== 'yaml' && shown !== 'logs' && <p className="muted pad">Loading…</p>}
         {shown === 'logs' && (
           <LogViewer key={id} generation={generation} subject={{ kind: target.kind, namespace: target.namespace, name: target.name, containers: details?.containers ?? undefined }} />
+        )}
+        {details && info?.usage && shown === 'overview' && !gone && (
+          <UsageChart generation={generation} kind={target.kind} namespace={target.namespace} name={target.name} usage={info.usage} status={metrics} />
         )}
         {details && row && shown === 'overview' && (
           <Overview d={details} info={info} kinds={kinds} now={now} onNavigate={onNavigate} onEvents={() => setTab('events')} />

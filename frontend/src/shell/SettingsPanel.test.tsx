@@ -35,7 +35,7 @@ describe('SettingsPanel', () => {
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
       lastContext: 'demo-admin', theme: 'dark', window: { width: 1, height: 2 },
       extraPath: ['/old/bin', '<img src=x onerror=alert(1)>'], logs: { maxLines: 0, maxMiB: 0 }, changes: { maxMiB: 0 }, terminal: { fontSize: 0 },
-      nodeShell: { contexts: {}, image: '', namespace: '' },
+      nodeShell: { contexts: {}, image: '', namespace: '' }, metrics: { intervalSeconds: 0 },
     });
     expect(screen.getByTestId('settings').querySelector('img')).toBeNull();
 
@@ -73,7 +73,7 @@ describe('SettingsPanel', () => {
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, changes: { maxMiB: 8 }, terminal: { fontSize: 0 }, nodeShell: { contexts: {}, image: '', namespace: '' },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 200000, maxMiB: 64 }, changes: { maxMiB: 8 }, terminal: { fontSize: 0 }, nodeShell: { contexts: {}, image: '', namespace: '' }, metrics: { intervalSeconds: 0 },
     });
   });
 
@@ -92,7 +92,7 @@ describe('SettingsPanel', () => {
     fireEvent.click(screen.getByTestId('settings-save'));
     await screen.findByTestId('settings-saved');
     expect(fake.api.saveSettings).toHaveBeenCalledWith({
-      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, changes: { maxMiB: 0 }, terminal: { fontSize: 18 }, nodeShell: { contexts: {}, image: '', namespace: '' },
+      theme: 'dark', extraPath: [], window: { width: 1, height: 2 }, logs: { maxLines: 0, maxMiB: 0 }, changes: { maxMiB: 0 }, terminal: { fontSize: 18 }, nodeShell: { contexts: {}, image: '', namespace: '' }, metrics: { intervalSeconds: 0 },
     });
     expect(terminalFontSize.get()).toBe(18);
   });

@@ -20,6 +20,8 @@ export const LOG_MIB = { min: 1, max: 4096, default: 32 };
 export const CHANGES_MIB = { min: 1, max: 1024, default: 32 };
 /** The terminal font size's bounds (settings.MinTerminalFontSize...). */
 export const FONT_SIZE = { min: 8, max: 32, default: DEFAULT_FONT_SIZE };
+/** The metrics poll interval's bounds in seconds (settings.MinMetricsIntervalSeconds...): never faster than every 5 s. */
+export const METRICS_INTERVAL = { min: 5, max: 3600, default: 15 };
 
 /** parseCap reads a bounded number field (log buffer, font size): "" is 0 (the default); anything else a whole number within bounds, or an error. */
 export function parseCap(text: string, b: { min: number; max: number }, what: string): number | string {
@@ -68,6 +70,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
   const [logMiB, setLogMiB] = useState('');
   const [changesMiB, setChangesMiB] = useState('');
   const [fontSize, setFontSize] = useState('');
+  const [metricsInterval, setMetricsInterval] = useState('');
   const [nodeShellOn, setNodeShellOn] = useState(false);
   const [shellImage, setShellImage] = useState('');
   const [shellNamespace, setShellNamespace] = useState('');
@@ -83,6 +86,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
         setLogMiB(s.logs?.maxMiB ? String(s.logs.maxMiB) : '');
         setChangesMiB(s.changes?.maxMiB ? String(s.changes.maxMiB) : '');
         setFontSize(s.terminal?.fontSize ? String(s.terminal.fontSize) : '');
+        setMetricsInterval(s.metrics?.intervalSeconds ? String(s.metrics.intervalSeconds) : '');
         setNodeShellOn(!!(context && s.nodeShell?.contexts?.[context]));
         setShellImage(s.nodeShell?.image ?? '');
         setShellNamespace(s.nodeShell?.namespace ?? '');
@@ -123,10 +127,11 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
     const maxMiB = parseCap(logMiB, LOG_MIB, 'Log MiB');
     const size = parseCap(fontSize, FONT_SIZE, 'Terminal font size');
     const changes = parseCap(changesMiB, CHANGES_MIB, 'Changes MiB');
+    const interval = parseCap(metricsInterval, METRICS_INTERVAL, 'Metrics interval');
     const shell = checkNodeShell(shellImage, shellNamespace);
-    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string' || typeof shell === 'string' || typeof changes === 'string') {
+    if (typeof maxLines === 'string' || typeof maxMiB === 'string' || typeof size === 'string' || typeof interval === 'string' || typeof shell === 'string' || typeof changes === 'string') {
       setSaved(false);
-      setError([maxLines, maxMiB, size, shell, changes].find((x): x is string => typeof x === 'string') ?? null);
+      setError([maxLines, maxMiB, size, interval, shell, changes].find((x): x is string => typeof x === 'string') ?? null);
       return;
     }
     const contexts = { ...(settings.nodeShell?.contexts ?? {}) };
@@ -134,7 +139,7 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
       if (nodeShellOn) contexts[context] = true;
       else delete contexts[context];
     }
-    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, changes: { maxMiB: changes }, terminal: { fontSize: size }, nodeShell: { contexts, ...shell } } as Settings);
+    save({ ...settings, extraPath: parsePath(text), logs: { maxLines, maxMiB }, changes: { maxMiB: changes }, terminal: { fontSize: size }, nodeShell: { contexts, ...shell }, metrics: { intervalSeconds: interval } } as Settings);
     terminalFontSize.set(size);
   };
   /** edit applies a field's change; what is shown is no longer what was saved. */
@@ -268,6 +273,15 @@ export function SettingsPanel({ context = '', onClose, onTheme }: Props) {
             <NumberField id="settings-terminal-font" placeholder={String(FONT_SIZE.default)} label="Terminal font size in pixels" value={fontSize} onChange={edit(setFontSize)} />
             <span className="muted">
               pixels, {FONT_SIZE.min} to {FONT_SIZE.max}; open terminals follow when saved
+            </span>
+          </div>
+          <label className="settings-label" htmlFor="settings-metrics-interval">
+            Metrics
+          </label>
+          <div className="settings-caps">
+            <NumberField id="settings-metrics-interval" placeholder={String(METRICS_INTERVAL.default)} label="Seconds between metrics polls" value={metricsInterval} onChange={edit(setMetricsInterval)} />
+            <span className="muted">
+              seconds between polls of metrics.k8s.io while CPU and memory are shown, {METRICS_INTERVAL.min} to {METRICS_INTERVAL.max}
             </span>
           </div>
           <label className="settings-label" htmlFor="settings-node-shell">

@@ -3,7 +3,7 @@
 import { vi } from 'vitest';
 import type {
   ActionPlan, ActionRequest, ActionResult, DrainNotice, DrainStatus,
-  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, HelmRelease, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, NodeShellLeftovers, NodeShellPlan, ObjectNotice, Row, SessionStatus, ViewNotice, ViewSpec,
+  ApplyPreview, ApplyResult, ContextInfo, Details, DownloadProgress, EditInfo, EditPreview, EditResult, Forward, ForwardPort, HelmRelease, ForwardRequest, ForwardsNotice, KindInfo, LogLine, LogNotice, LogQuery, LogStatus, LogTarget, NodeShellLeftovers, NodeShellPlan, ObjectNotice, Row, SessionStatus, UsageHistory, ViewNotice, ViewSpec,
 } from '../api';
 import { KINDS, kindsById } from './kindsFixture';
 
@@ -33,7 +33,8 @@ export function row(name: string, over: Partial<Row> = {}, values: Record<string
 export function status(over: Partial<SessionStatus> = {}): SessionStatus {
   return {
     generation: 1, context: 'demo-admin', server: 'https://127.0.0.1:6443', phase: 'connected', watches: 1, kindsVersion: 1,
-    kinds: [{ kind: 'pods', state: 'synced', count: 3 }], lastChange: Date.now(), ...over,
+    kinds: [{ kind: 'pods', state: 'synced', count: 3 }], lastChange: Date.now(),
+    metrics: { pods: { state: 'available' }, nodes: { state: 'available' }, version: 1, intervalSeconds: 15 }, ...over,
   };
 }
 
@@ -116,6 +117,7 @@ export function fakeBackend() {
     /** rejects UpdateView/OpenView for specs with this selector */
     badSelector: '',
     details: null as Details | null,
+    usage: { state: { state: 'available' }, series: [], windowSeconds: 900 } as UsageHistory,
   };
   const matching = () => b.rows;
   const logNext = () => b.logFirst + b.log.length;
@@ -165,6 +167,7 @@ export function fakeBackend() {
     })),
     closeView: vi.fn(async () => undefined),
     details: vi.fn(async (kind: string, _ns: string, name: string) => b.details ?? details(row(name, { kind }))),
+    usage: vi.fn(async () => b.usage),
     watchDetails: vi.fn(async (kind: string, namespace: string, name: string) => {
       const id = 'w' + ++b.nextWatch;
       b.watches.set(id, { kind, namespace, name });
@@ -404,6 +407,7 @@ export function fakeBackend() {
       b.specs.clear();
       b.badSelector = '';
       b.details = null;
+      b.usage = { state: { state: 'available' }, series: [], windowSeconds: 900 };
       b.kinds = KINDS;
       b.nextWatch = 0;
       b.watches.clear();

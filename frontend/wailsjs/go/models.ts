@@ -581,6 +581,7 @@ export namespace model {
 	    health?: boolean;
 	    wide?: boolean;
 	    description?: string;
+	    usage?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Column(source);
@@ -595,6 +596,7 @@ export namespace model {
 	        this.health = source["health"];
 	        this.wide = source["wide"];
 	        this.description = source["description"];
+	        this.usage = source["usage"];
 	    }
 	}
 	export class Condition {
@@ -1244,6 +1246,7 @@ export namespace model {
 	    custom?: boolean;
 	    unavailable?: string;
 	    features?: string[];
+	    usage?: string;
 	    actions?: Action[];
 	    hidden?: string;
 	
@@ -1268,6 +1271,7 @@ export namespace model {
 	        this.custom = source["custom"];
 	        this.unavailable = source["unavailable"];
 	        this.features = source["features"];
+	        this.usage = source["usage"];
 	        this.actions = this.convertValues(source["actions"], Action);
 	        this.hidden = source["hidden"];
 	    }
@@ -1585,6 +1589,58 @@ export namespace model {
 		    return a;
 		}
 	}
+	export class MetricsState {
+	    state?: string;
+	    message?: string;
+	    at?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetricsState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.message = source["message"];
+	        this.at = source["at"];
+	    }
+	}
+	export class MetricsStatus {
+	    pods: MetricsState;
+	    nodes: MetricsState;
+	    version: number;
+	    intervalSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetricsStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.pods = this.convertValues(source["pods"], MetricsState);
+	        this.nodes = this.convertValues(source["nodes"], MetricsState);
+	        this.version = source["version"];
+	        this.intervalSeconds = source["intervalSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class NodeShellPod {
 	    namespace: string;
 	    name: string;
@@ -1756,6 +1812,7 @@ export namespace model {
 	    watches: number;
 	    lastChange?: number;
 	    staleSince?: number;
+	    metrics: MetricsStatus;
 	
 	    static createFrom(source: any = {}) {
 	        return new SessionStatus(source);
@@ -1774,6 +1831,7 @@ export namespace model {
 	        this.watches = source["watches"];
 	        this.lastChange = source["lastChange"];
 	        this.staleSince = source["staleSince"];
+	        this.metrics = this.convertValues(source["metrics"], MetricsStatus);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1889,6 +1947,90 @@ export namespace model {
 		    return a;
 		}
 	}
+	export class UsagePoint {
+	    t: number;
+	    cpu: number;
+	    memory: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsagePoint(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.t = source["t"];
+	        this.cpu = source["cpu"];
+	        this.memory = source["memory"];
+	    }
+	}
+	export class UsageSeries {
+	    name: string;
+	    points: UsagePoint[];
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageSeries(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.points = this.convertValues(source["points"], UsagePoint);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class UsageHistory {
+	    state: MetricsState;
+	    series: UsageSeries[];
+	    windowSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new UsageHistory(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = this.convertValues(source["state"], MetricsState);
+	        this.series = this.convertValues(source["series"], UsageSeries);
+	        this.windowSeconds = source["windowSeconds"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 	export class ViewInfo {
 	    id: string;
 	    generation: number;
@@ -2006,6 +2148,18 @@ export namespace settings {
 	        this.maxMiB = source["maxMiB"];
 	    }
 	}
+	export class Metrics {
+	    intervalSeconds?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Metrics(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.intervalSeconds = source["intervalSeconds"];
+	    }
+	}
 	export class NodeShell {
 	    contexts?: Record<string, boolean>;
 	    image?: string;
@@ -2102,6 +2256,7 @@ export namespace settings {
 	    nodeShell: NodeShell;
 	    writes: Writes;
 	    changes: Changes;
+	    metrics: Metrics;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -2120,6 +2275,7 @@ export namespace settings {
 	        this.nodeShell = this.convertValues(source["nodeShell"], NodeShell);
 	        this.writes = this.convertValues(source["writes"], Writes);
 	        this.changes = this.convertValues(source["changes"], Changes);
+	        this.metrics = this.convertValues(source["metrics"], Metrics);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -141,6 +141,8 @@ export function UpdateChanges(arg1:string,arg2:model.ChangeFilter):Promise<model
 
 export function UpdateView(arg1:string,arg2:model.ViewSpec):Promise<model.ViewInfo>;
 
+export function Usage(arg1:string,arg2:string,arg3:string):Promise<model.UsageHistory>;
+
 export function ViewTableRows(arg1:string,arg2:number,arg3:number):Promise<model.Window>;
 
 export function WatchDetails(arg1:string,arg2:string,arg3:string):Promise<string>;

@@ -278,6 +278,10 @@ export function UpdateView(arg1, arg2) {
   return window['go']['main']['App']['UpdateView'](arg1, arg2);
 }
 
+export function Usage(arg1, arg2, arg3) {
+  return window['go']['main']['App']['Usage'](arg1, arg2, arg3);
+}
+
 export function ViewTableRows(arg1, arg2, arg3) {
   return window['go']['main']['App']['ViewTableRows'](arg1, arg2, arg3);
 }
