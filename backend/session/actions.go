@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"crowsnest/backend/actions"
 	"crowsnest/backend/kinds"
@@ -106,8 +105,7 @@ func (s *Session) startDrain(r actions.Request) (string, error) {
 		s.mu.Unlock()
 		return "", fmt.Errorf("at most %d drains at once", MaxDrains)
 	}
-	s.nextID++
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "d" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("d")
 	node := r.Names[0]
 	nodes := kinds.Builtin(kinds.Nodes)
 	pods := kinds.Builtin(kinds.Pods)

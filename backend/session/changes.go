@@ -60,8 +60,7 @@ func (s *Session) OpenChanges(f model.ChangeFilter) (model.ChangeViewInfo, error
 		s.mu.Unlock()
 		return model.ChangeViewInfo{}, ErrStopped
 	}
-	s.nextID++
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "c" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("c")
 	s.mu.Unlock()
 	s.changeViews.mu.Lock()
 	defer s.changeViews.mu.Unlock()

@@ -1,7 +1,6 @@
 package session_test
 
 import (
-	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -15,10 +14,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
-	"crowsnest/backend/events"
 	"crowsnest/backend/model"
 	"crowsnest/backend/session"
 	"crowsnest/hack/controlplane"
@@ -255,26 +252,9 @@ func TestChangeTimeline(t *testing.T) {
 // TestChangeTimelineGapOnRestart: the API server restarts while the
 // session is cut off from it; the timeline marks the time not observed.
 func TestChangeTimelineGapOnRestart(t *testing.T) {
-	testcluster.Get(t) // skips under -short like every integration test
-	root, err := controlplane.FindRepoRoot()
-	require.NoError(t, err)
-	base, err := privatePortBase()
-	require.NoError(t, err)
-	opts := controlplane.Options{Dir: t.TempDir(), RepoRoot: root, PortBase: base, Clusters: []string{controlplane.Demo}}
+	opts, admin, proxy, b := privateControlPlane(t)
 	ctx := t.Context()
-	require.NoError(t, controlplane.Up(ctx, opts))
-	t.Cleanup(func() { require.NoError(t, controlplane.Down(opts)) })
-	adminCfg, err := controlplane.RESTConfig(opts, controlplane.ContextDemoAdmin)
-	require.NoError(t, err)
-	admin, err := kubernetes.NewForConfig(adminCfg)
-	require.NoError(t, err)
-
-	path, proxy := proxiedKubeconfig(t, opts.KubeconfigPath())
-	b := session.NewSwitchboard(context.Background(), session.Options{
-		Version: "test", Emitter: &events.Recorder{}, Paths: func() []string { return []string{path} },
-	})
-	t.Cleanup(b.Stop)
-	_, err = b.Switch(controlplane.ContextDemoAdmin)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
 	require.NoError(t, err)
 	waitConnected(t, b)
 	s := mustCurrent(t, b)

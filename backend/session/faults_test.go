@@ -39,6 +39,32 @@ func proxiedBoard(t *testing.T, env *testcluster.Env) (*session.Switchboard, *ev
 
 // proxiedKubeconfig copies a kubeconfig with the demo-admin context's
 // cluster behind a fault proxy, closed when the test ends.
+// privateControlPlane starts a control plane of the test's own (one it may
+// restart) and a switchboard that reaches it through a fault proxy; it
+// returns the control plane, an admin client, the proxy and the switchboard.
+func privateControlPlane(t *testing.T) (controlplane.Options, kubernetes.Interface, *faultproxy.Proxy, *session.Switchboard) {
+	t.Helper()
+	testcluster.Get(t) // skips under -short like every integration test
+	root, err := controlplane.FindRepoRoot()
+	require.NoError(t, err)
+	base, err := privatePortBase()
+	require.NoError(t, err)
+	opts := controlplane.Options{Dir: t.TempDir(), RepoRoot: root, PortBase: base, Clusters: []string{controlplane.Demo}}
+	require.NoError(t, controlplane.Up(t.Context(), opts))
+	t.Cleanup(func() { require.NoError(t, controlplane.Down(opts)) })
+	adminCfg, err := controlplane.RESTConfig(opts, controlplane.ContextDemoAdmin)
+	require.NoError(t, err)
+	admin, err := kubernetes.NewForConfig(adminCfg)
+	require.NoError(t, err)
+
+	path, proxy := proxiedKubeconfig(t, opts.KubeconfigPath())
+	b := session.NewSwitchboard(context.Background(), session.Options{
+		Version: "test", Emitter: &events.Recorder{}, Paths: func() []string { return []string{path} },
+	})
+	t.Cleanup(b.Stop)
+	return opts, admin, proxy, b
+}
+
 func proxiedKubeconfig(t *testing.T, kubeconfig string) (string, *faultproxy.Proxy) {
 	t.Helper()
 	cfg, err := clientcmd.LoadFromFile(kubeconfig)
@@ -242,25 +268,8 @@ func keys(m map[string]string) []string {
 // with exactly the API's objects: none missing, no duplicates, no ghosts
 // of the deleted ones.
 func TestAPIServerRestart(t *testing.T) {
-	testcluster.Get(t) // skips under -short like every integration test
-	root, err := controlplane.FindRepoRoot()
-	require.NoError(t, err)
-	base, err := testcluster.FreePortBase()
-	require.NoError(t, err)
-	opts := controlplane.Options{Dir: t.TempDir(), RepoRoot: root, PortBase: base, Clusters: []string{controlplane.Demo}}
+	opts, admin, proxy, b := privateControlPlane(t)
 	ctx := t.Context()
-	require.NoError(t, controlplane.Up(ctx, opts))
-	t.Cleanup(func() { require.NoError(t, controlplane.Down(opts)) })
-	adminCfg, err := controlplane.RESTConfig(opts, controlplane.ContextDemoAdmin)
-	require.NoError(t, err)
-	admin, err := kubernetes.NewForConfig(adminCfg)
-	require.NoError(t, err)
-
-	path, proxy := proxiedKubeconfig(t, opts.KubeconfigPath())
-	b := session.NewSwitchboard(context.Background(), session.Options{
-		Version: "test", Emitter: &events.Recorder{}, Paths: func() []string { return []string{path} },
-	})
-	t.Cleanup(b.Stop)
 
 	cms := admin.CoreV1().ConfigMaps("default")
 	create := func(name string) {
@@ -270,7 +279,7 @@ func TestAPIServerRestart(t *testing.T) {
 	for i := range 5 {
 		create(fmt.Sprintf("cm-%d", i))
 	}
-	_, err = b.Switch(controlplane.ContextDemoAdmin)
+	_, err := b.Switch(controlplane.ContextDemoAdmin)
 	require.NoError(t, err)
 	waitConnected(t, b)
 	s := mustCurrent(t, b)

@@ -113,8 +113,7 @@ func (s *Session) OpenLogs(target model.LogTarget) (model.LogStatus, error) {
 		s.mu.Unlock()
 		return model.LogStatus{}, fmt.Errorf("too many log views open at once (%d); close one", MaxLogViews)
 	}
-	s.nextID++
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "l" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("l")
 	s.mu.Unlock()
 
 	// Permission first (logs.Open asks), so a user who may not read logs
@@ -771,8 +770,7 @@ func (s *Session) StartLogDownload(d LogDownload) (string, error) {
 		s.mu.Unlock()
 		return "", ErrStopped
 	}
-	s.nextID++
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "dl" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("dl")
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.downloads[id] = cancel
 	s.wg.Add(1)

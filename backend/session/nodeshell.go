@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -204,8 +203,7 @@ func (s *Session) PlanNodeShell(node string) (model.NodeShellPlan, error) {
 		}
 		delete(s.shells.plans, oldest)
 	}
-	s.nextID++
-	plan.ID = "g" + strconv.FormatUint(s.Generation, 10) + "p" + strconv.Itoa(s.nextID)
+	plan.ID = s.newIDLocked("p")
 	s.shells.plans[plan.ID] = nodeShellPlan{pod: pod, planned: time.Now()}
 	return plan, nil
 }

@@ -488,6 +488,16 @@ func (s *Session) RevealSecretValue(namespace, name, key string) (model.SecretVa
 	return v, s.plugins.Explain(err)
 }
 
+// newIDLocked returns a new id for something this session holds for the
+// page, of one sort (v views, c Changes views, l log views, dl downloads,
+// t terminals, d drains and details watches, p node shell plans). The generation is in the id:
+// a late call from the previous session's page must not reach this
+// session's thing of the same number. s.mu is held.
+func (s *Session) newIDLocked(sort string) string {
+	s.nextID++
+	return "g" + strconv.FormatUint(s.Generation, 10) + sort + strconv.Itoa(s.nextID)
+}
+
 // OpenView opens a live table; see view.Open.
 func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 	k, err := s.Kind(spec.Kind)
@@ -499,10 +509,7 @@ func (s *Session) OpenView(spec model.ViewSpec) (model.ViewInfo, error) {
 		s.mu.Unlock()
 		return model.ViewInfo{}, ErrStopped
 	}
-	s.nextID++
-	// The generation in the id: a late CloseView from the previous session's
-	// page must not close this session's view of the same number.
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "v" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("v")
 	s.mu.Unlock()
 	v, err := view.Open(id, s.Generation, s.bases, k, spec, func(n model.ViewNotice) {
 		s.notices.Notify(n.ViewID, model.EventViewChanged, n)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -101,8 +100,7 @@ func (s *Session) startTerminal(info *model.TerminalInfo, cmd []string, cols, ro
 		s.mu.Unlock()
 		return fmt.Errorf("too many terminals open at once (%d); close one", MaxTerminals)
 	}
-	s.nextID++
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "t" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("t")
 	info.ID = id
 	// Held until the terminal is in the map, so that Stop cannot miss it.
 	defer s.mu.Unlock()

@@ -3,7 +3,6 @@ package session
 import (
 	"errors"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -63,8 +62,7 @@ func (s *Session) WatchDetails(k *kinds.Kind, namespace, name string) (string, e
 		s.mu.Unlock()
 		return "", errors.New("too many details panels followed at once; close one")
 	}
-	s.nextID++
-	id := "g" + strconv.FormatUint(s.Generation, 10) + "d" + strconv.Itoa(s.nextID)
+	id := s.newIDLocked("d")
 	s.mu.Unlock()
 
 	w := &detailsWatch{id: id, kind: k, namespace: namespace, name: name, key: kinds.Key(namespace, name)}
