@@ -1,8 +1,15 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage, type ChangeEntry, type ObjectEvent, type Timeline as TimelineData } from '../api';
 import { EditYaml } from '../edit/EditYaml';
-import type { Target } from '../details/DetailsPanel';
 import { EntryDetail, gapText, managersText, opText, When } from './Entry';
+
+/** Target is the object whose timeline is shown (a details panel's target). */
+interface Target {
+  kind: string;
+  namespace: string;
+  name: string;
+  key: string;
+}
 
 interface Props {
   generation: number;
