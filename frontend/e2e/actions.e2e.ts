@@ -6,7 +6,7 @@
 // Each state is saved as a screenshot.
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { byId, columnTitles, kubectl, openKind, pickContext, pickNamespace, rowCells, shot, typeInto, waitForRows, withApp } from './harness';
+import { applyDeployment, byId, columnTitles, kubectl, openKind, pickContext, pickNamespace, rowCells, shot, typeInto, waitForRows, withApp } from './harness';
 
 /** cell is the text of a row's cell under the column titled title. */
 async function cell(page: Page, key: string, title: string): Promise<string | undefined> {
@@ -21,19 +21,7 @@ describe('actions', () => {
     const { page } = suite.app;
     const name = `e2e-scale-${Date.now().toString(36)}`;
     const key = `shop/${name}`;
-    kubectl(
-      ['--context', 'demo-admin', 'apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: 'shop' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/e2e:1' }] } },
-        },
-      }),
-    );
+    applyDeployment(name, 'registry.local/e2e:1');
     await pickContext(page, 'demo-admin');
     await openKind(page, 'deployments');
     await pickNamespace(page, 'shop');

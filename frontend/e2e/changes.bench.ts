@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { byId, env, kubectl, openKind, pickContext, pickNamespace, shot, typeInto, withApp } from './harness';
+import { applyDeployment, byId, env, kubectl, openKind, pickContext, pickNamespace, shot, typeInto, withApp } from './harness';
 import { stats } from './measure';
 
 const N = Number(process.env.CROWSNEST_BENCH_CHANGES ?? 40);
@@ -24,19 +24,7 @@ describe('changes bench', () => {
   test(`${N} scales, each change on screen`, async () => {
     const { page } = suite.app;
     const name = `bench-tl-${Date.now().toString(36)}`;
-    kubectl(
-      ['--context', 'demo-admin', 'apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: 'shop' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/bench:1' }] } },
-        },
-      }),
-    );
+    applyDeployment(name, 'registry.local/bench:1');
     await pickContext(page, 'demo-admin');
     await openKind(page, 'deployments');
     await pickNamespace(page, 'shop');

@@ -4,7 +4,7 @@
 // manager) and in the Changes view of its namespace. Each state is saved
 // as a screenshot.
 import { describe, expect, test } from 'vitest';
-import { byId, kubectl, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows, withApp } from './harness';
+import { applyDeployment, byId, kubectl, openKind, pickContext, pickNamespace, shot, typeInto, waitForRows, withApp } from './harness';
 
 describe('changes', () => {
   const suite = withApp();
@@ -16,19 +16,7 @@ describe('changes', () => {
     await pickContext(page, 'demo-admin');
     await openKind(page, 'deployments');
     await pickNamespace(page, 'shop');
-    kubectl(
-      ['--context', 'demo-admin', 'apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: 'shop' },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: name } },
-          template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/e2e:1' }] } },
-        },
-      }),
-    );
+    applyDeployment(name, 'registry.local/e2e:1');
     await typeInto(page, 'filter', name);
     await waitForRows(page, (k) => k.length === 1 && k[0] === key, `${key} listed alone`);
     await page.locator(`[data-testid="row"][data-key="${key}"]`).click();

@@ -172,6 +172,23 @@ export function kubectl(args: string[], input?: string): string {
   });
 }
 
+/** applyDeployment creates (or updates) a one-replica Deployment of one container in shop, as demo-admin. */
+export function applyDeployment(name: string, image: string): void {
+  kubectl(
+    ['--context', 'demo-admin', 'apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image }] } },
+      },
+    }),
+  );
+}
+
 /** Keys (namespace/name) of the objects of resource kubectl sees in context: in namespace, or all (null); by selector. */
 export function objectKeys(context: string, resource: string, namespace: string | null, selector = ''): string[] {
   const args = ['--context', context, 'get', resource, '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'];
